@@ -1,0 +1,49 @@
+"""Every Python example in the README and docs/ runs, and prints exactly the output shown under it."""
+
+import contextlib
+import io
+import sys
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from docs_examples import DOCUMENTS, examples
+
+from openapiopenai import UsageImagesResult
+
+
+@contextlib.contextmanager
+def module_for(document: Path) -> Iterator[types.ModuleType]:
+    """A real, registered module to run a document's examples in, as a script would."""
+    module = types.ModuleType(f"docs_{document.stem}")
+    sys.modules[module.__name__] = module
+    try:
+        yield module
+    finally:
+        del sys.modules[module.__name__]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
+def test_examples_run_and_print_what_they_show(document: Path) -> None:
+    with module_for(document) as module:
+        for example in examples(document):
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                exec(compile(example.code, example.name, "exec"), module.__dict__)
+            if example.output is not None:
+                assert printed.getvalue() == example.output, example.name
+
+
+def test_the_model_page_shows_examples_with_output() -> None:
+    page = examples(Path(__file__).resolve().parent.parent / "docs" / "UsageImagesResult.md")
+    assert len(page) >= 3
+    assert all(example.output for example in page)
+
+
+def test_properties_table_matches_the_model() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "UsageImagesResult.md").read_text(encoding="utf-8")
+    rows = [line.split(" | ") for line in text.splitlines() if line.startswith("**")]
+    assert [row[0].strip("*") for row in rows] == list(UsageImagesResult.model_fields)
+    for name, _type, description, *_ in rows:
+        assert (UsageImagesResult.model_fields[name.strip("*")].description or "") == description.strip()
