@@ -31,7 +31,8 @@ def test_the_lowest_tox_run_pins_the_declared_lower_bounds(requirement: str) -> 
 
 def test_the_package_version_matches_the_metadata() -> None:
     found = re.search(r'^version = "([^"]+)"', pyproject(), re.MULTILINE)
-    assert found and found[1] == openapiopenai.__version__
+    assert found
+    assert found[1] == openapiopenai.__version__
 
 
 def test_py_typed_is_shipped() -> None:
