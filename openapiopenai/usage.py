@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Generic, Literal, get_args
 
 from openapiopenai.models import UsageImagesResult, UsageResponse, UsageTimeBucket
@@ -18,10 +18,18 @@ GROUP_BY_FIELDS: tuple[GroupBy, ...] = get_args(GroupBy)
 GroupKey = tuple[str | None, ...]
 """The values of the grouping fields for one group, in the order they were asked for."""
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
 
 def utc_datetime(timestamp: int) -> datetime:
-    """A bucket time (Unix seconds) as a timezone-aware UTC datetime."""
-    return datetime.fromtimestamp(timestamp, timezone.utc)
+    """A bucket time (Unix seconds) as a timezone-aware UTC datetime.
+
+    Raises `ValueError` for a time outside the years 1 to 9999, which a datetime cannot hold.
+    """
+    try:
+        return _EPOCH + timedelta(seconds=timestamp)
+    except OverflowError:
+        raise ValueError(f"{timestamp} is out of range for a date (years 1 to 9999)") from None
 
 
 @dataclass(frozen=True)
@@ -91,8 +99,11 @@ class UsageTally:
         self._groups[key] = counted if previous is None else previous + counted
 
     def add_bucket(self, bucket: UsageTimeBucket[UsageImagesResult]) -> None:
-        """Count every result of one bucket."""
-        start = utc_datetime(bucket.start_time)
+        """Count every result of one bucket.
+
+        Raises `ValueError` when tallying per bucket and the bucket's start is beyond the calendar.
+        """
+        start = utc_datetime(bucket.start_time) if self.per_bucket else None
         for result in bucket.results:
             self.add_result(result, start)
 
@@ -112,9 +123,6 @@ class UsageTally:
         entries.sort(key=lambda entry: entry.bucket_start or _EPOCH)
         entries.sort(key=lambda entry: (entry.totals.images, entry.totals.num_model_requests), reverse=True)
         return entries
-
-
-_EPOCH = utc_datetime(0)
 
 
 def totals(results: Iterable[UsageImagesResult]) -> Totals:

@@ -64,6 +64,26 @@ def test_utc_datetime_is_timezone_aware_utc() -> None:
     assert utc_datetime(NOV_1).utcoffset() is not None
 
 
+@pytest.mark.parametrize("timestamp", [-62_135_596_801, 253_402_300_800, 10**30], ids=["year-0", "year-10000", "huge"])
+def test_utc_datetime_beyond_the_calendar_is_a_value_error(timestamp: int) -> None:
+    with pytest.raises(ValueError, match=f"^{timestamp} is out of range for a date \\(years 1 to 9999\\)$"):
+        utc_datetime(timestamp)
+
+
+def test_utc_datetime_reaches_both_ends_of_the_calendar() -> None:
+    assert utc_datetime(-62_135_596_800) == datetime(1, 1, 1, tzinfo=timezone.utc)
+    assert utc_datetime(253_402_300_799) == datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def test_tally_needs_no_date_unless_per_bucket() -> None:
+    far = UsageTimeBucket.from_dict({**bucket(0, result(2, 1)), "start_time": 10**20})
+    tally = UsageTally()
+    tally.add_bucket(far)
+    assert tally.total == Totals(2, 1)
+    with pytest.raises(ValueError, match="out of range for a date"):
+        UsageTally(per_bucket=True).add_bucket(far)
+
+
 def test_iter_results_pairs_each_result_with_its_bucket_window() -> None:
     rows = list(iter_results(FIRST_PAGE.data + SECOND_PAGE.data))
     assert [(row.start.day, row.end.day, row.result.images) for row in rows] == [

@@ -2,28 +2,41 @@
 
 import math
 import pprint
-from collections.abc import Mapping
-from typing import Annotated, Any, Final, cast, overload
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Final, SupportsIndex, cast, overload
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
-from pydantic_core import InitErrorDetails, PydanticCustomError
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
 from typing_extensions import LiteralString, Self
 
-MAX_EXTRA_DEPTH: Final = 200
+MAX_EXTRA_DEPTH: Final = 195
 """How deeply an unknown field's value may nest arrays and objects.
 
-It matches the nesting limit of pydantic's JSON parser, so whatever ``from_dict`` accepts,
-``to_json`` can write and ``from_json`` can read back.
+Pydantic's JSON parser reads no value inside more than 200 arrays and objects, and the deepest
+unknown field of a page sits inside five (page, ``data``, bucket, ``results``, result). So whatever
+``from_dict`` accepts, ``to_json`` can write and ``from_json`` can read back.
 """
+
+MAX_INT_DIGITS: Final = 4300
+"""How many digits an integer in an unknown field may have: the most pydantic's JSON parser
+and Python's own ``int``-to-text conversion accept."""
+
+_INT_BOUND: Final = 10**MAX_INT_DIGITS
 
 _ERRORS: Final[dict[str, tuple[LiteralString, LiteralString]]] = {
     # The library's own error types: (type, message template). Pydantic's own keep their names.
     "finite_number": ("finite_number", "Input should be a finite number, not {number}"),
     "json_too_deep": ("json_too_deep", "Input nests arrays and objects more than {limit} levels deep"),
+    "int_digits": ("int_digits", "Input should be an integer of at most {limit} digits"),
     "json_key": ("json_key", "Object keys should be strings, not {kind}"),
     "json_value": (
         "json_value",
         "Input should be a JSON value (null, boolean, number, string, array or object), not {kind}",
+    ),
+    "lone_surrogate": (
+        "lone_surrogate",
+        "Input should be Unicode text, not a lone surrogate ({code}), which JSON text cannot hold",
     ),
     "object_mismatch": ("object_mismatch", "Input should be {expected}, not '{actual}': a different kind of object"),
 }
@@ -31,6 +44,45 @@ _ERRORS: Final[dict[str, tuple[LiteralString, LiteralString]]] = {
 
 def _error(error_type: str, **context: Any) -> PydanticCustomError:
     return PydanticCustomError(*_ERRORS[error_type], context)
+
+
+def _unicode_text(text: str) -> str:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise _error("lone_surrogate", code=f"U+{ord(text[error.start]):04X}") from None
+    return text
+
+
+def _json_integer(number: int) -> int:
+    if -_INT_BOUND < number < _INT_BOUND:
+        return number
+    # Longer integers could be written out but neither read back nor printed.
+    raise _error("int_digits", limit=MAX_INT_DIGITS)
+
+
+@dataclass(frozen=True)
+class _CheckedFromPython:
+    """Values from Python must be ones JSON text can hold; JSON input is already checked by its parser.
+
+    Only `from_dict` and assignment pay for `check`: the JSON path keeps pydantic's plain schema.
+    """
+
+    check: Callable[[Any], Any]
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        schema = handler(source)
+        return core_schema.json_or_python_schema(
+            json_schema=schema, python_schema=core_schema.no_info_after_validator_function(self.check, schema)
+        )
+
+
+Text = Annotated[str, _CheckedFromPython(_unicode_text)]
+"""A string field: any Unicode text, and nothing JSON could not write back."""
+
+Integer = Annotated[int, _CheckedFromPython(_json_integer)]
+"""An integer field: at most `MAX_INT_DIGITS` digits, so it can be written and read back."""
 
 
 def _json_value(value: Any) -> Any:
@@ -41,7 +93,13 @@ def _json_value(value: Any) -> Any:
     pending: list[tuple[Any, int]] = [(value, 0)]
     while pending:
         item, depth = pending.pop()
-        if item is None or isinstance(item, (str, int)):  # bool is an int
+        if item is None:
+            continue
+        if isinstance(item, str):
+            _unicode_text(item)
+            continue
+        if isinstance(item, int):  # bool is an int
+            _json_integer(item)
             continue
         if isinstance(item, float):
             if not math.isfinite(item):
@@ -57,6 +115,7 @@ def _json_value(value: Any) -> Any:
             for key in members:
                 if not isinstance(key, str):
                     raise _error("json_key", kind=type(key).__name__)
+                _unicode_text(key)
             pending.extend((member, depth + 1) for member in members.values())
         else:
             elements = cast("list[object]", item)
@@ -64,7 +123,20 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _focus_on_wrong_objects(error: ValidationError) -> ValidationError:
+def _same_json(first: object, second: object) -> bool:
+    """Equality that tells JSON types apart: Python finds `1 == 1.0 == True`, JSON text does not."""
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, dict):
+        a, b = cast("dict[str, object]", first), cast("dict[str, object]", second)
+        return a.keys() == b.keys() and all(_same_json(value, b[key]) for key, value in a.items())
+    if isinstance(first, list):
+        a_items, b_items = cast("list[object]", first), cast("list[object]", second)
+        return len(a_items) == len(b_items) and all(map(_same_json, a_items, b_items))
+    return first == second
+
+
+def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
     """When an ``object`` constant is wrong, report that alone for the object it names.
 
     A completions result inside an images page would otherwise also list every images field
@@ -81,12 +153,14 @@ def _focus_on_wrong_objects(error: ValidationError) -> ValidationError:
     kept: list[InitErrorDetails] = []
     for detail in errors:
         loc = detail["loc"]
-        owners = [prefix for prefix in wrong if loc[: len(prefix)] == prefix]
-        if owners and detail is not wrong[min(owners, key=len)]:
+        # The outermost wrong object that holds this error; looking up the prefixes of its
+        # location keeps this linear in the number of errors, however many objects are wrong.
+        owner = next((loc[:end] for end in range(len(loc) + 1) if loc[:end] in wrong), None)
+        if owner is not None and detail is not wrong[owner]:
             continue  # noise under an object of the wrong kind
         ctx = detail.get("ctx", {})
         kind: str | PydanticCustomError
-        if owners:
+        if owner is not None:
             kind = _error("object_mismatch", expected=ctx["expected"], actual=detail["input"])
         elif detail["type"] in _ERRORS:
             kind = _error(detail["type"], **ctx)
@@ -97,6 +171,14 @@ def _focus_on_wrong_objects(error: ValidationError) -> ValidationError:
             rebuilt["ctx"] = ctx
         kept.append(rebuilt)
     return ValidationError.from_exception_data(error.title, kept)
+
+
+def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[Any, Any]) -> BaseModel:
+    """Rebuild a pickled instance of a parametrised generic model."""
+    model: type[BaseModel] = origin[args]  # type: ignore[index]
+    instance = model.__new__(model)
+    instance.__setstate__(state)
+    return instance
 
 
 class ApiModel(BaseModel):
@@ -114,13 +196,25 @@ class ApiModel(BaseModel):
         use_attribute_docstrings=True,
     )
 
-    __pydantic_extra__: dict[str, Annotated[Any, AfterValidator(_json_value)]]  # pyright: ignore[reportIncompatibleVariableOverride]
+    __pydantic_extra__: dict[Text, Annotated[Any, AfterValidator(_json_value)]]  # pyright: ignore[reportIncompatibleVariableOverride]
 
     def __eq__(self, other: object) -> bool:
         # Two models are equal only if they write the same document: null is not absent.
         if not isinstance(other, BaseModel):
             return NotImplemented
-        return super().__eq__(other) and self.model_fields_set == other.model_fields_set
+        return (
+            super().__eq__(other)
+            and self.model_fields_set == other.model_fields_set
+            and _same_json(self.__pydantic_extra__, other.__pydantic_extra__)
+        )
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
+        # A parametrised generic class such as `UsageResponse[UsageImagesResult]` has no importable
+        # name, so pickle it as its origin class and arguments and parametrise again on loading.
+        origin, args = self.__pydantic_generic_metadata__["origin"], self.__pydantic_generic_metadata__["args"]
+        if origin is None:
+            return super().__reduce_ex__(protocol)
+        return _parametrised, (origin, args, self.__getstate__())
 
     @classmethod
     def from_json(cls, json_str: str | bytes | bytearray) -> Self:
@@ -128,7 +222,7 @@ class ApiModel(BaseModel):
         try:
             return cls.model_validate_json(json_str)
         except ValidationError as error:
-            raise _focus_on_wrong_objects(error) from None
+            raise focus_on_wrong_objects(error) from None
 
     @overload
     @classmethod
@@ -148,7 +242,7 @@ class ApiModel(BaseModel):
         try:
             return cls.model_validate(obj)
         except ValidationError as error:
-            raise _focus_on_wrong_objects(error) from None
+            raise focus_on_wrong_objects(error) from None
 
     def to_dict(self) -> dict[str, Any]:
         """The document as a dict: declared fields in schema order, then unknown fields.
