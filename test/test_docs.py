@@ -2,6 +2,8 @@
 
 import contextlib
 import io
+import re
+import subprocess
 import sys
 import types
 from collections.abc import Iterator
@@ -47,3 +49,15 @@ def test_properties_table_matches_the_model() -> None:
     assert [row[0].strip("*") for row in rows] == list(UsageImagesResult.model_fields)
     for name, _type, description, *_ in rows:
         assert (UsageImagesResult.model_fields[name.strip("*")].description or "") == description.strip()
+
+
+def test_readme_shows_what_the_main_command_prints() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    after_command = readme.split("<!-- main-command -->", 1)[1]
+    shown = re.search(r"```text\n(.*?)```", after_command, re.DOTALL)
+    assert shown
+    ran = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize"], capture_output=True, text=True, check=True
+    )
+    assert ran.stdout == shown[1]
+    assert ran.stderr.startswith("openapiopenai: no FILE given, reading the built-in sample")

@@ -1,0 +1,262 @@
+"""Reading usage documents from files and streams, one document at a time.
+
+A file holds either one JSON document (a page, a bucket, a single result, or a JSON array of
+those) or JSON Lines (one document per line). Each document is recognised by its `object` field
+and parsed and validated in one pass. Problems come back as data (where, path, message), never as
+exceptions, so a caller can report them and go on with the next document.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import IO, Annotated, Final, TypeAlias
+
+from pydantic import Discriminator, TypeAdapter, ValidationError
+
+from openapiopenai.models import UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models._base import focus_on_wrong_objects
+from openapiopenai.usage import UsageTally
+
+UsageDocument: TypeAlias = UsageResponse[UsageImagesResult] | UsageTimeBucket[UsageImagesResult] | UsageImagesResult
+"""One usage document: a page, a bucket or a single images result."""
+
+_KINDS: Final = ("page", "bucket", "organization.usage.images.result")
+_EXPECTED_KINDS: Final = "'page', 'bucket' or 'organization.usage.images.result'"
+_BOM: Final = b"\xef\xbb\xbf"
+# JSON's own whitespace, matched in place rather than by copying a line or document to strip it.
+_WHITESPACE: Final = re.compile(rb"[ \t\r\n]*")
+_NOT_WHITESPACE: Final = re.compile(rb"[^ \t\r\n]")
+
+_TaggedDocument: TypeAlias = Annotated[UsageDocument, Discriminator("object")]
+_ONE: Final = TypeAdapter[UsageDocument](_TaggedDocument)
+_ARRAY: Final = TypeAdapter[list[UsageDocument]](list[_TaggedDocument])
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """One problem with a document: where in it (`data.1.results.0.images`, empty for all of it) and what."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A valid document, and where it was read from."""
+
+    source: str
+    """The file's name as given, or `<stdin>`."""
+    line: int | None
+    """The line of a JSON Lines input, else `None`."""
+    document: UsageDocument | list[UsageDocument]
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A document (or a whole file) that could not be read, and every problem found in it."""
+
+    source: str
+    line: int | None
+    errors: tuple[DocumentError, ...]
+
+
+Outcome: TypeAlias = Loaded | Rejected
+
+
+def place(outcome: Outcome) -> str:
+    """Where a document came from: `file`, or `file:line` for JSON Lines."""
+    return outcome.source if outcome.line is None else f"{outcome.source}:{outcome.line}"
+
+
+def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterator[Outcome]:
+    """The documents of one file, in order; `source` names it in outcomes (default: the path)."""
+    name = os.fspath(path) if source is None else source
+    try:
+        stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
+    except OSError as error:
+        yield _unreadable(name, error)
+        return
+    with stream:
+        yield from read_stream(stream, name)
+
+
+def read_stream(stream: IO[bytes], source: str) -> Iterator[Outcome]:
+    """The documents of one binary stream, in order.
+
+    The first non-blank line decides the format: if it is a complete JSON value on its own and
+    another non-blank line follows, the input is JSON Lines and is read one line at a time;
+    otherwise it is one document. Nothing is read twice, and JSON Lines are never held in
+    memory as a whole. A failure to read ends the stream with a `Rejected` outcome.
+    """
+    try:
+        yield from _read(stream, source)
+    except OSError as error:
+        yield _unreadable(source, error)
+
+
+def _unreadable(source: str, error: OSError) -> Rejected:
+    return Rejected(source, None, (DocumentError("", f"cannot read: {error.strerror or error}"),))
+
+
+def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
+    head: list[bytes] = []
+    first: tuple[int, bytes] | None = None
+    number = 0
+    for raw in stream:
+        number += 1
+        head.append(raw)
+        if _is_blank(raw):
+            continue
+        if first is None:
+            first = (number, raw)
+            continue
+        # A second non-blank line: JSON Lines if the first one stood alone.
+        first_outcome, complete = _parse(_line(first[1]), source, first[0])
+        if complete:
+            yield first_outcome
+            yield _parse(_line(raw), source, number)[0]
+            for raw_line in stream:
+                number += 1
+                if not _is_blank(raw_line):
+                    yield _parse(_line(raw_line), source, number)[0]
+            return
+        # One document over many lines: the rest of it is needed anyway.
+        head.append(stream.read())
+        break
+    if first is None:
+        yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
+        return
+    yield _parse(b"".join(head), source, None)[0]
+
+
+def _is_blank(raw: bytes) -> bool:
+    return _WHITESPACE.fullmatch(raw) is not None
+
+
+def _line(raw: bytes) -> bytes:
+    # Without its line ending, a line's error positions read "line 1", as they should.
+    return raw.rstrip(b"\r\n")
+
+
+def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
+    """The outcome for one document, and whether the text was one complete JSON value."""
+    first = _NOT_WHITESPACE.search(text)
+    is_array = first is not None and first.group() == b"["
+    try:
+        document: UsageDocument | list[UsageDocument] = (
+            _ARRAY.validate_json(text) if is_array else _ONE.validate_json(text)
+        )
+    except ValidationError as error:
+        details = error.errors(include_url=False)
+        complete = not any(detail["type"] == "json_invalid" for detail in details)
+        return Rejected(source, line, _describe(error, text, is_array)), complete
+    return Loaded(source, line, document), True
+
+
+def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[DocumentError, ...]:
+    """Pydantic's errors as paths and messages a person can follow."""
+    described: list[DocumentError] = []
+    # The tag of the discriminated union sits in each location, right where the document starts.
+    tag_at = 1 if is_array else 0
+    for detail in focus_on_wrong_objects(error).errors(include_url=False):
+        loc = list(detail["loc"])
+        if len(loc) > tag_at and loc[tag_at] in _KINDS:
+            del loc[tag_at]
+        message = detail["msg"]
+        kind = detail["type"]
+        if kind == "json_invalid":
+            message = _json_problem(text, message)
+        elif kind == "union_tag_invalid":
+            loc.append("object")
+            tag = detail.get("ctx", {}).get("tag")
+            message = f"Input should be {_EXPECTED_KINDS}, not '{tag}': an unknown kind of document"
+        elif kind == "union_tag_not_found":
+            loc.append("object")
+            message = f"Field required: a usage document names its kind, {_EXPECTED_KINDS}"
+        elif kind == "dict_type" and len(loc) == tag_at:
+            message = "Input should be an object: a usage page, bucket or images result"
+            if not is_array:
+                message += ", or an array of them"
+        described.append(DocumentError(".".join(str(part) for part in loc), message))
+    return tuple(described)
+
+
+def _json_problem(text: bytes, message: str) -> str:
+    """Say plainly when the bytes are not UTF-8 text at all: the parser's position is less helpful."""
+    if text.startswith(_BOM):
+        return "Invalid JSON: starts with a byte order mark, which JSON text must not have"
+    try:
+        text.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"not UTF-8 text: byte 0x{text[error.start]:02x} at offset {error.start} is invalid"
+    return message
+
+
+SAMPLE_FILES: Final = ("images-usage-page-1.json", "images-usage-page-2.json")
+"""The built-in sample: the two pages of one listing of daily images usage, 2024-11-01 to 2024-11-14."""
+
+
+def read_sample() -> Iterator[Outcome]:
+    """The documents of the built-in sample, in order, each named by its file name."""
+    folder = resources.files("openapiopenai") / "data"
+    for name in SAMPLE_FILES:
+        with (folder / name).open("rb") as stream:
+            yield from read_stream(stream, name)
+
+
+def describe(document: UsageDocument | list[UsageDocument]) -> str:
+    """What a document holds, in words: `a page of 7 buckets, 70 results`."""
+    if isinstance(document, UsageImagesResult):
+        return "an images result"
+    if isinstance(document, UsageTimeBucket):
+        return f"a bucket of {_count(len(document.results), 'result')}"
+    if isinstance(document, UsageResponse):
+        results = sum(len(bucket.results) for bucket in document.data)
+        return f"a page of {_count(len(document.data), 'bucket')}, {_count(results, 'result')}"
+    if not document:
+        return "an empty array"
+    pages = [item for item in document if isinstance(item, UsageResponse)]
+    buckets = [item for item in document if isinstance(item, UsageTimeBucket)]
+    buckets += [bucket for page in pages for bucket in page.data]
+    results = sum(isinstance(item, UsageImagesResult) for item in document)
+    results += sum(len(bucket.results) for bucket in buckets)
+    counts = [_count(results, "result")]
+    if buckets or pages:
+        counts.insert(0, _count(len(buckets), "bucket"))
+    if pages:
+        counts.insert(0, _count(len(pages), "page"))
+    return f"an array of {', '.join(counts)}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def add_to_tally(tally: UsageTally, document: UsageDocument | list[UsageDocument]) -> tuple[DocumentError, ...]:
+    """Count a document's results; a bucket whose start is beyond the calendar is left out and reported."""
+    items = document if isinstance(document, list) else [document]
+    errors: list[DocumentError] = []
+    for index, item in enumerate(items):
+        prefix = f"{index}." if isinstance(document, list) else ""
+        if isinstance(item, UsageImagesResult):
+            tally.add_result(item)
+            continue
+        buckets = (
+            [(prefix, item)]
+            if isinstance(item, UsageTimeBucket)
+            else [(f"{prefix}data.{number}.", bucket) for number, bucket in enumerate(item.data)]
+        )
+        for bucket_prefix, bucket in buckets:
+            try:
+                tally.add_bucket(bucket)
+            except ValueError as error:
+                # Valid JSON integers can lie far outside the years a datetime can hold.
+                errors.append(DocumentError(f"{bucket_prefix}start_time", str(error)))
+    return tuple(errors)
