@@ -1,0 +1,134 @@
+"""The round-trip law, property-based: a valid document comes back exactly as it went in."""
+
+import copy
+import json
+import pickle
+from typing import Any, cast
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import (
+    BUCKET_FIELDS,
+    PAGE_FIELDS,
+    RESULT_FIELDS,
+    bucket_documents,
+    canonical,
+    page_documents,
+    result_documents,
+)
+
+from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+
+MODELS = [
+    pytest.param(UsageImagesResult, result_documents, id="UsageImagesResult"),
+    pytest.param(UsageTimeBucket, bucket_documents, id="UsageTimeBucket"),
+    pytest.param(UsageResponse, page_documents, id="UsageResponse"),
+]
+
+MODELS_WITH_FIELDS = [
+    pytest.param(UsageImagesResult, result_documents, RESULT_FIELDS, id="UsageImagesResult"),
+    pytest.param(UsageTimeBucket, bucket_documents, BUCKET_FIELDS, id="UsageTimeBucket"),
+    pytest.param(UsageResponse, page_documents, PAGE_FIELDS, id="UsageResponse"),
+]
+
+# Whole pages are large; fewer of them keep the file quick while each still covers many results.
+examples = settings(max_examples=100, deadline=None)
+
+
+def _exact(value: Any) -> Any:
+    """The value with every JSON type made visible, so 1, 1.0 and True never compare equal."""
+    if isinstance(value, dict):
+        members = cast("dict[str, object]", value)
+        return {key: _exact(member) for key, member in members.items()}
+    if isinstance(value, list):
+        elements = cast("list[object]", value)
+        return [_exact(element) for element in elements]
+    return (type(value).__name__, value)
+
+
+@pytest.mark.parametrize(("model", "documents"), MODELS)
+@examples
+@given(data=st.data())
+def test_from_json_to_json_gives_back_the_document(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    written = json.loads(model.from_json(json.dumps(document)).to_json())
+    assert canonical(written) == canonical(document)
+    assert _exact(written) == _exact(document)
+
+
+@pytest.mark.parametrize(("model", "documents"), MODELS)
+@examples
+@given(data=st.data())
+def test_from_dict_to_dict_gives_back_the_document(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    assert _exact(model.from_dict(document).to_dict()) == _exact(document)
+
+
+@pytest.mark.parametrize(("model", "documents"), MODELS)
+@examples
+@given(data=st.data())
+def test_unescaped_utf8_text_and_bytes_read_the_same(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    text = json.dumps(document, ensure_ascii=False)
+    expected = _exact(document)
+    assert _exact(json.loads(model.from_json(text).to_json())) == expected
+    assert _exact(json.loads(model.from_json(text.encode()).to_json())) == expected
+    assert _exact(json.loads(model.from_json(bytearray(text.encode())).to_json())) == expected
+
+
+@pytest.mark.parametrize(("model", "documents"), MODELS)
+@examples
+@given(data=st.data())
+def test_indented_json_reads_back_the_same(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    parsed = model.from_dict(document)
+    assert _exact(json.loads(parsed.to_json(indent=2))) == _exact(document)
+    assert model.from_json(parsed.to_json(indent=2)) == parsed
+
+
+@pytest.mark.parametrize(("model", "documents"), MODELS)
+@examples
+@given(data=st.data())
+def test_equal_documents_give_equal_models(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    reordered = dict(data.draw(st.permutations(list(document.items()))))
+    from_text = model.from_json(json.dumps(document))
+    assert from_text == model.from_dict(copy.deepcopy(document))
+    assert from_text == model.from_json(json.dumps(reordered))
+    assert model.from_json(from_text.to_json()) == from_text
+
+
+@pytest.mark.parametrize(("model", "documents", "declared"), MODELS_WITH_FIELDS)
+@examples
+@given(data=st.data())
+def test_declared_fields_come_first_then_unknown_fields_in_input_order(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], declared: tuple[str, ...], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    expected = [name for name in declared if name in document] + [name for name in document if name not in declared]
+    assert list(json.loads(model.from_json(json.dumps(document)).to_json())) == expected
+    assert list(model.from_dict(document).to_dict()) == expected
+
+
+@pytest.mark.parametrize(("model", "documents"), MODELS)
+@examples
+@given(data=st.data())
+def test_copies_and_pickles_write_the_same_document(
+    model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
+) -> None:
+    document = data.draw(documents)
+    parsed = model.from_dict(document)
+    for duplicate in (copy.copy(parsed), copy.deepcopy(parsed), pickle.loads(pickle.dumps(parsed))):
+        assert duplicate == parsed
+        assert _exact(duplicate.to_dict()) == _exact(document)
