@@ -516,6 +516,11 @@ class TestNullAbsentUnknown:
         assert getattr(result, "meta") == {"n": [1, None]}  # noqa: B009
         assert result.model_extra == {"quality": "hd", "meta": {"n": [1, None]}}
 
+    def test_unknown_values_that_write_the_same_are_equal(self) -> None:
+        first = UsageImagesResult.from_dict({**MINIMAL, "x": {"a": [1, 2.5, None, "s"], "b": -0.0}})
+        second = UsageImagesResult.from_json(first.to_json())
+        assert first == second
+
     def test_unknown_null_is_kept(self) -> None:
         result = UsageImagesResult.from_json(MINIMAL_JSON[:-1] + ',"later":null}')
         assert result.to_dict() == {**MINIMAL, "later": None}
@@ -528,6 +533,9 @@ class TestNullAbsentUnknown:
             pytest.param(1, 1.0, id="1-1.0"),
             pytest.param([1], [True], id="nested-1-true"),
             pytest.param({"a": 2}, {"a": 2.0}, id="nested-2-2.0"),
+            pytest.param(0.0, -0.0, id="0.0--0.0"),
+            pytest.param([1, 2], [1, 2, 3], id="list-lengths"),
+            pytest.param({"a": 1}, {"b": 1}, id="object-keys"),
         ],
     )
     def test_unknown_values_of_different_json_types_are_not_equal(self, first: Any, second: Any) -> None:

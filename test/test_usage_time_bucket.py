@@ -315,6 +315,26 @@ class TestAssignment:
             ("int_type", ("results", 0, "num_model_requests"))
         ]
 
+    def test_an_assigned_result_of_another_kind_is_reported_once(self) -> None:
+        bucket = UsageTimeBucket.from_dict(BUCKET)
+        completions = {"object": "organization.usage.completions.result", "input_tokens": 5}
+        with pytest.raises(ValidationError) as exc_info:
+            bucket.results = [completions]  # type: ignore[list-item]
+        assert exc_info.value.errors(include_url=False) == [
+            {
+                "type": "object_mismatch",
+                "loc": ("results", 0, "object"),
+                "msg": "Input should be 'organization.usage.images.result', "
+                "not 'organization.usage.completions.result': a different kind of object",
+                "input": "organization.usage.completions.result",
+                "ctx": {
+                    "expected": "'organization.usage.images.result'",
+                    "actual": "organization.usage.completions.result",
+                },
+            }
+        ]
+        assert bucket.to_dict() == BUCKET
+
 
 DUPLICATES = [
     pytest.param(copy.copy, id="copy"),

@@ -133,6 +133,9 @@ def _same_json(first: object, second: object) -> bool:
     if isinstance(first, list):
         a_items, b_items = cast("list[object]", first), cast("list[object]", second)
         return len(a_items) == len(b_items) and all(map(_same_json, a_items, b_items))
+    if isinstance(first, float) and isinstance(second, float):
+        # -0.0 == 0.0 in Python, but they are written differently.
+        return first == second and math.copysign(1.0, first) == math.copysign(1.0, second)
     return first == second
 
 
@@ -207,6 +210,12 @@ class ApiModel(BaseModel):
             and self.model_fields_set == other.model_fields_set
             and _same_json(self.__pydantic_extra__, other.__pydantic_extra__)
         )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as error:
+            raise focus_on_wrong_objects(error) from None
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
         # A parametrised generic class such as `UsageResponse[UsageImagesResult]` has no importable
