@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models._base import MAX_INT_DIGITS
 
 MODELS: list[type[ApiModel]] = [UsageImagesResult, UsageTimeBucket, UsageResponse]
 RESULT: dict[str, Any] = {
@@ -89,7 +90,7 @@ SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.integers(min_value=1 - 10**4300, max_value=10**4300 - 1),  # as long as JSON integers get
+    st.integers(min_value=1 - 10**MAX_INT_DIGITS, max_value=10**MAX_INT_DIGITS - 1),  # as long as JSON integers get
     st.floats(),
     # Non-finite numbers must be refused, never written back as null; the others must survive exactly.
     st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 5e-324, 1.7976931348623157e308]),
