@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from docs_examples import DOCUMENTS, examples
 
 from openapiopenai import UsageImagesResult
+
+from docs_examples import DOCUMENTS, examples
 
 
 @contextlib.contextmanager

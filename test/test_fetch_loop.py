@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from docs_examples import example_defining
 
 from openapiopenai.usage import IncompleteListingError, Totals, totals, totals_by
+
+from docs_examples import example_defining
 
 LISTING = Path(__file__).parent / "data" / "listing"
 ADMIN_KEY = "sk-admin-test"

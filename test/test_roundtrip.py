@@ -8,6 +8,9 @@ from typing import Any, cast
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+
 from strategies import (
     BUCKET_FIELDS,
     PAGE_FIELDS,
@@ -17,8 +20,6 @@ from strategies import (
     page_documents,
     result_documents,
 )
-
-from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
 
 MODELS = [
     pytest.param(UsageImagesResult, result_documents, id="UsageImagesResult"),

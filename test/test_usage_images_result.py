@@ -18,6 +18,8 @@ import openapiopenai.models.usage_images_result
 from openapiopenai import UsageImagesResult
 from openapiopenai.models._base import MAX_EXTRA_DEPTH
 
+from model_helpers import parsers, pickled
+
 DATA = Path(__file__).parent / "data"
 EXAMPLE_TEXT = (DATA / "usage_images_result.example.json").read_text(encoding="utf-8")
 EXAMPLE: dict[str, Any] = json.loads(EXAMPLE_TEXT)
@@ -44,21 +46,8 @@ DESCRIPTIONS = {
 SCHEMA_DESCRIPTION = "The aggregated images usage details of the specific time bucket."
 
 
-def _via_json(document: dict[str, Any]) -> UsageImagesResult:
-    return UsageImagesResult.from_json(json.dumps(document))
-
-
-def _via_dict(document: dict[str, Any]) -> UsageImagesResult:
-    return UsageImagesResult.from_dict(document)
-
-
 Parse = Callable[[dict[str, Any]], UsageImagesResult]
-PARSERS = [pytest.param(_via_json, id="from_json"), pytest.param(_via_dict, id="from_dict")]
-
-
-def _pickled(result: UsageImagesResult) -> UsageImagesResult:
-    twin: UsageImagesResult = pickle.loads(pickle.dumps(result))
-    return twin
+PARSERS = parsers(UsageImagesResult)
 
 
 def _nested(depth: int) -> Any:
@@ -769,7 +758,7 @@ class TestCopies:
         [
             pytest.param(copy.copy, id="copy"),
             pytest.param(copy.deepcopy, id="deepcopy"),
-            pytest.param(_pickled, id="pickle"),
+            pytest.param(pickled, id="pickle"),
         ],
     )
     def test_keeps_fields_unknown_fields_and_fields_set(self, duplicate: Any) -> None:

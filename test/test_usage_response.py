@@ -2,10 +2,9 @@
 
 import copy
 import json
-import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -13,8 +12,10 @@ from pydantic import ValidationError
 import openapiopenai
 import openapiopenai.models
 import openapiopenai.models.usage_response
-from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai import UsageImagesResult, UsageResponse, UsageTimeBucket
 from openapiopenai.models._base import MAX_EXTRA_DEPTH
+
+from model_helpers import EmbeddingsResult, parsers, pickled
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE_TEXT = (DATA / "usage_response.example.json").read_text(encoding="utf-8")
@@ -42,24 +43,9 @@ PAGE_JSON = (
 )
 
 
-class EmbeddingsResult(ApiModel):
-    """The aggregated embeddings usage details of the specific time bucket."""
-
-    object: Literal["organization.usage.embeddings.result"]
-    input_tokens: int
-    num_model_requests: int
-
-
-def _via_json(document: dict[str, Any]) -> UsageResponse:
-    return UsageResponse.from_json(json.dumps(document))
-
-
-def _via_dict(document: dict[str, Any]) -> UsageResponse:
-    return UsageResponse.from_dict(document)
-
-
 Parse = Callable[[dict[str, Any]], UsageResponse]
-PARSERS = [pytest.param(_via_json, id="from_json"), pytest.param(_via_dict, id="from_dict")]
+PARSERS = parsers(UsageResponse)
+EMBEDDINGS_PARSERS = parsers(UsageResponse[EmbeddingsResult])
 
 
 def _three_bucket_page(result: Any) -> dict[str, Any]:
@@ -74,25 +60,6 @@ def _nested(depth: int) -> Any:
     for _ in range(depth):
         value = {"k": value}
     return value
-
-
-def _embeddings_via_json(document: dict[str, Any]) -> UsageResponse[EmbeddingsResult]:
-    return UsageResponse[EmbeddingsResult].from_json(json.dumps(document))
-
-
-def _embeddings_via_dict(document: dict[str, Any]) -> UsageResponse[EmbeddingsResult]:
-    return UsageResponse[EmbeddingsResult].from_dict(document)
-
-
-EMBEDDINGS_PARSERS = [
-    pytest.param(_embeddings_via_json, id="from_json"),
-    pytest.param(_embeddings_via_dict, id="from_dict"),
-]
-
-
-def _pickled(model: ApiModel) -> ApiModel:
-    twin: ApiModel = pickle.loads(pickle.dumps(model))
-    return twin
 
 
 class TestImports:
@@ -511,7 +478,7 @@ class TestUnknownFieldNesting:
 DUPLICATES = [
     pytest.param(copy.copy, id="copy"),
     pytest.param(copy.deepcopy, id="deepcopy"),
-    pytest.param(_pickled, id="pickle"),
+    pytest.param(pickled, id="pickle"),
 ]
 
 

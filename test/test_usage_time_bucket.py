@@ -2,10 +2,9 @@
 
 import copy
 import json
-import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -13,7 +12,9 @@ from pydantic import ValidationError
 import openapiopenai
 import openapiopenai.models
 import openapiopenai.models.usage_time_bucket
-from openapiopenai import ApiModel, UsageImagesResult, UsageTimeBucket
+from openapiopenai import UsageImagesResult, UsageTimeBucket
+
+from model_helpers import EmbeddingsResult, parsers, pickled
 
 DATA = Path(__file__).parent / "data"
 RESPONSE_EXAMPLE: dict[str, Any] = json.loads((DATA / "usage_response.example.json").read_text(encoding="utf-8"))
@@ -32,44 +33,9 @@ BUCKET_JSON = (
 )
 
 
-class EmbeddingsResult(ApiModel):
-    """The aggregated embeddings usage details of the specific time bucket."""
-
-    object: Literal["organization.usage.embeddings.result"]
-    input_tokens: int
-    num_model_requests: int
-    model: str | None = None
-
-
-def _via_json(document: dict[str, Any]) -> UsageTimeBucket:
-    return UsageTimeBucket.from_json(json.dumps(document))
-
-
-def _via_dict(document: dict[str, Any]) -> UsageTimeBucket:
-    return UsageTimeBucket.from_dict(document)
-
-
 Parse = Callable[[dict[str, Any]], UsageTimeBucket]
-PARSERS = [pytest.param(_via_json, id="from_json"), pytest.param(_via_dict, id="from_dict")]
-
-
-def _embeddings_via_json(document: dict[str, Any]) -> UsageTimeBucket[EmbeddingsResult]:
-    return UsageTimeBucket[EmbeddingsResult].from_json(json.dumps(document))
-
-
-def _embeddings_via_dict(document: dict[str, Any]) -> UsageTimeBucket[EmbeddingsResult]:
-    return UsageTimeBucket[EmbeddingsResult].from_dict(document)
-
-
-EMBEDDINGS_PARSERS = [
-    pytest.param(_embeddings_via_json, id="from_json"),
-    pytest.param(_embeddings_via_dict, id="from_dict"),
-]
-
-
-def _pickled(model: ApiModel) -> ApiModel:
-    twin: ApiModel = pickle.loads(pickle.dumps(model))
-    return twin
+PARSERS = parsers(UsageTimeBucket)
+EMBEDDINGS_PARSERS = parsers(UsageTimeBucket[EmbeddingsResult])
 
 
 class TestImports:
@@ -339,7 +305,7 @@ class TestAssignment:
 DUPLICATES = [
     pytest.param(copy.copy, id="copy"),
     pytest.param(copy.deepcopy, id="deepcopy"),
-    pytest.param(_pickled, id="pickle"),
+    pytest.param(pickled, id="pickle"),
 ]
 COPIED: dict[str, Any] = {**BUCKET, "results": [{**RESULT, "size": None, "q": [1.5]}], "granularity": "1d"}
 
