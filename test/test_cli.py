@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import selectors
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from openapiopenai.cli import main
+from openapiopenai.cli._common import parse_when
 
 DATA = Path(__file__).parent / "data" / "cli"
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
@@ -648,3 +650,62 @@ def test_docs_show_what_the_command_prints(command: str, shown: str) -> None:
         check=False,
     )
     assert done.stdout.decode() == shown
+
+
+# Times on the command line (--since, --until, fetch --start/--end).
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        pytest.param("2024-11-01", 1730419200, id="date-is-midnight-utc"),
+        pytest.param("2024-11-01T00:00:00Z", 1730419200, id="date-time-z"),
+        pytest.param("2024-11-01t06:30z", 1730442600, id="lower-case"),
+        pytest.param("2024-11-01T06:30", 1730442600, id="naive-is-utc"),
+        pytest.param("2024-11-01 06:30:00", 1730442600, id="space-separator"),
+        pytest.param("2024-11-01T08:30:00+02:00", 1730442600, id="offset-converted"),
+        pytest.param("2024-10-31T22:00:00-02:00", 1730419200, id="negative-offset-crosses-the-day"),
+        pytest.param("2024-11-01T00:00:00.999999Z", 1730419200, id="fraction-dropped"),
+        pytest.param("2024-11-01T00:00:01.5", 1730419201, id="one-digit-fraction"),
+        pytest.param("1730419200", 1730419200, id="unix-seconds"),
+        pytest.param("0", 0, id="epoch"),
+        pytest.param("-86400", -86400, id="before-the-epoch"),
+    ],
+)
+def test_parse_when_reads_dates_times_and_seconds(text: str, seconds: int) -> None:
+    assert parse_when(text) == seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        pytest.param(
+            "yesterday",
+            "'yesterday' is not a time: give an ISO date (2024-11-01), an ISO date and time"
+            " (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00) or Unix seconds (1730419200)",
+            id="words",
+        ),
+        pytest.param(
+            "2024-11-01T25:00",
+            "'2024-11-01T25:00' is not a valid date or time: hour must be in 0..23",
+            id="no-such-hour",
+        ),
+        pytest.param(
+            "2024-02-30",
+            "'2024-02-30' is not a valid date or time: day is out of range for month",
+            id="no-such-day",
+        ),
+        pytest.param("999999999999", "999999999999 is out of range for a date (years 1 to 9999)", id="far-future"),
+        pytest.param("9" * 5000, f"{'9' * 5000} is out of range for a date (years 1 to 9999)", id="huge"),
+        pytest.param(
+            "1730419200.5",
+            "'1730419200.5' is not a time: give an ISO date (2024-11-01), an ISO date and time"
+            " (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00) or Unix seconds (1730419200)",
+            id="fractional-seconds",
+        ),
+    ],
+)
+def test_parse_when_refuses_anything_else_with_a_usage_message(text: str, message: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError) as raised:
+        parse_when(text)
+    assert str(raised.value) == message

@@ -1,96 +1,44 @@
-"""The command line: `openapiopenai validate` and `openapiopenai summarize` over usage JSON files."""
+"""`openapiopenai summarize`: totals of images and model requests, grouped."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Final
 
-from openapiopenai.documents import (
-    Loaded,
-    Outcome,
-    Rejected,
-    add_to_tally,
-    describe,
-    place,
-    read_path,
-    read_sample,
-    read_stream,
-)
+from openapiopenai.cli._common import PROG, Commands, add_files, outcomes, report
+from openapiopenai.documents import Loaded, Rejected, add_to_tally, place
 from openapiopenai.models import UsageResponse
 from openapiopenai.usage import GROUP_BY_FIELDS, GroupBy, Totals, UsageTally
 
-PROG = "openapiopenai"
-FORMATS = ("table", "csv", "json")
-SAMPLE_NOTE = "no FILE given, reading the built-in sample (two pages of daily images usage, 2024-11-01 to 2024-11-14)"
+FORMATS: Final = ("table", "csv", "json")
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; the return value is the exit status."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exit:
-        # Usage errors (status 2) and --help (status 0): returned, so callers in Python get a status too.
-        return exit.code if isinstance(exit.code, int) else 2
-    try:
-        status: int = args.run(args)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, and keep the interpreter from
-        # complaining when it flushes standard output on the way out.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    return status
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG,
-        description="Check and total OpenAI organization usage exports of the images endpoint.",
-        epilog="With no FILE, a built-in sample is read. '-' reads standard input.",
-    )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
-
-    summarize = commands.add_parser(
+def add_parser(commands: Commands) -> None:
+    """Add the `summarize` command."""
+    parser = commands.add_parser(
         "summarize",
         help="total images and model requests, grouped",
         description="Total images and num_model_requests, grouped, largest first.",
     )
-    _add_files(summarize)
-    summarize.add_argument(
+    add_files(parser)
+    parser.add_argument(
         "--by",
         type=_group_by,
         metavar="FIELD[,FIELD...]",
         help=f"group by these fields ({', '.join(GROUP_BY_FIELDS)}), or 'none' for one overall row; "
         "default: every field that has a value somewhere in the input",
     )
-    summarize.add_argument(
+    parser.add_argument(
         "--per-bucket", action="store_true", help="also group by bucket, adding its start as a bucket_start column"
     )
-    summarize.add_argument(
+    parser.add_argument(
         "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
     )
-    summarize.set_defaults(run=_summarize)
-
-    validate = commands.add_parser(
-        "validate",
-        help="say for each document whether it is valid, and what it holds",
-        description="Say for each document whether it is valid and what it holds, or list every error with its path.",
-    )
-    _add_files(validate)
-    validate.set_defaults(run=_validate)
-    return parser
-
-
-def _add_files(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="*", metavar="FILE", help="a JSON or JSON Lines file of usage documents")
+    parser.set_defaults(run=run)
 
 
 def _group_by(text: str) -> tuple[GroupBy, ...]:
@@ -114,36 +62,8 @@ def _output_format(text: str) -> str:
     return text
 
 
-def _outcomes(files: Sequence[str]) -> Iterator[Outcome]:
-    if not files:
-        print(f"{PROG}: {SAMPLE_NOTE}", file=sys.stderr)
-        yield from read_sample()
-    for file in files:
-        if file != "-":
-            yield from read_path(file)
-        elif sys.stdin is None:
-            yield from read_path(os.devnull, "<stdin>")
-        else:
-            yield from read_stream(sys.stdin.buffer, "<stdin>")
-
-
-def _report(outcome: Rejected, stream: Any) -> None:
-    for error in outcome.errors:
-        print(f"{place(outcome)}: error: {error}", file=stream)
-
-
-def _validate(args: argparse.Namespace) -> int:
-    status = 0
-    for outcome in _outcomes(args.files):
-        if isinstance(outcome, Loaded):
-            print(f"{place(outcome)}: ok: {describe(outcome.document)}")
-        else:
-            _report(outcome, sys.stdout)
-            status = 1
-    return status
-
-
-def _summarize(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
+    """Total the documents, or print no totals and return 1 if any could not be used."""
     chosen: tuple[GroupBy, ...] | None = args.by
     per_bucket: bool = args.per_bucket
     # Grouping by every field and showing only those with a value gives the same groups as
@@ -151,7 +71,7 @@ def _summarize(args: argparse.Namespace) -> int:
     tally = UsageTally(GROUP_BY_FIELDS if chosen is None else chosen, per_bucket=per_bucket)
     unfinished: tuple[str, str | None] | None = None  # where the last page was read, and its next_page
     rejected = 0
-    for outcome in _outcomes(args.files):
+    for outcome in outcomes(args.files):
         if isinstance(outcome, Loaded):
             errors = add_to_tally(tally, outcome.document)
             if errors:
@@ -161,7 +81,7 @@ def _summarize(args: argparse.Namespace) -> int:
                     if isinstance(document, UsageResponse):
                         unfinished = (place(outcome), document.next_page) if document.has_more else None
         if isinstance(outcome, Rejected):
-            _report(outcome, sys.stderr)
+            report(outcome, sys.stderr)
             rejected += 1
     if rejected:
         # Totals of only the usable part would look complete: print none.
