@@ -349,7 +349,8 @@ class ListingCheck:
             unfinished = self._unfinished(kind, latest)
             if unfinished is not None:
                 gaps.append(unfinished)
-        pages = sum(1 for kinds in self._page_kinds if kind in kinds)
+        # A page without buckets has no kind of its own: it belongs to every listing.
+        pages = sum(1 for kinds in self._page_kinds if kind in kinds or not kinds)
         widths = tuple(sorted({place.end - place.start for place in inside}))
         return ListingReport(kind, start, end, len(inside), pages, state.results, widths, tuple(problems), tuple(gaps))
 
