@@ -3,7 +3,7 @@
 from openapiopenai.models._base import ApiModel
 from openapiopenai.models.costs_result import CostsResult
 from openapiopenai.models.costs_result_amount import CostsResultAmount
-from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, KindName, ResultKind
+from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, GroupBy, KindName, ResultKind
 from openapiopenai.models.usage_audio_speeches_result import UsageAudioSpeechesResult
 from openapiopenai.models.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
 from openapiopenai.models.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult
@@ -26,6 +26,7 @@ __all__ = [
     "ApiModel",
     "CostsResult",
     "CostsResultAmount",
+    "GroupBy",
     "KindName",
     "ResultKind",
     "ResultT",
