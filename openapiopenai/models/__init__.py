@@ -1,8 +1,16 @@
 """The models of the Usage API's images endpoint."""
 
-from openapiopenai.models._base import ApiModel
+from openapiopenai.models._base import MAX_EXTRA_DEPTH, MAX_INT_DIGITS, ApiModel
 from openapiopenai.models.usage_images_result import UsageImagesResult
 from openapiopenai.models.usage_response import UsageResponse
 from openapiopenai.models.usage_time_bucket import ResultT, UsageTimeBucket
 
-__all__ = ["ApiModel", "ResultT", "UsageImagesResult", "UsageResponse", "UsageTimeBucket"]
+__all__ = [
+    "MAX_EXTRA_DEPTH",
+    "MAX_INT_DIGITS",
+    "ApiModel",
+    "ResultT",
+    "UsageImagesResult",
+    "UsageResponse",
+    "UsageTimeBucket",
+]
