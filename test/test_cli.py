@@ -162,7 +162,7 @@ def test_console_script_runs_the_same_command() -> None:
             "user_id  images  requests\n"
             "(none)       30        23\n"
             "total        30        23\n",
-            "openapiopenai: note: user_id is empty in every result: was the export requested with group_by=user_id?\n",
+            "openapiopenai: note: user_id is empty in every images result: was the export requested with group_by=user_id?\n",
             id="by-a-field-null-everywhere",
         ),
         pytest.param(
@@ -324,9 +324,13 @@ def test_summarize_refuses_to_place_results_without_a_time_on_a_time_axis() -> N
     assert run("summarize", "mixed.json", "--per-bucket") == Ran(1, "", expected)
 
 
-def test_summarize_of_no_results_is_a_zero_total() -> None:
+def test_summarize_of_no_results_says_so() -> None:
+    assert run("summarize", "-", stdin=b"[]") == Ran(0, "no results: 0 buckets, 0 results\n", "")
+
+
+def test_summarize_of_no_results_of_a_chosen_kind_is_a_zero_total() -> None:
     expected = "images: 0 buckets, 0 results\n       images  requests\ntotal       0         0\n"
-    assert run("summarize", "-", stdin=b"[]") == Ran(0, expected, "")
+    assert run("summarize", "--kind", "images", "-", stdin=b"[]") == Ran(0, expected, "")
 
 
 def test_summarize_refuses_an_incomplete_listing() -> None:
@@ -449,11 +453,20 @@ def test_validate_goes_on_through_lines_and_files_after_errors() -> None:
     assert run("validate", "some-bad-lines.jsonl", "missing.json", "page.json") == Ran(1, expected, "")
 
 
-def test_validate_reports_a_result_of_another_kind_inside_a_page_once() -> None:
-    completions = '{"object": "organization.usage.completions.result", "input_tokens": 3, "num_model_requests": 1}'
+def test_validate_reports_a_result_of_an_unknown_kind_inside_a_page_once() -> None:
+    widgets = '{"object": "organization.usage.widgets.result", "widgets": 3, "num_model_requests": 1}'
     expected = (
-        "<stdin>: error: data.0.results.1.object: Input should be 'organization.usage.images.result',"
-        " not 'organization.usage.completions.result': a different kind of object\n"
+        "<stdin>: error: data.0.results.1.object: Input should be the object of a usage or costs result,"
+        " not 'organization.usage.widgets.result': an unknown kind of result\n"
+    )
+    assert run("validate", "-", stdin=page_line(result(1, 1), widgets).encode()) == Ran(1, expected, "")
+
+
+def test_validate_names_the_paths_of_errors_in_a_result_of_another_kind() -> None:
+    completions = '{"object": "organization.usage.completions.result", "input_tokens": "3", "num_model_requests": 1}'
+    expected = (
+        "<stdin>: error: data.0.results.1.input_tokens: Input should be a valid integer\n"
+        "<stdin>: error: data.0.results.1.output_tokens: Field required\n"
     )
     assert run("validate", "-", stdin=page_line(result(1, 1), completions).encode()) == Ran(1, expected, "")
 
@@ -524,27 +537,28 @@ BAD_INPUTS = [
     pytest.param(
         b"42",
         "f.json",
-        "f.json: error: Input should be an object: a usage page, bucket or images result, or an array of them",
+        "f.json: error: Input should be an object: a usage page, bucket or result, or an array of them",
         id="number",
     ),
     pytest.param(
         b"[1]",
         "f.json",
-        "f.json: error: 0: Input should be an object: a usage page, bucket or images result",
+        "f.json: error: 0: Input should be an object: a usage page, bucket or result",
         id="array-of-numbers",
     ),
     pytest.param(
         b'{"images": 1, "num_model_requests": 1}',
         "f.json",
-        "f.json: error: object: Field required: a usage document names its kind,"
-        " 'page', 'bucket' or 'organization.usage.images.result'",
+        "f.json: error: object: Field required: a usage document names its kind, 'page', 'bucket' or the object"
+        " of a usage or costs result ('organization.usage.images.result', ...)",
         id="no-object-field",
     ),
     pytest.param(
-        (DATA / "completions.json").read_bytes(),
+        b'{"object": "organization.usage.widgets.result", "widgets": 1}',
         "f.json",
-        "f.json: error: object: Input should be 'page', 'bucket' or 'organization.usage.images.result',"
-        " not 'organization.usage.completions.result': an unknown kind of document",
+        "f.json: error: object: Input should be 'page', 'bucket' or the object of a usage or costs result"
+        " ('organization.usage.images.result', ...), not 'organization.usage.widgets.result':"
+        " an unknown kind of document",
         id="unknown-kind",
     ),
     pytest.param(
@@ -602,7 +616,7 @@ def test_summarize_per_bucket_reports_a_bucket_start_beyond_the_calendar() -> No
 
 def test_summarize_totals_a_bucket_start_beyond_the_calendar_when_not_per_bucket() -> None:
     bucket = b'{"object": "bucket", "start_time": 99999999999999, "end_time": 100000000000000, "results": []}'
-    assert run("summarize", "--by", "none", "--format", "csv", "-", stdin=bucket) == Ran(
+    assert run("summarize", "--kind", "images", "--by", "none", "--format", "csv", "-", stdin=bucket) == Ran(
         0,
         "images,num_model_requests\n0,0\n",
         "openapiopenai: counted images: 99999999999999 to 100000000000000 UTC, 1 bucket of 1 second, 0 results\n",
@@ -626,13 +640,15 @@ def test_validate_reports_a_file_that_fails_while_being_read() -> None:
         pytest.param(
             ["summarize", "--by", "team"],
             "openapiopenai summarize: error: argument --by: unknown field 'team': choose from project_id, user_id,"
-            " api_key_id, model, size, source, or none for one overall row",
+            " api_key_id, model, size, source, batch, service_tier, vector_store_id, context_level, line_item,"
+            " or none for one overall row",
             id="unknown-by-field",
         ),
         pytest.param(
             ["summarize", "--by", "none,model"],
             "openapiopenai summarize: error: argument --by: unknown field 'none': choose from project_id, user_id,"
-            " api_key_id, model, size, source, or none for one overall row",
+            " api_key_id, model, size, source, batch, service_tier, vector_store_id, context_level, line_item,"
+            " or none for one overall row",
             id="none-with-fields",
         ),
         pytest.param(
