@@ -3,6 +3,7 @@
     python -m benchmarks            full run (a few minutes)
     python -m benchmarks --quick    few iterations, for CI (well under two minutes)
     python -m benchmarks --json     the same figures as one JSON document
+    python -m benchmarks --group cli   only the command line over a generated export (--group models: the rest)
 
 Ratios compare this library against each other implementation; the machine, the Python
 version and every library version are printed with the results.
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from benchmarks import data, generate
+from benchmarks import cli, data, generate
 from benchmarks.worker import PAGE_RESULTS, SCALING_RESULTS
 
 OURS: Final = "openapiopenai"
@@ -409,7 +410,25 @@ def main(argv: list[str] | None = None) -> int:
         help=f"leave out these implementations ({', '.join(IMPLEMENTATIONS[1:])})",
     )
     parser.add_argument("--keep-gc", action="store_true", help="leave the garbage collector on while timing")
+    parser.add_argument(
+        "--group",
+        choices=("all", "models", "cli"),
+        default="all",
+        help="models: decoding and encoding; cli: the installed command over a generated export; default: both",
+    )
     args = parser.parse_args(argv)
-    report = run(args)
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    report: dict[str, Any] = {}
+    if args.group != "cli":
+        report = run(args)
+    if args.group != "models":
+        rounds = QUICK.rounds if args.quick else FULL.rounds
+        report["cli"] = cli.run(quick=args.quick, seed=args.seed, rounds=rounds, progress=_progress)
+        report["cli"]["targets"] = cli.targets(report["cli"])
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    if args.group != "cli":
+        print(format_report(report))
+    if args.group != "models":
+        print(cli.format_report(report["cli"]))
     return 0

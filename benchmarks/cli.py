@@ -1,0 +1,169 @@
+"""The command-line group: the installed `openapiopenai` over a generated export, beside reference scripts.
+
+For each kind of export (`benchmarks/export.py`) it runs, each in a fresh process, in rotated order,
+round after round: `openapiopenai summarize FILE --by ... --format csv`, `openapiopenai validate FILE`,
+and the msgspec and plain-pydantic reference scripts (`cli_msgspec.py`, `cli_pydantic.py`), which
+write the same csv. It keeps each command's fastest wall time and its peak resident memory (from
+`wait4`, so every allocator counts), and checks that every tool printed the same totals. It also times
+`openapiopenai --version` and `--help` against `python -c pass`.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from benchmarks import data, export
+
+QUICK_BYTES: Final = 2_000_000
+FULL_BYTES: Final = 100_000_000
+TOOLS: Final = ("summarize", "validate", "msgspec", "pydantic")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_bytes: int
+
+
+def command_path() -> str:
+    """The installed console script, next to this interpreter (or on PATH)."""
+    beside = Path(sys.executable).parent / "openapiopenai"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("openapiopenai")
+    if found is None:
+        raise RuntimeError("the openapiopenai command is not installed: pip install -e . first")
+    return found
+
+
+def _command(tool: str, kind: str, path: Path) -> list[str]:
+    by = export.BY[kind]
+    if tool == "summarize":
+        return [command_path(), "summarize", str(path), "--by", by, "--format", "csv"]
+    if tool == "validate":
+        return [command_path(), "validate", str(path)]
+    return [sys.executable, "-m", f"benchmarks.cli_{tool}", kind, str(path), by]
+
+
+def measure(command: list[str], stdout: Path | None) -> Run:
+    """Run a command to its end: wall time, and the peak resident memory of that process alone."""
+    with open(stdout if stdout is not None else os.devnull, "wb") as out:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, cwd=data.REPO_ROOT)
+        assert process.stderr is not None
+        errors = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}:\n{errors.decode()[-2000:]}")
+    return Run(seconds, usage.ru_maxrss * 1024)  # kilobytes on Linux
+
+
+def startup(runs: int) -> dict[str, float]:
+    """Median wall time of `--version`, `--help` and `python -c pass`, interleaved."""
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "openapiopenai --version": [command_path(), "--version"],
+        "openapiopenai --help": [command_path(), "--help"],
+    }
+    samples: dict[str, list[float]] = {name: [] for name in commands}
+    for round_number in range(runs + 1):
+        for name, command in commands.items():
+            seconds = measure(command, None).seconds
+            if round_number:  # the first round writes the bytecode caches
+                samples[name].append(seconds)
+    return {name: sorted(times)[len(times) // 2] for name, times in samples.items()}
+
+
+def run(*, quick: bool, seed: int, rounds: int, progress: Any) -> dict[str, Any]:
+    size = QUICK_BYTES if quick else FULL_BYTES
+    report: dict[str, Any] = {"bytes": size, "kinds": {}}
+    with tempfile.TemporaryDirectory(prefix="openapiopenai-cli-bench-") as temporary:
+        folder = Path(temporary)
+        for kind in export.KINDS:
+            path = folder / f"{kind}.jsonl"
+            progress(f"cli: writing a {size / 1e6:g} MB {kind} export")
+            results = export.write_export(path, kind, seed, size)
+            best: dict[str, Run] = {}
+            outputs: dict[str, bytes] = {}
+            for round_number in range(rounds):
+                shift = round_number % len(TOOLS)
+                for tool in TOOLS[shift:] + TOOLS[:shift]:
+                    progress(f"cli: round {round_number + 1} of {rounds}: {kind}, {tool}")
+                    out = folder / f"{kind}.{tool}.out"
+                    timed = measure(_command(tool, kind, path), None if tool == "validate" else out)
+                    if tool != "validate":
+                        outputs[tool] = out.read_bytes()
+                    previous = best.get(tool)
+                    best[tool] = Run(
+                        min(timed.seconds, previous.seconds) if previous else timed.seconds,
+                        min(timed.peak_bytes, previous.peak_bytes) if previous else timed.peak_bytes,
+                    )
+            different = [tool for tool, output in outputs.items() if output != outputs["summarize"]]
+            if different:
+                raise RuntimeError(f"{kind}: {', '.join(different)} printed other totals than summarize")
+            report["kinds"][kind] = {
+                "file_bytes": path.stat().st_size,
+                "results": results,
+                "seconds": {tool: run.seconds for tool, run in best.items()},
+                "peak_bytes": {tool: run.peak_bytes for tool, run in best.items()},
+            }
+    progress("cli: timing start-up")
+    report["startup_seconds"] = startup(5 if quick else 21)
+    return report
+
+
+TARGETS: Final = (("pydantic", 1.0), ("msgspec", 3.0))
+"""summarize and validate: at most this many times the wall time of each reference."""
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    checked: list[dict[str, Any]] = []
+    for kind, figures in report["kinds"].items():
+        for tool in ("summarize", "validate"):
+            for other, limit in TARGETS:
+                ratio = figures["seconds"][tool] / figures["seconds"][other]
+                label = f"{kind}: {tool} <= {limit:g}x the {other} reference's time"
+                checked.append({"target": label, "figure": ratio, "met": ratio <= limit})
+    return checked
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [
+        "",
+        f"Command line: JSON Lines exports of about {report['bytes'] / 1e6:g} MB, totals by two fields;"
+        " wall time (best of the rounds) and peak RSS of each process",
+        "",
+        "| export | results | " + " | ".join(TOOLS) + " | summarize vs. pydantic | summarize vs. msgspec |"
+        " validate vs. pydantic | validate vs. msgspec |",
+        "| --- | ---: | " + " | ".join("---:" for _ in TOOLS) + " | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, figures in report["kinds"].items():
+        seconds, peaks = figures["seconds"], figures["peak_bytes"]
+        cells = [f"{seconds[tool]:.2f} s, {peaks[tool] / 2**20:.0f} MiB" for tool in TOOLS]
+        ratios = [
+            f"{seconds[tool] / seconds[other]:.2f}x"
+            for tool in ("summarize", "validate")
+            for other in ("pydantic", "msgspec")
+        ]
+        size = f"{kind}, {figures['file_bytes'] / 1e6:.1f} MB"
+        lines.append(f"| {size} | {figures['results']:,} | " + " | ".join(cells + ratios) + " |")
+    start = report["startup_seconds"]
+    bare = start["python -c pass"]
+    lines += ["", "| start-up (median) | wall | less python -c pass |", "| --- | ---: | ---: |"]
+    lines += [
+        f"| {name} | {seconds * 1000:.0f} ms | {(seconds - bare) * 1000:.0f} ms |" for name, seconds in start.items()
+    ]
+    lines += ["", "| target | figure | result |", "| --- | ---: | --- |"]
+    lines += [
+        f"| {target['target']} | {target['figure']:.2f}x | {'met' if target['met'] else 'MISSED'} |"
+        for target in report["targets"]
+    ]
+    return "\n".join(lines)
