@@ -7,10 +7,11 @@ one bucket, or any iterable of pages, buckets, results or `TimedResult`s.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from operator import add, attrgetter
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
@@ -487,6 +488,9 @@ class UsageTally:
         self.by: tuple[GroupBy, ...] = _check_by(by)
         self.per_bucket = per_bucket
         self.kind: KindName | None = None
+        self._model: type[ApiModel] | None = None
+        self._key_of: Callable[[object], GroupKey] = _getter(self.by)
+        self._counters_of: Callable[[object], tuple[Any, ...]] | None = None
         self._groups: dict[tuple[datetime | None, GroupKey], _Running] = {}
         # Every bucket seen, empty ones included: a group absent from a bucket held a level of 0 then.
         self._buckets: set[int | None] = set()
@@ -500,6 +504,53 @@ class UsageTally:
                 f"{kind.name} results cannot be grouped by {refused[0]!r}: choose from {', '.join(kind.group_by)}"
             )
         self.kind = kind.name
+        self._model = kind.model
+        self._key_of = _getter(self.by)
+        counters = COUNTERS[kind.name]
+        # Only plain counters take the fast path; levels and money are added result by result.
+        simple = kind.name not in LEVELS and kind.name != "costs"
+        self._counters_of = _getter(counters) if simple else None
+
+    def add_results(self, results: Iterable[ApiModel], start: int | None = None) -> None:
+        """Count results that share one bucket (or one period of a time axis) starting at `start`, in Unix
+        seconds; `None` for results without a time. The same as `add_result` for each, only faster.
+
+        Raises `ValueError` when tallying per bucket and `start` is beyond the calendar.
+        """
+        key_start = utc_datetime(start) if self.per_bucket and start is not None else None
+        pending = iter(results)
+        if self.kind is None:
+            first = next(pending, None)
+            if first is None:
+                return
+            self._add(first, key_start, start)
+        kind, model, counters_of = self.kind, self._model, self._counters_of
+        assert kind is not None
+        key_of, groups = self._key_of, self._groups
+        names = COUNTERS[kind]
+        counted = False
+        for result in pending:
+            counted = True
+            if counters_of is None or type(result) is not model:
+                self._add(result, key_start, start)  # levels, money, or a result of another kind
+                continue
+            key = (key_start, key_of(result))
+            running = groups.get(key)
+            if running is None:
+                running = groups[key] = _Running(kind)
+            values = counters_of(result)
+            if None in values:
+                # An optional counter the API left out: counted as missing, in field order.
+                counts, missing = running.counts, running.missing
+                for index, value in enumerate(values):
+                    if value is None:
+                        missing[names[index]] = missing.get(names[index], 0) + 1
+                    else:
+                        counts[index] += value
+            else:
+                running.counts = list(map(add, running.counts, values))
+        if counted:
+            self._buckets.add(start)
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` tells buckets apart when tallying per bucket, and for levels."""
@@ -514,7 +565,7 @@ class UsageTally:
                     "use UsageSummary or totals_per_kind for several kinds"
                 )
             self._set_kind(kind)
-        key = (bucket_start if self.per_bucket else None, tuple(getattr(result, field) for field in self.by))
+        key = (bucket_start if self.per_bucket else None, self._key_of(result))
         running = self._groups.get(key)
         if running is None:
             running = self._groups[key] = _Running(kind.name)
@@ -571,6 +622,16 @@ class UsageTally:
         entries.sort(key=lambda entry: entry.bucket_start or _EPOCH)
         entries.sort(key=lambda entry: _rank(entry.totals), reverse=True)
         return entries
+
+
+def _getter(fields: Sequence[str]) -> Callable[[object], tuple[Any, ...]]:
+    """A function from an object to the tuple of these attributes, in C (`operator.attrgetter`)."""
+    if len(fields) > 1:
+        return attrgetter(*fields)
+    if len(fields) == 1:
+        (field,) = fields
+        return lambda result: (getattr(result, field),)
+    return lambda _: ()
 
 
 class UsageSummary:

@@ -14,7 +14,7 @@ import sys
 from typing import Final
 
 from openapiopenai import __version__
-from openapiopenai.cli._common import PROG
+from openapiopenai.cli._common import PROG, quiet_collector
 
 COMMANDS: Final = ("summarize", "validate")
 """The commands, in the order `--help` lists them: each is the module `openapiopenai.cli.<name>`."""
@@ -28,7 +28,8 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         args = parser().parse_args(argv)
-        status: int = args.run(args)
+        with quiet_collector():
+            status: int = args.run(args)
         sys.stdout.flush()
     except SystemExit as exit:
         # Usage errors (status 2) and --help or --version (status 0): returned, so callers in Python get a status too.

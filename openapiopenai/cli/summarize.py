@@ -214,14 +214,19 @@ class _Reading:
                 # Valid JSON integers can lie far outside the years a datetime can hold.
                 errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
                 continue
-            for result in bucket.results:
-                kind = kind_of(result)
-                if self.only is not None and kind != self.only:
-                    continue
-                if at is None or every == "bucket":
-                    self.tally(kind).add_in_bucket(result, bucket)
-                else:
-                    self.tally(kind).add_result(result, at)
+            start = bucket.start_time if at is None or every == "bucket" else bucket_time(at)
+            results = bucket.results
+            if not results:
+                pass
+            elif self.only is None and len(kinds) == 1 and kinds[0] is not None:
+                self.tally(kinds[0]).add_results(results, start)  # every result is of that kind
+            else:
+                by_kind: dict[KindName, list[UsageResult]] = {}
+                for result in results:
+                    by_kind.setdefault(kind_of(result), []).append(result)
+                for kind, some in by_kind.items():
+                    if self.only is None or kind == self.only:
+                        self.tally(kind).add_results(some, start)
             if every == "bucket":
                 for named in kinds:
                     self.bucket_starts.setdefault(named, set()).add(bucket.start_time)

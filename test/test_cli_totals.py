@@ -1,0 +1,163 @@
+"""`summarize --format csv` against totals computed here, independently, from the JSON itself.
+
+A few thousand generated results per kind, in a listing of daily buckets written as JSON Lines. The
+reference reads them with `json.loads` (numbers with a fraction as `Decimal`, exactly as written),
+not with the models, and adds them up in plain dicts: the command's csv must match it byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openapiopenai.cli import main
+from openapiopenai.models import KIND_NAMES, KINDS, KindName
+from openapiopenai.usage import COUNTERS, LEVELS
+
+DAY = 86_400
+FIRST = 1_730_419_200  # 2024-11-01
+BUCKETS = 120
+BUCKETS_PER_PAGE = 7
+POOL = ("a", "b", "c", "d,e", 'say "hi"', "")
+
+
+def _result(kind: KindName, rng: random.Random) -> dict[str, Any]:
+    info = KINDS[kind]
+    document: dict[str, Any] = {"object": info.object}
+    for name, field in info.model.model_fields.items():
+        if name == "object":
+            continue
+        if name in COUNTERS[kind] or name in LEVELS.get(kind, ()):
+            if field.is_required() or rng.random() < 0.9:
+                document[name] = rng.randrange(10**12)
+        elif name in info.group_by:
+            roll = rng.random()
+            if roll < 0.8:
+                document[name] = rng.choice((True, False)) if name == "batch" else rng.choice(POOL)
+            elif roll < 0.9:
+                document[name] = None
+        elif name == "amount" and rng.random() < 0.95:
+            value = rng.choice((round(rng.random() * 10, rng.randrange(1, 15)), rng.randrange(5), 0.1, 0.2, 1e-7))
+            amount: dict[str, Any] = {"value": value, "currency": rng.choice(("usd", "usd", "eur"))}
+            if rng.random() < 0.03:
+                del amount[rng.choice(("value", "currency"))]
+            document["amount"] = amount
+    return document
+
+
+def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
+    rng = random.Random(f"totals:{kind}")
+    buckets = [
+        {
+            "object": "bucket",
+            "start_time": FIRST + index * DAY,
+            "end_time": FIRST + (index + 1) * DAY,
+            "results": [_result(kind, rng) for _ in range(rng.randrange(1, 50))],
+        }
+        for index in range(BUCKETS)
+    ]
+    lines = []
+    for first in range(0, BUCKETS, BUCKETS_PER_PAGE):
+        more = first + BUCKETS_PER_PAGE < BUCKETS
+        page = {"object": "page", "data": buckets[first : first + BUCKETS_PER_PAGE], "has_more": more}
+        page["next_page"] = f"page_{first}" if more else None
+        lines.append(json.dumps(page))
+    path = folder / f"{kind}.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    # The reference reads the text, not the dicts it was written from: numbers exactly as written.
+    parsed = [json.loads(line, parse_float=Decimal) for line in lines]
+    return path, [bucket for page in parsed for bucket in page["data"]]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    text = str(value)
+    if text == "" or any(special in text for special in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) -> str:
+    """The csv of the totals by every group-by field of the kind (and by day), computed from plain dicts."""
+    by = KINDS[kind].group_by
+    counters = COUNTERS[kind]
+    levels = LEVELS.get(kind, ())
+    counts: dict[tuple[Any, ...], list[int]] = {}
+    level_sums: dict[tuple[Any, ...], dict[int, int]] = {}
+    money: dict[tuple[Any, ...], dict[str, Decimal]] = {}
+    currencies: set[str] = set()
+    seen: list[int] = []
+    for bucket in buckets:
+        seen.append(bucket["start_time"])
+        for result in bucket["results"]:
+            key = (bucket["start_time"] if daily else None, *(result.get(field) for field in by))
+            sums = counts.setdefault(key, [0] * len(counters))
+            by_bucket = level_sums.setdefault(key, {})
+            amounts = money.setdefault(key, {})
+            for index, name in enumerate(counters):
+                sums[index] += result.get(name) or 0
+            for name in levels:
+                if name in result:
+                    by_bucket[bucket["start_time"]] = by_bucket.get(bucket["start_time"], 0) + result[name]
+            amount = result.get("amount") or {}
+            if "value" in amount and "currency" in amount:
+                value = amount["value"]
+                currency = amount["currency"]
+                currencies.add(currency)
+                amounts[currency] = amounts.get(currency, Decimal(0)) + Decimal(value)
+    order = sorted(currencies)
+    rows: list[tuple[tuple[Any, ...], list[Any]]] = []
+    for key, sums in counts.items():
+        over = [key[0]] if daily else seen
+        values = [level_sums[key].get(start, 0) for start in over]
+        level_cells = [values[-1], max(values)] if levels else []
+        amount_cells = [money[key].get(currency, Decimal(0)) for currency in order]
+        rows.append((key, [*sums, *level_cells, *amount_cells]))
+    # Largest first (counters in field order, then the level's peak, then money), then by time.
+    rows.sort(key=lambda row: _rank(row[1], counters, levels, order), reverse=True)
+    if daily:
+        rows.sort(key=lambda row: row[0][0])
+    header = [*(["day"] if daily else []), *by, *counters]
+    header += [f"{name}_{which}" for name in levels for which in ("latest", "peak")]
+    header += [f"amount_{currency}" for currency in order] or (["amount"] if kind == "costs" else [])
+    lines = [",".join(header)]
+    for key, cells in rows:
+        day = [_day(key[0])] if daily else []
+        money_cells = cells if order or kind != "costs" else [*cells, Decimal(0)]
+        lines.append(",".join([*day, *(_cell(value) for value in (*key[1:], *money_cells))]))
+    return "".join(line + "\n" for line in lines)
+
+
+def _rank(cells: list[Any], counters: tuple[str, ...], levels: tuple[str, ...], order: list[str]) -> tuple[Any, ...]:
+    peaks = [cells[len(counters) + 1]] if levels else []
+    money = cells[len(counters) + 2 * len(levels) :]
+    return (*cells[: len(counters)], *peaks, sum(money, Decimal(0)))
+
+
+def _day(start: int) -> str:
+    return datetime.fromtimestamp(start, timezone.utc).date().isoformat()
+
+
+@pytest.mark.parametrize("daily", [False, True], ids=["overall", "every-day"])
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_csv_totals_match_a_reference_computed_from_the_json(
+    kind: KindName, daily: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, buckets = _export(kind, tmp_path)
+    assert sum(len(bucket["results"]) for bucket in buckets) > 2000
+    every = ["--every", "day"] if daily else []
+    status = main(["summarize", str(path), "--by", ",".join(KINDS[kind].group_by), *every, "--format", "csv"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert out == _reference(kind, buckets, daily=daily)
