@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from operator import add, attrgetter
+from itertools import compress, repeat
+from operator import add, attrgetter, is_
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
@@ -399,6 +400,9 @@ def _rebuild_totals(
     return Totals(kind=kind, amounts=amounts, levels=levels, missing=missing, **counts)
 
 
+_ZERO: Final = Decimal(0)
+
+
 class _Running:
     """The mutable running totals of one group, turned into `Totals` when read."""
 
@@ -425,13 +429,16 @@ class _Running:
             else:
                 by_bucket[bucket] = by_bucket.get(bucket, 0) + value
         if kind == "costs":
-            amount = getattr(result, "amount", None)
-            if amount is None or amount.value is None or amount.currency is None:
-                self.missing["amount"] = self.missing.get("amount", 0) + 1
-            else:
-                self.amounts[amount.currency] = _MONEY.add(
-                    self.amounts.get(amount.currency, Decimal(0)), exact_decimal(amount.value)
-                )
+            self.add_amount(result)
+
+    def add_amount(self, result: ApiModel) -> None:
+        amount = getattr(result, "amount", None)
+        if amount is None or amount.value is None or amount.currency is None:
+            self.missing["amount"] = self.missing.get("amount", 0) + 1
+        else:
+            self.amounts[amount.currency] = _MONEY.add(
+                self.amounts.get(amount.currency, _ZERO), exact_decimal(amount.value)
+            )
 
     def totals(self, kind: KindName, buckets: Iterable[int | None]) -> Totals:
         """The totals so far; a level is 0 at each of `buckets` where this group had no result."""
@@ -528,27 +535,33 @@ class UsageTally:
         assert kind is not None
         key_of, groups = self._key_of, self._groups
         names = COUNTERS[kind]
+        places = range(len(names))
+        nones = repeat(None)
+        costs = kind == "costs" and not names and not LEVELS.get(kind)  # money only
         counted = False
         for result in pending:
             counted = True
-            if counters_of is None or type(result) is not model:
-                self._add(result, key_start, start)  # levels, money, or a result of another kind
+            if type(result) is not model or (counters_of is None and not costs):
+                self._add(result, key_start, start)  # a level, or a result of another kind
                 continue
             key = (key_start, key_of(result))
             running = groups.get(key)
             if running is None:
                 running = groups[key] = _Running(kind)
-            values = counters_of(result)
+            if costs:
+                running.add_amount(result)
+                continue
+            values = counters_of(result)  # type: ignore[misc]
             if None in values:
                 # An optional counter the API left out: counted as missing, in field order.
-                counts, missing = running.counts, running.missing
-                for index, value in enumerate(values):
-                    if value is None:
-                        missing[names[index]] = missing.get(names[index], 0) + 1
-                    else:
-                        counts[index] += value
-            else:
-                running.counts = list(map(add, running.counts, values))
+                missing = running.missing
+                absent = list(compress(places, map(is_, values, nones)))
+                for index in absent:
+                    missing[names[index]] = missing.get(names[index], 0) + 1
+                values = list(values)
+                for index in absent:
+                    values[index] = 0
+            running.counts = list(map(add, running.counts, values))
         if counted:
             self._buckets.add(start)
 
