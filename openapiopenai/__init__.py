@@ -1,25 +1,28 @@
 """Pydantic models of the OpenAI organization Usage and Costs API."""
 
-from openapiopenai.models import (
-    KINDS,
-    ApiModel,
-    CostsResult,
-    CostsResultAmount,
-    ResultKind,
-    UsageAudioSpeechesResult,
-    UsageAudioTranscriptionsResult,
-    UsageCodeInterpreterSessionsResult,
-    UsageCompletionsResult,
-    UsageEmbeddingsResult,
-    UsageFileSearchCallsResult,
-    UsageImagesResult,
-    UsageModerationsResult,
-    UsageResponse,
-    UsageResult,
-    UsageTimeBucket,
-    UsageVectorStoresResult,
-    UsageWebSearchCallsResult,
-)
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from openapiopenai.models import (
+        KINDS,
+        ApiModel,
+        CostsResult,
+        CostsResultAmount,
+        ResultKind,
+        UsageAudioSpeechesResult,
+        UsageAudioTranscriptionsResult,
+        UsageCodeInterpreterSessionsResult,
+        UsageCompletionsResult,
+        UsageEmbeddingsResult,
+        UsageFileSearchCallsResult,
+        UsageImagesResult,
+        UsageModerationsResult,
+        UsageResponse,
+        UsageResult,
+        UsageTimeBucket,
+        UsageVectorStoresResult,
+        UsageWebSearchCallsResult,
+    )
 
 __version__ = "0.1.0"
 
@@ -44,3 +47,14 @@ __all__ = [
     "UsageWebSearchCallsResult",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The models are imported on first use, so `openapiopenai --version` starts without pydantic.
+    if name in __all__ and name != "__version__":
+        import openapiopenai.models
+
+        value = getattr(openapiopenai.models, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

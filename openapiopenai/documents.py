@@ -8,12 +8,13 @@ exceptions, so a caller can report them and go on with the next document.
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import IO, Annotated, Final, TypeAlias
+from typing import IO, Annotated, Any, Final, TypeAlias, cast
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
@@ -76,14 +77,17 @@ def place(outcome: Outcome) -> str:
     return outcome.source if outcome.line is None else f"{outcome.source}:{outcome.line}"
 
 
-def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterator[Outcome]:
+def read_path(
+    path: str | os.PathLike[str], source: str | None = None, *, on_read: Callable[[int], None] | None = None
+) -> Iterator[Outcome]:
     """The documents of one file, in order; `source` names it in outcomes (default: the path).
 
-    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order.
+    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order. `on_read`,
+    if given, is called with the size of each chunk read from disk (for progress).
     """
     name = os.fspath(path) if source is None else source
     if os.path.isdir(path):
-        yield from _read_directory(os.fspath(path), name)
+        yield from _read_directory(os.fspath(path), name, on_read)
         return
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
@@ -91,10 +95,33 @@ def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterat
         yield _unreadable(name, error)
         return
     with stream:
-        yield from read_stream(stream, name)
+        yield from read_stream(stream if on_read is None else counted(stream, on_read), name)
 
 
-def _read_directory(path: str, name: str) -> Iterator[Outcome]:
+def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
+    """The same bytes as `stream`, calling `on_read` with the size of each chunk read from it."""
+    return io.BufferedReader(_Counting(stream, on_read), _CHUNK)
+
+
+_CHUNK: Final = 1 << 16
+
+
+class _Counting(io.RawIOBase):
+    def __init__(self, inner: IO[bytes], on_read: Callable[[int], None]) -> None:
+        self.inner = inner
+        self.on_read = on_read
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = cast("int | None", self.inner.readinto(buffer))  # type: ignore[attr-defined]
+        if count:
+            self.on_read(count)
+        return count or 0
+
+
+def _read_directory(path: str, name: str, on_read: Callable[[int], None] | None) -> Iterator[Outcome]:
     try:
         entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
     except OSError as error:
@@ -104,7 +131,7 @@ def _read_directory(path: str, name: str) -> Iterator[Outcome]:
     if not files:
         yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
     for entry in files:
-        yield from read_path(os.path.join(path, entry), os.path.join(name, entry))
+        yield from read_path(os.path.join(path, entry), os.path.join(name, entry), on_read=on_read)
 
 
 DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")

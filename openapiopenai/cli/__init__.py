@@ -1,7 +1,9 @@
 """The command line: `openapiopenai COMMAND ...`, one module per command in this package.
 
 Each command module has `add_parser(commands)`, which adds its subparser and sets `run` on it:
-a function from the parsed arguments to the exit status.
+a function from the parsed arguments to the exit status. The command modules (and with them
+pydantic and the models) are imported only to run a command: `--version` and `--help` answer
+from this module alone.
 """
 
 from __future__ import annotations
@@ -14,10 +16,15 @@ import sys
 from typing import Final
 
 from openapiopenai import __version__
-from openapiopenai.cli._common import PROG, quiet_collector
 
-COMMANDS: Final = ("summarize", "validate")
-"""The commands, in the order `--help` lists them: each is the module `openapiopenai.cli.<name>`."""
+PROG: Final = "openapiopenai"
+
+COMMANDS: Final = {
+    "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
+    "validate": "say for each document whether it is valid, and what it holds; then check the listing",
+}
+"""The commands, in the order `--help` lists them, with their one-line help: each is the module
+`openapiopenai.cli.<name>`."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
             # Text the output's encoding cannot hold (a cp1252 or ASCII terminal) is written as escapes.
             stream.reconfigure(errors="backslashreplace")
     try:
-        args = parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else argv
+        args = parser(load=_names_command(arguments)).parse_args(arguments)
+        from openapiopenai.cli._common import quiet_collector
+
         with quiet_collector():
             status: int = args.run(args)
         sys.stdout.flush()
@@ -46,8 +56,23 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-def parser() -> argparse.ArgumentParser:
-    """The whole command line's parser, with every command's subparser."""
+def _names_command(arguments: list[str]) -> bool:
+    """Whether the arguments name a command before any `--help` or `--version`: only then is a
+    command's own parser needed."""
+    for argument in arguments:
+        if argument in ("-h", "--help", "--version") or argument.startswith("--v"):
+            return False
+        if not argument.startswith("-"):
+            return True
+    return False
+
+
+def parser(*, load: bool = True) -> argparse.ArgumentParser:
+    """The whole command line's parser, with every command's subparser.
+
+    With `load=False` the commands are listed but not imported: enough for `--help`, `--version`
+    and a missing command, and much faster to start.
+    """
     top = argparse.ArgumentParser(
         prog=PROG,
         description="Check and total OpenAI organization usage exports of the images endpoint.",
@@ -57,6 +82,9 @@ def parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True)
-    for name in COMMANDS:
-        importlib.import_module(f"{__name__}.{name}").add_parser(commands)
+    for name, summary in COMMANDS.items():
+        if load:
+            importlib.import_module(f"{__name__}.{name}").add_parser(commands)
+        else:
+            commands.add_parser(name, help=summary, add_help=False)
     return top

@@ -7,16 +7,19 @@ import gc
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from typing import IO, Final, TypeAlias
 
+from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
+from openapiopenai.cli._progress import Progress, input_size
 from openapiopenai.documents import (
     Loaded,
     Outcome,
     Rejected,
     UsageDocument,
+    counted,
     kind_of,
     place,
     read_path,
@@ -26,7 +29,6 @@ from openapiopenai.documents import (
 from openapiopenai.listing import ListingCheck, ListingReport
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 
-PROG: Final = "openapiopenai"
 SAMPLE: Final = "two pages of daily images usage, 2024-11-01 to 2024-11-14"
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
@@ -65,21 +67,47 @@ def input_files(args: argparse.Namespace) -> list[str] | None:
 
 
 def outcomes(files: Sequence[str] | None) -> Iterator[Outcome]:
-    """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample."""
+    """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample.
+
+    While they are read, progress is shown on standard error if it is a terminal (see `_progress`).
+    """
+    global progress
     if files is None:
         yield from read_sample()
         return
+    progress = Progress(sys.stderr, input_size(files))
+    try:
+        for outcome in _outcomes(files, progress):
+            progress.document()
+            yield outcome
+    finally:
+        progress.clear()
+        progress = None
+
+
+def _outcomes(files: Sequence[str], progress: Progress) -> Iterator[Outcome]:
     for file in files:
         if file != "-":
-            yield from read_path(file)
+            yield from read_path(file, on_read=progress.read)
         elif sys.stdin is None:
             yield from read_path(os.devnull, "<stdin>")
         else:
-            yield from read_stream(sys.stdin.buffer, "<stdin>")
+            yield from read_stream(counted(sys.stdin.buffer, progress.read), "<stdin>")
+
+
+progress: Progress | None = None
+"""The progress of the input being read, if any: `clear()` it before writing to the terminal."""
+
+
+def clear_progress() -> None:
+    """Erase the progress line, if one is shown, before other output."""
+    if progress is not None:
+        progress.clear()
 
 
 def report(outcome: Rejected, stream: IO[str]) -> None:
     """One line per problem: `FILE[:LINE]: error: [PATH: ]MESSAGE`."""
+    clear_progress()
     for error in outcome.errors:
         print(f"{place(outcome)}: error: {error}", file=stream)
     global _rejected
@@ -94,7 +122,7 @@ _rejected = 0
 
 
 @contextmanager
-def quiet_collector() -> Iterator[None]:
+def quiet_collector() -> Generator[None]:
     """Run a command with Python's cyclic garbage collector off, and what was loaded before it set aside.
 
     Documents are read, counted and dropped one at a time, and neither the models nor the totals
@@ -159,7 +187,7 @@ def _add_bucket(
     page: int | None,
 ) -> tuple[KindName | None, ...]:
     """The kinds the bucket was noted under, if it lies in the period; else nothing."""
-    kinds: dict[KindName | None, int] = {**count_kinds(bucket.results)}
+    kinds: dict[KindName | None, int] = dict(count_kinds(bucket.results).items())
     if not kinds:
         kinds[default] = 0
     if only is not None:
@@ -190,7 +218,7 @@ def _only_kind(document: UsageResponse[UsageResult] | list[UsageDocument]) -> Ki
     return next(iter(found), None)
 
 
-_KIND_OF_MODEL: Final = {kind.model: name for name, kind in KINDS.items()}
+_KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
 
 
 def count_kinds(results: Sequence[ApiModel]) -> dict[KindName, int]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Final, cast, get_args
 
+from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     PROG,
     Commands,
@@ -58,7 +59,7 @@ def add_parser(commands: Commands) -> None:
     """Add the `summarize` command."""
     parser = commands.add_parser(
         "summarize",
-        help="total each kind of usage and costs, grouped, over one checked listing per kind",
+        help=COMMANDS["summarize"],
         description="Total each kind of result read (images, completions, costs, ...) in a table of its own, "
         "with that kind's counters as columns (costs: the amount per currency), grouped, largest first. The "
         "buckets of each kind are checked as one listing, in any order: a bucket read twice, or overlapping "

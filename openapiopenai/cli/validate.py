@@ -6,10 +6,12 @@ import argparse
 import sys
 from typing import cast
 
+from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     Commands,
     add_input,
     add_kind,
+    clear_progress,
     describe_listing,
     input_files,
     listing_of,
@@ -26,7 +28,7 @@ def add_parser(commands: Commands) -> None:
     """Add the `validate` command."""
     parser = commands.add_parser(
         "validate",
-        help="say for each document whether it is valid, and what it holds; then check the listing",
+        help=COMMANDS["validate"],
         description="Say for each document whether it is valid and what it holds, or list every error with its "
         "path. Then, when every document is valid, check their buckets as one listing: the period they cover, "
         "and whether any bucket is there twice, any is missing, or the last page says has_more.",
@@ -46,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     loose: dict[KindName, int] = {}
     for outcome in outcomes(input_files(args)):
         if isinstance(outcome, Loaded):
+            clear_progress()
             print(f"{place(outcome)}: ok: {describe(outcome.document)}")
             valid += 1
             for _, item, _ in register(outcome, check, only):
