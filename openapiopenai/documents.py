@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import IO, Annotated, Any, Final, TypeAlias, cast
+from typing import IO, Annotated, Any, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
@@ -108,14 +108,15 @@ _CHUNK: Final = 1 << 16
 
 class _Counting(io.RawIOBase):
     def __init__(self, inner: IO[bytes], on_read: Callable[[int], None]) -> None:
-        self.inner = inner
+        # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
+        self.read_some: Callable[[Any], int | None] = getattr(inner, "readinto1", None) or inner.readinto  # type: ignore[attr-defined]
         self.on_read = on_read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        count = cast("int | None", self.inner.readinto(buffer))  # type: ignore[attr-defined]
+        count = self.read_some(buffer)
         if count:
             self.on_read(count)
         return count or 0
@@ -190,6 +191,7 @@ def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
         head.append(stream.read())
         whole = b"".join(head)
+        head.clear()  # the text is held once, not twice
         if maybe_lines and not _parse(whole, source, None)[1]:
             for line_number, raw_line in enumerate(whole.splitlines(), start=1):
                 if not _is_blank(raw_line):
@@ -200,7 +202,9 @@ def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
         return
-    yield from _documents(b"".join(head), source)
+    whole = b"".join(head)
+    head.clear()
+    yield from _documents(whole, source)
 
 
 _UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"

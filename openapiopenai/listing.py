@@ -65,7 +65,7 @@ def _date(seconds: int) -> datetime:
         raise ValueError(f"{seconds} is out of range for a date (years 1 to 9999)") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per bucket read: kept small
 class BucketPlace:
     """A bucket's time window and where it was read."""
 

@@ -404,28 +404,39 @@ _ZERO: Final = Decimal(0)
 
 
 class _Running:
-    """The mutable running totals of one group, turned into `Totals` when read."""
+    """The mutable running totals of one group, turned into `Totals` when read.
+
+    Kept small, as there is one per group and per bucket: what a kind has no use for (money, levels)
+    or what has not happened yet (a missing field) is `None` rather than an empty dict.
+    """
 
     __slots__ = ("amounts", "counts", "levels", "missing")
 
     def __init__(self, kind: KindName) -> None:
         self.counts = [0] * len(COUNTERS[kind])
-        self.amounts: dict[str, Decimal] = {}
-        self.levels: dict[str, dict[int | None, int]] = {name: {} for name in LEVELS.get(kind, ())}
-        self.missing: dict[str, int] = {}
+        self.amounts: dict[str, Decimal] | None = {} if kind == "costs" else None
+        levels = LEVELS.get(kind)
+        self.levels: dict[str, dict[int | None, int]] | None = {name: {} for name in levels} if levels else None
+        self.missing: dict[str, int] | None = None
+
+    def lacks(self, name: str) -> None:
+        """Count a result without a value for `name`."""
+        if self.missing is None:
+            self.missing = {}
+        self.missing[name] = self.missing.get(name, 0) + 1
 
     def add(self, kind: KindName, result: ApiModel, bucket: int | None) -> None:
         counts = self.counts
         for index, name in enumerate(COUNTERS[kind]):
             value = getattr(result, name)
             if value is None:
-                self.missing[name] = self.missing.get(name, 0) + 1
+                self.lacks(name)
             else:
                 counts[index] += value
-        for name, by_bucket in self.levels.items():
+        for name, by_bucket in (self.levels or {}).items():
             value = getattr(result, name)
             if value is None:
-                self.missing[name] = self.missing.get(name, 0) + 1
+                self.lacks(name)
             else:
                 by_bucket[bucket] = by_bucket.get(bucket, 0) + value
         if kind == "costs":
@@ -434,11 +445,12 @@ class _Running:
     def add_amount(self, result: ApiModel) -> None:
         amount = getattr(result, "amount", None)
         if amount is None or amount.value is None or amount.currency is None:
-            self.missing["amount"] = self.missing.get("amount", 0) + 1
+            self.lacks("amount")
         else:
-            self.amounts[amount.currency] = _MONEY.add(
-                self.amounts.get(amount.currency, _ZERO), exact_decimal(amount.value)
-            )
+            amounts = self.amounts
+            if amounts is None:
+                amounts = self.amounts = {}
+            amounts[amount.currency] = _MONEY.add(amounts.get(amount.currency, _ZERO), exact_decimal(amount.value))
 
     def totals(self, kind: KindName, buckets: Iterable[int | None]) -> Totals:
         """The totals so far; a level is 0 at each of `buckets` where this group had no result."""
@@ -448,10 +460,18 @@ class _Running:
             amounts=self.amounts,
             levels={
                 name: Level(MappingProxyType({bucket: by_bucket.get(bucket, 0) for bucket in {*buckets, *by_bucket}}))
-                for name, by_bucket in self.levels.items()
+                for name, by_bucket in (self.levels or {}).items()
             },
             missing=self.missing,
         )
+
+    def rank(self, kind: KindName, buckets: Iterable[int | None]) -> tuple[Any, ...]:
+        """`_rank` of `totals(kind, buckets)`, without building them when the kind has no levels."""
+        if self.levels:
+            return _rank(self.totals(kind, buckets))
+        amounts = self.amounts or {}
+        # Summed in the order of the currencies' names, as `Totals` holds them.
+        return (*self.counts, sum((amounts[currency] for currency in sorted(amounts)), Decimal(0)))
 
 
 def _rank(totals: Totals) -> tuple[Any, ...]:
@@ -554,10 +574,9 @@ class UsageTally:
             values = counters_of(result)  # type: ignore[misc]
             if None in values:
                 # An optional counter the API left out: counted as missing, in field order.
-                missing = running.missing
                 absent = list(compress(places, map(is_, values, nones)))
                 for index in absent:
-                    missing[names[index]] = missing.get(names[index], 0) + 1
+                    running.lacks(names[index])
                 values = list(values)
                 for index in absent:
                     values[index] = 0
@@ -627,14 +646,29 @@ class UsageTally:
     def groups(self) -> list[GroupTotals]:
         """One entry per group, largest first (by the kind's counters in field order, then money), then
         by bucket start."""
+        return list(self.iter_groups())
+
+    def iter_groups(self) -> Iterator[GroupTotals]:
+        """The entries of `groups()`, in the same order, each built only when it is reached: for
+        tallies of very many groups (per bucket), where the whole list would not fit in memory."""
         kind = self.kind or "images"
-        entries = [
-            GroupTotals(values, start, running.totals(kind, self._buckets if start is None else {bucket_time(start)}))
-            for (start, values), running in self._groups.items()
-        ]
-        entries.sort(key=lambda entry: entry.bucket_start or _EPOCH)
-        entries.sort(key=lambda entry: _rank(entry.totals), reverse=True)
-        return entries
+        keys = list(self._groups)
+        keys.sort(key=lambda key: key[0] or _EPOCH)
+        groups = self._groups
+        keys.sort(
+            key=lambda key: groups[key].rank(kind, self._buckets_of(key[0]) if groups[key].levels else ()),
+            reverse=True,
+        )
+        for start, values in keys:
+            yield GroupTotals(values, start, self._groups[start, values].totals(kind, self._buckets_of(start)))
+
+    def _buckets_of(self, start: datetime | None) -> Iterable[int | None]:
+        return self._buckets if start is None else {bucket_time(start)}
+
+    def group_keys(self) -> Iterator[GroupKey]:
+        """The values of the grouping fields of each group, in the order first counted."""
+        for _, values in self._groups:
+            yield values
 
 
 def _getter(fields: Sequence[str]) -> Callable[[object], tuple[Any, ...]]:

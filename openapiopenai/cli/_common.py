@@ -166,9 +166,11 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
             prefix = f"{path}." if path else ""
             default = _only_kind(item)
             for number, bucket in enumerate(item.data):
-                kinds = _add_bucket(check, bucket, where, f"{prefix}data.{number}", default, only, page)
+                # Every page has the same paths: one string each, however many pages.
+                path = sys.intern(f"{prefix}data.{number}")
+                kinds = _add_bucket(check, bucket, where, path, default, only, page)
                 if kinds:
-                    yield f"{prefix}data.{number}", bucket, kinds
+                    yield path, bucket, kinds
         elif isinstance(item, UsageTimeBucket):
             kinds = _add_bucket(check, item, where, path, everywhere, only, None)
             if kinds:

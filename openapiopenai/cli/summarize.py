@@ -6,7 +6,7 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -320,10 +320,9 @@ class _Reading:
             if refused:
                 fields = " or ".join(refused)
                 _note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
-        groups = tally.groups()
-        if self.chosen is not None and groups:
+        if self.chosen is not None and any(True for _ in tally.group_keys()):
             for index, field in enumerate(tally.by):
-                if all(group.values[index] is None for group in groups):
+                if all(values[index] is None for values in tally.group_keys()):
                     _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
         missing = tally.total.missing
         if missing:
@@ -335,10 +334,13 @@ class _Reading:
     ) -> tuple[list[str], list[list[_Cell]], list[int | Decimal], list[_Column]]:
         """The header, the data rows and the total row of one kind's table."""
         every = self.every
-        groups = tally.groups()
         total = tally.total
         if self.chosen is None:
-            shown = [index for index in range(len(tally.by)) if any(g.values[index] is not None for g in groups)]
+            shown = [
+                index
+                for index in range(len(tally.by))
+                if any(values[index] is not None for values in tally.group_keys())
+            ]
         else:
             shown = list(range(len(tally.by)))
         fields = [tally.by[index] for index in shown]
@@ -349,7 +351,7 @@ class _Reading:
                 *(group.values[index] for index in shown),
                 *(column.value(group.totals) for column in columns),
             ]
-            for group in groups
+            for group in tally.iter_groups()
         ]
         if every is not None:
             starts = self.bucket_starts.get(kind, set()) | self.bucket_starts.get(None, set())
@@ -479,9 +481,11 @@ def _plain(cell: _Cell, every: Every | None) -> str | None:
     return str(cell)
 
 
-def _write_csv(header: list[str], rows: list[list[_Cell]], every: Every | None) -> None:
-    """CSV with null as an empty field and an empty string as `""`, so the two stay apart."""
-    lines = [",".join(header)]
+def _write_csv(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
+    """CSV with null as an empty field and an empty string as `""`, so the two stay apart; each row is
+    written as it comes."""
+    write = sys.stdout.write
+    write(",".join(header) + "\n")
     for row in rows:
         fields: list[str] = []
         for cell in row:
@@ -492,14 +496,15 @@ def _write_csv(header: list[str], rows: list[list[_Cell]], every: Every | None) 
                 fields.append('"' + text.replace('"', '""') + '"')
             else:
                 fields.append(text)
-        lines.append(",".join(fields))
-    sys.stdout.write("".join(line + "\n" for line in lines))
+        write(",".join(fields) + "\n")
 
 
-def _write_json(header: list[str], rows: list[list[_Cell]], every: Every | None) -> None:
-    """An array of objects, one per row; money is written as the exact decimal number it is."""
+def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
+    """An array of objects, one per row, each written as it comes; money is written as the exact decimal
+    number it is."""
+    write = sys.stdout.write
     names = [json.dumps(name) for name in header]
-    objects: list[str] = []
+    first = True
     for row in rows:
         members: list[str] = []
         for name, cell in zip(names, row, strict=True):
@@ -510,8 +515,9 @@ def _write_json(header: list[str], rows: list[list[_Cell]], every: Every | None)
             else:
                 value = json.dumps(_plain(cell, every))
             members.append(f"    {name}: {value}")
-        objects.append("  {\n" + ",\n".join(members) + "\n  }")
-    print("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+        write(("[\n" if first else ",\n") + "  {\n" + ",\n".join(members) + "\n  }")
+        first = False
+    write("[]\n" if first else "\n]\n")
 
 
 NULL_CELL: Final = "(none)"
