@@ -98,13 +98,16 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
     where = place(outcome)
     document = outcome.document
     items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
-    everywhere = _only_kind(document) if isinstance(document, list) else None
+    everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
     for index, item in items:
         path = "" if index is None else str(index)
         if isinstance(item, UsageResponse):
+            kinds_here = _kinds_in(item)
+            if only is not None and kinds_here and only not in kinds_here:
+                continue  # a page of other kinds
             page = check.start_page(item.has_more, item.next_page, where)
             prefix = f"{path}." if path else ""
-            default = _only_kind(item)
+            default = _only_kind(kinds_here)
             for number, bucket in enumerate(item.data):
                 kinds = _add_bucket(check, bucket, where, f"{prefix}data.{number}", default, only, page)
                 if kinds:
@@ -144,8 +147,8 @@ def _add_bucket(
     return tuple(kinds) if inside else ()
 
 
-def _only_kind(document: UsageResponse[UsageResult] | list[UsageDocument]) -> KindName | None:
-    """The one kind of result a page or an array of documents holds, if it holds exactly one."""
+def _kinds_in(document: UsageResponse[UsageResult] | list[UsageDocument]) -> set[KindName]:
+    """The kinds of result a page or an array of documents holds."""
     found: set[KindName] = set()
     items: list[UsageDocument] = list(document) if isinstance(document, list) else [document]
     for item in items:
@@ -155,9 +158,11 @@ def _only_kind(document: UsageResponse[UsageResult] | list[UsageDocument]) -> Ki
             found.update(kind_of(result) for result in item.results)
         else:
             found.add(kind_of(item))
-        if len(found) > 1:
-            return None
-    return next(iter(found), None)
+    return found
+
+
+def _only_kind(kinds: set[KindName]) -> KindName | None:
+    return next(iter(kinds)) if len(kinds) == 1 else None
 
 
 NO_RESULTS: Final = "no results"

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from typing import Final, cast, get_args
 
 from openapiopenai.cli._common import (
@@ -257,8 +257,10 @@ class _Reading:
                 " (use --every bucket)",
                 file=sys.stderr,
             )
-        if problems or crowded is not None:
+        if problems:
             return _refuse("these buckets cannot be counted as one listing")
+        if crowded is not None:
+            return _refuse("a level cannot be added across buckets")
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"
@@ -286,7 +288,7 @@ class _Reading:
                         print("[]")
                 continue
             tally = self.tally(kind)
-            self._notes(kind, tally)
+            self._notes(kind, tally, listing.results + self.loose.get(kind, 0))
             header, rows, total, columns = self._rows(kind, tally, listing)
             if args.format == "table":
                 # Counters that are zero in every row are left out of the table (csv and json keep them).
@@ -307,7 +309,7 @@ class _Reading:
             print("\n\n".join(tables))
         return 0
 
-    def _notes(self, kind: KindName, tally: UsageTally) -> None:
+    def _notes(self, kind: KindName, tally: UsageTally, results: int) -> None:
         """Say on standard error what the totals of a kind cannot show."""
         if self.chosen is not None:
             refused = [field for field in self.chosen if field not in tally.by]
@@ -320,9 +322,12 @@ class _Reading:
                 if all(group.values[index] is None for group in groups):
                     _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
         missing = tally.total.missing
-        if missing:
-            lacking = ", ".join(f"{name} ({count})" for name, count in missing.items())
-            _note(f"{kind}: some results lack {lacking}: those totals count the others only")
+        everywhere = [name for name, count in missing.items() if count >= results]
+        somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
+        if everywhere:
+            _note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
+        if somewhere:
+            _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
         self, kind: KindName, tally: UsageTally, listing: ListingReport
@@ -508,6 +513,8 @@ def _write_json(header: list[str], rows: list[list[_Cell]], every: Every | None)
     print("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
 
 
+_CENT: Final = Decimal("0.01")
+_WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
 NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
 
@@ -520,7 +527,8 @@ def _text(cell: _Cell, every: Every | None) -> str:
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, Decimal):
-        return f"{cell:,.2f}"  # money, to the cent (csv and json keep every digit)
+        # Money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit).
+        return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
     if isinstance(cell, int):
         return f"{cell:,}"
     if isinstance(cell, datetime):
