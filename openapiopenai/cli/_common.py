@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import IO, Final, TypeAlias
@@ -22,7 +23,7 @@ from openapiopenai.documents import (
     read_stream,
 )
 from openapiopenai.listing import ListingCheck, ListingReport
-from openapiopenai.models import KIND_NAMES, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
+from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 
 PROG: Final = "openapiopenai"
 SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
@@ -102,27 +103,37 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
     for index, item in items:
         path = "" if index is None else str(index)
         if isinstance(item, UsageResponse):
-            kinds_here = _kinds_in(item)
+            counts = [_kind_counts(bucket) for bucket in item.data]
+            kinds_here: set[KindName] = {kind for found in counts for kind in found}
             if only is not None and kinds_here and only not in kinds_here:
                 continue  # a page of other kinds
             page = check.start_page(item.has_more, item.next_page, where)
             prefix = f"{path}." if path else ""
             default = _only_kind(kinds_here)
-            for number, bucket in enumerate(item.data):
-                kinds = _add_bucket(check, bucket, where, f"{prefix}data.{number}", default, only, page)
+            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True)):
+                kinds = _add_bucket(check, bucket, found, where, f"{prefix}data.{number}", default, only, page)
                 if kinds:
                     yield f"{prefix}data.{number}", bucket, kinds
         elif isinstance(item, UsageTimeBucket):
-            kinds = _add_bucket(check, item, where, path, everywhere, only, None)
+            kinds = _add_bucket(check, item, _kind_counts(item), where, path, everywhere, only, None)
             if kinds:
                 yield path, item, kinds
         elif only is None or kind_of(item) == only:
             yield path, item, (kind_of(item),)
 
 
+_KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
+
+
+def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
+    """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
+    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, bucket.results)).items()}
+
+
 def _add_bucket(
     check: ListingCheck,
     bucket: UsageTimeBucket[UsageResult],
+    found: dict[KindName, int],
     where: str,
     path: str,
     default: KindName | None,
@@ -131,9 +142,8 @@ def _add_bucket(
 ) -> tuple[KindName | None, ...]:
     """The kinds the bucket was noted under, if it lies in the period; else nothing."""
     kinds: dict[KindName | None, int] = {}
-    for result in bucket.results:
-        kind = kind_of(result)
-        kinds[kind] = kinds.get(kind, 0) + 1
+    for kind, count in found.items():
+        kinds[kind] = count
     if not kinds:
         kinds[default] = 0
     if only is not None:
@@ -147,15 +157,14 @@ def _add_bucket(
     return tuple(kinds) if inside else ()
 
 
-def _kinds_in(document: UsageResponse[UsageResult] | list[UsageDocument]) -> set[KindName]:
-    """The kinds of result a page or an array of documents holds."""
+def _kinds_in(document: list[UsageDocument]) -> set[KindName]:
+    """The kinds of result an array of documents holds."""
     found: set[KindName] = set()
-    items: list[UsageDocument] = list(document) if isinstance(document, list) else [document]
-    for item in items:
+    for item in document:
         if isinstance(item, UsageResponse):
-            found.update(kind_of(result) for bucket in item.data for result in bucket.results)
+            found.update(kind for bucket in item.data for kind in _kind_counts(bucket))
         elif isinstance(item, UsageTimeBucket):
-            found.update(kind_of(result) for result in item.results)
+            found.update(_kind_counts(item))
         else:
             found.add(kind_of(item))
     return found

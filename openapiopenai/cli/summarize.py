@@ -233,8 +233,10 @@ class _Reading:
                 # Valid JSON integers can lie far outside the years a datetime can hold.
                 errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
                 continue
+            single = kinds[0] if len(kinds) == 1 else None
             for result in bucket.results:
-                kind = kind_of(result)
+                # The kind of every result is known when the bucket holds one kind (as the API's always do).
+                kind = single or kind_of(result)
                 if self.only is not None and kind != self.only:
                     continue
                 if at is None or every == "bucket":
