@@ -41,6 +41,7 @@ from openapiopenai.usage import (
     ALL_GROUP_BY_FIELDS,
     COUNTERS,
     LEVELS,
+    GroupTotals,
     Totals,
     UsageTally,
     bucket_time,
@@ -309,8 +310,9 @@ class _Reading:
                         print("[]")
                 continue
             tally = self.tally(kind)
-            self._notes(kind, tally, listing.results + self.loose.get(kind, 0))
-            header, rows, total, columns = self._rows(kind, tally, listing)
+            groups, overall = tally.groups(), tally.total  # each is built anew on every read
+            self._notes(kind, tally, groups, overall, listing.results + self.loose.get(kind, 0))
+            header, rows, total, columns = self._rows(kind, tally, groups, overall, listing)
             if args.format == "table":
                 # Counters that are zero in every row are left out of the table (csv and json keep them).
                 shown = TABLE_COUNTERS.get(kind)
@@ -331,19 +333,20 @@ class _Reading:
             print("\n\n".join(tables))
         return 0
 
-    def _notes(self, kind: KindName, tally: UsageTally, results: int) -> None:
+    def _notes(
+        self, kind: KindName, tally: UsageTally, groups: list[GroupTotals], overall: Totals, results: int
+    ) -> None:
         """Say on standard error what the totals of a kind cannot show."""
         if self.chosen is not None:
             refused = [field for field in self.chosen if field not in tally.by]
             if refused:
                 fields = " or ".join(refused)
                 _note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
-        groups = tally.groups()
         if self.chosen is not None and groups:
             for index, field in enumerate(tally.by):
                 if all(group.values[index] is None for group in groups):
                     _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
-        missing = tally.total.missing
+        missing = overall.missing
         everywhere = [name for name, count in missing.items() if count >= results]
         somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
         if everywhere:
@@ -352,12 +355,10 @@ class _Reading:
             _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
-        self, kind: KindName, tally: UsageTally, listing: ListingReport
+        self, kind: KindName, tally: UsageTally, groups: list[GroupTotals], total: Totals, listing: ListingReport
     ) -> tuple[list[str], list[list[_Cell]], list[int | Decimal], list[_Column]]:
         """The header, the data rows and the total row of one kind's table."""
         every = self.every
-        groups = tally.groups()
-        total = tally.total
         if self.chosen is None:
             shown = [index for index in range(len(tally.by)) if any(g.values[index] is not None for g in groups)]
         else:
