@@ -1388,3 +1388,41 @@ def test_money_is_summed_exactly() -> None:
     )
     ran = run("summarize", "--format", "csv", stdin=lines.encode())
     assert ran.stdout == "amount_usd\n12345679.200000001\n"
+
+
+# The size cap: a document larger than --max-document-size is refused unread, in one line.
+
+
+def test_a_document_over_the_size_cap_is_refused_in_one_line() -> None:
+    expected = "page.json: error: the document is larger than 1,024 bytes, the most read as one document\n"
+    assert run("validate", "page.json", "--max-document-size", "1k") == Ran(1, expected, "")
+    assert run("summarize", "page.json", "--max-document-size", "1024") == Ran(1, "", expected + NO_TOTALS_1)
+
+
+def test_the_size_cap_applies_to_each_line_of_json_lines() -> None:
+    lines = f"{page_line(result(1, 1))}\n{page_line(result(22, 22), day=1)}\n"
+    short = len(page_line(result(1, 1)))
+    ran = run("validate", "-", "--max-document-size", str(short), stdin=lines.encode())
+    assert ran.stdout.splitlines()[:2] == [
+        "<stdin>:1: ok: a page of 1 bucket, 1 result",
+        f"<stdin>:2: error: the line is larger than {short:,} bytes, the most read as one document",
+    ]
+
+
+@pytest.mark.parametrize(("size", "read"), [("2K", True), ("2KiB", True), ("1m", True), ("1G", True), ("900", False)])
+def test_sizes_take_binary_units(size: str, read: bool) -> None:
+    assert (run("validate", "page.json", "--max-document-size", size).status == 0) is read
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "64 MB2", "lots"])
+def test_a_bad_size_is_a_usage_error(size: str) -> None:
+    ran = run("validate", "page.json", "--max-document-size", size)
+    assert (ran.status, ran.stderr.splitlines()[-1]) == (
+        2,
+        f"openapiopenai validate: error: argument --max-document-size: {size!r} is not a size:"
+        " give bytes (1000000) or a number with K, M or G (64M)",
+    )
+
+
+def test_help_states_the_default_size_cap() -> None:
+    assert "default: 64M" in " ".join(run("summarize", "--help").stdout.split())

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import IO, Final, TypeAlias
 
 from openapiopenai.documents import (
+    MAX_DOCUMENT_BYTES,
     Loaded,
     Outcome,
     Rejected,
@@ -46,7 +47,31 @@ def add_input(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"read the built-in sample instead: {SAMPLE}",
     )
+    parser.add_argument(
+        "--max-document-size",
+        dest="max_bytes",
+        type=parse_size,
+        default=MAX_DOCUMENT_BYTES,
+        metavar="SIZE",
+        help="refuse a document (or a line of JSON Lines) larger than this, unread: bytes, or with K, M or G"
+        f" for KiB, MiB or GiB; default: {MAX_DOCUMENT_BYTES // 1024**2}M (parsing takes several times a"
+        " document's size in memory)",
+    )
     parser.set_defaults(usage=parser.error)
+
+
+_SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """A size given on the command line: bytes, or a number with K, M or G (KiB, MiB, GiB)."""
+    found = _SIZE.fullmatch(text.strip())
+    if not found or int(found[1]) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size: give bytes (1000000) or a number with K, M or G (64M)"
+        )
+    unit = {"K": 1024, "M": 1024**2, "G": 1024**3}.get((found[2] or "").upper(), 1)
+    return int(found[1]) * unit
 
 
 def input_files(args: argparse.Namespace) -> list[str] | None:
@@ -63,18 +88,18 @@ def input_files(args: argparse.Namespace) -> list[str] | None:
     return ["-"]
 
 
-def outcomes(files: Sequence[str] | None) -> Iterator[Outcome]:
+def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
     """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample."""
     if files is None:
         yield from read_sample()
         return
     for file in files:
         if file != "-":
-            yield from read_path(file)
+            yield from read_path(file, max_bytes=max_bytes)
         elif sys.stdin is None:
-            yield from read_path(os.devnull, "<stdin>")
+            yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
         else:
-            yield from read_stream(sys.stdin.buffer, "<stdin>")
+            yield from read_stream(sys.stdin.buffer, "<stdin>", max_bytes=max_bytes)
 
 
 def report(outcome: Rejected, stream: IO[str]) -> None:

@@ -168,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until))
     rejected = 0
-    for outcome in outcomes(files):
+    for outcome in outcomes(files, args.max_bytes):
         if isinstance(outcome, Loaded):
             errors = reading.count(outcome)
             if errors:

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     only: KindName | None = args.kind
     valid = rejected = 0
     loose: dict[KindName, int] = {}
-    for outcome in outcomes(input_files(args)):
+    for outcome in outcomes(input_files(args), args.max_bytes):
         if isinstance(outcome, Loaded):
             print(f"{place(outcome)}: ok: {describe(outcome.document)}")
             valid += 1
