@@ -51,6 +51,7 @@ Fault = Literal[
     "wrong-kind",  # 200 with a valid page of another kind
     "reject-cursor",  # 400 "page token is invalid" for this request's cursor
     "echo-key",  # 401 whose message quotes the key sent
+    "first-page-again",  # 200 with the first page, whatever the cursor
 ]
 
 FAULTS: tuple[str, ...] = get_args(Fault)
@@ -118,12 +119,14 @@ class FakeApi:
     key: str = FAKE_KEY
     slow_seconds: float = 1.0
     faults: dict[int, Fault] = field(default_factory=dict)
+    always: Fault | None = None
+    """A fault for every request not in `faults`."""
     bogus_last_cursor: bool = False
     """Answer the last page with has_more=true and a cursor that is then rejected (the costs quirk)."""
     delay: float = 0.0
     """Seconds to wait before every answer (to give a kill time to land)."""
-    requests: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
-    events: dict[str, list[Event]] = field(init=False)
+    requests: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list, repr=False)
+    events: dict[str, list[Event]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
@@ -301,7 +304,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.fake._lock:
             self.fake.requests.append((url.path, urllib.parse.parse_qsl(url.query, keep_blank_values=True)))
             number = len(self.fake.requests)
-            fault = self.fake.faults.get(number)
+            fault = self.fake.faults.get(number, self.fake.always)
         if self.fake.delay:
             time.sleep(self.fake.delay)
         kind = self._kind(url.path)
@@ -356,6 +359,9 @@ class _Handler(BaseHTTPRequestHandler):
             other = "costs" if kind != "costs" else "images"
             wrong = self.fake.page(other, {"start_time": [str(DATA_START)], "bucket_width": ["1d"]})
             self._send(200, json.dumps(wrong).encode())
+        elif fault == "first-page-again":
+            first = {name: values for name, values in params.items() if name != "page"}
+            self._send(200, json.dumps(self.fake.page(kind, first)).encode())
         elif fault == "reject-cursor":
             self._send(200, body)  # the first page has no cursor to reject
 
