@@ -2,7 +2,7 @@
 
 import json
 import pickle
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import pytest
 from _pytest.mark import ParameterSet
@@ -36,3 +36,14 @@ def parsers(model: type[ApiModel]) -> list[ParameterSet]:
 def pickled(model: Model) -> Model:
     twin: Model = pickle.loads(pickle.dumps(model))
     return twin
+
+
+def exact(value: Any) -> Any:
+    """The value with every JSON type made visible, so 1, 1.0 and True never compare equal."""
+    if isinstance(value, dict):
+        members = cast("dict[str, object]", value)
+        return {key: exact(member) for key, member in members.items()}
+    if isinstance(value, list):
+        elements = cast("list[object]", value)
+        return [exact(element) for element in elements]
+    return (type(value).__name__, value)
