@@ -22,12 +22,13 @@ import ssl
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, TypeVar, get_args
 
 from pydantic import ValidationError
 
-from openapiopenai.models import ApiModel, UsageImagesResult, UsageResponse
+from openapiopenai.models import KINDS, ApiModel, KindName, ResultKind, UsageResponse
 from openapiopenai.models._base import focus_on_wrong_objects
 from openapiopenai.usage import UsageListing, combine_pages
 
@@ -45,59 +46,79 @@ Filters: TypeAlias = Mapping[str, "Sequence[str] | bool"]
 """Filters of a query by their query parameter name: `{"project_ids": ["proj_1"], "batch": True}`."""
 
 _USAGE_FILTERS: Final = ("project_ids", "user_ids", "api_key_ids", "models")
-_USAGE_GROUPS: Final = ("project_id", "user_id", "api_key_id", "model")
 # The most buckets a page may hold, per bucket width (the spec's `limit` maximum).
-_USAGE_LIMITS: Final[Mapping[BucketWidth, int]] = {"1m": 1440, "1h": 168, "1d": 31}
+_USAGE_LIMITS: Final[Mapping[BucketWidth, int]] = MappingProxyType({"1m": 1440, "1h": 168, "1d": 31})
 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """What the spec says about one kind's operation: its path and the query parameters it accepts."""
+    """One kind's operation: its result kind (path, model, group-by fields) and the other query
+    parameters the spec allows for it."""
 
-    kind: str
-    """The kind's name, the last part of its path: `images`, `costs`, ..."""
-    path: str
-    """The path below the base URL."""
-    result: type[ApiModel]
-    """The model of one result of this kind."""
-    group_by: tuple[str, ...]
-    """The values `group_by` accepts."""
+    result_kind: ResultKind
     filters: Mapping[str, tuple[str, ...] | None]
     """The array filters and the values each accepts (`None`: any string)."""
-    flags: tuple[str, ...] = ()
+    flags: tuple[str, ...]
     """The boolean filters."""
-    limits: Mapping[BucketWidth, int] = field(default_factory=lambda: dict(_USAGE_LIMITS))
+    limits: Mapping[BucketWidth, int]
     """The bucket widths the endpoint accepts, each with the most buckets one page may hold."""
 
+    @property
+    def kind(self) -> KindName:
+        """The kind's name, the last part of its path: `images`, `costs`, ..."""
+        return self.result_kind.name
 
-def _usage(
-    kind: str,
-    result: type[ApiModel],
-    group_by: tuple[str, ...] = _USAGE_GROUPS,
-    filters: Mapping[str, tuple[str, ...] | None] | None = None,
+    @property
+    def path(self) -> str:
+        return self.result_kind.path
+
+    @property
+    def result(self) -> type[ApiModel]:
+        return self.result_kind.model
+
+    @property
+    def group_by(self) -> tuple[str, ...]:
+        """The values `group_by` accepts."""
+        return self.result_kind.group_by
+
+
+def _filters(*names: str, **enums: tuple[str, ...] | None) -> dict[str, tuple[str, ...] | None]:
+    return {**dict.fromkeys(names), **enums}
+
+
+def _endpoint(
+    name: KindName,
+    filters: Mapping[str, tuple[str, ...] | None],
     flags: tuple[str, ...] = (),
+    limits: Mapping[BucketWidth, int] = _USAGE_LIMITS,
 ) -> Endpoint:
-    chosen: dict[str, tuple[str, ...] | None] = dict.fromkeys(_USAGE_FILTERS) if filters is None else dict(filters)
-    return Endpoint(kind, f"/organization/usage/{kind}", result, group_by, chosen, flags)
+    return Endpoint(KINDS[name], filters, flags, limits)
 
 
-ENDPOINTS: Final[Mapping[str, Endpoint]] = {
-    endpoint.kind: endpoint
-    for endpoint in (
-        _usage(
-            "images",
-            UsageImagesResult,
-            (*_USAGE_GROUPS, "size", "source"),
-            {
-                "sources": ("image.generation", "image.edit", "image.variation"),
-                # The spec's list of sizes is out of date (newer models have other sizes): any is passed on.
-                "sizes": None,
-                **dict.fromkeys(_USAGE_FILTERS, None),
-            },
-        ),
-    )
-}
-"""Every kind the API lists, by name, with the query parameters the spec allows for it."""
+_IMAGE_SOURCES: Final = ("image.generation", "image.edit", "image.variation")
+
+
+ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
+    {
+        endpoint.kind: endpoint
+        for endpoint in (
+            _endpoint("completions", _filters(*_USAGE_FILTERS), flags=("batch",)),
+            _endpoint("embeddings", _filters(*_USAGE_FILTERS)),
+            _endpoint("moderations", _filters(*_USAGE_FILTERS)),
+            # The spec's list of sizes is out of date (newer models have other sizes): any size is passed on.
+            _endpoint("images", _filters(*_USAGE_FILTERS, sources=_IMAGE_SOURCES, sizes=None)),
+            _endpoint("audio_speeches", _filters(*_USAGE_FILTERS)),
+            _endpoint("audio_transcriptions", _filters(*_USAGE_FILTERS)),
+            _endpoint("vector_stores", _filters("project_ids")),
+            _endpoint("code_interpreter_sessions", _filters("project_ids")),
+            _endpoint("file_search_calls", _filters("project_ids", "user_ids", "api_key_ids", "vector_store_ids")),
+            _endpoint("web_search_calls", _filters(*_USAGE_FILTERS, context_levels=("low", "medium", "high"))),
+            _endpoint("costs", _filters("project_ids", "api_key_ids"), limits={"1d": 180}),
+        )
+    }
+)
+"""Every kind the API lists, by name, with the query parameters the spec allows for it (besides
+`start_time`, `end_time`, `bucket_width`, `group_by`, `limit` and `page`)."""
 
 
 def endpoint_for(result: type[ApiModel]) -> Endpoint:

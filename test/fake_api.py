@@ -103,8 +103,7 @@ def _object_value(model: Any) -> str:
 def _counter_fields(endpoint: Endpoint) -> list[str]:
     names = []
     for name, info in endpoint.result.model_fields.items():
-        annotation = info.annotation
-        if annotation is int:
+        if info.annotation in (int, int | None):
             names.append(name)
     return names
 
@@ -207,8 +206,8 @@ class FakeApi:
                 result[name] = sums[name]
             elif name in endpoint.group_by:
                 result[name] = grouped.get(name)
-            else:
-                result[name] = None
+            elif name in ("quantity", "quantity_unit"):
+                result[name] = None  # nullable; the fake knows no quantities
         return result
 
     def pages(self, kind: str, params: Mapping[str, list[str]]) -> list[dict[str, Any]]:
