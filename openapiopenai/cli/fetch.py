@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import errno
 import json
+import math
 import os
 import sys
 import time
@@ -51,6 +52,8 @@ def add_parser(commands: Commands) -> None:
     kinds = ", ".join(ENDPOINTS)
     parser = commands.add_parser(
         "fetch",
+        # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
+        allow_abbrev=False,
         help="get every page of a usage or costs listing from the API",
         description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
         "one page per line, ready for summarize. The admin key is read from the environment variable "
@@ -90,12 +93,31 @@ def add_parser(commands: Commands) -> None:
         metavar="FILE",
         help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}",
     )
+    # Caught so that a key typed on the command line is refused without being repeated.
+    parser.add_argument("--admin-key", "--api-key", dest="key_argument", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for the server to connect (at most 10 s) and for each part of its answer; default: 60",
+    )
     parser.add_argument(
         "--base-url",
         default=DEFAULT_BASE_URL,
         help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
     )
     parser.set_defaults(run=run)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
 
 
 class _UsageError(Exception):
@@ -109,8 +131,18 @@ class _Failed(Exception):
 def run(args: argparse.Namespace) -> int:
     """Fetch the listing; the exit status says whether all of it was written."""
     try:
+        if args.key_argument is not None:
+            raise _UsageError(
+                f"the admin key is never taken from the command line, where other users can see it:"
+                f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
+            )
         query = _query(args)
-        client = Client(_admin_key(args.admin_key_file), base_url=args.base_url)
+        client = Client(
+            _admin_key(args.admin_key_file),
+            base_url=args.base_url,
+            connect_timeout=min(10.0, args.timeout),
+            read_timeout=args.timeout,
+        )
         if args.resume and args.output == "-":
             raise _UsageError("--resume needs -o FILE: standard output cannot be continued")
     except (_UsageError, ValueError) as error:
@@ -220,7 +252,7 @@ class _Run:
         return 0
 
     def _saved(self) -> str:
-        pages = f"{self.held.pages} {'page' if self.held.pages == 1 else 'pages'}"
+        pages = _count(self.held.pages, "page")
         if not self.to_file:
             return f"the output holds {pages} and is incomplete"
         return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
@@ -349,7 +381,10 @@ class _Run:
     def _show_progress(self, note: str = "") -> None:
         if self.progress:
             held = self.held
-            line = f"{self.query.kind}: {held.pages} pages, {held.buckets} buckets, {self.retries} retried"
+            line = (
+                f"{self.query.kind}: {_count(held.pages, 'page')}, {_count(held.buckets, 'bucket')},"
+                f" {self.retries} retried"
+            )
             sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
             sys.stderr.flush()
 
@@ -358,6 +393,10 @@ class _Run:
             sys.stderr.write("\n")
             sys.stderr.flush()
             self.progress = False
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _difference(saved: Any, wanted: dict[str, Any]) -> str:
