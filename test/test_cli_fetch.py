@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_params, serve
 
 from openapiopenai.fetch import Query
+
+from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_params, serve
 
 QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-10", "--bucket-width", "1h", "--group-by", "model,size"]
 RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", "slow", "invalid-json"]

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_api import DATA_START, DAY, FAKE_KEY, FakeApi, export_of, query_params, serve
 
 from openapiopenai.fetch import (
     ENDPOINTS,
@@ -23,6 +22,8 @@ from openapiopenai.fetch import (
     iter_query_pages,
 )
 from openapiopenai.models import UsageImagesResult
+
+from fake_api import DATA_START, DAY, FAKE_KEY, FakeApi, export_of, query_params, serve
 
 sys.path.insert(0, str(Path(__file__).parent / "typing"))
 
