@@ -13,6 +13,7 @@ Faults are set per request number (1 is the first request the fake sees), see `F
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 import json
 import random
@@ -69,6 +70,7 @@ _POOLS: dict[str, tuple[Any, ...]] = {
     "vector_store_id": ("vs_1", "vs_2"),
     "context_level": ("low", "medium", "high"),
 }
+_IMAGE_MODELS = ("gpt-image-1", "dall-e-3", "dall-e-2")
 _FILTERED_FIELD = {
     "project_ids": "project_id",
     "user_ids": "user_id",
@@ -137,7 +139,8 @@ class FakeApi:
             for _ in range(self.events_per_kind):
                 # Usage in the first 40 days, minute precision, some of it in the last hour before "now".
                 moment = rng.randrange(DATA_START, self.now) // 60 * 60
-                groups = {name: rng.choice(_POOLS[name]) for name in endpoint.group_by}
+                pools = {**_POOLS, "model": _IMAGE_MODELS} if kind == "images" else _POOLS
+                groups = {name: rng.choice(pools[name]) for name in endpoint.group_by}
                 values: dict[str, Any] = {name: rng.randint(1, 50) for name in counters}
                 if kind == "costs":
                     values["amount"] = Decimal(rng.randint(1, 9999)) / 100
@@ -413,3 +416,24 @@ def export_of(pages: list[dict[str, Any]]) -> bytes:
 
 
 __all__ = ["BUCKET_WIDTHS", "DATA_START", "FAKE_KEY", "FAULTS", "NOW", "FakeApi", "export_of", "query_params", "serve"]
+
+
+def main() -> None:
+    """`python test/fake_api.py [--port N] [--seed N]`: serve the fake until interrupted."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Serve a fake of the Usage and Costs API on 127.0.0.1.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    fake = FakeApi(seed=args.seed)
+    handler = type("Handler", (_Handler,), {"fake": fake})
+    with _Server(("127.0.0.1", args.port), handler) as server:
+        print(f"serving seeded usage at http://127.0.0.1:{server.server_address[1]}/v1", flush=True)
+        print(f"admin key: {fake.key}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

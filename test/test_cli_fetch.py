@@ -6,7 +6,9 @@ import json
 import os
 import pty
 import random
+import re
 import resource
+import shlex
 import signal
 import socket
 import subprocess
@@ -444,3 +446,25 @@ def test_the_export_summarizes_as_one_complete_listing(fake: FakeApi, base_url: 
 
 def test_every_fault_of_the_fake_is_covered() -> None:
     assert set(FAULTS) == {*RETRIED, *STOPPED, "echo-key"}
+
+
+def test_the_readme_fetch_example_prints_what_it_shows(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```console\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL) if " fetch " in b]
+    lines = block.splitlines(keepends=True)
+    commands = [line[2:].strip() for line in lines if line.startswith("$ ")]
+    shown = "".join(line for line in lines if not line.startswith("$ "))
+    serve_fake, export_key, fetch_command, summarize_command = commands
+    assert serve_fake == ".venv/bin/python test/fake_api.py --port 8765 &"
+    assert export_key == f"export OPENAI_ADMIN_KEY={FAKE_KEY}"
+    for base_url in serve(FakeApi()):  # the seed the script serves
+        outputs = []
+        for line in (fetch_command.replace("http://127.0.0.1:8765/v1", base_url), summarize_command):
+            program, *args = shlex.split(line)
+            assert program == ".venv/bin/openapiopenai"
+            done = subprocess.run(
+                [sys.executable, "-m", "openapiopenai", *args], capture_output=True, cwd=tmp_path, env=environment()
+            )
+            outputs.append(checked(done))
+    assert [(ran.status, ran.stderr) for ran in outputs] == [(0, ""), (0, "")]
+    assert outputs[1].stdout.decode() == shown

@@ -28,6 +28,7 @@ from fake_api import DATA_START, DAY, FAKE_KEY, FakeApi, export_of, query_params
 sys.path.insert(0, str(Path(__file__).parent / "typing"))
 
 import check_fetch
+from docs_examples import example_defining
 
 KINDS = list(ENDPOINTS)
 # A range and the number of buckets it spans per width: two pages at the largest page size, the last partial.
@@ -326,3 +327,36 @@ def test_the_export_bytes_are_the_pages_written_compactly(fake: FakeApi, base_ur
     query = images_query(group_by=["model", "size", "source"])
     lines = b"".join(page.to_json().encode() + b"\n" for page in iter_query_pages(client(base_url), query))
     assert lines == export_of(expected(fake, query))
+
+
+def test_the_docs_table_lists_what_each_kind_accepts() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "fetch.md").read_text(encoding="utf-8")
+    rows = [line.split(" | ") for line in text.splitlines() if line.startswith("| `") and "--" in line]
+    table = {kind.strip("| `"): (groups, filters.rstrip(" |")) for kind, groups, filters in rows}
+    assert list(table) == list(ENDPOINTS)
+    for kind, endpoint in ENDPOINTS.items():
+        groups, filters = table[kind]
+        assert groups.split(", ") == list(endpoint.group_by)
+        options = [f"`--{name.removesuffix('s').replace('_', '-')}`" for name in endpoint.filters]
+        options += [f"`--{name} true\\|false`" for name in endpoint.flags]
+        assert sorted(filters.split(", ")) == sorted(options)
+
+
+def test_the_docs_library_example_gets_every_page(fake: FakeApi, base_url: str) -> None:
+    namespace: dict[str, Any] = {}
+    for name in ("images_by_model", "resume_after"):
+        exec(compile(example_defining(name).code, name, "exec"), namespace)
+    start, end = RANGES["1d"]
+    by_model = namespace["images_by_model"](client(base_url), start, end)
+    query = Query.build("images", start, end, group_by=["model"])
+    counted: dict[tuple[str | None, ...], int] = {}
+    for page in expected(fake, query):
+        for bucket in page["data"]:
+            for result in bucket["results"]:
+                counted[(result["model"],)] = counted.get((result["model"],), 0) + result["images"]
+    assert by_model == counted
+    assert len(counted) == 3
+    fake.faults = {len(fake.requests) + 2: "wrong-kind"}
+    with pytest.raises(FetchError) as raised:
+        namespace["images_by_model"](client(base_url), start, end)
+    assert namespace["resume_after"](raised.value, client(base_url), start, end) == 1
