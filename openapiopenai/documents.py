@@ -54,7 +54,7 @@ class Loaded:
     source: str
     """The file's name as given, or `<stdin>`."""
     line: int | None
-    """The line of a JSON Lines input, else `None`."""
+    """The line of a JSON Lines input, or where a document starts among several in a row, else `None`."""
     document: UsageDocument | list[UsageDocument]
 
 
@@ -76,8 +76,14 @@ def place(outcome: Outcome) -> str:
 
 
 def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterator[Outcome]:
-    """The documents of one file, in order; `source` names it in outcomes (default: the path)."""
+    """The documents of one file, in order; `source` names it in outcomes (default: the path).
+
+    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order.
+    """
     name = os.fspath(path) if source is None else source
+    if os.path.isdir(path):
+        yield from _read_directory(os.fspath(path), name)
+        return
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
     except OSError as error:
@@ -87,13 +93,33 @@ def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterat
         yield from read_stream(stream, name)
 
 
+def _read_directory(path: str, name: str) -> Iterator[Outcome]:
+    try:
+        entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
+    except OSError as error:
+        yield _unreadable(name, error)
+        return
+    files = [entry for entry in entries if not os.path.isdir(os.path.join(path, entry))]
+    if not files:
+        yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
+    for entry in files:
+        yield from read_path(os.path.join(path, entry), os.path.join(name, entry))
+
+
+DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
+"""The files a directory given as input is read for."""
+
+
 def read_stream(stream: IO[bytes], source: str) -> Iterator[Outcome]:
     """The documents of one binary stream, in order.
 
     The first non-blank line decides the format: if it is a complete JSON value on its own and
     another non-blank line follows, the input is JSON Lines and is read one line at a time;
-    otherwise it is one document. Nothing is read twice, and JSON Lines are never held in
-    memory as a whole. A failure to read ends the stream with a `Rejected` outcome.
+    otherwise it is one document, or several written one after another. A broken first line
+    followed by a line that is a complete JSON object is JSON Lines too, unless the whole input is
+    one document. Nothing is read twice, and JSON Lines are never held in memory as a whole. A
+    UTF-8 byte order mark at the start is skipped. A failure to read ends the stream with a
+    `Rejected` outcome.
     """
     try:
         yield from _read(stream, source)
@@ -111,6 +137,11 @@ def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
     number = 0
     for raw in stream:
         number += 1
+        if number == 1:
+            raw = raw.removeprefix(_BOM)  # RFC 8259 lets a reader skip it
+            if _is_utf16(raw):
+                yield Rejected(source, None, (DocumentError("", _UTF16),))
+                return
         head.append(raw)
         if _is_blank(raw):
             continue
@@ -127,13 +158,69 @@ def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
                 if not _is_blank(raw_line):
                     yield _parse(_line(raw_line), source, number)[0]
             return
-        # One document over many lines: the rest of it is needed anyway.
+        maybe_lines = raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
+        # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
         head.append(stream.read())
-        break
+        whole = b"".join(head)
+        if maybe_lines and not _parse(whole, source, None)[1]:
+            for line_number, raw_line in enumerate(whole.splitlines(), start=1):
+                if not _is_blank(raw_line):
+                    yield _parse(raw_line, source, line_number)[0]
+            return
+        yield from _documents(whole, source)
+        return
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
         return
-    yield _parse(b"".join(head), source, None)[0]
+    yield from _documents(b"".join(head), source)
+
+
+_UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
+
+
+def _is_utf16(raw: bytes) -> bool:
+    # A byte order mark of UTF-16, or text whose first character has a zero byte (JSON text never holds one).
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0))
+
+
+def _documents(text: bytes, source: str) -> Iterator[Outcome]:
+    """One document, or several written one after another (`cat page-*.json`), each named by its first line."""
+    outcome, _ = _parse(text, source, None)
+    if not _trailing(outcome):
+        yield outcome
+        return
+    line, counted = 1, 0
+    for start, end in _values(text):
+        line += text.count(b"\n", counted, start)
+        counted = start
+        yield _parse(text[start:end], source, line)[0]
+
+
+def _trailing(outcome: Outcome) -> bool:
+    return isinstance(outcome, Rejected) and any("trailing characters" in error.message for error in outcome.errors)
+
+
+# A string (to its closing quote, or the end), a bracket, or a run of anything else that is not blank.
+_TOKEN: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]|[^ \t\r\n\[\]{}"]+', re.DOTALL)
+
+
+def _values(text: bytes) -> Iterator[tuple[int, int]]:
+    """Where each top-level JSON value of the text starts and ends, found by matching brackets."""
+    depth = 0
+    start: int | None = None
+    for match in _TOKEN.finditer(text):
+        if start is None:
+            start = match.start()
+        token = match.group()[:1]
+        if token in (b"[", b"{"):
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+        if depth <= 0:
+            yield start, match.end()
+            start, depth = None, 0
+    if start is not None:
+        yield start, len(text)
 
 
 def _is_blank(raw: bytes) -> bool:

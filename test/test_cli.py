@@ -19,10 +19,7 @@ from openapiopenai.cli._common import parse_when
 
 DATA = Path(__file__).parent / "data" / "cli"
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
-SAMPLE_NOTE = (
-    "openapiopenai: no FILE given, reading the built-in sample"
-    " (two pages of daily images usage, 2024-11-01 to 2024-11-14)\n"
-)
+SAMPLE_COUNTED = "images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results\n"
 NO_TOTALS_1 = "openapiopenai: no totals printed: 1 document could not be used\n"
 
 
@@ -33,21 +30,27 @@ class Ran:
     stderr: str
 
 
-def run(*args: str, stdin: bytes = b"", cwd: Path = DATA) -> Ran:
+def run(*args: str, stdin: bytes = b"", cwd: Path = DATA, **env: str) -> Ran:
     """The command's exit status and output, with COLUMNS fixed so argparse wraps alike everywhere."""
-    env = {**os.environ, "COLUMNS": "80"}
-    env.pop("PYTHONWARNINGS", None)
+    environment = {**os.environ, "COLUMNS": "80", **env}
+    environment.pop("PYTHONWARNINGS", None)
     done = subprocess.run(
-        [sys.executable, "-m", "openapiopenai", *args], input=stdin, capture_output=True, cwd=cwd, env=env, check=False
+        [sys.executable, "-m", "openapiopenai", *args],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        env=environment,
+        check=False,
     )
     return Ran(done.returncode, done.stdout.decode(), done.stderr.decode())
 
 
-def page_line(*results: str, has_more: bool = False) -> str:
-    """One page of one bucket (2024-11-01) holding the given results, as a line of JSON."""
+def page_line(*results: str, has_more: bool = False, day: int = 0) -> str:
+    """One page of one daily bucket (2024-11-01, or `day` days later) holding the given results, as a line of JSON."""
     more = "true" if has_more else "false"
+    start = 1730419200 + day * 86400
     return (
-        '{"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600,'
+        f'{{"object": "page", "data": [{{"object": "bucket", "start_time": {start}, "end_time": {start + 86400},'
         f' "results": [{", ".join(results)}]}}], "has_more": {more}, "next_page": null}}'
     )
 
@@ -62,39 +65,40 @@ def result(images: int, requests: int, **fields: str) -> str:
 # The main job: summarize the built-in sample.
 
 SAMPLE_TABLE = """\
-project_id     model        size       source            images  num_model_requests
-proj_q4TzL8wX  gpt-image-1  1024x1024  image.generation    1461                1270
-proj_7KcHm3Ye  dall-e-2     512x512    image.generation     917                 286
-proj_q4TzL8wX  dall-e-3     1024x1024  image.generation     646                 646
-proj_q4TzL8wX  gpt-image-1  1536x1024  image.generation     483                 483
-proj_q4TzL8wX  gpt-image-1  1024x1024  image.edit           432                 332
-proj_7KcHm3Ye  dall-e-2     256x256    image.variation      306                 127
-proj_7KcHm3Ye  gpt-image-1  1024x1536  image.generation     263                 263
-proj_q4TzL8wX  dall-e-3     1792x1024  image.generation     193                 193
-proj_7KcHm3Ye  dall-e-2     1024x1024  image.edit           152                 101
-proj_7KcHm3Ye  dall-e-3     1024x1792  image.generation      77                  77
-total                                                      4930                3778
+project_id     model        size       source            images  requests
+proj_q4TzL8wX  gpt-image-1  1024x1024  image.generation   1,461     1,270
+proj_7KcHm3Ye  dall-e-2     512x512    image.generation     917       286
+proj_q4TzL8wX  dall-e-3     1024x1024  image.generation     646       646
+proj_q4TzL8wX  gpt-image-1  1536x1024  image.generation     483       483
+proj_q4TzL8wX  gpt-image-1  1024x1024  image.edit           432       332
+proj_7KcHm3Ye  dall-e-2     256x256    image.variation      306       127
+proj_7KcHm3Ye  gpt-image-1  1024x1536  image.generation     263       263
+proj_q4TzL8wX  dall-e-3     1792x1024  image.generation     193       193
+proj_7KcHm3Ye  dall-e-2     1024x1024  image.edit           152       101
+proj_7KcHm3Ye  dall-e-3     1024x1792  image.generation      77        77
+total                                                     4,930     3,778
 """
 
 
-def test_summarize_without_files_totals_the_built_in_sample() -> None:
-    assert run("summarize") == Ran(0, SAMPLE_TABLE, SAMPLE_NOTE)
+def test_summarize_sample_totals_the_built_in_sample() -> None:
+    assert run("summarize", "--sample") == Ran(0, SAMPLE_COUNTED + SAMPLE_TABLE, "")
 
 
-def test_validate_without_files_checks_the_built_in_sample() -> None:
+def test_validate_sample_checks_the_built_in_sample() -> None:
     expected = (
         "images-usage-page-1.json: ok: a page of 7 buckets, 70 results\n"
         "images-usage-page-2.json: ok: a page of 7 buckets, 69 results\n"
+        f"listing: {SAMPLE_COUNTED.rstrip()}: complete\n"
     )
-    assert run("validate") == Ran(0, expected, SAMPLE_NOTE)
+    assert run("validate", "--sample") == Ran(0, expected, "")
 
 
 def test_console_script_runs_the_same_command() -> None:
     script = Path(sys.executable).parent / "openapiopenai"
     if not script.exists():
         pytest.skip("the console script is not installed next to this interpreter")
-    done = subprocess.run([script, "summarize"], capture_output=True, text=True, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_TABLE, SAMPLE_NOTE)
+    done = subprocess.run([script, "summarize", "--sample"], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_COUNTED + SAMPLE_TABLE, "")
 
 
 # Each option and format, on page.json: dall-e-3/1024x1024 10+5 images, dall-e-2/256x256 8,
@@ -102,89 +106,112 @@ def test_console_script_runs_the_same_command() -> None:
 
 
 @pytest.mark.parametrize(
-    ("options", "expected"),
+    ("options", "expected", "stderr"),
     [
         pytest.param(
             [],
-            "model        size       images  num_model_requests\n"
-            "dall-e-3     1024x1024      15                  15\n"
-            "dall-e-2     256x256         8                   2\n"
-            "gpt-image-1                  7                   6\n"
-            "total                       30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "model        size       images  requests\n"
+            "dall-e-3     1024x1024      15        15\n"
+            "dall-e-2     256x256         8         2\n"
+            "gpt-image-1  (none)          7         6\n"
+            "total                       30        23\n",
+            "",
             id="default-fields-with-a-value",
         ),
         pytest.param(
             ["--by", "model"],
-            "model        images  num_model_requests\n"
-            "dall-e-3         15                  15\n"
-            "dall-e-2          8                   2\n"
-            "gpt-image-1       7                   6\n"
-            "total            30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "model        images  requests\n"
+            "dall-e-3         15        15\n"
+            "dall-e-2          8         2\n"
+            "gpt-image-1       7         6\n"
+            "total            30        23\n",
+            "",
             id="by-one-field",
         ),
         pytest.param(
             ["--by", "size,model"],
-            "size       model        images  num_model_requests\n"
-            "1024x1024  dall-e-3         15                  15\n"
-            "256x256    dall-e-2          8                   2\n"
-            "           gpt-image-1       7                   6\n"
-            "total                       30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "size       model        images  requests\n"
+            "1024x1024  dall-e-3         15        15\n"
+            "256x256    dall-e-2          8         2\n"
+            "(none)     gpt-image-1       7         6\n"
+            "total                       30        23\n",
+            "",
             id="by-fields-in-the-order-given",
         ),
         pytest.param(
             ["--by", "size"],
-            "size       images  num_model_requests\n"
-            "1024x1024      15                  15\n"
-            "256x256         8                   2\n"
-            "                7                   6\n"
-            "total          30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "size       images  requests\n"
+            "1024x1024      15        15\n"
+            "256x256         8         2\n"
+            "(none)          7         6\n"
+            "total          30        23\n",
+            "",
             id="null-value-as-empty-cell",
         ),
         pytest.param(
             ["--by", "user_id"],
-            "user_id  images  num_model_requests\n             30                  23\ntotal        30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "user_id  images  requests\n"
+            "(none)       30        23\n"
+            "total        30        23\n",
+            "openapiopenai: note: user_id is empty in every result: was the export requested with group_by=user_id?\n",
             id="by-a-field-null-everywhere",
         ),
         pytest.param(
             ["--by", "model,model"],
-            "model        images  num_model_requests\n"
-            "dall-e-3         15                  15\n"
-            "dall-e-2          8                   2\n"
-            "gpt-image-1       7                   6\n"
-            "total            30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "model        images  requests\n"
+            "dall-e-3         15        15\n"
+            "dall-e-2          8         2\n"
+            "gpt-image-1       7         6\n"
+            "total            30        23\n",
+            "",
             id="by-a-field-twice",
         ),
         pytest.param(
             ["--by", "none"],
-            "       images  num_model_requests\ntotal      30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "       images  requests\n"
+            "total      30        23\n",
+            "",
             id="by-none-table-is-the-total-line",
         ),
         pytest.param(
             ["--per-bucket"],
-            "bucket_start          model        size       images  num_model_requests\n"
-            "2024-11-01T00:00:00Z  dall-e-3     1024x1024      10                  10\n"
-            "2024-11-01T00:00:00Z  dall-e-2     256x256         8                   2\n"
-            "2024-11-02T00:00:00Z  gpt-image-1                  7                   6\n"
-            "2024-11-02T00:00:00Z  dall-e-3     1024x1024       5                   5\n"
-            "total                                             30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "bucket_start          model        size       images  requests\n"
+            "2024-11-01T00:00:00Z  dall-e-3     1024x1024      10        10\n"
+            "2024-11-01T00:00:00Z  dall-e-2     256x256         8         2\n"
+            "2024-11-02T00:00:00Z  gpt-image-1  (none)          7         6\n"
+            "2024-11-02T00:00:00Z  dall-e-3     1024x1024       5         5\n"
+            "total                                             30        23\n",
+            "",
             id="per-bucket",
         ),
         pytest.param(
             ["--per-bucket", "--by", "none"],
-            "bucket_start          images  num_model_requests\n"
-            "2024-11-01T00:00:00Z      18                  12\n"
-            "2024-11-02T00:00:00Z      12                  11\n"
-            "total                     30                  23\n",
+            "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n"
+            "bucket_start          images  requests\n"
+            "2024-11-01T00:00:00Z      18        12\n"
+            "2024-11-02T00:00:00Z      12        11\n"
+            "total                     30        23\n",
+            "",
             id="per-bucket-by-none",
         ),
         pytest.param(
             ["--format", "csv"],
             "model,size,images,num_model_requests\ndall-e-3,1024x1024,15,15\ndall-e-2,256x256,8,2\ngpt-image-1,,7,6\n",
+            "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
             id="csv",
         ),
         pytest.param(
             ["--format", "csv", "--by", "none"],
             "images,num_model_requests\n30,23\n",
+            "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
             id="csv-by-none",
         ),
         pytest.param(
@@ -194,58 +221,58 @@ def test_console_script_runs_the_same_command() -> None:
             "2024-11-01T00:00:00Z,dall-e-2,8,2\n"
             "2024-11-02T00:00:00Z,gpt-image-1,7,6\n"
             "2024-11-02T00:00:00Z,dall-e-3,5,5\n",
+            "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
             id="csv-per-bucket",
         ),
         pytest.param(
             ["--format", "json", "--by", "size"],
-            """\
-[
-  {
-    "size": "1024x1024",
-    "images": 15,
-    "num_model_requests": 15
-  },
-  {
-    "size": "256x256",
-    "images": 8,
-    "num_model_requests": 2
-  },
-  {
-    "size": null,
-    "images": 7,
-    "num_model_requests": 6
-  }
-]
-""",
+            "[\n"
+            "  {\n"
+            '    "size": "1024x1024",\n'
+            '    "images": 15,\n'
+            '    "num_model_requests": 15\n'
+            "  },\n"
+            "  {\n"
+            '    "size": "256x256",\n'
+            '    "images": 8,\n'
+            '    "num_model_requests": 2\n'
+            "  },\n"
+            "  {\n"
+            '    "size": null,\n'
+            '    "images": 7,\n'
+            '    "num_model_requests": 6\n'
+            "  }\n"
+            "]\n",
+            "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
             id="json-null-value",
         ),
         pytest.param(
             ["--format", "json", "--by", "none"],
             '[\n  {\n    "images": 30,\n    "num_model_requests": 23\n  }\n]\n',
+            "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
             id="json-by-none",
         ),
         pytest.param(
             ["--format", "json", "--per-bucket", "--by", "none"],
-            """\
-[
-  {
-    "bucket_start": "2024-11-01T00:00:00Z",
-    "images": 18,
-    "num_model_requests": 12
-  },
-  {
-    "bucket_start": "2024-11-02T00:00:00Z",
-    "images": 12,
-    "num_model_requests": 11
-  }
-]
-""",
+            "[\n"
+            "  {\n"
+            '    "bucket_start": "2024-11-01T00:00:00Z",\n'
+            '    "images": 18,\n'
+            '    "num_model_requests": 12\n'
+            "  },\n"
+            "  {\n"
+            '    "bucket_start": "2024-11-02T00:00:00Z",\n'
+            '    "images": 12,\n'
+            '    "num_model_requests": 11\n'
+            "  }\n"
+            "]\n",
+            "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
             id="json-per-bucket",
         ),
     ],
 )
-def test_summarize_option(options: list[str], expected: str) -> None:
-    assert run("summarize", "page.json", *options) == Ran(0, expected, "")
+def test_summarize_option(options: list[str], expected: str, stderr: str) -> None:
+    assert run("summarize", "page.json", *options) == Ran(0, expected, stderr)
 
 
 def test_summarize_reads_standard_input() -> None:
@@ -255,54 +282,79 @@ def test_summarize_reads_standard_input() -> None:
 
 def test_summarize_reads_json_lines() -> None:
     expected = (
-        "source            images  num_model_requests\n"
-        "image.generation      10                  10\n"
-        "image.variation        3                   1\n"
-        "total                 13                  11\n"
+        "images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 2 pages, 3 results\n"
+        "source            images  requests\n"
+        "image.generation      10        10\n"
+        "image.variation        3         1\n"
+        "total                 13        11\n"
     )
     assert run("summarize", "listing.jsonl") == Ran(0, expected, "")
 
 
 def test_summarize_adds_up_several_files() -> None:
-    expected = "       images  num_model_requests\ntotal      50                  37\n"
-    assert run("summarize", "page.json", "listing.jsonl", "mixed.json", "--by", "none") == Ran(0, expected, "")
-
-
-def test_summarize_per_bucket_gives_bare_results_an_empty_bucket_start() -> None:
     expected = (
-        "bucket_start          model     images  num_model_requests\n"
-        "                      dall-e-2       5                   1\n"
-        "2024-11-01T00:00:00Z  dall-e-3       2                   2\n"
-        "total                                7                   3\n"
+        "images: 2024-10-28 to 2024-11-07 UTC, 10 buckets of 1 day, 3 pages, 9 results\n"
+        "       images  requests\n"
+        "total      50        44\n"
     )
-    assert run("summarize", "mixed.json", "--per-bucket") == Ran(0, expected, "")
+    assert run("summarize", "autumn-1.json", "autumn-2.json", "autumn-3.json", "--by", "none") == Ran(0, expected, "")
+
+
+def test_summarize_counts_results_given_on_their_own_and_says_so() -> None:
+    expected = (
+        "images: 2024-11-01 to 2024-11-02 UTC, 1 bucket of 1 day, 1 result, and 1 result outside any bucket\n"
+        "model     images  requests\n"
+        "dall-e-2       5         1\n"
+        "dall-e-3       2         2\n"
+        "total          7         3\n"
+    )
+    assert run("summarize", "mixed.json") == Ran(0, expected, "")
+
+
+def test_summarize_refuses_to_place_results_without_a_time_on_a_time_axis() -> None:
+    expected = (
+        "openapiopenai: error: 1 result outside any bucket: with no time they cannot be placed in a period"
+        " (--every, --since, --until need buckets)\n"
+        "openapiopenai: no totals printed: results have no time\n"
+    )
+    assert run("summarize", "mixed.json", "--per-bucket") == Ran(1, "", expected)
 
 
 def test_summarize_of_no_results_is_a_zero_total() -> None:
-    expected = "       images  num_model_requests\ntotal       0                   0\n"
+    expected = "images: 0 buckets, 0 results\n       images  requests\ntotal       0         0\n"
     assert run("summarize", "-", stdin=b"[]") == Ran(0, expected, "")
 
 
-def test_summarize_notes_an_incomplete_listing_on_standard_error() -> None:
-    expected = "project_id  images  num_model_requests\nproj_a           4                   3\ntotal            4                   3\n"
-    note = (
-        "openapiopenai: note: the listing is incomplete: the last page (incomplete.json) has has_more: true,"
-        ' next_page: "page_AAAAAGcsMoA="; these totals leave out the pages after it\n'
+def test_summarize_refuses_an_incomplete_listing() -> None:
+    expected = (
+        "openapiopenai: error: the listing is incomplete: incomplete.json says has_more: true:"
+        ' the pages after 2024-11-02T00:00:00Z were not read (next_page: "page_AAAAAGcsMoA=")\n'
+        "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)\n"
     )
-    assert run("summarize", "incomplete.json") == Ran(0, expected, note)
+    assert run("summarize", "incomplete.json") == Ran(1, "", expected)
+
+
+def test_summarize_partial_prints_the_totals_of_an_incomplete_listing_labelled() -> None:
+    table = (
+        "images: 2024-11-01 to 2024-11-02 UTC, 1 bucket of 1 day, 1 page, 1 result (partial: the listing is incomplete)\n"
+        "project_id  images  requests\n"
+        "proj_a           4         3\n"
+        "total            4         3\n"
+    )
+    note = (
+        "openapiopenai: note: partial totals: incomplete.json says has_more: true:"
+        ' the pages after 2024-11-02T00:00:00Z were not read (next_page: "page_AAAAAGcsMoA=")\n'
+    )
+    assert run("summarize", "incomplete.json", "--partial") == Ran(0, table, note)
 
 
 def test_summarize_names_the_line_of_an_incomplete_last_page_in_json_lines() -> None:
-    ran = run("summarize", "-", "--by", "none", stdin=f"{page_line()}\n{page_line(has_more=True)}\n".encode())
-    note = (
-        "openapiopenai: note: the listing is incomplete: the last page (<stdin>:2) has has_more: true,"
-        " next_page: null; these totals leave out the pages after it\n"
+    lines = f"{page_line()}\n{page_line(has_more=True, day=1)}\n"
+    ran = run("summarize", "-", "--by", "none", stdin=lines.encode())
+    assert ran.stderr.splitlines()[0] == (
+        "openapiopenai: error: the listing is incomplete: <stdin>:2 says has_more: true:"
+        " the pages after 2024-11-03T00:00:00Z were not read (next_page: null)"
     )
-    assert ran == Ran(0, "       images  num_model_requests\ntotal       0                   0\n", note)
-
-
-def test_summarize_says_nothing_when_a_later_page_ends_the_listing() -> None:
-    assert run("summarize", "incomplete.json", "listing.jsonl", "--format", "csv").stderr == ""
 
 
 # validate
@@ -324,7 +376,7 @@ def test_summarize_says_nothing_when_a_later_page_ends_the_listing() -> None:
         ),
         pytest.param(result(1, 1), "an images result", id="result"),
         pytest.param(
-            f"[{page_line(result(1, 1))}, {page_line()}]",
+            f"[{page_line(result(1, 1))}, {page_line(day=1)}]",
             "an array of 2 pages, 2 buckets, 1 result",
             id="array-of-pages",
         ),
@@ -333,7 +385,8 @@ def test_summarize_says_nothing_when_a_later_page_ends_the_listing() -> None:
     ],
 )
 def test_validate_says_what_a_document_holds(document: str, verdict: str) -> None:
-    assert run("validate", "-", stdin=document.encode()) == Ran(0, f"<stdin>: ok: {verdict}\n", "")
+    ran = run("validate", "-", stdin=document.encode())
+    assert (ran.status, ran.stdout.splitlines()[0], ran.stderr) == (0, f"<stdin>: ok: {verdict}", "")
 
 
 def test_validate_names_files_and_lines() -> None:
@@ -342,8 +395,15 @@ def test_validate_names_files_and_lines() -> None:
         "listing.jsonl:1: ok: a page of 1 bucket, 2 results\n"
         "listing.jsonl:3: ok: a page of 1 bucket, 1 result\n"
         "mixed.json: ok: an array of 1 bucket, 2 results\n"
+        "listing: images: 2024-11-01 to 2024-11-03 UTC, 5 buckets of 1 day, 3 pages, 8 results,"
+        " and 1 result outside any bucket: not one listing\n"
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in page.json (data.0)"
+        " and again in listing.jsonl:1 (data.0)\n"
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in page.json (data.0) and again in mixed.json (0)\n"
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in page.json (data.1)"
+        " and again in listing.jsonl:3 (data.0)\n"
     )
-    assert run("validate", "page.json", "listing.jsonl", "mixed.json") == Ran(0, expected, "")
+    assert run("validate", "page.json", "listing.jsonl", "mixed.json") == Ran(1, expected, "")
 
 
 @pytest.mark.parametrize(
@@ -361,7 +421,8 @@ def test_validate_names_files_and_lines() -> None:
     ],
 )
 def test_validate_tells_json_lines_from_one_document(text: str, expected: str) -> None:
-    assert run("validate", "-", stdin=text.encode()) == Ran(0, expected, "")
+    ran = run("validate", "-", stdin=text.encode())
+    assert (ran.status, ran.stdout.rsplit("listing: ", 1)[0], ran.stderr) == (0, expected, "")
 
 
 def test_validate_lists_every_error_with_its_path() -> None:
@@ -407,14 +468,17 @@ def test_json_lines_are_answered_before_the_input_ends() -> None:
         first = process.stdout.readline() if ready else b""
         process.stdin.close()
         rest = process.stdout.read()
-    assert (first, rest) == (b"<stdin>:1: ok: an images result\n", b"<stdin>:2: ok: an images result\n")
+    assert (first, rest) == (
+        b"<stdin>:1: ok: an images result\n",
+        b"<stdin>:2: ok: an images result\nlisting: images: 2 results outside any bucket\n",
+    )
 
 
 # Bad input: one line naming the file and the problem, exit status 1, never a traceback.
 
 BAD_INPUTS = [
     pytest.param(None, "missing.json", "missing.json: error: cannot read: No such file or directory", id="missing"),
-    pytest.param(None, ".", ".: error: cannot read: Is a directory", id="directory"),
+    pytest.param(None, ".", ".: error: no *.json or *.jsonl files in this directory", id="empty-directory"),
     pytest.param(b"", "f.json", "f.json: error: no JSON document: the input is empty", id="empty"),
     pytest.param(b" \n\n\t\n", "f.json", "f.json: error: no JSON document: the input is empty", id="blank-lines"),
     pytest.param(
@@ -442,10 +506,16 @@ BAD_INPUTS = [
         id="latin-1",
     ),
     pytest.param(
-        b"\xef\xbb\xbf" + result(1, 1).encode(),
+        result(1, 1).encode("utf-16"),
         "f.json",
-        "f.json: error: Invalid JSON: starts with a byte order mark, which JSON text must not have",
-        id="byte-order-mark",
+        "f.json: error: the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)",
+        id="utf-16",
+    ),
+    pytest.param(
+        result(1, 1).encode("utf-16-be"),
+        "f.json",
+        "f.json: error: the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)",
+        id="utf-16-without-byte-order-mark",
     ),
     pytest.param(
         b"42",
@@ -527,9 +597,11 @@ def test_summarize_per_bucket_reports_a_bucket_start_beyond_the_calendar() -> No
 
 
 def test_summarize_totals_a_bucket_start_beyond_the_calendar_when_not_per_bucket() -> None:
-    bucket = b'{"object": "bucket", "start_time": 99999999999999, "end_time": 0, "results": []}'
+    bucket = b'{"object": "bucket", "start_time": 99999999999999, "end_time": 100000000000000, "results": []}'
     assert run("summarize", "--by", "none", "--format", "csv", "-", stdin=bucket) == Ran(
-        0, "images,num_model_requests\n0,0\n", ""
+        0,
+        "images,num_model_requests\n0,0\n",
+        "openapiopenai: counted images: 99999999999999 to 100000000000000 UTC, 1 bucket of 1 second, 0 results\n",
     )
 
 
@@ -579,10 +651,13 @@ def test_main_returns_the_usage_status_instead_of_exiting(capsys: pytest.Capture
 
 def test_main_returns_0_for_valid_input(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(DATA / "page.json")]) == 0
-    assert capsys.readouterr().out == f"{DATA / 'page.json'}: ok: a page of 2 buckets, 4 results\n"
+    assert capsys.readouterr().out == (
+        f"{DATA / 'page.json'}: ok: a page of 2 buckets, 4 results\n"
+        "listing: images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results: complete\n"
+    )
 
 
-def test_a_closed_standard_output_ends_the_command_quietly() -> None:
+def test_a_closed_standard_output_ends_the_command_with_one_line() -> None:
     reader, writer = os.pipe()
     os.close(reader)  # every write to the pipe now fails
     try:
@@ -595,7 +670,10 @@ def test_a_closed_standard_output_ends_the_command_quietly() -> None:
         )
     finally:
         os.close(writer)
-    assert (done.returncode, done.stderr) == (1, b"")
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"openapiopenai: error: cannot write the output: the reader closed the pipe\n",
+    )
 
 
 # docs/cli.md shows what the commands print.
