@@ -1,13 +1,15 @@
 """What the model tests share: parsing through both helpers, pickling, and a second result kind."""
 
+import copy
 import json
 import pickle
-from typing import Any, Literal, TypeVar, cast
+from typing import Any, Final, Literal, TypeVar, cast
 
 import pytest
 from _pytest.mark import ParameterSet
+from pydantic import Field
 
-from openapiopenai import ApiModel
+from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
 
 Model = TypeVar("Model", bound=ApiModel)
 
@@ -19,6 +21,41 @@ class EmbeddingsResult(ApiModel):
     input_tokens: int
     num_model_requests: int
     model: str | None = None
+
+
+class MeteredResult(ApiModel):
+    """A user's own result kind with a float field, written with plain annotations."""
+
+    object: Literal["metered.result"]
+    amount: float
+    count: int | float | None = None
+    labels: list[str] = Field(default_factory=list[str])
+
+
+RESULT: Final[dict[str, Any]] = {"object": "organization.usage.images.result", "images": 2, "num_model_requests": 3}
+BUCKET: Final[dict[str, Any]] = {"object": "bucket", "start_time": 0, "end_time": 86400, "results": [RESULT]}
+PAGE: Final[dict[str, Any]] = {"object": "page", "data": [BUCKET], "has_more": False, "next_page": None}
+
+SAMPLES: Final[dict[type[ApiModel], dict[str, Any]]] = {
+    UsageImagesResult: RESULT,
+    UsageTimeBucket: BUCKET,
+    UsageResponse: PAGE,
+    EmbeddingsResult: {"object": "organization.usage.embeddings.result", "input_tokens": 7, "num_model_requests": 1},
+    MeteredResult: {"object": "metered.result", "amount": 1.5},
+}
+"""A small valid document of every model, the library's own and users' subclasses alike."""
+
+ALL_MODELS: Final = [pytest.param(model, id=model.__name__) for model in SAMPLES]
+
+
+def sample(model: type[ApiModel]) -> dict[str, Any]:
+    """A fresh copy of the model's sample document."""
+    return copy.deepcopy(SAMPLES[model])
+
+
+def fields_of(model: type[ApiModel], *types: object) -> list[str]:
+    """The model's declared fields annotated with one of `types` (`int`, `str | None`, ...)."""
+    return [name for name, field in model.model_fields.items() if field.annotation in types]
 
 
 def parsers(model: type[ApiModel]) -> list[ParameterSet]:

@@ -1,6 +1,7 @@
 """`CostsResult` and its amount: JSON numbers that are not always integers, kept exactly as sent."""
 
 import json
+import math
 from typing import Any
 
 import pytest
@@ -95,3 +96,24 @@ def test_quantity_unit_keeps_any_text(unit: str) -> None:
 def test_the_known_quantity_units_are_the_specs() -> None:
     [_, listed, _] = SCHEMAS["CostsResult"]["properties"]["quantity_unit"]["anyOf"]
     assert list(QUANTITY_UNITS) == listed["enum"]
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=t) for t in ("NaN", "Infinity", "-Infinity", "1e400", "-1e400")])
+@pytest.mark.parametrize(("model", "template"), NUMBER_FIELDS)
+def test_a_number_json_cannot_write_back_is_refused(model: type[Any], template: str, text: str) -> None:
+    with pytest.raises(ValidationError) as exc_info:
+        model.from_json(template.format(text))
+    assert "finite_number" in {error["type"] for error in exc_info.value.errors(include_url=False)}
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf], ids=["nan", "inf", "-inf"])
+def test_a_non_finite_float_from_python_is_refused(value: float) -> None:
+    for document in ({"value": value}, {"object": OBJECT, "quantity": value}):
+        model = CostsResultAmount if "value" in document else CostsResult
+        with pytest.raises(ValidationError) as exc_info:
+            model.from_dict(document)
+        assert "finite_number" in {error["type"] for error in exc_info.value.errors(include_url=False)}
+    amount = CostsResultAmount.from_dict({"value": 1})
+    with pytest.raises(ValidationError):
+        amount.value = value
+    assert amount.to_json() == '{"value":1}'

@@ -1,9 +1,9 @@
 """The models of the Usage and Costs API: one per result kind, and the page and bucket that hold them."""
 
-from openapiopenai.models._base import ApiModel
+from openapiopenai.models._base import MAX_EXTRA_DEPTH, MAX_INT_DIGITS, ApiModel
 from openapiopenai.models.costs_result import CostsResult
 from openapiopenai.models.costs_result_amount import CostsResultAmount
-from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, KindName, ResultKind
+from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, GroupBy, KindName, ResultKind
 from openapiopenai.models.usage_audio_speeches_result import UsageAudioSpeechesResult
 from openapiopenai.models.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
 from openapiopenai.models.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult
@@ -22,10 +22,13 @@ __all__ = [
     "KINDS",
     "KIND_BY_OBJECT",
     "KIND_NAMES",
+    "MAX_EXTRA_DEPTH",
+    "MAX_INT_DIGITS",
     "QUANTITY_UNITS",
     "ApiModel",
     "CostsResult",
     "CostsResultAmount",
+    "GroupBy",
     "KindName",
     "ResultKind",
     "ResultT",

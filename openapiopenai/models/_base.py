@@ -3,7 +3,6 @@
 import math
 import pprint
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, Final, SupportsIndex, cast, overload
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
@@ -63,27 +62,62 @@ def _json_integer(number: int) -> int:
     raise _error("int_digits", limit=MAX_INT_DIGITS)
 
 
-@dataclass(frozen=True)
-class _CheckedFromPython:
-    """Values from Python must be ones JSON text can hold; JSON input is already checked by its parser.
+def _checked_from_python(check: Callable[[Any], Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, plus `check` for values from Python; JSON input is already checked by its parser.
 
-    Only `from_dict` and assignment pay for `check`: the JSON path keeps pydantic's plain schema.
+    Only `from_dict`, assignment and `model_copy(update=...)` pay for `check`: the JSON path keeps
+    pydantic's plain schema.
     """
-
-    check: Callable[[Any], Any]
-
-    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        schema = handler(source)
-        return core_schema.json_or_python_schema(
-            json_schema=schema, python_schema=core_schema.no_info_after_validator_function(self.check, schema)
-        )
+    checked = core_schema.no_info_after_validator_function(check, cast("core_schema.CoreSchema", schema))
+    return {"type": "json-or-python", "json_schema": schema, "python_schema": checked}
 
 
-Text = Annotated[str, _CheckedFromPython(_unicode_text)]
-"""A string field: any Unicode text, and nothing JSON could not write back."""
+# Where a field's schema holds other schemas. Nested models are left alone: each ApiModel checks its
+# own fields, and a plain pydantic model keeps its own rules.
+_INNER_SCHEMAS: Final = ("schema", "items_schema", "keys_schema", "values_schema")
+_LEAVES: Final = frozenset({"model", "definition-ref", "definitions", "dataclass", "json-or-python"})
 
-Integer = Annotated[int, _CheckedFromPython(_json_integer)]
-"""An integer field: at most `MAX_INT_DIGITS` digits, so it can be written and read back."""
+
+def _writable(schema: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema, made to accept only values that JSON text can write and read back.
+
+    Integers get at most `MAX_INT_DIGITS` digits and strings no lone surrogates (both checked on
+    the Python path only, since the JSON parser cannot produce anything else); floats refuse NaN
+    and infinity on both paths. Lists, dicts, tuples, unions and optionals are followed inward.
+    """
+    kind = schema["type"]
+    if kind == "int":
+        return _checked_from_python(_json_integer, schema)
+    if kind == "str":
+        return _checked_from_python(_unicode_text, schema)
+    if kind == "float":
+        return {**schema, "allow_inf_nan": False}
+    if kind in _LEAVES:
+        return schema
+    changed = dict(schema)
+    for key in _INNER_SCHEMAS:
+        inner = changed.get(key)
+        if isinstance(inner, dict):
+            changed[key] = _writable(cast("dict[str, Any]", inner))
+        elif isinstance(inner, list):  # a tuple's items
+            changed[key] = [_writable(item) for item in cast("list[dict[str, Any]]", inner)]
+    choices: list[Any] | dict[Any, Any] | None = changed.get("choices")
+    if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
+        # A checked choice keeps the name pydantic would give it in an error's location ("int", not
+        # "json-or-python[...]").
+        changed["choices"] = [_labelled(choice) for choice in choices]
+    elif isinstance(choices, dict):  # a tagged union
+        changed["choices"] = {tag: _writable(choice) for tag, choice in choices.items()}
+    return changed
+
+
+def _labelled(choice: tuple[dict[str, Any], str] | dict[str, Any]) -> tuple[dict[str, Any], str]:
+    if isinstance(choice, tuple):
+        return _writable(choice[0]), choice[1]
+    return _writable(choice), choice["type"]
+
+
+_Key = Annotated[str, AfterValidator(_unicode_text)]
 
 
 def _json_value(value: Any) -> Any:
@@ -200,7 +234,21 @@ class ApiModel(BaseModel):
         use_attribute_docstrings=True,
     )
 
-    __pydantic_extra__: dict[Text, Annotated[Any, AfterValidator(_json_value)]]  # pyright: ignore[reportIncompatibleVariableOverride]
+    __pydantic_extra__: dict[_Key, Annotated[Any, AfterValidator(_json_value)]]  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[BaseModel], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        # Every declared field of every subclass, whatever its annotation, accepts only values that
+        # `to_json` can write and `from_json` read back. Nested models are left to themselves.
+        schema: dict[str, Any] = dict(handler(source))
+        if schema["type"] != "model" or schema["schema"]["type"] != "model-fields":
+            return cast("core_schema.CoreSchema", schema)
+        fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
+        checked = {name: {**field, "schema": _writable(field["schema"])} for name, field in fields.items()}
+        schema["schema"] = {**schema["schema"], "fields": checked}
+        return cast("core_schema.CoreSchema", schema)
 
     def __eq__(self, other: object) -> bool:
         # Two models are equal only if they write the same document: null is not absent.

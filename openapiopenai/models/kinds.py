@@ -35,6 +35,21 @@ KindName = Literal[
 
 KIND_NAMES: Final[tuple[KindName, ...]] = get_args(KindName)
 
+GroupBy = Literal[
+    "project_id",
+    "user_id",
+    "api_key_id",
+    "model",
+    "size",
+    "source",
+    "batch",
+    "service_tier",
+    "vector_store_id",
+    "context_level",
+    "line_item",
+]
+"""A field some endpoint can group by (a value of its `group_by` query parameter)."""
+
 
 @dataclass(frozen=True)
 class ResultKind:
@@ -49,7 +64,7 @@ class ResultKind:
     model: type[ApiModel]
     """The model of one result."""
 
-    group_by: tuple[str, ...]
+    group_by: tuple[GroupBy, ...]
     """The values the endpoint's `group_by` query parameter accepts, in the spec's order; each names a field
     of `model`."""
 
@@ -60,11 +75,11 @@ class ResultKind:
         return cast("str", value)
 
 
-def _usage(name: KindName, model: type[ApiModel], *group_by: str) -> ResultKind:
+def _usage(name: KindName, model: type[ApiModel], *group_by: GroupBy) -> ResultKind:
     return ResultKind(name, f"/organization/usage/{name}", model, group_by)
 
 
-_STANDARD = ("project_id", "user_id", "api_key_id", "model")
+_STANDARD: Final[tuple[GroupBy, ...]] = ("project_id", "user_id", "api_key_id", "model")
 
 KINDS: Final[Mapping[KindName, ResultKind]] = MappingProxyType(
     {

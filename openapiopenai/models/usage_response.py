@@ -1,6 +1,6 @@
 from typing import Generic, Literal
 
-from openapiopenai.models._base import ApiModel, Text
+from openapiopenai.models._base import ApiModel
 from openapiopenai.models.usage_time_bucket import ResultT, UsageTimeBucket
 
 
@@ -15,5 +15,5 @@ class UsageResponse(ApiModel, Generic[ResultT]):
     has_more: bool
     """Whether the listing goes on beyond this page."""
 
-    next_page: Text | None
+    next_page: str | None
     """The cursor to pass as `page` for the next page, `null` on the last page."""

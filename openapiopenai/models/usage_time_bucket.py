@@ -2,7 +2,7 @@ from typing import Generic, Literal
 
 from typing_extensions import TypeVar
 
-from openapiopenai.models._base import ApiModel, Integer
+from openapiopenai.models._base import ApiModel
 from openapiopenai.models.usage_images_result import UsageImagesResult
 
 ResultT = TypeVar("ResultT", bound=ApiModel, default=UsageImagesResult)
@@ -14,10 +14,10 @@ class UsageTimeBucket(ApiModel, Generic[ResultT]):
 
     object: Literal["bucket"]
 
-    start_time: Integer
+    start_time: int
     """Start of the bucket (Unix seconds), inclusive."""
 
-    end_time: Integer
+    end_time: int
     """End of the bucket (Unix seconds), exclusive."""
 
     results: list[ResultT]
