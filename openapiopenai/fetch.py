@@ -340,6 +340,7 @@ class Client:
         self.sleep = sleep
         self.random = random
         self.on_retry = on_retry
+        self._tls = ssl.create_default_context() if self.base_url.startswith("https:") else None
 
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r})"
@@ -407,9 +408,7 @@ class Client:
         host, port = target.hostname or "", target.port
         connection: http.client.HTTPConnection
         if target.scheme == "https":
-            connection = http.client.HTTPSConnection(
-                host, port, timeout=self.connect_timeout, context=ssl.create_default_context()
-            )
+            connection = http.client.HTTPSConnection(host, port, timeout=self.connect_timeout, context=self._tls)
         else:
             connection = http.client.HTTPConnection(host, port, timeout=self.connect_timeout)
         try:
