@@ -19,7 +19,6 @@ from pydantic import Discriminator, TypeAdapter, ValidationError
 
 from openapiopenai.models import UsageImagesResult, UsageResponse, UsageTimeBucket
 from openapiopenai.models._base import focus_on_wrong_objects
-from openapiopenai.usage import UsageTally
 
 UsageDocument: TypeAlias = UsageResponse[UsageImagesResult] | UsageTimeBucket[UsageImagesResult] | UsageImagesResult
 """One usage document: a page, a bucket or a single images result."""
@@ -324,26 +323,3 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def add_to_tally(tally: UsageTally, document: UsageDocument | list[UsageDocument]) -> tuple[DocumentError, ...]:
-    """Count a document's results; a bucket whose start is beyond the calendar is left out and reported."""
-    items = document if isinstance(document, list) else [document]
-    errors: list[DocumentError] = []
-    for index, item in enumerate(items):
-        prefix = f"{index}." if isinstance(document, list) else ""
-        if isinstance(item, UsageImagesResult):
-            tally.add_result(item)
-            continue
-        buckets = (
-            [(prefix, item)]
-            if isinstance(item, UsageTimeBucket)
-            else [(f"{prefix}data.{number}.", bucket) for number, bucket in enumerate(item.data)]
-        )
-        for bucket_prefix, bucket in buckets:
-            try:
-                tally.add_bucket(bucket)
-            except ValueError as error:
-                # Valid JSON integers can lie far outside the years a datetime can hold.
-                errors.append(DocumentError(f"{bucket_prefix}start_time", str(error)))
-    return tuple(errors)

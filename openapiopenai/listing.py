@@ -262,6 +262,7 @@ class ListingCheck:
         self._kinds: dict[str, _Kind] = {}
         self._pages: list[_Page] = []
         self._page_kinds: list[set[str]] = []
+        self._pages_inside: set[tuple[int, str]] = set()  # the pages with a bucket of a kind in the period
         self._cut: dict[str, list[Cut]] = {}
 
     def add_page(self, page: UsageResponse[ResultT], where: str, kind: str, path: str = "") -> list[bool]:
@@ -289,9 +290,11 @@ class ListingCheck:
         if self.until is not None and place.start < self.until < place.end:
             self._cut.setdefault(kind, []).append(Cut(place, self.until))
         state = self._kinds.setdefault(kind, _Kind())
+        inside = (self.since is None or place.start >= self.since) and (self.until is None or place.end <= self.until)
         if page is not None:
             self._page_kinds[page].add(kind)
-        inside = (self.since is None or place.start >= self.since) and (self.until is None or place.end <= self.until)
+            if inside:
+                self._pages_inside.add((page, kind))
         state.places.append(place)
         state.page_of.append(page)
         state.inside.append(inside)
@@ -350,7 +353,9 @@ class ListingCheck:
             if unfinished is not None:
                 gaps.append(unfinished)
         # A page without buckets has no kind of its own: it belongs to every listing.
-        pages = sum(1 for kinds in self._page_kinds if kind in kinds or not kinds)
+        pages = sum(
+            1 for number, kinds in enumerate(self._page_kinds) if (number, kind) in self._pages_inside or not kinds
+        )
         widths = tuple(sorted({place.end - place.start for place in inside}))
         return ListingReport(kind, start, end, len(inside), pages, state.results, widths, tuple(problems), tuple(gaps))
 

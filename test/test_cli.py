@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
 import os
+import pty
 import re
 import selectors
 import shlex
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import openapiopenai
 from openapiopenai.cli import main
 from openapiopenai.cli._common import parse_when
 
@@ -698,7 +702,7 @@ def doc_files() -> list[tuple[str, str]]:
 
 def test_docs_show_commands_and_files() -> None:
     assert (len(doc_commands()), [name for name, _ in doc_files()]) == (
-        11,
+        19,
         ["listing.jsonl", "incomplete.json", "bad-values.json", "some-bad-lines.jsonl"],
     )
 
@@ -787,3 +791,389 @@ def test_parse_when_refuses_anything_else_with_a_usage_message(text: str, messag
     with pytest.raises(argparse.ArgumentTypeError) as raised:
         parse_when(text)
     assert str(raised.value) == message
+
+
+# Totals people can trust: every way of giving input is either counted right or refused aloud.
+
+AUTUMN = ("autumn-1.json", "autumn-2.json", "autumn-3.json")  # 2024-10-28 (a Monday) to 2024-11-06, three pages
+AUTUMN_COUNTED = "images: 2024-10-28 to 2024-11-07 UTC, 10 buckets of 1 day, 3 pages, 9 results\n"
+AUTUMN_TABLE = (
+    AUTUMN_COUNTED + "model        images  requests\ngpt-image-1      40        34\ndall-e-3         10        10\n"
+    "total            50        44\n"
+)
+
+
+def test_piped_text_is_read_rather_than_the_sample() -> None:
+    expected = "<stdin>: error: Invalid JSON: expected ident at line 1 column 2\n"
+    assert run("validate", stdin=b"not json\n") == Ran(1, expected, "")
+
+
+def test_piped_export_is_summarized_rather_than_the_sample() -> None:
+    ran = run("summarize", "--format", "csv", "--by", "model", stdin=(DATA / "page.json").read_bytes())
+    assert ran == Ran(
+        0,
+        "model,images,num_model_requests\ndall-e-3,15,15\ndall-e-2,8,2\ngpt-image-1,7,6\n",
+        "openapiopenai: counted images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
+    )
+
+
+def run_on_a_terminal(*args: str, columns: int = 80) -> tuple[int, str]:
+    """Run with standard input and output on a pseudo-terminal; the status and what the terminal showed."""
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": str(columns)}
+    env.pop("PYTHONWARNINGS", None)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "openapiopenai", *args],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            cwd=DATA,
+            env=env,
+        )
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the other end closed: Linux reports EIO
+                break
+            if not chunk:
+                break
+            shown += chunk
+        status = process.wait(timeout=120)
+    finally:
+        os.close(leader)
+    return status, shown.decode().replace("\r\n", "\n")
+
+
+def test_no_input_on_a_terminal_is_a_usage_error() -> None:
+    status, shown = run_on_a_terminal("summarize")
+    assert (status, shown.splitlines()[-1]) == (
+        2,
+        "openapiopenai summarize: error: no input: give FILEs, '-' for standard input,"
+        " or --sample for the built-in sample",
+    )
+
+
+def test_the_table_fits_the_terminal() -> None:
+    status, shown = run_on_a_terminal("summarize", "--sample", "--by", "project_id,model,size,source", columns=60)
+    assert status == 0
+    assert shown.splitlines()[:3] == [
+        SAMPLE_COUNTED.rstrip(),
+        "project_id  model     size       source     images  requests",
+        "proj_q4Tz…  gpt-ima…  1024x1024  image.ge…   1,461     1,270",
+    ]
+    assert max(len(line) for line in shown.splitlines()[1:]) <= 60
+
+
+def test_a_piped_table_is_never_cut() -> None:
+    ran = run("summarize", "--sample", COLUMNS="40")
+    assert ran.stdout == SAMPLE_COUNTED + SAMPLE_TABLE
+
+
+def test_sample_and_files_together_are_a_usage_error() -> None:
+    ran = run("summarize", "--sample", "page.json")
+    assert (ran.status, ran.stderr.splitlines()[-1]) == (
+        2,
+        "openapiopenai summarize: error: give FILEs or --sample, not both",
+    )
+
+
+def test_the_same_page_twice_is_refused_naming_both_places() -> None:
+    expected = (
+        "openapiopenai: error: the bucket starting 2024-11-01T00:00:00Z is in page.json (data.0)"
+        " and again in page.json (data.0)\n"
+        "openapiopenai: error: the bucket starting 2024-11-02T00:00:00Z is in page.json (data.1)"
+        " and again in page.json (data.1)\n"
+        "openapiopenai: no totals printed: these buckets cannot be counted as one listing\n"
+    )
+    assert run("summarize", "page.json", "page.json") == Ran(1, "", expected)
+
+
+def test_a_page_twice_in_json_lines_is_refused() -> None:
+    lines = f"{page_line(result(1, 1))}\n{page_line(result(1, 1))}\n"
+    expected = (
+        "openapiopenai: error: the bucket starting 2024-11-01T00:00:00Z is in <stdin>:1 (data.0)"
+        " and again in <stdin>:2 (data.0)\n"
+        "openapiopenai: no totals printed: these buckets cannot be counted as one listing\n"
+    )
+    assert run("summarize", "-", stdin=lines.encode()) == Ran(1, "", expected)
+
+
+def test_overlapping_exports_are_refused() -> None:
+    ran = run("summarize", *AUTUMN, "overlapping-export.json", "--format", "csv")
+    assert (ran.status, ran.stdout) == (1, "")
+    assert ran.stderr.splitlines() == [
+        "openapiopenai: error: the bucket starting 2024-11-02T00:00:00Z is in autumn-2.json (data.1)"
+        " and again in overlapping-export.json (data.0)",
+        "openapiopenai: error: the bucket starting 2024-11-03T00:00:00Z is in autumn-2.json (data.2)"
+        " and again in overlapping-export.json (data.1)",
+        "openapiopenai: error: the bucket starting 2024-11-04T00:00:00Z is in autumn-3.json (data.0)"
+        " and again in overlapping-export.json (data.2)",
+        "openapiopenai: error: the bucket starting 2024-11-05T00:00:00Z is in autumn-3.json (data.1)"
+        " and again in overlapping-export.json (data.3)",
+        "openapiopenai: error: the bucket starting 2024-11-06T00:00:00Z is in autumn-3.json (data.2)"
+        " and again in overlapping-export.json (data.4)",
+        "openapiopenai: no totals printed: these buckets cannot be counted as one listing",
+    ]
+
+
+def test_a_missing_middle_page_is_refused_naming_the_missing_range() -> None:
+    expected = (
+        "openapiopenai: error: the listing is incomplete: no buckets from 2024-11-01T00:00:00Z to"
+        " 2024-11-04T00:00:00Z, between autumn-1.json (data.3) and autumn-3.json (data.0): a page is missing\n"
+        "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)\n"
+    )
+    assert run("summarize", "autumn-1.json", "autumn-3.json") == Ran(1, "", expected)
+
+
+def test_a_trailing_has_more_page_is_refused() -> None:
+    expected = (
+        "openapiopenai: error: the listing is incomplete: autumn-2.json says has_more: true:"
+        ' the pages after 2024-11-04T00:00:00Z were not read (next_page: "page_3")\n'
+        "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)\n"
+    )
+    assert run("summarize", "autumn-2.json", "autumn-1.json") == Ran(1, "", expected)
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(AUTUMN)), ids="-".join)
+def test_file_order_does_not_change_the_output(order: tuple[str, ...]) -> None:
+    assert run("summarize", *order, "--by", "model") == Ran(0, AUTUMN_TABLE, "")
+
+
+def test_validate_reports_the_period_and_completeness() -> None:
+    expected = (
+        "autumn-3.json: ok: a page of 3 buckets, 3 results\n"
+        "autumn-1.json: ok: a page of 4 buckets, 4 results\n"
+        "listing: images: 2024-10-28 to 2024-11-07 UTC, 7 buckets of 1 day, 2 pages, 7 results: incomplete\n"
+        "listing: incomplete: no buckets from 2024-11-01T00:00:00Z to 2024-11-04T00:00:00Z,"
+        " between autumn-1.json (data.3) and autumn-3.json (data.0): a page is missing\n"
+    )
+    assert run("validate", "autumn-3.json", "autumn-1.json") == Ran(1, expected, "")
+
+
+def test_concatenated_documents_are_read_one_after_another() -> None:
+    together = b"".join((DATA / name).read_bytes() for name in reversed(AUTUMN))
+    assert run("summarize", "--by", "model", stdin=together) == Ran(0, AUTUMN_TABLE, "")
+    listed = run("validate", "-", stdin=together).stdout.splitlines()[:3]
+    assert listed == [
+        "<stdin>:1: ok: a page of 3 buckets, 3 results",
+        "<stdin>:47: ok: a page of 3 buckets, 2 results",
+        "<stdin>:85: ok: a page of 4 buckets, 4 results",
+    ]
+
+
+def test_json_lines_with_a_broken_first_line_are_reported_line_by_line() -> None:
+    text = f'{{"object": "page", "data": [\n{page_line(result(1, 1))}\n{page_line(day=1)}\n'
+    expected = (
+        "<stdin>:1: error: Invalid JSON: EOF while parsing a list at line 1 column 28\n"
+        "<stdin>:2: ok: a page of 1 bucket, 1 result\n"
+        "<stdin>:3: ok: a page of 1 bucket, 0 results\n"
+    )
+    assert run("validate", "-", stdin=text.encode()) == Ran(1, expected, "")
+
+
+def test_a_byte_order_mark_at_the_start_is_skipped() -> None:
+    with_bom = b"\xef\xbb\xbf" + (DATA / "page.json").read_bytes()
+    assert run("summarize", "--by", "model", stdin=with_bom) == run("summarize", "page.json", "--by", "model")
+
+
+def test_a_directory_reads_its_json_and_json_lines_files_in_name_order(tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for name in AUTUMN:
+        (exports / name).write_bytes((DATA / name).read_bytes())
+    (exports / "notes.txt").write_text("not read")
+    (exports / "z.jsonl").write_text(result(1, 1) + "\n\n")
+    ran = run("validate", "exports", cwd=tmp_path)
+    assert ran.stdout.splitlines()[:4] == [
+        "exports/autumn-1.json: ok: a page of 4 buckets, 4 results",
+        "exports/autumn-2.json: ok: a page of 3 buckets, 2 results",
+        "exports/autumn-3.json: ok: a page of 3 buckets, 3 results",
+        "exports/z.jsonl: ok: an images result",
+    ]
+
+
+# Time: --since, --until, --every.
+
+EVERY_DAY = """\
+day         images  requests
+2024-10-28      14        12
+2024-10-29       6         5
+2024-10-30       0         0
+2024-10-31       2         2
+2024-11-01       8         8
+2024-11-02       0         0
+2024-11-03       0         0
+2024-11-04      12         9
+2024-11-05       3         3
+2024-11-06       5         5
+total           50        44
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        pytest.param(["--every", "day", "--by", "none"], AUTUMN_COUNTED + EVERY_DAY, id="day-with-empty-days"),
+        pytest.param(
+            ["--every", "week"],
+            AUTUMN_COUNTED + "week_start  model        images  requests\n"
+            "2024-10-28  gpt-image-1      23        20\n"
+            "2024-10-28  dall-e-3          7         7\n"
+            "2024-11-04  gpt-image-1      17        14\n"
+            "2024-11-04  dall-e-3          3         3\n"
+            "total                        50        44\n",
+            id="week-from-monday",
+        ),
+        pytest.param(
+            ["--every", "month", "--by", "none"],
+            AUTUMN_COUNTED + "month    images  requests\n2024-10      22        19\n2024-11      28        25\n"
+            "total        50        44\n",
+            id="month",
+        ),
+        pytest.param(
+            ["--since", "2024-10-31", "--until", "2024-11-04T02:00:00+02:00", "--every", "day"],
+            "images: 2024-10-31 to 2024-11-04 UTC, 4 buckets of 1 day, 2 pages, 3 results\n"
+            "day         model        images  requests\n"
+            "2024-10-31  dall-e-3          2         2\n"
+            "2024-11-01  gpt-image-1       7         7\n"
+            "2024-11-01  dall-e-3          1         1\n"
+            "2024-11-02                    0         0\n"
+            "2024-11-03                    0         0\n"
+            "total                        10        10\n",
+            id="since-until-exclusive-with-offset",
+        ),
+        pytest.param(
+            ["--since", "1730419200", "--by", "none"],
+            "images: 2024-11-01 to 2024-11-07 UTC, 6 buckets of 1 day, 2 pages, 5 results\n"
+            "       images  requests\ntotal      28        25\n",
+            id="since-unix-seconds",
+        ),
+    ],
+)
+def test_summarize_over_time(options: list[str], expected: str) -> None:
+    assert run("summarize", *AUTUMN, *options) == Ran(0, expected, "")
+
+
+def test_per_bucket_rows_are_in_time_order_with_empty_buckets_kept() -> None:
+    ran = run("summarize", *AUTUMN, "--per-bucket", "--by", "none", "--format", "csv")
+    assert ran.stdout == (
+        "bucket_start,images,num_model_requests\n"
+        "2024-10-28T00:00:00Z,14,12\n2024-10-29T00:00:00Z,6,5\n2024-10-30T00:00:00Z,0,0\n"
+        "2024-10-31T00:00:00Z,2,2\n2024-11-01T00:00:00Z,8,8\n2024-11-02T00:00:00Z,0,0\n"
+        "2024-11-03T00:00:00Z,0,0\n2024-11-04T00:00:00Z,12,9\n2024-11-05T00:00:00Z,3,3\n"
+        "2024-11-06T00:00:00Z,5,5\n"
+    )
+
+
+def test_a_period_boundary_inside_a_bucket_is_refused() -> None:
+    expected = (
+        "openapiopenai: error: the bucket 2024-10-28T00:00:00Z to 2024-10-29T00:00:00Z in autumn-1.json (data.0)"
+        " contains 2024-10-28T12:00:00Z, a boundary of the period asked for, and cannot be split\n"
+        "openapiopenai: no totals printed: these buckets cannot be counted as one listing\n"
+    )
+    assert run("summarize", *AUTUMN, "--since", "2024-10-28T12:00") == Ran(1, "", expected)
+
+
+def test_a_period_beyond_the_data_is_incomplete() -> None:
+    ran = run("summarize", *AUTUMN, "--until", "2024-11-10")
+    assert (ran.status, ran.stderr.splitlines()[0]) == (
+        1,
+        "openapiopenai: error: the listing is incomplete: no buckets from 2024-11-07T00:00:00Z to"
+        " 2024-11-10T00:00:00Z, after autumn-3.json (data.2): the period asked for goes on past the data",
+    )
+
+
+def test_a_bucket_across_a_calendar_boundary_is_refused() -> None:
+    noon = '{"object": "bucket", "start_time": 1730462400, "end_time": 1730548800, "results": []}'
+    ran = run("summarize", "--every", "day", stdin=noon.encode())
+    assert ran == Ran(
+        1,
+        "",
+        "<stdin>: error: start_time: the bucket 2024-11-01T12:00:00Z to 2024-11-02T12:00:00Z crosses into the next"
+        " day at 2024-11-02T00:00:00Z: with --every day each bucket must fit in one day\n" + NO_TOTALS_1,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "last_line"),
+    [
+        pytest.param(
+            ["--since", "2024-11-05", "--until", "2024-11-01"],
+            "openapiopenai summarize: error: --until (2024-11-01T00:00:00Z) must be later than --since"
+            " (2024-11-05T00:00:00Z)",
+            id="until-before-since",
+        ),
+        pytest.param(
+            ["--every", "hour"],
+            "openapiopenai summarize: error: argument --every: unknown time axis 'hour':"
+            " choose from bucket, day, week, month",
+            id="unknown-every",
+        ),
+        pytest.param(
+            ["--since", "last week"],
+            "openapiopenai summarize: error: argument --since: 'last week' is not a time: give an ISO date"
+            " (2024-11-01), an ISO date and time (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00)"
+            " or Unix seconds (1730419200)",
+            id="since-in-words",
+        ),
+    ],
+)
+def test_bad_time_options_are_usage_errors(args: list[str], last_line: str) -> None:
+    ran = run("summarize", "page.json", *args)
+    assert (ran.status, ran.stdout, ran.stderr.splitlines()[-1]) == (2, "", last_line)
+
+
+# Ordinary manners.
+
+
+def test_version() -> None:
+    assert run("--version") == Ran(0, f"openapiopenai {openapiopenai.__version__}\n", "")
+
+
+def test_help_states_the_exit_statuses() -> None:
+    for command in ([], ["summarize"], ["validate"]):
+        text = " ".join(run(*command, "--help").stdout.split())
+        assert "Exit status: 0" in text or "exit status: 0" in text.lower(), command
+        assert "2 bad usage" in text, command
+
+
+def test_null_and_empty_strings_are_told_apart_in_every_format() -> None:
+    lines = page_line(result(1, 1, model=""), result(2, 2), result(4, 4, model="dall-e-3")).replace(
+        ', "images": 2', ', "model": null, "images": 2'
+    )
+    table = run("summarize", "--by", "model", stdin=lines.encode())
+    csv_text = run("summarize", "--by", "model", "--format", "csv", stdin=lines.encode())
+    json_text = run("summarize", "--by", "model", "--format", "json", stdin=lines.encode())
+    assert table.stdout.splitlines()[1:] == [
+        "model     images  requests",
+        "dall-e-3       4         4",
+        "(none)         2         2",
+        '""             1         1',
+        "total          7         7",
+    ]
+    assert csv_text.stdout == 'model,images,num_model_requests\ndall-e-3,4,4\n,2,2\n"",1,1\n'
+    assert [row["model"] for row in json.loads(json_text.stdout)] == ["dall-e-3", None, ""]
+
+
+def test_output_the_terminal_cannot_encode_is_escaped() -> None:
+    lines = page_line(result(3, 1, model="画像-1"))
+    ran = run("summarize", "--by", "model", "--format", "csv", stdin=lines.encode(), PYTHONIOENCODING="cp1252")
+    assert (ran.status, ran.stdout) == (0, "model,images,num_model_requests\n\\u753b\\u50cf-1,3,1\n")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_is_one_line_and_status_1() -> None:
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "openapiopenai", "summarize", "--sample"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"openapiopenai: error: cannot write the output: No space left on device\n",
+    )
