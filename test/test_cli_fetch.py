@@ -429,19 +429,22 @@ def test_progress_goes_to_a_terminal(fake: FakeApi, base_url: str, tmp_path: Pat
 
 
 def test_the_export_summarizes_as_one_complete_listing(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
-    fetched = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    fetched = fetch(base_url, *QUERY, cwd=tmp_path)  # to standard output, as for `fetch ... | summarize`
     assert fetched.status == 0
     done = subprocess.run(
-        [sys.executable, "-m", "openapiopenai", "summarize", "--by", "model", "out.jsonl"],
+        [sys.executable, "-m", "openapiopenai", "summarize", "--by", "model"],
+        input=fetched.stdout,
         capture_output=True,
         cwd=tmp_path,
         env=environment(),
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, b"")
-    pages = [json.loads(line) for line in (tmp_path / "out.jsonl").read_bytes().splitlines()]
+    pages = [json.loads(line) for line in fetched.stdout.splitlines()]
     images = sum(r["images"] for page in pages for bucket in page["data"] for r in bucket["results"])
-    assert done.stdout.decode().splitlines()[-1].split()[:2] == ["total", str(images)]
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == "images: 2024-11-01 to 2024-11-10 UTC, 216 buckets of 1 hour, 2 pages, 77 results"
+    assert lines[-1].split()[:2] == ["total", f"{images:,}"]
 
 
 def test_every_fault_of_the_fake_is_covered() -> None:
