@@ -328,6 +328,10 @@ def test_resume_with_nothing_to_resume_says_so(base_url: str, tmp_path: Path) ->
             ["images", "--start", "2024-11-01", "--resume"],
             "--resume needs -o FILE: standard output cannot be continued",
         ),
+        (
+            ["images", "--start", "2024-11-01", "-o", "/dev/null"],
+            "/dev/null is not a regular file: give -o FILE, or -o - for standard output",
+        ),
     ],
 )
 def test_a_query_the_spec_does_not_allow_is_a_usage_error(

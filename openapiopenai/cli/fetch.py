@@ -261,6 +261,9 @@ class _Run:
 
     def _open(self) -> None:
         state = {"version": _STATE_VERSION, "query": self.query.to_dict(), "base_url": self.client.base_url}
+        if os.path.exists(self.output) and not os.path.isfile(self.output):
+            # A device or a pipe can be neither checked nor cut back on resume.
+            raise _UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
         if self.args.resume:
             saved = self._read_state()
             if saved != state:
