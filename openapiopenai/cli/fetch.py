@@ -31,6 +31,7 @@ from openapiopenai.fetch import (
     Client,
     FetchError,
     Query,
+    Retry,
     iter_query_pages,
 )
 from openapiopenai.models import UsageResponse
@@ -103,6 +104,13 @@ def add_parser(commands: Commands) -> None:
         help="how long to wait for the server to connect (at most 10 s) and for each part of its answer; default: 60",
     )
     parser.add_argument(
+        "--retries",
+        type=_count_of_retries,
+        default=Retry().retries,
+        metavar="N",
+        help=f"retry a failed request up to N times, waiting longer each time; default: {Retry().retries}",
+    )
+    parser.add_argument(
         "--base-url",
         default=DEFAULT_BASE_URL,
         help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
@@ -118,6 +126,12 @@ def _seconds(text: str) -> float:
     if not 0 < seconds < math.inf:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
     return seconds
+
+
+def _count_of_retries(text: str) -> int:
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of retries from 0 to 100")
+    return int(text)
 
 
 class _UsageError(Exception):
@@ -142,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             connect_timeout=min(10.0, args.timeout),
             read_timeout=args.timeout,
+            retry=Retry(retries=args.retries),
         )
         if args.resume and args.output == "-":
             raise _UsageError("--resume needs -o FILE: standard output cannot be continued")
