@@ -14,9 +14,7 @@ from decimal import Decimal
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
-from openapiopenai.listing import IncompleteListingError as IncompleteListingError
-from openapiopenai.listing import UsageListing as UsageListing
-from openapiopenai.listing import combine_pages as combine_pages
+from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
 from openapiopenai.models.kinds import GroupBy, KindName, ResultKind
 from openapiopenai.models.usage_time_bucket import ResultT
