@@ -538,6 +538,7 @@ def iter_query_pages(
     seen_cursors: set[str] = set()
     cursor = page
     last_start = after
+    last_end: int | None = None
 
     def fail(message: str, error: type[FetchError] = FetchError) -> FetchError:
         return error(f"page {number + 1} of {query.kind}: {message}", pages=number - pages_before, next_page=cursor)
@@ -550,29 +551,31 @@ def iter_query_pages(
         except _BadAnswer as error:
             raise fail(f"the answer is not a valid page of {query.kind}: {error}") from None
         except _Refused as error:
-            raise _refusal(fail, error, cursor, last_start) from None
+            end = query.end_time
+            reached_end = last_end is not None and end is not None and last_end >= end
+            raise _refusal(fail, error, cursor, last_start, reached_end) from None
         for bucket in fetched.data:
             if last_start is not None and bucket.start_time <= last_start:
                 raise fail(
                     f"the bucket starting at {bucket.start_time} does not follow the one starting at {last_start}:"
                     " the API repeated or reordered buckets; nothing from this page was kept"
                 )
-            last_start = bucket.start_time
+            last_start, last_end = bucket.start_time, bucket.end_time
         if fetched.has_more and fetched.next_page is None:
             raise fail("has_more is true but next_page is null: the listing is incomplete")
+        if cursor is not None:
+            seen_cursors.add(cursor)
         if fetched.has_more and fetched.next_page in seen_cursors:
             raise fail(f"the API gave the cursor {fetched.next_page!r} a second time; stopping rather than loop")
         number += 1
         yield fetched
         if not fetched.has_more:
             return
-        if cursor is not None:
-            seen_cursors.add(cursor)
         cursor = fetched.next_page
 
 
 def _refusal(
-    fail: Callable[..., FetchError], error: _Refused, cursor: str | None, last_start: int | None
+    fail: Callable[..., FetchError], error: _Refused, cursor: str | None, last_start: int | None, reached_end: bool
 ) -> FetchError:
     status = f"HTTP {error.status}{error.message}"
     if error.status in (401, 403):
@@ -581,7 +584,10 @@ def _refusal(
             " scope, not a project key"
         )
     if error.status == 400 and cursor is not None:
-        held = "" if last_start is None else f" (the last bucket held starts at {last_start})"
+        notes = [] if last_start is None else [f"the last bucket held starts at {last_start}"]
+        if reached_end:
+            notes.append("the buckets held reach the end of the range asked for, so has_more=true looks wrong")
+        held = f" ({'; '.join(notes)})" if notes else ""
         return fail(
             f"the API rejected its own cursor ({status}): the listing is incomplete{held}",
             CursorRejectedError,

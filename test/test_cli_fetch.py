@@ -162,23 +162,32 @@ def test_retries_that_run_out_name_the_page_reached(tmp_path: Path) -> None:
     )
 
 
-def test_a_cursor_the_api_keeps_rejecting_leaves_every_page_before_it(
+def test_a_cursor_the_api_keeps_rejecting_after_empty_buckets_leaves_every_page_before_it(
     fake: FakeApi, base_url: str, tmp_path: Path
 ) -> None:
-    fake.bogus_last_cursor = True
-    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
-    assert ran.status == 1
-    assert ran.stderr.startswith(
-        "openapiopenai fetch: page 3 of images: the API rejected its own cursor (HTTP 400 (page token is invalid)):"
-        " the listing is incomplete (the last bucket held starts at 1731193200); out.jsonl holds 2 pages"
+    costs = ["costs", "--start", "2024-11-01", "--end", "2025-05-01", "--group-by", "line_item"]
+    fake.bogus_last_cursor = True  # the last page, of empty buckets, says has_more with a cursor then refused
+    ran = fetch(base_url, *costs, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        1,
+        "openapiopenai fetch: page 3 of costs: the API rejected its own cursor (HTTP 400 (page token is invalid)):"
+        " the listing is incomplete (the last bucket held starts at 1745971200; the buckets held reach the end of"
+        " the range asked for, so has_more=true looks wrong); out.jsonl holds 2 pages and is incomplete:"
+        " run the same command with --resume to continue\n",
     )
-    export = (tmp_path / "out.jsonl").read_bytes()
-    pages = [json.loads(line) for line in export.splitlines()]
+    pages = [json.loads(line) for line in (tmp_path / "out.jsonl").read_bytes().splitlines()]
+    assert [len(page["data"]) for page in pages] == [180, 1]
+    assert pages[-1]["data"][0]["results"] == []
+    assert pages[-1]["has_more"] is True  # summarize sees an incomplete listing, not a whole one
     fake.bogus_last_cursor = False
     assert [page["data"] for page in pages] == [
-        page["data"] for page in map(json.loads, expected(fake, *QUERY).splitlines())
+        page["data"] for page in map(json.loads, expected(fake, *costs).splitlines())
     ]
-    assert pages[-1]["has_more"] is True  # summarize sees an incomplete listing, not a whole one
+    before = (tmp_path / "out.jsonl").read_bytes()
+    again = fetch(base_url, *costs, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # the cursor is still refused
+    assert again.status == 1
+    assert again.stderr.startswith("openapiopenai fetch: page 3 of costs: the API rejected its own cursor")
+    assert (tmp_path / "out.jsonl").read_bytes() == before
 
 
 def test_a_full_disk_leaves_whole_pages_and_resume_completes_them(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
