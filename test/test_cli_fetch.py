@@ -228,7 +228,7 @@ def test_killed_at_random_moments_and_resumed_the_export_is_identical(seed: int,
     rng = random.Random(seed)
     output = tmp_path / "out.jsonl"
     state = tmp_path / "out.jsonl.fetch.json"
-    kills = 0
+    held_at_kills = []
     for base_url in serve(fake):
         whole = expected(fake, *KILL_QUERY, "--base-url", base_url)
         assert len(whole.splitlines()) == 12
@@ -243,18 +243,24 @@ def test_killed_at_random_moments_and_resumed_the_export_is_identical(seed: int,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
-            if kills < 4:
-                time.sleep(rng.uniform(0.05, 0.6))
+            if len(held_at_kills) < 4:
+                # Kill once the run has made a random number of requests, at a random moment after that:
+                # while it waits for a page, validates it, or writes it.
+                target = len(fake.requests) + rng.randint(1, 4)
+                while len(fake.requests) < target and process.poll() is None:
+                    time.sleep(0.002)
+                time.sleep(rng.uniform(0, 0.05))
                 process.send_signal(signal.SIGKILL)
             stdout, stderr = process.communicate(timeout=120)
             checked(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
             if process.returncode == -signal.SIGKILL:
-                kills += 1
+                held_at_kills.append(output.read_bytes().count(b"\n") if output.exists() else 0)
             else:
                 assert process.returncode == 0, stderr
         assert output.read_bytes() == whole
         assert not state.exists()
-    assert kills >= 1
+    assert len(held_at_kills) == 4
+    assert held_at_kills[-1] > 0  # the kills landed while pages were being fetched and written
 
 
 def test_ctrl_c_stops_cleanly_and_resume_completes(tmp_path: Path) -> None:
