@@ -17,14 +17,16 @@ from typing import IO, Annotated, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
-from openapiopenai.models import UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models import KIND_BY_OBJECT, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.models._base import focus_on_wrong_objects
 
-UsageDocument: TypeAlias = UsageResponse[UsageImagesResult] | UsageTimeBucket[UsageImagesResult] | UsageImagesResult
-"""One usage document: a page, a bucket or a single images result."""
+UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
+"""One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
 
-_KINDS: Final = ("page", "bucket", "organization.usage.images.result")
-_EXPECTED_KINDS: Final = "'page', 'bucket' or 'organization.usage.images.result'"
+_TAGS: Final = frozenset({"page", "bucket", *KIND_BY_OBJECT})
+_EXPECTED_KINDS: Final = (
+    "'page', 'bucket' or the object of a usage or costs result ('organization.usage.images.result', ...)"
+)
 _BOM: Final = b"\xef\xbb\xbf"
 # JSON's own whitespace, matched in place rather than by copying a line or document to strip it.
 _WHITESPACE: Final = re.compile(rb"[ \t\r\n]*")
@@ -252,22 +254,30 @@ def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[Docu
     # The tag of the discriminated union sits in each location, right where the document starts.
     tag_at = 1 if is_array else 0
     for detail in focus_on_wrong_objects(error).errors(include_url=False):
-        loc = list(detail["loc"])
-        if len(loc) > tag_at and loc[tag_at] in _KINDS:
-            del loc[tag_at]
+        # A result's tag also sits right after its index in a bucket's results.
+        loc = [
+            part
+            for index, part in enumerate(detail["loc"])
+            if not (part in _TAGS and (index == tag_at or (index and isinstance(detail["loc"][index - 1], int))))
+        ]
         message = detail["msg"]
         kind = detail["type"]
         if kind == "json_invalid":
             message = _json_problem(text, message)
         elif kind == "union_tag_invalid":
-            loc.append("object")
             tag = detail.get("ctx", {}).get("tag")
-            message = f"Input should be {_EXPECTED_KINDS}, not '{tag}': an unknown kind of document"
+            if len(loc) > tag_at:
+                message = (
+                    f"Input should be the object of a usage or costs result, not '{tag}': an unknown kind of result"
+                )
+            else:
+                message = f"Input should be {_EXPECTED_KINDS}, not '{tag}': an unknown kind of document"
+            loc.append("object")
         elif kind == "union_tag_not_found":
             loc.append("object")
             message = f"Field required: a usage document names its kind, {_EXPECTED_KINDS}"
         elif kind == "dict_type" and len(loc) == tag_at:
-            message = "Input should be an object: a usage page, bucket or images result"
+            message = "Input should be an object: a usage page, bucket or result"
             if not is_array:
                 message += ", or an array of them"
         described.append(DocumentError(".".join(str(part) for part in loc), message))
@@ -299,8 +309,8 @@ def read_sample() -> Iterator[Outcome]:
 
 def describe(document: UsageDocument | list[UsageDocument]) -> str:
     """What a document holds, in words: `a page of 7 buckets, 70 results`."""
-    if isinstance(document, UsageImagesResult):
-        return "an images result"
+    if isinstance(document, ApiModel) and not isinstance(document, (UsageResponse, UsageTimeBucket)):
+        return _a(kind_of(document)) + " result"
     if isinstance(document, UsageTimeBucket):
         return f"a bucket of {_count(len(document.results), 'result')}"
     if isinstance(document, UsageResponse):
@@ -311,7 +321,7 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     pages = [item for item in document if isinstance(item, UsageResponse)]
     buckets = [item for item in document if isinstance(item, UsageTimeBucket)]
     buckets += [bucket for page in pages for bucket in page.data]
-    results = sum(isinstance(item, UsageImagesResult) for item in document)
+    results = sum(not isinstance(item, (UsageResponse, UsageTimeBucket)) for item in document)
     results += sum(len(bucket.results) for bucket in buckets)
     counts = [_count(results, "result")]
     if buckets or pages:
@@ -319,6 +329,15 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     if pages:
         counts.insert(0, _count(len(pages), "page"))
     return f"an array of {', '.join(counts)}"
+
+
+def kind_of(result: ApiModel) -> KindName:
+    """The name of a result's kind (`images`, `completions`, `costs`, ...), from its `object`."""
+    return KIND_BY_OBJECT[result.object].name  # type: ignore[attr-defined]
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _count(number: int, noun: str) -> str:

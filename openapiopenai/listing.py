@@ -259,11 +259,11 @@ class ListingCheck:
     def __init__(self, since: int | None = None, until: int | None = None) -> None:
         self.since = since
         self.until = until
-        self._kinds: dict[str, _Kind] = {}
+        self._kinds: dict[str | None, _Kind] = {}
         self._pages: list[_Page] = []
-        self._page_kinds: list[set[str]] = []
-        self._pages_inside: set[tuple[int, str]] = set()  # the pages with a bucket of a kind in the period
-        self._cut: dict[str, list[Cut]] = {}
+        self._page_kinds: list[set[str | None]] = []
+        self._pages_inside: set[tuple[int, str | None]] = set()  # the pages with a bucket of a kind in the period
+        self._cut: dict[str | None, list[Cut]] = {}
 
     def add_page(self, page: UsageResponse[ResultT], where: str, kind: str, path: str = "") -> list[bool]:
         """Note a page and each of its buckets; the list says which buckets lie in the period."""
@@ -281,9 +281,21 @@ class ListingCheck:
         return len(self._pages) - 1
 
     def add_bucket(
-        self, bucket: UsageTimeBucket[ResultT], where: str, kind: str, path: str = "", *, page: int | None = None
+        self,
+        bucket: UsageTimeBucket[ResultT],
+        where: str,
+        kind: str | None,
+        path: str = "",
+        *,
+        page: int | None = None,
+        results: int | None = None,
     ) -> bool:
-        """Note one bucket; True when it lies in the period and its results should be counted."""
+        """Note one bucket; True when it lies in the period and its results should be counted.
+
+        `kind` `None` is a bucket whose kind cannot be told (it holds no results, nor does its
+        document): `report(kind, include_unknown=True)` counts it in that kind's listing.
+        `results` is how many of its results are of this kind (default: all of them).
+        """
         place = BucketPlace(bucket.start_time, bucket.end_time, where, path)
         if self.since is not None and place.start < self.since < place.end:
             self._cut.setdefault(kind, []).append(Cut(place, self.since))
@@ -299,19 +311,33 @@ class ListingCheck:
         state.page_of.append(page)
         state.inside.append(inside)
         if inside:
-            state.results += len(bucket.results)
+            state.results += len(bucket.results) if results is None else results
         return inside
 
     @property
     def kinds(self) -> list[str]:
-        """The kinds seen so far, in the order first seen."""
-        return list(self._kinds)
+        """The kinds seen so far, in the order first seen (not counting buckets of no known kind)."""
+        return [kind for kind in self._kinds if kind is not None]
 
-    def report(self, kind: str) -> ListingReport:
-        """The period, problems and gaps of one kind's buckets."""
+    def unknown(self) -> list[str]:
+        """Where the buckets of no known kind were read, each place once."""
+        state = self._kinds.get(None)
+        return list(dict.fromkeys(place.where for place in state.places)) if state else []
+
+    def report(self, kind: str, *, include_unknown: bool = False) -> ListingReport:
+        """The period, problems and gaps of one kind's buckets (and of those of no known kind, if asked)."""
         state = self._kinds.get(kind, _Kind())
+        unknown = self._kinds.get(None)
+        if include_unknown and unknown is not None:
+            merged = _Kind()
+            for part in (state, unknown):
+                merged.places += part.places
+                merged.page_of += part.page_of
+                merged.inside += part.inside
+                merged.results += part.results
+            state = merged
         order = sorted(range(len(state.places)), key=lambda index: (state.places[index].start, state.places[index].end))
-        problems: list[Problem] = list(self._cut.get(kind, []))
+        problems: list[Problem] = [*self._cut.get(kind, []), *(self._cut.get(None, []) if include_unknown else [])]
         gaps: list[Gap] = []
         inside: list[BucketPlace] = []
         latest: tuple[BucketPlace, int | None] | None = None  # over every bucket, inside the period or not
@@ -349,17 +375,23 @@ class ListingCheck:
             gaps.append(Missing(self.since, self.until, None, None))
         covered = self.until is not None and previous is not None and previous.end >= self.until
         if not covered:
-            unfinished = self._unfinished(kind, latest)
+            unfinished = self._unfinished(kind, latest, include_unknown)
             if unfinished is not None:
                 gaps.append(unfinished)
         # A page without buckets has no kind of its own: it belongs to every listing.
         pages = sum(
-            1 for number, kinds in enumerate(self._page_kinds) if (number, kind) in self._pages_inside or not kinds
+            1
+            for number, kinds in enumerate(self._page_kinds)
+            if (number, kind) in self._pages_inside
+            or (include_unknown and (number, None) in self._pages_inside and kind not in kinds)
+            or not kinds
         )
         widths = tuple(sorted({place.end - place.start for place in inside}))
         return ListingReport(kind, start, end, len(inside), pages, state.results, widths, tuple(problems), tuple(gaps))
 
-    def _unfinished(self, kind: str, latest: tuple[BucketPlace, int | None] | None) -> Unfinished | None:
+    def _unfinished(
+        self, kind: str, latest: tuple[BucketPlace, int | None] | None, include_unknown: bool
+    ) -> Unfinished | None:
         if latest is not None:
             place, page = latest
             if page is None or not self._pages[page].has_more:
@@ -368,7 +400,8 @@ class ListingCheck:
             return Unfinished(found.where, found.next_page, place.end)
         # No buckets at all: any page of this listing that says there is more.
         for number, page_info in enumerate(self._pages):
-            if page_info.has_more and (kind in self._page_kinds[number] or not self._page_kinds[number]):
+            kinds = self._page_kinds[number]
+            if page_info.has_more and (kind in kinds or not kinds or (include_unknown and None in kinds)):
                 return Unfinished(page_info.where, page_info.next_page, None)
         return None
 

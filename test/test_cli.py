@@ -162,7 +162,7 @@ def test_console_script_runs_the_same_command() -> None:
             "user_id  images  requests\n"
             "(none)       30        23\n"
             "total        30        23\n",
-            "openapiopenai: note: user_id is empty in every result: was the export requested with group_by=user_id?\n",
+            "openapiopenai: note: user_id is empty in every images result: was the export requested with group_by=user_id?\n",
             id="by-a-field-null-everywhere",
         ),
         pytest.param(
@@ -324,9 +324,13 @@ def test_summarize_refuses_to_place_results_without_a_time_on_a_time_axis() -> N
     assert run("summarize", "mixed.json", "--per-bucket") == Ran(1, "", expected)
 
 
-def test_summarize_of_no_results_is_a_zero_total() -> None:
+def test_summarize_of_no_results_says_so() -> None:
+    assert run("summarize", "-", stdin=b"[]") == Ran(0, "no results: 0 buckets, 0 results\n", "")
+
+
+def test_summarize_of_no_results_of_a_chosen_kind_is_a_zero_total() -> None:
     expected = "images: 0 buckets, 0 results\n       images  requests\ntotal       0         0\n"
-    assert run("summarize", "-", stdin=b"[]") == Ran(0, expected, "")
+    assert run("summarize", "--kind", "images", "-", stdin=b"[]") == Ran(0, expected, "")
 
 
 def test_summarize_refuses_an_incomplete_listing() -> None:
@@ -449,11 +453,20 @@ def test_validate_goes_on_through_lines_and_files_after_errors() -> None:
     assert run("validate", "some-bad-lines.jsonl", "missing.json", "page.json") == Ran(1, expected, "")
 
 
-def test_validate_reports_a_result_of_another_kind_inside_a_page_once() -> None:
-    completions = '{"object": "organization.usage.completions.result", "input_tokens": 3, "num_model_requests": 1}'
+def test_validate_reports_a_result_of_an_unknown_kind_inside_a_page_once() -> None:
+    widgets = '{"object": "organization.usage.widgets.result", "widgets": 3, "num_model_requests": 1}'
     expected = (
-        "<stdin>: error: data.0.results.1.object: Input should be 'organization.usage.images.result',"
-        " not 'organization.usage.completions.result': a different kind of object\n"
+        "<stdin>: error: data.0.results.1.object: Input should be the object of a usage or costs result,"
+        " not 'organization.usage.widgets.result': an unknown kind of result\n"
+    )
+    assert run("validate", "-", stdin=page_line(result(1, 1), widgets).encode()) == Ran(1, expected, "")
+
+
+def test_validate_names_the_paths_of_errors_in_a_result_of_another_kind() -> None:
+    completions = '{"object": "organization.usage.completions.result", "input_tokens": "3", "num_model_requests": 1}'
+    expected = (
+        "<stdin>: error: data.0.results.1.input_tokens: Input should be a valid integer\n"
+        "<stdin>: error: data.0.results.1.output_tokens: Field required\n"
     )
     assert run("validate", "-", stdin=page_line(result(1, 1), completions).encode()) == Ran(1, expected, "")
 
@@ -524,27 +537,28 @@ BAD_INPUTS = [
     pytest.param(
         b"42",
         "f.json",
-        "f.json: error: Input should be an object: a usage page, bucket or images result, or an array of them",
+        "f.json: error: Input should be an object: a usage page, bucket or result, or an array of them",
         id="number",
     ),
     pytest.param(
         b"[1]",
         "f.json",
-        "f.json: error: 0: Input should be an object: a usage page, bucket or images result",
+        "f.json: error: 0: Input should be an object: a usage page, bucket or result",
         id="array-of-numbers",
     ),
     pytest.param(
         b'{"images": 1, "num_model_requests": 1}',
         "f.json",
-        "f.json: error: object: Field required: a usage document names its kind,"
-        " 'page', 'bucket' or 'organization.usage.images.result'",
+        "f.json: error: object: Field required: a usage document names its kind, 'page', 'bucket' or the object"
+        " of a usage or costs result ('organization.usage.images.result', ...)",
         id="no-object-field",
     ),
     pytest.param(
-        (DATA / "completions.json").read_bytes(),
+        b'{"object": "organization.usage.widgets.result", "widgets": 1}',
         "f.json",
-        "f.json: error: object: Input should be 'page', 'bucket' or 'organization.usage.images.result',"
-        " not 'organization.usage.completions.result': an unknown kind of document",
+        "f.json: error: object: Input should be 'page', 'bucket' or the object of a usage or costs result"
+        " ('organization.usage.images.result', ...), not 'organization.usage.widgets.result':"
+        " an unknown kind of document",
         id="unknown-kind",
     ),
     pytest.param(
@@ -602,7 +616,7 @@ def test_summarize_per_bucket_reports_a_bucket_start_beyond_the_calendar() -> No
 
 def test_summarize_totals_a_bucket_start_beyond_the_calendar_when_not_per_bucket() -> None:
     bucket = b'{"object": "bucket", "start_time": 99999999999999, "end_time": 100000000000000, "results": []}'
-    assert run("summarize", "--by", "none", "--format", "csv", "-", stdin=bucket) == Ran(
+    assert run("summarize", "--kind", "images", "--by", "none", "--format", "csv", "-", stdin=bucket) == Ran(
         0,
         "images,num_model_requests\n0,0\n",
         "openapiopenai: counted images: 99999999999999 to 100000000000000 UTC, 1 bucket of 1 second, 0 results\n",
@@ -626,13 +640,15 @@ def test_validate_reports_a_file_that_fails_while_being_read() -> None:
         pytest.param(
             ["summarize", "--by", "team"],
             "openapiopenai summarize: error: argument --by: unknown field 'team': choose from project_id, user_id,"
-            " api_key_id, model, size, source, or none for one overall row",
+            " api_key_id, model, size, source, batch, service_tier, vector_store_id, context_level, line_item,"
+            " or none for one overall row",
             id="unknown-by-field",
         ),
         pytest.param(
             ["summarize", "--by", "none,model"],
             "openapiopenai summarize: error: argument --by: unknown field 'none': choose from project_id, user_id,"
-            " api_key_id, model, size, source, or none for one overall row",
+            " api_key_id, model, size, source, batch, service_tier, vector_store_id, context_level, line_item,"
+            " or none for one overall row",
             id="none-with-fields",
         ),
         pytest.param(
@@ -1177,3 +1193,158 @@ def test_a_full_disk_is_one_line_and_status_1() -> None:
         1,
         b"openapiopenai: error: cannot write the output: No space left on device\n",
     )
+
+
+# Every kind of result: one table and one listing per kind.
+
+KINDS_TABLES = """\
+completions: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 2 results
+model         input  input_cached  output  requests
+gpt-4o-mini  52,000             0   1,800        31
+gpt-4o        1,200           200     340         4
+total        53,200           200   2,140        35
+
+images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 2 results
+size       images  requests
+1024x1024       5         3
+total           5         3
+
+costs: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results
+line_item          usd
+image generation  1.25
+gpt-4o, input     0.31
+total             1.56
+"""
+COMPLETIONS_NOTE = (
+    "openapiopenai: note: completions: no result has input_cache_write_tokens, input_uncached_tokens,"
+    " input_text_tokens, output_text_tokens, input_cached_text_tokens, input_audio_tokens, input_cached_audio_tokens,"
+    " output_audio_tokens, input_image_tokens, input_cached_image_tokens, output_image_tokens: those totals read 0\n"
+)
+
+
+def test_summarize_prints_one_table_per_kind() -> None:
+    assert run("summarize", "kinds.jsonl") == Ran(0, KINDS_TABLES, COMPLETIONS_NOTE)
+
+
+def test_kind_picks_one_table() -> None:
+    costs = KINDS_TABLES.split("\n\n")[2]
+    assert run("summarize", "kinds.jsonl", "--kind", "costs") == Ran(0, costs, "")
+
+
+@pytest.mark.parametrize(
+    ("output_format", "expected"),
+    [
+        pytest.param("csv", 'line_item,amount_usd\nimage generation,1.25\n"gpt-4o, input",0.305\n', id="csv"),
+        pytest.param(
+            "json",
+            '[\n  {\n    "line_item": "image generation",\n    "amount_usd": 1.25\n  },\n'
+            '  {\n    "line_item": "gpt-4o, input",\n    "amount_usd": 0.305\n  }\n]\n',
+            id="json",
+        ),
+    ],
+)
+def test_costs_are_exact_in_csv_and_json(output_format: str, expected: str) -> None:
+    ran = run("summarize", "kinds.jsonl", "--kind", "costs", "--format", output_format)
+    assert ran == Ran(
+        0,
+        expected,
+        "openapiopenai: counted costs: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
+    )
+
+
+def test_csv_of_several_kinds_needs_a_kind() -> None:
+    ran = run("summarize", "kinds.jsonl", "--format", "csv")
+    assert (ran.status, ran.stdout, ran.stderr.splitlines()[-1]) == (
+        2,
+        "",
+        "openapiopenai summarize: error: the input holds completions, images, costs: --format csv writes one table;"
+        " choose one with --kind",
+    )
+
+
+def test_validate_checks_one_listing_per_kind() -> None:
+    ran = run("validate", "kinds.jsonl", "kinds.jsonl")
+    assert ran.status == 1
+    assert ran.stdout.splitlines()[6:] == [
+        "listing: completions: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 4 results: not one listing",
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in kinds.jsonl:1 (data.0)"
+        " and again in kinds.jsonl:1 (data.0)",
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in kinds.jsonl:1 (data.1)"
+        " and again in kinds.jsonl:1 (data.1)",
+        "listing: images: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 4 results: not one listing",
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in kinds.jsonl:2 (data.0)"
+        " and again in kinds.jsonl:2 (data.0)",
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in kinds.jsonl:2 (data.1)"
+        " and again in kinds.jsonl:2 (data.1)",
+        "listing: costs: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 8 results: not one listing",
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in kinds.jsonl:3 (data.0)"
+        " and again in kinds.jsonl:3 (data.0)",
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in kinds.jsonl:3 (data.1)"
+        " and again in kinds.jsonl:3 (data.1)",
+    ]
+
+
+def test_a_page_with_no_results_among_several_kinds_needs_a_kind() -> None:
+    empty = '{"object": "page", "data": [{"object": "bucket", "start_time": 1730592000, "end_time": 1730678400,'
+    empty += ' "results": []}], "has_more": false, "next_page": null}\n'
+    stdin = (DATA / "kinds.jsonl").read_bytes() + empty.encode()
+    ran = run("summarize", "-", stdin=stdin)
+    assert ran == Ran(
+        1,
+        "",
+        "openapiopenai: error: <stdin>:4: no results, so which listing the buckets belong to cannot be told"
+        " (completions, images, costs are read): give the kind with --kind\n"
+        "openapiopenai: no totals printed: the buckets cannot be told apart by kind\n",
+    )
+    images = run("summarize", "-", "--kind", "images", "--every", "day", "--by", "none", stdin=stdin)
+    assert images == Ran(
+        0,
+        "images: 2024-11-01 to 2024-11-04 UTC, 3 buckets of 1 day, 2 pages, 2 results\n"
+        "day         images  requests\n"
+        "2024-11-01       2         2\n"
+        "2024-11-02       3         1\n"
+        "2024-11-03       0         0\n"
+        "total            5         3\n",
+        "",
+    )
+
+
+VECTOR_STORES = (
+    '{"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": ['
+    '{"object": "organization.usage.vector_stores.result", "usage_bytes": 1000, "project_id": "proj_a"},'
+    ' {"object": "organization.usage.vector_stores.result", "usage_bytes": 500, "project_id": "proj_b"}]},'
+    ' {"object": "bucket", "start_time": 1730505600, "end_time": 1730592000, "results": ['
+    '{"object": "organization.usage.vector_stores.result", "usage_bytes": 1200, "project_id": "proj_a"}]}],'
+    ' "has_more": false, "next_page": null}'
+)
+
+
+def test_a_level_shows_its_latest_and_peak() -> None:
+    assert run("summarize", stdin=VECTOR_STORES.encode()) == Ran(
+        0,
+        "vector_stores: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 3 results\n"
+        "project_id  usage_bytes_latest  usage_bytes_peak\n"
+        "proj_a                   1,200             1,200\n"
+        "proj_b                       0               500\n"
+        "total                    1,200             1,500\n",
+        "",
+    )
+
+
+def test_a_level_is_not_added_across_buckets() -> None:
+    assert run("summarize", "--every", "week", stdin=VECTOR_STORES.encode()) == Ran(
+        1,
+        "",
+        "openapiopenai: error: vector_stores: usage_bytes is a level, not a counter: --every week cannot add it"
+        " across the 2 buckets of the week of 2024-10-28 (use --every bucket)\n"
+        "openapiopenai: no totals printed: a level cannot be added across buckets\n",
+    )
+
+
+def test_money_is_summed_exactly() -> None:
+    lines = "".join(
+        f'{{"object": "organization.costs.result", "amount": {{"value": {value}, "currency": "usd"}}}}\n'
+        for value in ("0.1", "0.2", "1e-9", "12345678.9")
+    )
+    ran = run("summarize", "--format", "csv", stdin=lines.encode())
+    assert ran.stdout == "amount_usd\n12345679.200000001\n"

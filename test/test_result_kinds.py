@@ -200,3 +200,36 @@ class TestUnion:
         with pytest.raises(ValidationError) as exc_info:
             UsageTimeBucket.from_dict(_page(_example(RESULT_MODELS[0]))["data"][0])
         assert _errors(exc_info.value) == [("object_mismatch", ("results", 0, "object"))]
+
+
+class TestHostile:
+    @pytest.mark.parametrize(("model", "name"), _fields_of_type("integer"))
+    def test_an_integer_json_could_not_read_back_is_refused(self, model: type[ApiModel], name: str) -> None:
+        with pytest.raises(ValidationError) as exc_info:
+            model.from_dict({**_minimal(model), name: 10**4300})
+        assert _errors(exc_info.value) == [("int_digits", (name,))]
+
+    @pytest.mark.parametrize(("model", "name"), _fields_of_type("string"))
+    def test_a_lone_surrogate_is_refused_from_python_and_from_json(self, model: type[ApiModel], name: str) -> None:
+        with pytest.raises(ValidationError) as exc_info:
+            model.from_dict({**_minimal(model), name: "a\ud800"})
+        assert _errors(exc_info.value) == [("lone_surrogate", (name,))]
+        text = json.dumps(_minimal(model))[:-1] + f', "{name}": "\\ud800"}}'
+        with pytest.raises(ValidationError) as exc_info:
+            model.from_json(text)
+        assert _errors(exc_info.value) == [("json_invalid", ())]
+
+    @pytest.mark.parametrize("model", RESULT_MODELS, ids=KIND_IDS)
+    @pytest.mark.parametrize("text", ["NaN", "Infinity", "1e400"])
+    def test_a_non_finite_unknown_value_is_refused(self, model: type[ApiModel], text: str) -> None:
+        document = json.dumps(_minimal(model))[:-1] + f', "extra": [{text}]}}'
+        with pytest.raises(ValidationError) as exc_info:
+            model.from_json(document)
+        assert _errors(exc_info.value) == [("finite_number", ("extra",))]
+
+    @pytest.mark.parametrize("model", RESULT_MODELS, ids=KIND_IDS)
+    def test_truncated_at_every_position_only_validation_error_escapes(self, model: type[ApiModel]) -> None:
+        text = json.dumps(_example(model))
+        for end in range(len(text)):
+            with pytest.raises(ValidationError):
+                model.from_json(text[:end])

@@ -6,13 +6,23 @@ import argparse
 import os
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import IO, Final, TypeAlias
 
-from openapiopenai.documents import Loaded, Outcome, Rejected, place, read_path, read_sample, read_stream
+from openapiopenai.documents import (
+    Loaded,
+    Outcome,
+    Rejected,
+    UsageDocument,
+    kind_of,
+    place,
+    read_path,
+    read_sample,
+    read_stream,
+)
 from openapiopenai.listing import ListingCheck, ListingReport
-from openapiopenai.models import UsageImagesResult, UsageTimeBucket
+from openapiopenai.models import KIND_NAMES, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 
 PROG: Final = "openapiopenai"
 SAMPLE: Final = "two pages of daily images usage, 2024-11-01 to 2024-11-14"
@@ -72,35 +82,128 @@ def report(outcome: Rejected, stream: IO[str]) -> None:
         print(f"{place(outcome)}: error: {error}", file=stream)
 
 
-KIND: Final = "images"
-"""The kind of result every listing holds (one listing per kind)."""
-
-Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageImagesResult] | UsageImagesResult]"
+Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, tuple[KindName | None, ...]]"
+"""Where in its document, the bucket or result to count, and the kinds it was noted under."""
 
 
-def register(outcome: Loaded, check: ListingCheck) -> Iterator[Counted]:
-    """Note a document's pages and buckets in the listing check.
+def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None) -> Iterator[Counted]:
+    """Note a document's pages and buckets in the listing check of their kind.
 
     Yields what there is to count, with its path in the document: each bucket inside the period
-    asked for, and each result given on its own (outside any bucket, so with no time).
+    asked for, and each result given on its own (outside any bucket, so with no time). A bucket's
+    kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
+    document), and has no known kind when they hold no results either. With `only`, buckets and
+    results of other kinds are left out, and buckets of no known kind are taken as that kind.
     """
     where = place(outcome)
     document = outcome.document
     items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
+    everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
     for index, item in items:
         path = "" if index is None else str(index)
-        if isinstance(item, UsageImagesResult):
-            yield path, item
-        elif isinstance(item, UsageTimeBucket):
-            if check.add_bucket(item, where, KIND, path):
-                yield path, item
-        else:
+        if isinstance(item, UsageResponse):
+            kinds_here = _kinds_in(item)
+            if only is not None and kinds_here and only not in kinds_here:
+                continue  # a page of other kinds
+            page = check.start_page(item.has_more, item.next_page, where)
             prefix = f"{path}." if path else ""
-            for number, (bucket, inside) in enumerate(
-                zip(item.data, check.add_page(item, where, KIND, path), strict=True)
-            ):
-                if inside:
-                    yield f"{prefix}data.{number}", bucket
+            default = _only_kind(kinds_here)
+            for number, bucket in enumerate(item.data):
+                kinds = _add_bucket(check, bucket, where, f"{prefix}data.{number}", default, only, page)
+                if kinds:
+                    yield f"{prefix}data.{number}", bucket, kinds
+        elif isinstance(item, UsageTimeBucket):
+            kinds = _add_bucket(check, item, where, path, everywhere, only, None)
+            if kinds:
+                yield path, item, kinds
+        elif only is None or kind_of(item) == only:
+            yield path, item, (kind_of(item),)
+
+
+def _add_bucket(
+    check: ListingCheck,
+    bucket: UsageTimeBucket[UsageResult],
+    where: str,
+    path: str,
+    default: KindName | None,
+    only: KindName | None,
+    page: int | None,
+) -> tuple[KindName | None, ...]:
+    """The kinds the bucket was noted under, if it lies in the period; else nothing."""
+    kinds: dict[KindName | None, int] = {}
+    for result in bucket.results:
+        kind = kind_of(result)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    if not kinds:
+        kinds[default] = 0
+    if only is not None:
+        if only in kinds:
+            kinds = {only: kinds[only]}
+        elif None not in kinds:
+            return ()  # a bucket of another kind
+    inside = False
+    for named, count in kinds.items():
+        inside = check.add_bucket(bucket, where, named, path, page=page, results=count)
+    return tuple(kinds) if inside else ()
+
+
+def _kinds_in(document: UsageResponse[UsageResult] | list[UsageDocument]) -> set[KindName]:
+    """The kinds of result a page or an array of documents holds."""
+    found: set[KindName] = set()
+    items: list[UsageDocument] = list(document) if isinstance(document, list) else [document]
+    for item in items:
+        if isinstance(item, UsageResponse):
+            found.update(kind_of(result) for bucket in item.data for result in bucket.results)
+        elif isinstance(item, UsageTimeBucket):
+            found.update(kind_of(result) for result in item.results)
+        else:
+            found.add(kind_of(item))
+    return found
+
+
+def _only_kind(kinds: set[KindName]) -> KindName | None:
+    return next(iter(kinds)) if len(kinds) == 1 else None
+
+
+NO_RESULTS: Final = "no results"
+"""The label of the listing when no result of any kind was read."""
+
+
+def listing_of(
+    check: ListingCheck, only: KindName | None, loose: Iterable[KindName] = ()
+) -> tuple[list[ListingReport], str | None]:
+    """The listing report of each kind read (in the order of `KINDS`), and a problem if some buckets cannot
+    be given a kind. `loose` are the kinds of results read outside any bucket."""
+    seen = {*check.kinds, *loose}
+    kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
+    unknown = check.unknown()
+    if len(kinds) > 1 and unknown:
+        places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        return [], (
+            f"{places}: no results, so which listing the buckets belong to cannot be told"
+            f" ({', '.join(kinds)} are read): give the kind with --kind"
+        )
+    if not kinds:
+        return [check.report(NO_RESULTS, include_unknown=True)], None
+    return [check.report(kind, include_unknown=True) for kind in kinds], None
+
+
+def add_kind(parser: argparse.ArgumentParser) -> None:
+    """The --kind option: read results of one kind only."""
+    parser.add_argument(
+        "--kind",
+        type=_kind,
+        metavar="KIND",
+        help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
+        " as this kind",
+    )
+
+
+def _kind(text: str) -> KindName:
+    for name in KIND_NAMES:
+        if text == name:
+            return name
+    raise argparse.ArgumentTypeError(f"unknown kind {text!r}: choose from {', '.join(KIND_NAMES)}")
 
 
 def loose_results(count: int) -> str:

@@ -1,4 +1,4 @@
-"""`openapiopenai summarize`: totals of images and model requests, grouped, over one checked listing."""
+"""`openapiopenai summarize`: the totals of each kind of result, grouped, over one checked listing per kind."""
 
 from __future__ import annotations
 
@@ -6,32 +6,50 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, get_args
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
+from typing import Final, cast, get_args
 
 from openapiopenai.cli._common import (
-    KIND,
     PROG,
     Commands,
     add_input,
+    add_kind,
     describe_listing,
     input_files,
+    listing_of,
     loose_results,
     outcomes,
     parse_when,
     register,
     report,
 )
-from openapiopenai.documents import DocumentError, Loaded, Rejected
-from openapiopenai.listing import Every, ListingCheck, iter_periods, next_period, period_start, utc_text
-from openapiopenai.models import UsageImagesResult
-from openapiopenai.usage import GROUP_BY_FIELDS, GroupBy, Totals, UsageTally, utc_datetime
+from openapiopenai.documents import DocumentError, Loaded, Rejected, kind_of
+from openapiopenai.listing import (
+    Every,
+    ListingCheck,
+    ListingReport,
+    iter_periods,
+    next_period,
+    period_start,
+    utc_text,
+)
+from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
+from openapiopenai.usage import (
+    ALL_GROUP_BY_FIELDS,
+    COUNTERS,
+    LEVELS,
+    Totals,
+    UsageTally,
+    bucket_time,
+    utc_datetime,
+)
 
 FORMATS: Final = ("table", "csv", "json")
 EVERY: Final[tuple[Every, ...]] = get_args(Every)
-COUNTERS: Final = ("images", "num_model_requests")
-SHORT_HEADERS: Final = {"num_model_requests": "requests"}
+SHORT_HEADERS: Final = {"num_model_requests": "requests", "num_requests": "calls", "num_sessions": "sessions"}
 """Column names the table shortens (csv and json keep the field names)."""
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
@@ -40,21 +58,23 @@ def add_parser(commands: Commands) -> None:
     """Add the `summarize` command."""
     parser = commands.add_parser(
         "summarize",
-        help="total images and model requests, grouped, over one checked listing",
-        description="Total images and num_model_requests, grouped, largest first. The buckets of all the input "
-        "are checked as one listing, in any order: a bucket read twice, or overlapping buckets, are an error; "
-        "a hole between buckets or a last page that says has_more makes the listing incomplete, and then no "
-        "totals are printed unless --partial asks for them.",
+        help="total each kind of usage and costs, grouped, over one checked listing per kind",
+        description="Total each kind of result read (images, completions, costs, ...) in a table of its own, "
+        "with that kind's counters as columns (costs: the amount per currency), grouped, largest first. The "
+        "buckets of each kind are checked as one listing, in any order: a bucket read twice, or overlapping "
+        "buckets, are an error; a hole between buckets or a last page that says has_more makes the listing "
+        "incomplete, and then no totals are printed unless --partial asks for them.",
         epilog="Exit status: 0 complete totals (or totals labelled partial with --partial), 1 bad data or an "
         "incomplete listing, 2 bad usage.",
     )
     add_input(parser)
+    add_kind(parser)
     parser.add_argument(
         "--by",
         type=_group_by,
         metavar="FIELD[,FIELD...]",
-        help=f"group by these fields ({', '.join(GROUP_BY_FIELDS)}), or 'none' for one overall row; "
-        "default: every field that has a value somewhere in the input",
+        help=f"group by these fields ({', '.join(ALL_GROUP_BY_FIELDS)}; each kind uses those its endpoint "
+        "accepts), or 'none' for one overall row; default: every field that has a value somewhere in the input",
     )
     parser.add_argument(
         "--every",
@@ -98,12 +118,12 @@ def _group_by(text: str) -> tuple[GroupBy, ...]:
     for name in names:
         if name not in _FIELDS:
             raise argparse.ArgumentTypeError(
-                f"unknown field {name!r}: choose from {', '.join(GROUP_BY_FIELDS)}, or none for one overall row"
+                f"unknown field {name!r}: choose from {', '.join(ALL_GROUP_BY_FIELDS)}, or none for one overall row"
             )
     return tuple(dict.fromkeys(_FIELDS[name] for name in names))
 
 
-_FIELDS: dict[str, GroupBy] = {field: field for field in GROUP_BY_FIELDS}
+_FIELDS: dict[str, GroupBy] = {field: field for field in ALL_GROUP_BY_FIELDS}
 _EVERY: dict[str, Every] = {every: every for every in EVERY}
 
 
@@ -126,34 +146,11 @@ def run(args: argparse.Namespace) -> int:
     until: int | None = args.until
     if since is not None and until is not None and since >= until:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
-    chosen: tuple[GroupBy, ...] | None = args.by
-    every: Every | None = args.every
-    # Grouping by every field and showing only those with a value gives the same groups as
-    # grouping by those fields alone, without reading the input twice.
-    tally = UsageTally(GROUP_BY_FIELDS if chosen is None else chosen, per_bucket=every is not None)
-    check = ListingCheck(since, until)
-    bucket_starts: set[int] = set()  # for zero rows of empty buckets with --every bucket
-    loose = 0
+    reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until))
     rejected = 0
     for outcome in outcomes(files):
         if isinstance(outcome, Loaded):
-            errors: list[DocumentError] = []
-            for path, item in register(outcome, check):
-                if isinstance(item, UsageImagesResult):
-                    loose += 1
-                    tally.add_result(item)
-                    continue
-                prefix = f"{path}." if path else ""
-                try:
-                    at = _period(item.start_time, item.end_time, every)
-                except ValueError as error:
-                    # Valid JSON integers can lie far outside the years a datetime can hold.
-                    errors.append(DocumentError(f"{prefix}start_time", str(error)))
-                    continue
-                if every == "bucket":
-                    bucket_starts.add(item.start_time)
-                for result in item.results:
-                    tally.add_result(result, at)
+            errors = reading.count(outcome)
             if errors:
                 outcome = Rejected(outcome.source, outcome.line, tuple(errors))
         if isinstance(outcome, Rejected):
@@ -163,73 +160,248 @@ def run(args: argparse.Namespace) -> int:
         # Totals of only the usable part would look complete: print none.
         documents = "document" if rejected == 1 else "documents"
         return _refuse(f"{rejected} {documents} could not be used")
-
-    listing = check.report(KIND)
-    if loose and (every is not None or since is not None or until is not None):
-        print(
-            f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
-            " (--every, --since, --until need buckets)",
-            file=sys.stderr,
-        )
-        return _refuse("results have no time")
-    for problem in listing.problems:
-        print(f"{PROG}: error: {problem}", file=sys.stderr)
-    if listing.problems:
-        return _refuse("these buckets cannot be counted as one listing")
-    if not listing.complete:
-        label = "note: partial totals" if args.partial else "error: the listing is incomplete"
-        for gap in listing.gaps:
-            print(f"{PROG}: {label}: {gap}", file=sys.stderr)
-        if not args.partial:
-            return _refuse("the listing is incomplete (--partial prints them anyway)")
-
-    counted = describe_listing(listing, loose) + ("" if listing.complete else " (partial: the listing is incomplete)")
-
-    groups = tally.groups()
-    if chosen is None:
-        shown = [index for index in range(len(GROUP_BY_FIELDS)) if any(g.values[index] is not None for g in groups)]
-        fields = [GROUP_BY_FIELDS[index] for index in shown]
-    else:
-        shown, fields = list(range(len(tally.by))), list(tally.by)
-        for index, field in enumerate(fields):
-            if groups and all(group.values[index] is None for group in groups):
-                print(
-                    f"{PROG}: note: {field} is empty in every result: was the export requested with group_by={field}?",
-                    file=sys.stderr,
-                )
-    rows: list[list[_Cell]] = [
-        [
-            *([group.bucket_start] if every else []),
-            *(group.values[index] for index in shown),
-            group.totals.images,
-            group.totals.num_model_requests,
-        ]
-        for group in groups
-    ]
-    if every is not None:
-        rows = _time_rows(rows, every, listing.start, listing.end, bucket_starts, len(fields))
-    elif not fields:
-        rows = [[tally.total.images, tally.total.num_model_requests]]  # one overall row, even for no results
-    header = [*([TIME_COLUMNS[every]] if every else []), *fields, *COUNTERS]
-
-    if args.format == "table":
-        print(counted)
-        print(_table(header, rows, tally.total, every))
-    else:
-        print(f"{PROG}: counted {counted}", file=sys.stderr)
-        sys.stderr.flush()
-        if args.format == "csv":
-            lines = [header, *([_csv(cell, every) for cell in row] for row in rows)]
-            sys.stdout.write("".join(",".join(line) + "\n" for line in lines))
-        else:
-            records = [dict(zip(header, [_json(cell, every) for cell in row], strict=True)) for row in rows]
-            print(json.dumps(records, indent=2))
-    return 0
+    return reading.finish(args)
 
 
 def _refuse(why: str) -> int:
     print(f"{PROG}: no totals printed: {why}", file=sys.stderr)
     return 1
+
+
+def _note(text: str) -> None:
+    print(f"{PROG}: note: {text}", file=sys.stderr)
+
+
+class _Reading:
+    """The running totals of each kind read, the listing check, and what the totals will need to say."""
+
+    def __init__(
+        self, chosen: tuple[GroupBy, ...] | None, every: Every | None, only: KindName | None, check: ListingCheck
+    ) -> None:
+        self.chosen: tuple[GroupBy, ...] | None = chosen
+        self.every: Every | None = every
+        self.only: KindName | None = only
+        self.check = check
+        self.tallies: dict[KindName, UsageTally] = {}
+        self.loose: dict[KindName, int] = {}
+        self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
+        self.level_buckets: dict[tuple[KindName, int], set[int]] = {}  # buckets per period, for kinds with levels
+
+    def tally(self, kind: KindName) -> UsageTally:
+        tally = self.tallies.get(kind)
+        if tally is None:
+            fields = KINDS[kind].group_by
+            by: Sequence[GroupBy] = (
+                fields if self.chosen is None else [field for field in self.chosen if field in fields]
+            )
+            tally = self.tallies[kind] = UsageTally(by, per_bucket=self.every is not None, kind=kind)
+        return tally
+
+    def count(self, outcome: Loaded) -> list[DocumentError]:
+        """Count a document; the problems that keep it from being counted."""
+        errors: list[DocumentError] = []
+        every = self.every
+        for path, item, kinds in register(outcome, self.check, self.only):
+            if not isinstance(item, UsageTimeBucket):
+                kind = kind_of(item)
+                self.loose[kind] = self.loose.get(kind, 0) + 1
+                self.tally(kind).add_result(item)
+                continue
+            bucket = cast("UsageTimeBucket[UsageResult]", item)
+            try:
+                at = _period(bucket.start_time, bucket.end_time, every)
+            except ValueError as error:
+                # Valid JSON integers can lie far outside the years a datetime can hold.
+                errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
+                continue
+            for result in bucket.results:
+                kind = kind_of(result)
+                if self.only is not None and kind != self.only:
+                    continue
+                if at is None or every == "bucket":
+                    self.tally(kind).add_in_bucket(result, bucket)
+                else:
+                    self.tally(kind).add_result(result, at)
+            if every == "bucket":
+                for named in kinds:
+                    self.bucket_starts.setdefault(named, set()).add(bucket.start_time)
+            elif at is not None:
+                for named in kinds:
+                    if named is not None and LEVELS.get(named):
+                        self.level_buckets.setdefault((named, bucket_time(at)), set()).add(bucket.start_time)
+        return errors
+
+    def finish(self, args: argparse.Namespace) -> int:
+        """Check the listing of each kind, then print the totals, or refuse them."""
+        reports, unknown = listing_of(self.check, self.only, self.loose)
+        if unknown is not None:
+            print(f"{PROG}: error: {unknown}", file=sys.stderr)
+            return _refuse("the buckets cannot be told apart by kind")
+        loose = sum(self.loose.values())
+        if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
+            print(
+                f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
+                " (--every, --since, --until need buckets)",
+                file=sys.stderr,
+            )
+            return _refuse("results have no time")
+        problems = [(listing, problem) for listing in reports for problem in listing.problems]
+        for listing, problem in problems:
+            print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
+        crowded = next(((key, starts) for key, starts in self.level_buckets.items() if len(starts) > 1), None)
+        if crowded is not None:
+            (kind, period), starts = crowded
+            print(
+                f"{PROG}: error: {kind}: {', '.join(LEVELS[kind])} is a level, not a counter: --every {self.every}"
+                f" cannot add it across the {len(starts)} buckets of the {self.every} of {utc_text(period)[:10]}"
+                " (use --every bucket)",
+                file=sys.stderr,
+            )
+        if problems:
+            return _refuse("these buckets cannot be counted as one listing")
+        if crowded is not None:
+            return _refuse("a level cannot be added across buckets")
+        partial = not all(listing.complete for listing in reports)
+        for listing in reports:
+            label = "note: partial totals" if args.partial else "error: the listing is incomplete"
+            for gap in listing.gaps:
+                print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
+        if partial and not args.partial:
+            return _refuse("the listing is incomplete (--partial prints them anyway)")
+        if args.format != "table" and len(reports) > 1:
+            args.usage(
+                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
+                " writes one table; choose one with --kind"
+            )
+        tables: list[str] = []
+        for listing in reports:
+            counted = describe_listing(listing, self.loose.get(cast("KindName", listing.kind), 0))
+            if not listing.complete:
+                counted += " (partial: the listing is incomplete)"
+            kind = cast("KindName", listing.kind)
+            if kind not in KINDS:  # nothing to count: no results at all
+                if args.format == "table":
+                    tables.append(counted)
+                else:
+                    print(f"{PROG}: counted {counted}", file=sys.stderr)
+                    if args.format == "json":
+                        print("[]")
+                continue
+            tally = self.tally(kind)
+            self._notes(kind, tally, listing.results + self.loose.get(kind, 0))
+            header, rows, total, columns = self._rows(kind, tally, listing)
+            if args.format == "table":
+                # Counters that are zero in every row are left out of the table (csv and json keep them).
+                hidden = {
+                    len(header) - len(columns) + index
+                    for index, column in enumerate(columns)
+                    if not column.always and total[index] == 0
+                }
+                tables.append(f"{counted}\n{_table(header, rows, total, self.every, hidden)}")
+            else:
+                print(f"{PROG}: counted {counted}", file=sys.stderr)
+                sys.stderr.flush()
+                if args.format == "csv":
+                    _write_csv(header, rows, self.every)
+                else:
+                    _write_json(header, rows, self.every)
+        if tables:
+            print("\n\n".join(tables))
+        return 0
+
+    def _notes(self, kind: KindName, tally: UsageTally, results: int) -> None:
+        """Say on standard error what the totals of a kind cannot show."""
+        if self.chosen is not None:
+            refused = [field for field in self.chosen if field not in tally.by]
+            if refused:
+                fields = " or ".join(refused)
+                _note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
+        groups = tally.groups()
+        if self.chosen is not None and groups:
+            for index, field in enumerate(tally.by):
+                if all(group.values[index] is None for group in groups):
+                    _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
+        missing = tally.total.missing
+        everywhere = [name for name, count in missing.items() if count >= results]
+        somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
+        if everywhere:
+            _note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
+        if somewhere:
+            _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
+
+    def _rows(
+        self, kind: KindName, tally: UsageTally, listing: ListingReport
+    ) -> tuple[list[str], list[list[_Cell]], list[int | Decimal], list[_Column]]:
+        """The header, the data rows and the total row of one kind's table."""
+        every = self.every
+        groups = tally.groups()
+        total = tally.total
+        if self.chosen is None:
+            shown = [index for index in range(len(tally.by)) if any(g.values[index] is not None for g in groups)]
+        else:
+            shown = list(range(len(tally.by)))
+        fields = [tally.by[index] for index in shown]
+        columns = _columns(kind, total)
+        rows: list[list[_Cell]] = [
+            [
+                *([group.bucket_start] if every else []),
+                *(group.values[index] for index in shown),
+                *(column.value(group.totals) for column in columns),
+            ]
+            for group in groups
+        ]
+        if every is not None:
+            starts = self.bucket_starts.get(kind, set()) | self.bucket_starts.get(None, set())
+            rows = _time_rows(rows, every, listing.start, listing.end, starts, len(fields), columns)
+        elif not fields:
+            rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
+        header = [*([TIME_COLUMNS[every]] if every else []), *fields, *(column.name for column in columns)]
+        return header, rows, [column.value(total) for column in columns], columns
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One numeric column: its name in csv and json, how to read it from totals, and its zero."""
+
+    name: str
+    value: Callable[[Totals], int | Decimal]
+    zero: int | Decimal = 0
+    always: bool = True
+    """False for a counter the table may leave out when it is zero in every row."""
+
+
+def _columns(kind: KindName, total: Totals) -> list[_Column]:
+    """A kind's counters in field order, its levels (latest and peak), and for costs the amount per currency."""
+    counters = COUNTERS[kind]
+    columns = [_counter(name, always=name in (counters[0], counters[-1])) for name in counters]
+    for name in LEVELS.get(kind, ()):
+        columns.append(_Column(f"{name}_latest", _level(name, latest=True)))
+        columns.append(_Column(f"{name}_peak", _level(name, latest=False)))
+    if kind == "costs":
+        columns += [_amount(currency) for currency in total.amounts] or [
+            _Column("amount", lambda _: Decimal(0), Decimal(0))
+        ]
+    return columns
+
+
+def _counter(name: str, *, always: bool) -> _Column:
+    return _Column(name, lambda totals: totals.counts[name], always=always)
+
+
+def _level(name: str, *, latest: bool) -> Callable[[Totals], int]:
+    def value(totals: Totals) -> int:
+        level = totals.levels[name]
+        return (level.latest if latest else level.peak) or 0
+
+    return value
+
+
+def _amount(currency: str) -> _Column:
+    return _Column(f"amount_{currency}", lambda totals: totals.amounts.get(currency, Decimal(0)), Decimal(0))
+
+
+def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
+    return f"{listing.kind}: " if len(reports) > 1 else ""
 
 
 def _period(start: int, end: int, every: Every | None) -> datetime | None:
@@ -256,13 +428,20 @@ class _Blank:
 
 
 BLANK: Final = _Blank()
-_Cell = str | int | datetime | None | _Blank
+_Cell = str | bool | int | Decimal | datetime | None | _Blank
 
 
 def _time_rows(
-    rows: list[list[_Cell]], every: Every, start: int | None, end: int | None, bucket_starts: set[int], fields: int
+    rows: list[list[_Cell]],
+    every: Every,
+    start: int | None,
+    end: int | None,
+    bucket_starts: set[int],
+    fields: int,
+    columns: list[_Column],
 ) -> list[list[_Cell]]:
-    """Rows sorted by time, largest first within a period, with a zero row for each period without usage."""
+    """Rows sorted by time (largest first within a period, as they come), with a zero row for each period
+    without usage."""
     if every == "bucket":
         periods = sorted(bucket_starts)
     elif start is None or end is None:
@@ -273,14 +452,9 @@ def _time_rows(
     for period in periods:
         moment = utc_datetime(period)
         if moment not in present:
-            rows.append([moment, *[BLANK] * fields, 0, 0])
-    rows.sort(key=lambda row: (-_int(row[-2]), -_int(row[-1])))
+            rows.append([moment, *[BLANK] * fields, *(column.zero for column in columns)])
     rows.sort(key=lambda row: row[0] if isinstance(row[0], datetime) else datetime.min)
     return rows
-
-
-def _int(cell: _Cell) -> int:
-    return cell if isinstance(cell, int) else 0
 
 
 def _time(moment: datetime, every: Every | None) -> str:
@@ -291,24 +465,56 @@ def _time(moment: datetime, every: Every | None) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def _csv(cell: _Cell, every: Every | None) -> str:
-    """A CSV field: null is an empty field, and an empty string is `""`, so the two stay apart."""
+def _plain(cell: _Cell, every: Every | None) -> str | None:
+    """A cell as csv and json write it; `None` for null."""
     if cell is None or isinstance(cell, _Blank):
-        return ""
+        return None
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, Decimal):
+        return format(cell, "f")  # exact, and never in exponent form
     if isinstance(cell, datetime):
         return _time(cell, every)
-    text = str(cell)
-    if text == "" or any(special in text for special in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    return str(cell)
 
 
-def _json(cell: _Cell, every: Every | None) -> str | int | None:
-    if isinstance(cell, datetime):
-        return _time(cell, every)
-    return None if isinstance(cell, _Blank) else cell
+def _write_csv(header: list[str], rows: list[list[_Cell]], every: Every | None) -> None:
+    """CSV with null as an empty field and an empty string as `""`, so the two stay apart."""
+    lines = [",".join(header)]
+    for row in rows:
+        fields: list[str] = []
+        for cell in row:
+            text = _plain(cell, every)
+            if text is None:
+                fields.append("")
+            elif text == "" or any(special in text for special in ',"\r\n'):
+                fields.append('"' + text.replace('"', '""') + '"')
+            else:
+                fields.append(text)
+        lines.append(",".join(fields))
+    sys.stdout.write("".join(line + "\n" for line in lines))
 
 
+def _write_json(header: list[str], rows: list[list[_Cell]], every: Every | None) -> None:
+    """An array of objects, one per row; money is written as the exact decimal number it is."""
+    names = [json.dumps(name) for name in header]
+    objects: list[str] = []
+    for row in rows:
+        members: list[str] = []
+        for name, cell in zip(names, row, strict=True):
+            if cell is None or isinstance(cell, _Blank):
+                value = "null"
+            elif isinstance(cell, (bool, int, Decimal)):
+                value = _plain(cell, every) or "null"
+            else:
+                value = json.dumps(_plain(cell, every))
+            members.append(f"    {name}: {value}")
+        objects.append("  {\n" + ",\n".join(members) + "\n  }")
+    print("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+
+
+_CENT: Final = Decimal("0.01")
+_WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
 NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
 
@@ -318,23 +524,42 @@ def _text(cell: _Cell, every: Every | None) -> str:
         return NULL_CELL
     if isinstance(cell, _Blank):
         return ""
-    if isinstance(cell, datetime):
-        return _time(cell, every)
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, Decimal):
+        # Money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit).
+        return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
     if isinstance(cell, int):
         return f"{cell:,}"
+    if isinstance(cell, datetime):
+        return _time(cell, every)
     return cell or '""'
 
 
-def _table(header: list[str], rows: Sequence[list[_Cell]], total: Totals, every: Every | None) -> str:
-    """Columns aligned for a terminal, text to the left and numbers to the right, then a total line."""
-    header = [SHORT_HEADERS.get(name, name) for name in header]
-    if len(header) == 2:
+def _table(
+    header: list[str],
+    rows: Sequence[list[_Cell]],
+    total: Sequence[_Cell],
+    every: Every | None,
+    hidden: set[int],
+) -> str:
+    """Columns aligned for a terminal, text to the left and numbers to the right, then a total line.
+
+    The columns numbered in `hidden` are left out; headers are shortened.
+    """
+    first_number = len(header) - len(total)
+    keep = [column for column in range(len(header)) if column not in hidden]
+    total = [total[column - first_number] for column in keep if column >= first_number]
+    header = [_header(header[column]) for column in keep]
+    rows = [[row[column] for column in keep] for row in rows]
+    numbers = len(total)
+    if len(header) == numbers:
         # Without a grouping column the one row is the total itself.
         header, rows = ["", *header], []
-    total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - 3), total.images, total.num_model_requests]
+    total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - numbers - 1), *total]
     lines = [header, *([_text(cell, every) for cell in row] for row in [*rows, total_row])]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    numbers_from = len(header) - 2
+    numbers_from = len(header) - numbers
     if sys.stdout.isatty():
         _fit(widths, header, numbers_from, fixed=1 if every else 0)
     ellipsis = "…" if _can_write("…") else "~"
@@ -347,6 +572,10 @@ def _table(header: list[str], rows: Sequence[list[_Cell]], total: Totals, every:
         ).rstrip()
         for line in lines
     )
+
+
+def _header(name: str) -> str:
+    return SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_"))
 
 
 def _fit(widths: list[int], header: list[str], numbers_from: int, fixed: int) -> None:
