@@ -17,11 +17,12 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from openapiopenai.fetch import Query
+from openapiopenai.fetch import ENDPOINTS, Query
 
 from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_params, serve
 
@@ -464,6 +465,38 @@ def test_the_export_summarizes_as_one_complete_listing(fake: FakeApi, base_url: 
     lines = done.stdout.decode().splitlines()
     assert lines[0] == "images: 2024-11-01 to 2024-11-10 UTC, 216 buckets of 1 hour, 2 pages, 77 results"
     assert lines[-1].split()[:2] == ["total", f"{images:,}"]
+
+
+def test_fetch_costs_into_summarize_totals_the_money_exactly(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    costs = ["costs", "--start", "2024-11-01", "--end", "2024-11-15", "--group-by", "project_id"]
+    fetched = fetch(base_url, *costs, "-o", "-", cwd=tmp_path)
+    summarized = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize"],
+        input=fetched.stdout,
+        capture_output=True,
+        env=environment(),
+        check=False,
+    )
+    assert (fetched.status, summarized.returncode, summarized.stderr) == (0, 0, b"")
+    results = [r for page in map(json.loads, fetched.stdout.splitlines()) for b in page["data"] for r in b["results"]]
+    spent = sum(Decimal(str(result["amount"]["value"])) for result in results)
+    lines = summarized.stdout.decode().splitlines()
+    assert lines[0] == f"costs: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 1 page, {len(results)} results"
+    assert lines[-1].split() == ["total", f"{spent:,.2f}"]
+
+
+@pytest.mark.parametrize("kind", list(ENDPOINTS))
+def test_every_kind_fetched_summarizes_as_a_complete_listing(base_url: str, tmp_path: Path, kind: str) -> None:
+    fetched = fetch(base_url, kind, "--start", "2024-11-01", "--end", "2024-12-01", cwd=tmp_path)
+    summarized = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize", "--by", "none"],
+        input=fetched.stdout,
+        capture_output=True,
+        env=environment(),
+        check=False,
+    )
+    assert (fetched.status, summarized.returncode, summarized.stderr) == (0, 0, b"")
+    assert summarized.stdout.decode().startswith(f"{kind}: 2024-11-01 to 2024-12-01 UTC, 30 buckets of 1 day, 1 page,")
 
 
 def test_every_fault_of_the_fake_is_covered() -> None:
