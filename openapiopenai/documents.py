@@ -295,8 +295,16 @@ def _json_problem(text: bytes, message: str) -> str:
     return message
 
 
-SAMPLE_FILES: Final = ("images-usage-page-1.json", "images-usage-page-2.json")
-"""The built-in sample: the two pages of one listing of daily images usage, 2024-11-01 to 2024-11-14."""
+SAMPLE_FILES: Final = (
+    "completions-usage-page-1.json",
+    "completions-usage-page-2.json",
+    "images-usage-page-1.json",
+    "images-usage-page-2.json",
+    "costs-page-1.json",
+    "costs-page-2.json",
+)
+"""The built-in sample: one organization's export of 2024-11-01 to 2024-11-14, two pages each of daily
+completions usage, images usage and costs."""
 
 
 def read_sample() -> Iterator[Outcome]:

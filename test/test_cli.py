@@ -23,7 +23,6 @@ from openapiopenai.cli._common import parse_when
 
 DATA = Path(__file__).parent / "data" / "cli"
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
-SAMPLE_COUNTED = "images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results\n"
 NO_TOTALS_1 = "openapiopenai: no totals printed: 1 document could not be used\n"
 
 
@@ -68,7 +67,15 @@ def result(images: int, requests: int, **fields: str) -> str:
 
 # The main job: summarize the built-in sample.
 
-SAMPLE_TABLE = """\
+SAMPLE_OUTPUT = """\
+completions: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 42 results
+project_id     model                         input      cached      output  audio_in  audio_out  requests
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18   52,678,344  20,587,461  10,659,720         0          0    63,072
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18   34,767,225  12,687,872   7,378,547         0          0    28,633
+proj_q4TzL8wX  gpt-4o-2024-08-06        19,370,714   6,839,269   4,204,334   487,186    168,179     9,946
+total                                  106,816,283  40,114,602  22,242,601   487,186    168,179   101,651
+
+images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results
 project_id     model        size       source            images  requests
 proj_q4TzL8wX  gpt-image-1  1024x1024  image.generation   1,461     1,270
 proj_7KcHm3Ye  dall-e-2     512x512    image.generation     917       286
@@ -81,18 +88,51 @@ proj_q4TzL8wX  dall-e-3     1792x1024  image.generation     193       193
 proj_7KcHm3Ye  dall-e-2     1024x1024  image.edit           152       101
 proj_7KcHm3Ye  dall-e-3     1024x1792  image.generation      77        77
 total                                                     4,930     3,778
+
+costs: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 251 results
+project_id     line_item                                usd
+proj_q4TzL8wX  gpt-image-1, 1024x1024                 79.51
+proj_q4TzL8wX  gpt-4o-2024-08-06, output              42.04
+proj_q4TzL8wX  gpt-4o-2024-08-06, input               31.33
+proj_q4TzL8wX  gpt-image-1, 1536x1024                 30.43
+proj_q4TzL8wX  dall-e-3, 1024x1024                    25.84
+proj_7KcHm3Ye  gpt-image-1, 1024x1536                 16.57
+proj_7KcHm3Ye  dall-e-2, 512x512                      16.51
+proj_q4TzL8wX  dall-e-3, 1792x1024                    15.44
+proj_q4TzL8wX  gpt-4o-2024-08-06, cached input         8.55
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18, output          6.40
+proj_7KcHm3Ye  dall-e-3, 1024x1792                     6.16
+proj_7KcHm3Ye  dall-e-2, 256x256                       4.90
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18, input           4.81
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18, output          4.43
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18, input           3.31
+proj_7KcHm3Ye  dall-e-2, 1024x1024                     3.04
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18, cached input    1.54
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18, cached input    0.95
+total                                                301.75
 """
+SAMPLE_IMAGES = SAMPLE_OUTPUT.split("\n\n")[1]
 
 
 def test_summarize_sample_totals_the_built_in_sample() -> None:
-    assert run("summarize", "--sample") == Ran(0, SAMPLE_COUNTED + SAMPLE_TABLE, "")
+    assert run("summarize", "--sample") == Ran(0, SAMPLE_OUTPUT, "")
+
+
+def test_summarize_sample_of_one_kind() -> None:
+    assert run("summarize", "--sample", "--kind", "images") == Ran(0, SAMPLE_IMAGES + "\n", "")
 
 
 def test_validate_sample_checks_the_built_in_sample() -> None:
     expected = (
+        "completions-usage-page-1.json: ok: a page of 7 buckets, 21 results\n"
+        "completions-usage-page-2.json: ok: a page of 7 buckets, 21 results\n"
         "images-usage-page-1.json: ok: a page of 7 buckets, 70 results\n"
         "images-usage-page-2.json: ok: a page of 7 buckets, 69 results\n"
-        f"listing: {SAMPLE_COUNTED.rstrip()}: complete\n"
+        "costs-page-1.json: ok: a page of 7 buckets, 126 results\n"
+        "costs-page-2.json: ok: a page of 7 buckets, 125 results\n"
+        "listing: completions: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 42 results: complete\n"
+        "listing: images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results: complete\n"
+        "listing: costs: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 251 results: complete\n"
     )
     assert run("validate", "--sample") == Ran(0, expected, "")
 
@@ -102,7 +142,7 @@ def test_console_script_runs_the_same_command() -> None:
     if not script.exists():
         pytest.skip("the console script is not installed next to this interpreter")
     done = subprocess.run([script, "summarize", "--sample"], capture_output=True, text=True, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_COUNTED + SAMPLE_TABLE, "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_OUTPUT, "")
 
 
 # Each option and format, on page.json: dall-e-3/1024x1024 10+5 images, dall-e-2/256x256 8,
@@ -718,7 +758,7 @@ def doc_files() -> list[tuple[str, str]]:
 
 def test_docs_show_commands_and_files() -> None:
     assert (len(doc_commands()), [name for name, _ in doc_files()]) == (
-        19,
+        20,
         ["listing.jsonl", "incomplete.json", "bad-values.json", "some-bad-lines.jsonl"],
     )
 
@@ -873,10 +913,10 @@ def test_no_input_on_a_terminal_is_a_usage_error() -> None:
 
 
 def test_the_table_fits_the_terminal() -> None:
-    status, shown = run_on_a_terminal("summarize", "--sample", "--by", "project_id,model,size,source", columns=60)
+    status, shown = run_on_a_terminal("summarize", "--sample", "--kind", "images", columns=60)
     assert status == 0
     assert shown.splitlines()[:3] == [
-        SAMPLE_COUNTED.rstrip(),
+        SAMPLE_IMAGES.splitlines()[0],
         "project_id  model     size       source     images  requests",
         "proj_q4Tz…  gpt-ima…  1024x1024  image.ge…   1,461     1,270",
     ]
@@ -885,7 +925,7 @@ def test_the_table_fits_the_terminal() -> None:
 
 def test_a_piped_table_is_never_cut() -> None:
     ran = run("summarize", "--sample", COLUMNS="40")
-    assert ran.stdout == SAMPLE_COUNTED + SAMPLE_TABLE
+    assert ran.stdout == SAMPLE_OUTPUT
 
 
 def test_sample_and_files_together_are_a_usage_error() -> None:
@@ -1199,10 +1239,10 @@ def test_a_full_disk_is_one_line_and_status_1() -> None:
 
 KINDS_TABLES = """\
 completions: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 2 results
-model         input  input_cached  output  requests
-gpt-4o-mini  52,000             0   1,800        31
-gpt-4o        1,200           200     340         4
-total        53,200           200   2,140        35
+model         input  cached  output  requests
+gpt-4o-mini  52,000       0   1,800        31
+gpt-4o        1,200     200     340         4
+total        53,200     200   2,140        35
 
 images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 2 results
 size       images  requests

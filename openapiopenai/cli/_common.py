@@ -25,7 +25,7 @@ from openapiopenai.listing import ListingCheck, ListingReport
 from openapiopenai.models import KIND_NAMES, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 
 PROG: Final = "openapiopenai"
-SAMPLE: Final = "two pages of daily images usage, 2024-11-01 to 2024-11-14"
+SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
 """What `add_parser(commands)` of each command module receives: the top parser's subparsers."""

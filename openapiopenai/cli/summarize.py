@@ -49,8 +49,27 @@ from openapiopenai.usage import (
 
 FORMATS: Final = ("table", "csv", "json")
 EVERY: Final[tuple[Every, ...]] = get_args(Every)
-SHORT_HEADERS: Final = {"num_model_requests": "requests", "num_requests": "calls", "num_sessions": "sessions"}
+SHORT_HEADERS: Final = {
+    "num_model_requests": "requests",
+    "num_requests": "calls",
+    "num_sessions": "sessions",
+    "input_cached_tokens": "cached",
+    "input_audio_tokens": "audio_in",
+    "output_audio_tokens": "audio_out",
+}
 """Column names the table shortens (csv and json keep the field names)."""
+TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
+    "completions": (
+        "input_tokens",
+        "input_cached_tokens",
+        "output_tokens",
+        "input_audio_tokens",
+        "output_audio_tokens",
+        "num_model_requests",
+    ),
+}
+"""The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
+headline ones, without their breakdowns by modality and caching."""
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
 
@@ -292,10 +311,11 @@ class _Reading:
             header, rows, total, columns = self._rows(kind, tally, listing)
             if args.format == "table":
                 # Counters that are zero in every row are left out of the table (csv and json keep them).
+                shown = TABLE_COUNTERS.get(kind)
                 hidden = {
                     len(header) - len(columns) + index
                     for index, column in enumerate(columns)
-                    if not column.always and total[index] == 0
+                    if (not column.always and total[index] == 0) or (shown is not None and column.name not in shown)
                 }
                 tables.append(f"{counted}\n{_table(header, rows, total, self.every, hidden)}")
             else:
@@ -472,7 +492,7 @@ def _plain(cell: _Cell, every: Every | None) -> str | None:
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, Decimal):
-        return format(cell, "f")  # exact, and never in exponent form
+        return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
     if isinstance(cell, datetime):
         return _time(cell, every)
     return str(cell)
