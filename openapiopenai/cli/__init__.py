@@ -16,7 +16,7 @@ from typing import Final
 from openapiopenai import __version__
 from openapiopenai.cli._common import PROG
 
-COMMANDS: Final = ("summarize", "validate")
+COMMANDS: Final = ("summarize", "validate", "fetch")
 """The commands, in the order `--help` lists them: each is the module `openapiopenai.cli.<name>`."""
 
 
