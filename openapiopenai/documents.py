@@ -77,17 +77,31 @@ def place(outcome: Outcome) -> str:
     return outcome.source if outcome.line is None else f"{outcome.source}:{outcome.line}"
 
 
+MAX_DOCUMENT_BYTES: Final = 64 * 1024 * 1024
+"""The default size cap: the most bytes read as one document (64 MiB), or as one line of JSON Lines.
+
+Parsing needs several times a document's size in memory, and running out of memory inside the JSON
+parser aborts the interpreter rather than raising an error, so a larger document is refused unread
+with one `Rejected` outcome. Pass `max_bytes` to `read_path` or `read_stream` to raise or lower it.
+"""
+
+
 def read_path(
-    path: str | os.PathLike[str], source: str | None = None, *, on_read: Callable[[int], None] | None = None
+    path: str | os.PathLike[str],
+    source: str | None = None,
+    *,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    on_read: Callable[[int], None] | None = None,
 ) -> Iterator[Outcome]:
     """The documents of one file, in order; `source` names it in outcomes (default: the path).
 
-    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order. `on_read`,
-    if given, is called with the size of each chunk read from disk (for progress).
+    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order. A document
+    (or a line of JSON Lines) of more than `max_bytes` bytes is refused unread. `on_read`, if given,
+    is called with the size of each chunk read from disk (for progress).
     """
     name = os.fspath(path) if source is None else source
     if os.path.isdir(path):
-        yield from _read_directory(os.fspath(path), name, on_read)
+        yield from _read_directory(os.fspath(path), name, max_bytes, on_read)
         return
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
@@ -95,7 +109,7 @@ def read_path(
         yield _unreadable(name, error)
         return
     with stream:
-        yield from read_stream(stream if on_read is None else counted(stream, on_read), name)
+        yield from read_stream(stream if on_read is None else counted(stream, on_read), name, max_bytes=max_bytes)
 
 
 def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
@@ -122,7 +136,9 @@ class _Counting(io.RawIOBase):
         return count or 0
 
 
-def _read_directory(path: str, name: str, on_read: Callable[[int], None] | None) -> Iterator[Outcome]:
+def _read_directory(
+    path: str, name: str, max_bytes: int, on_read: Callable[[int], None] | None = None
+) -> Iterator[Outcome]:
     try:
         entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
     except OSError as error:
@@ -132,14 +148,14 @@ def _read_directory(path: str, name: str, on_read: Callable[[int], None] | None)
     if not files:
         yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
     for entry in files:
-        yield from read_path(os.path.join(path, entry), os.path.join(name, entry), on_read=on_read)
+        yield from read_path(os.path.join(path, entry), os.path.join(name, entry), max_bytes=max_bytes, on_read=on_read)
 
 
 DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
 """The files a directory given as input is read for."""
 
 
-def read_stream(stream: IO[bytes], source: str) -> Iterator[Outcome]:
+def read_stream(stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
     """The documents of one binary stream, in order.
 
     The first non-blank line decides the format: if it is a complete JSON value on its own and
@@ -149,9 +165,13 @@ def read_stream(stream: IO[bytes], source: str) -> Iterator[Outcome]:
     one document. Nothing is read twice, and JSON Lines are never held in memory as a whole. A
     UTF-8 byte order mark at the start is skipped. A failure to read ends the stream with a
     `Rejected` outcome.
+
+    A document of more than `max_bytes` bytes is refused without reading the rest of it; in JSON
+    Lines the cap applies to each line (without its line ending), and reading goes on with the next.
+    Documents written one after another are held together, so they count together against the cap.
     """
     try:
-        yield from _read(stream, source)
+        yield from _read(stream, source, max_bytes)
     except OSError as error:
         yield _unreadable(source, error)
 
@@ -160,38 +180,77 @@ def _unreadable(source: str, error: OSError) -> Rejected:
     return Rejected(source, None, (DocumentError("", f"cannot read: {error.strerror or error}"),))
 
 
-def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
+def _too_large(source: str, line: int | None, max_bytes: int) -> Rejected:
+    what = "document" if line is None else "line"
+    message = f"the {what} is larger than {max_bytes:,} bytes, the most read as one document"
+    return Rejected(source, line, (DocumentError("", message),))
+
+
+_SKIP_CHUNK: Final = 1024 * 1024
+
+
+def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """The stream's lines, each with its line ending; `None` for a line of more than `max_bytes` bytes.
+
+    Never holds much more than `max_bytes` bytes of one line: the rest of a long line is skipped.
+    """
+    while raw := stream.readline(max_bytes + 2):
+        if raw.endswith(b"\n") or len(raw) <= max_bytes + 1:
+            yield raw if len(raw.rstrip(b"\r\n")) <= max_bytes else None
+            continue
+        while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
     head: list[bytes] = []
+    size = 0
     first: tuple[int, bytes] | None = None
     number = 0
-    for raw in stream:
+    lines = _lines(stream, max_bytes)
+    for raw in lines:
         number += 1
-        if number == 1:
+        if number == 1 and raw is not None:
             raw = raw.removeprefix(_BOM)  # RFC 8259 lets a reader skip it
             if _is_utf16(raw):
                 yield Rejected(source, None, (DocumentError("", _UTF16),))
                 return
-        head.append(raw)
-        if _is_blank(raw):
+        if raw is not None and (first is None or _is_blank(raw)):
+            head.append(raw)
+            size += len(raw)
+            if first is None and not _is_blank(raw):
+                first = (number, raw)
+            elif size > max_bytes + len(first[1] if first else b""):
+                # Blank lines alone beyond the cap: no document, however read, can be this large.
+                yield _too_large(source, None, max_bytes)
+                return
             continue
         if first is None:
-            first = (number, raw)
-            continue
-        # A second non-blank line: JSON Lines if the first one stood alone.
+            yield _too_large(source, None, max_bytes)
+            return
+        # A second non-blank line (or one too long): JSON Lines if the first one stood alone.
         first_outcome, complete = _parse(_line(first[1]), source, first[0])
         if complete:
             yield first_outcome
-            yield _parse(_line(raw), source, number)[0]
-            for raw_line in stream:
+            yield _too_large(source, number, max_bytes) if raw is None else _parse(_line(raw), source, number)[0]
+            for raw_line in lines:
                 number += 1
-                if not _is_blank(raw_line):
+                if raw_line is None:
+                    yield _too_large(source, number, max_bytes)
+                elif not _is_blank(raw_line):
                     yield _parse(_line(raw_line), source, number)[0]
             return
-        maybe_lines = raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
+        maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
-        head.append(stream.read())
-        whole = b"".join(head)
+        size += 0 if raw is None else len(raw)
+        rest = stream.read(max_bytes + 1 - size) if raw is not None and size <= max_bytes else b""
+        if raw is None or size + len(rest) > max_bytes:
+            yield _too_large(source, None, max_bytes)
+            return
+        whole = b"".join([*head, raw, rest])
         head.clear()  # the text is held once, not twice
+        del raw, rest
         if maybe_lines and not _parse(whole, source, None)[1]:
             for line_number, raw_line in enumerate(whole.splitlines(), start=1):
                 if not _is_blank(raw_line):
@@ -202,9 +261,12 @@ def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
         return
-    whole = b"".join(head)
-    head.clear()
-    yield from _documents(whole, source)
+    document = b"".join(head)
+    head.clear()  # the text is held once, not twice
+    if len(document.strip(b" \t\r\n")) > max_bytes:
+        yield _too_large(source, None, max_bytes)
+        return
+    yield from _documents(document, source)
 
 
 _UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
@@ -326,8 +388,16 @@ def _json_problem(text: bytes, message: str) -> str:
     return message
 
 
-SAMPLE_FILES: Final = ("images-usage-page-1.json", "images-usage-page-2.json")
-"""The built-in sample: the two pages of one listing of daily images usage, 2024-11-01 to 2024-11-14."""
+SAMPLE_FILES: Final = (
+    "completions-usage-page-1.json",
+    "completions-usage-page-2.json",
+    "images-usage-page-1.json",
+    "images-usage-page-2.json",
+    "costs-page-1.json",
+    "costs-page-2.json",
+)
+"""The built-in sample: one organization's export of 2024-11-01 to 2024-11-14, two pages each of daily
+completions usage, images usage and costs."""
 
 
 def read_sample() -> Iterator[Outcome]:

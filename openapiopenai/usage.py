@@ -89,10 +89,10 @@ class TimedResult(Generic[ResultT]):
 
 
 UsageSource: TypeAlias = Union[
-    UsageResponse[Any],
+    "UsageResponse[Any]",
     "UsageListing[Any]",
-    UsageTimeBucket[Any],
-    Iterable[Union[UsageResponse[Any], "UsageListing[Any]", UsageTimeBucket[Any], TimedResult[Any], ApiModel]],
+    "UsageTimeBucket[Any]",
+    Iterable[Union["UsageResponse[Any]", "UsageListing[Any]", "UsageTimeBucket[Any]", TimedResult[Any], ApiModel]],
 ]
 """What the totals and records functions take: a page, a listing, a bucket, or an iterable of pages,
 listings, buckets, results or `TimedResult`s."""

@@ -23,7 +23,6 @@ from openapiopenai.cli._common import parse_when
 
 DATA = Path(__file__).parent / "data" / "cli"
 DOCS = Path(__file__).parent.parent / "docs" / "cli.md"
-SAMPLE_COUNTED = "images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results\n"
 NO_TOTALS_1 = "openapiopenai: no totals printed: 1 document could not be used\n"
 
 
@@ -68,7 +67,15 @@ def result(images: int, requests: int, **fields: str) -> str:
 
 # The main job: summarize the built-in sample.
 
-SAMPLE_TABLE = """\
+SAMPLE_OUTPUT = """\
+completions: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 42 results
+project_id     model                         input      cached      output  audio_in  audio_out  requests
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18   52,678,344  20,587,461  10,659,720         0          0    63,072
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18   34,767,225  12,687,872   7,378,547         0          0    28,633
+proj_q4TzL8wX  gpt-4o-2024-08-06        19,370,714   6,839,269   4,204,334   487,186    168,179     9,946
+total                                  106,816,283  40,114,602  22,242,601   487,186    168,179   101,651
+
+images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results
 project_id     model        size       source            images  requests
 proj_q4TzL8wX  gpt-image-1  1024x1024  image.generation   1,461     1,270
 proj_7KcHm3Ye  dall-e-2     512x512    image.generation     917       286
@@ -81,18 +88,51 @@ proj_q4TzL8wX  dall-e-3     1792x1024  image.generation     193       193
 proj_7KcHm3Ye  dall-e-2     1024x1024  image.edit           152       101
 proj_7KcHm3Ye  dall-e-3     1024x1792  image.generation      77        77
 total                                                     4,930     3,778
+
+costs: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 251 results
+project_id     line_item                                usd
+proj_q4TzL8wX  gpt-image-1, 1024x1024                 79.51
+proj_q4TzL8wX  gpt-4o-2024-08-06, output              42.04
+proj_q4TzL8wX  gpt-4o-2024-08-06, input               31.33
+proj_q4TzL8wX  gpt-image-1, 1536x1024                 30.43
+proj_q4TzL8wX  dall-e-3, 1024x1024                    25.84
+proj_7KcHm3Ye  gpt-image-1, 1024x1536                 16.57
+proj_7KcHm3Ye  dall-e-2, 512x512                      16.51
+proj_q4TzL8wX  dall-e-3, 1792x1024                    15.44
+proj_q4TzL8wX  gpt-4o-2024-08-06, cached input         8.55
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18, output          6.40
+proj_7KcHm3Ye  dall-e-3, 1024x1792                     6.16
+proj_7KcHm3Ye  dall-e-2, 256x256                       4.90
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18, input           4.81
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18, output          4.43
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18, input           3.31
+proj_7KcHm3Ye  dall-e-2, 1024x1024                     3.04
+proj_q4TzL8wX  gpt-4o-mini-2024-07-18, cached input    1.54
+proj_7KcHm3Ye  gpt-4o-mini-2024-07-18, cached input    0.95
+total                                                301.75
 """
+SAMPLE_IMAGES = SAMPLE_OUTPUT.split("\n\n")[1]
 
 
 def test_summarize_sample_totals_the_built_in_sample() -> None:
-    assert run("summarize", "--sample") == Ran(0, SAMPLE_COUNTED + SAMPLE_TABLE, "")
+    assert run("summarize", "--sample") == Ran(0, SAMPLE_OUTPUT, "")
+
+
+def test_summarize_sample_of_one_kind() -> None:
+    assert run("summarize", "--sample", "--kind", "images") == Ran(0, SAMPLE_IMAGES + "\n", "")
 
 
 def test_validate_sample_checks_the_built_in_sample() -> None:
     expected = (
+        "completions-usage-page-1.json: ok: a page of 7 buckets, 21 results\n"
+        "completions-usage-page-2.json: ok: a page of 7 buckets, 21 results\n"
         "images-usage-page-1.json: ok: a page of 7 buckets, 70 results\n"
         "images-usage-page-2.json: ok: a page of 7 buckets, 69 results\n"
-        f"listing: {SAMPLE_COUNTED.rstrip()}: complete\n"
+        "costs-page-1.json: ok: a page of 7 buckets, 126 results\n"
+        "costs-page-2.json: ok: a page of 7 buckets, 125 results\n"
+        "listing: completions: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 42 results: complete\n"
+        "listing: images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results: complete\n"
+        "listing: costs: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 251 results: complete\n"
     )
     assert run("validate", "--sample") == Ran(0, expected, "")
 
@@ -102,7 +142,7 @@ def test_console_script_runs_the_same_command() -> None:
     if not script.exists():
         pytest.skip("the console script is not installed next to this interpreter")
     done = subprocess.run([script, "summarize", "--sample"], capture_output=True, text=True, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_COUNTED + SAMPLE_TABLE, "")
+    assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_OUTPUT, "")
 
 
 # Each option and format, on page.json: dall-e-3/1024x1024 10+5 images, dall-e-2/256x256 8,
@@ -718,7 +758,7 @@ def doc_files() -> list[tuple[str, str]]:
 
 def test_docs_show_commands_and_files() -> None:
     assert (len(doc_commands()), [name for name, _ in doc_files()]) == (
-        19,
+        20,
         ["listing.jsonl", "incomplete.json", "bad-values.json", "some-bad-lines.jsonl"],
     )
 
@@ -873,10 +913,10 @@ def test_no_input_on_a_terminal_is_a_usage_error() -> None:
 
 
 def test_the_table_fits_the_terminal() -> None:
-    status, shown = run_on_a_terminal("summarize", "--sample", "--by", "project_id,model,size,source", columns=60)
+    status, shown = run_on_a_terminal("summarize", "--sample", "--kind", "images", columns=60)
     assert status == 0
     assert shown.splitlines()[:3] == [
-        SAMPLE_COUNTED.rstrip(),
+        SAMPLE_IMAGES.splitlines()[0],
         "project_id  model     size       source     images  requests",
         "proj_q4Tz…  gpt-ima…  1024x1024  image.ge…   1,461     1,270",
     ]
@@ -885,7 +925,7 @@ def test_the_table_fits_the_terminal() -> None:
 
 def test_a_piped_table_is_never_cut() -> None:
     ran = run("summarize", "--sample", COLUMNS="40")
-    assert ran.stdout == SAMPLE_COUNTED + SAMPLE_TABLE
+    assert ran.stdout == SAMPLE_OUTPUT
 
 
 def test_sample_and_files_together_are_a_usage_error() -> None:
@@ -1193,3 +1233,196 @@ def test_a_full_disk_is_one_line_and_status_1() -> None:
         1,
         b"openapiopenai: error: cannot write the output: No space left on device\n",
     )
+
+
+# Every kind of result: one table and one listing per kind.
+
+KINDS_TABLES = """\
+completions: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 2 results
+model         input  cached  output  requests
+gpt-4o-mini  52,000       0   1,800        31
+gpt-4o        1,200     200     340         4
+total        53,200     200   2,140        35
+
+images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 2 results
+size       images  requests
+1024x1024       5         3
+total           5         3
+
+costs: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results
+line_item          usd
+image generation  1.25
+gpt-4o, input     0.31
+total             1.56
+"""
+COMPLETIONS_NOTE = (
+    "openapiopenai: note: completions: no result has input_cache_write_tokens, input_uncached_tokens,"
+    " input_text_tokens, output_text_tokens, input_cached_text_tokens, input_audio_tokens, input_cached_audio_tokens,"
+    " output_audio_tokens, input_image_tokens, input_cached_image_tokens, output_image_tokens: those totals read 0\n"
+)
+
+
+def test_summarize_prints_one_table_per_kind() -> None:
+    assert run("summarize", "kinds.jsonl") == Ran(0, KINDS_TABLES, COMPLETIONS_NOTE)
+
+
+def test_kind_picks_one_table() -> None:
+    costs = KINDS_TABLES.split("\n\n")[2]
+    assert run("summarize", "kinds.jsonl", "--kind", "costs") == Ran(0, costs, "")
+
+
+@pytest.mark.parametrize(
+    ("output_format", "expected"),
+    [
+        pytest.param("csv", 'line_item,amount_usd\nimage generation,1.25\n"gpt-4o, input",0.305\n', id="csv"),
+        pytest.param(
+            "json",
+            '[\n  {\n    "line_item": "image generation",\n    "amount_usd": 1.25\n  },\n'
+            '  {\n    "line_item": "gpt-4o, input",\n    "amount_usd": 0.305\n  }\n]\n',
+            id="json",
+        ),
+    ],
+)
+def test_costs_are_exact_in_csv_and_json(output_format: str, expected: str) -> None:
+    ran = run("summarize", "kinds.jsonl", "--kind", "costs", "--format", output_format)
+    assert ran == Ran(
+        0,
+        expected,
+        "openapiopenai: counted costs: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 4 results\n",
+    )
+
+
+def test_csv_of_several_kinds_needs_a_kind() -> None:
+    ran = run("summarize", "kinds.jsonl", "--format", "csv")
+    assert (ran.status, ran.stdout, ran.stderr.splitlines()[-1]) == (
+        2,
+        "",
+        "openapiopenai summarize: error: the input holds completions, images, costs: --format csv writes one table;"
+        " choose one with --kind",
+    )
+
+
+def test_validate_checks_one_listing_per_kind() -> None:
+    ran = run("validate", "kinds.jsonl", "kinds.jsonl")
+    assert ran.status == 1
+    assert ran.stdout.splitlines()[6:] == [
+        "listing: completions: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 4 results: not one listing",
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in kinds.jsonl:1 (data.0)"
+        " and again in kinds.jsonl:1 (data.0)",
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in kinds.jsonl:1 (data.1)"
+        " and again in kinds.jsonl:1 (data.1)",
+        "listing: images: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 4 results: not one listing",
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in kinds.jsonl:2 (data.0)"
+        " and again in kinds.jsonl:2 (data.0)",
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in kinds.jsonl:2 (data.1)"
+        " and again in kinds.jsonl:2 (data.1)",
+        "listing: costs: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 8 results: not one listing",
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in kinds.jsonl:3 (data.0)"
+        " and again in kinds.jsonl:3 (data.0)",
+        "listing: error: the bucket starting 2024-11-02T00:00:00Z is in kinds.jsonl:3 (data.1)"
+        " and again in kinds.jsonl:3 (data.1)",
+    ]
+
+
+def test_a_page_with_no_results_among_several_kinds_needs_a_kind() -> None:
+    empty = '{"object": "page", "data": [{"object": "bucket", "start_time": 1730592000, "end_time": 1730678400,'
+    empty += ' "results": []}], "has_more": false, "next_page": null}\n'
+    stdin = (DATA / "kinds.jsonl").read_bytes() + empty.encode()
+    ran = run("summarize", "-", stdin=stdin)
+    assert ran == Ran(
+        1,
+        "",
+        "openapiopenai: error: <stdin>:4: no results, so which listing the buckets belong to cannot be told"
+        " (completions, images, costs are read): give the kind with --kind\n"
+        "openapiopenai: no totals printed: the buckets cannot be told apart by kind\n",
+    )
+    images = run("summarize", "-", "--kind", "images", "--every", "day", "--by", "none", stdin=stdin)
+    assert images == Ran(
+        0,
+        "images: 2024-11-01 to 2024-11-04 UTC, 3 buckets of 1 day, 2 pages, 2 results\n"
+        "day         images  requests\n"
+        "2024-11-01       2         2\n"
+        "2024-11-02       3         1\n"
+        "2024-11-03       0         0\n"
+        "total            5         3\n",
+        "",
+    )
+
+
+VECTOR_STORES = (
+    '{"object": "page", "data": [{"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": ['
+    '{"object": "organization.usage.vector_stores.result", "usage_bytes": 1000, "project_id": "proj_a"},'
+    ' {"object": "organization.usage.vector_stores.result", "usage_bytes": 500, "project_id": "proj_b"}]},'
+    ' {"object": "bucket", "start_time": 1730505600, "end_time": 1730592000, "results": ['
+    '{"object": "organization.usage.vector_stores.result", "usage_bytes": 1200, "project_id": "proj_a"}]}],'
+    ' "has_more": false, "next_page": null}'
+)
+
+
+def test_a_level_shows_its_latest_and_peak() -> None:
+    assert run("summarize", stdin=VECTOR_STORES.encode()) == Ran(
+        0,
+        "vector_stores: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 3 results\n"
+        "project_id  usage_bytes_latest  usage_bytes_peak\n"
+        "proj_a                   1,200             1,200\n"
+        "proj_b                       0               500\n"
+        "total                    1,200             1,500\n",
+        "",
+    )
+
+
+def test_a_level_is_not_added_across_buckets() -> None:
+    assert run("summarize", "--every", "week", stdin=VECTOR_STORES.encode()) == Ran(
+        1,
+        "",
+        "openapiopenai: error: vector_stores: usage_bytes is a level, not a counter: --every week cannot add it"
+        " across the 2 buckets of the week of 2024-10-28 (use --every bucket)\n"
+        "openapiopenai: no totals printed: a level cannot be added across buckets\n",
+    )
+
+
+def test_money_is_summed_exactly() -> None:
+    lines = "".join(
+        f'{{"object": "organization.costs.result", "amount": {{"value": {value}, "currency": "usd"}}}}\n'
+        for value in ("0.1", "0.2", "1e-9", "12345678.9")
+    )
+    ran = run("summarize", "--format", "csv", stdin=lines.encode())
+    assert ran.stdout == "amount_usd\n12345679.200000001\n"
+
+
+# The size cap: a document larger than --max-document-size is refused unread, in one line.
+
+
+def test_a_document_over_the_size_cap_is_refused_in_one_line() -> None:
+    expected = "page.json: error: the document is larger than 1,024 bytes, the most read as one document\n"
+    assert run("validate", "page.json", "--max-document-size", "1k") == Ran(1, expected, "")
+    assert run("summarize", "page.json", "--max-document-size", "1024") == Ran(1, "", expected + NO_TOTALS_1)
+
+
+def test_the_size_cap_applies_to_each_line_of_json_lines() -> None:
+    lines = f"{page_line(result(1, 1))}\n{page_line(result(22, 22), day=1)}\n"
+    short = len(page_line(result(1, 1)))
+    ran = run("validate", "-", "--max-document-size", str(short), stdin=lines.encode())
+    assert ran.stdout.splitlines()[:2] == [
+        "<stdin>:1: ok: a page of 1 bucket, 1 result",
+        f"<stdin>:2: error: the line is larger than {short:,} bytes, the most read as one document",
+    ]
+
+
+@pytest.mark.parametrize(("size", "read"), [("2K", True), ("2KiB", True), ("1m", True), ("1G", True), ("900", False)])
+def test_sizes_take_binary_units(size: str, read: bool) -> None:
+    assert (run("validate", "page.json", "--max-document-size", size).status == 0) is read
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "64 MB2", "lots"])
+def test_a_bad_size_is_a_usage_error(size: str) -> None:
+    ran = run("validate", "page.json", "--max-document-size", size)
+    assert (ran.status, ran.stderr.splitlines()[-1]) == (
+        2,
+        f"openapiopenai validate: error: argument --max-document-size: {size!r} is not a size:"
+        " give bytes (1000000) or a number with K, M or G (64M)",
+    )
+
+
+def test_help_states_the_default_size_cap() -> None:
+    assert "default: 64M" in " ".join(run("summarize", "--help").stdout.split())

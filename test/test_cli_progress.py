@@ -18,8 +18,8 @@ SAMPLE = Path(__file__).parent.parent / "openapiopenai" / "data"
 
 @pytest.fixture
 def export(tmp_path: Path) -> Path:
-    """The built-in sample's pages as JSON Lines, one page per line."""
-    pages = [json.loads(path.read_bytes()) for path in sorted(SAMPLE.glob("*.json"))]
+    """The built-in sample's images pages as JSON Lines, one page per line."""
+    pages = [json.loads(path.read_bytes()) for path in sorted(SAMPLE.glob("images-*.json"))]
     path = tmp_path / "export.jsonl"
     path.write_text("".join(json.dumps(page) + "\n" for page in pages))
     return path

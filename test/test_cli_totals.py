@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,8 @@ def _cell(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # Exact, without trailing zeros (`1.50` is written `1.5`) or an exponent.
+        return format(value.normalize(Context(prec=MAX_PREC)), "f")
     text = str(value)
     if text == "" or any(special in text for special in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'

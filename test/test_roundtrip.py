@@ -9,30 +9,39 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageResult, UsageTimeBucket
 
 from model_helpers import exact
+from openapi_spec import MODEL_SCHEMAS, RESULT_MODELS
 from strategies import (
     BUCKET_FIELDS,
     PAGE_FIELDS,
     RESULT_FIELDS,
     bucket_documents,
     canonical,
+    documents_of_schema,
     page_documents,
+    page_documents_of,
     result_documents,
 )
 
-MODELS = [
-    pytest.param(UsageImagesResult, result_documents, id="UsageImagesResult"),
-    pytest.param(UsageTimeBucket, bucket_documents, id="UsageTimeBucket"),
-    pytest.param(UsageResponse, page_documents, id="UsageResponse"),
-]
+_EVERY_KIND = st.one_of([documents_of_schema(MODEL_SCHEMAS[model]) for model in RESULT_MODELS])
 
 MODELS_WITH_FIELDS = [
     pytest.param(UsageImagesResult, result_documents, RESULT_FIELDS, id="UsageImagesResult"),
     pytest.param(UsageTimeBucket, bucket_documents, BUCKET_FIELDS, id="UsageTimeBucket"),
     pytest.param(UsageResponse, page_documents, PAGE_FIELDS, id="UsageResponse"),
+    *(
+        pytest.param(model, documents_of_schema(schema), tuple(schema["properties"]), id=model.__name__)
+        for model, schema in MODEL_SCHEMAS.items()
+        if model is not UsageImagesResult
+    ),
+    pytest.param(
+        UsageResponse[UsageResult], page_documents_of(_EVERY_KIND), PAGE_FIELDS, id="UsageResponse[UsageResult]"
+    ),
 ]
+
+MODELS = [pytest.param(*param.values[:2], id=param.id) for param in MODELS_WITH_FIELDS]
 
 # Whole pages are large; fewer of them keep the file quick while each still covers many results.
 examples = settings(max_examples=100, deadline=None)

@@ -7,6 +7,7 @@ import gc
 import os
 import re
 import sys
+from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -15,6 +16,7 @@ from typing import IO, Final, TypeAlias
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
 from openapiopenai.cli._progress import Progress, input_size
 from openapiopenai.documents import (
+    MAX_DOCUMENT_BYTES,
     Loaded,
     Outcome,
     Rejected,
@@ -29,7 +31,7 @@ from openapiopenai.documents import (
 from openapiopenai.listing import ListingCheck, ListingReport
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 
-SAMPLE: Final = "two pages of daily images usage, 2024-11-01 to 2024-11-14"
+SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
 
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
 """What `add_parser(commands)` of each command module receives: the top parser's subparsers."""
@@ -49,7 +51,31 @@ def add_input(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help=f"read the built-in sample instead: {SAMPLE}",
     )
+    parser.add_argument(
+        "--max-document-size",
+        dest="max_bytes",
+        type=parse_size,
+        default=MAX_DOCUMENT_BYTES,
+        metavar="SIZE",
+        help="refuse a document (or a line of JSON Lines) larger than this, unread: bytes, or with K, M or G"
+        f" for KiB, MiB or GiB; default: {MAX_DOCUMENT_BYTES // 1024**2}M (parsing takes several times a"
+        " document's size in memory)",
+    )
     parser.set_defaults(usage=parser.error)
+
+
+_SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """A size given on the command line: bytes, or a number with K, M or G (KiB, MiB, GiB)."""
+    found = _SIZE.fullmatch(text.strip())
+    if not found or int(found[1]) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size: give bytes (1000000) or a number with K, M or G (64M)"
+        )
+    unit = {"K": 1024, "M": 1024**2, "G": 1024**3}.get((found[2] or "").upper(), 1)
+    return int(found[1]) * unit
 
 
 def input_files(args: argparse.Namespace) -> list[str] | None:
@@ -66,7 +92,7 @@ def input_files(args: argparse.Namespace) -> list[str] | None:
     return ["-"]
 
 
-def outcomes(files: Sequence[str] | None) -> Iterator[Outcome]:
+def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
     """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample.
 
     While they are read, progress is shown on standard error if it is a terminal (see `_progress`).
@@ -77,7 +103,7 @@ def outcomes(files: Sequence[str] | None) -> Iterator[Outcome]:
         return
     progress = Progress(sys.stderr, input_size(files))
     try:
-        for outcome in _outcomes(files, progress):
+        for outcome in _outcomes(files, max_bytes, progress):
             progress.document()
             yield outcome
     finally:
@@ -85,14 +111,14 @@ def outcomes(files: Sequence[str] | None) -> Iterator[Outcome]:
         progress = None
 
 
-def _outcomes(files: Sequence[str], progress: Progress) -> Iterator[Outcome]:
+def _outcomes(files: Sequence[str], max_bytes: int, progress: Progress) -> Iterator[Outcome]:
     for file in files:
         if file != "-":
-            yield from read_path(file, on_read=progress.read)
+            yield from read_path(file, max_bytes=max_bytes, on_read=progress.read)
         elif sys.stdin is None:
-            yield from read_path(os.devnull, "<stdin>")
+            yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
         else:
-            yield from read_stream(counted(sys.stdin.buffer, progress.read), "<stdin>")
+            yield from read_stream(counted(sys.stdin.buffer, progress.read), "<stdin>", max_bytes=max_bytes)
 
 
 progress: Progress | None = None
@@ -158,30 +184,43 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
     where = place(outcome)
     document = outcome.document
     items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
-    everywhere = _only_kind(document) if isinstance(document, list) else None
+    everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
     for index, item in items:
         path = "" if index is None else str(index)
         if isinstance(item, UsageResponse):
+            counts = [_kind_counts(bucket) for bucket in item.data]
+            kinds_here: set[KindName] = {kind for found in counts for kind in found}
+            if only is not None and kinds_here and only not in kinds_here:
+                continue  # a page of other kinds
             page = check.start_page(item.has_more, item.next_page, where)
             prefix = f"{path}." if path else ""
-            default = _only_kind(item)
-            for number, bucket in enumerate(item.data):
+            default = _only_kind(kinds_here)
+            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True)):
                 # Every page has the same paths: one string each, however many pages.
-                path = sys.intern(f"{prefix}data.{number}")
-                kinds = _add_bucket(check, bucket, where, path, default, only, page)
+                bucket_path = sys.intern(f"{prefix}data.{number}")
+                kinds = _add_bucket(check, bucket, found, where, bucket_path, default, only, page)
                 if kinds:
-                    yield path, bucket, kinds
+                    yield bucket_path, bucket, kinds
         elif isinstance(item, UsageTimeBucket):
-            kinds = _add_bucket(check, item, where, path, everywhere, only, None)
+            kinds = _add_bucket(check, item, _kind_counts(item), where, path, everywhere, only, None)
             if kinds:
                 yield path, item, kinds
         elif only is None or kind_of(item) == only:
             yield path, item, (kind_of(item),)
 
 
+_KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
+
+
+def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
+    """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
+    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, bucket.results)).items()}
+
+
 def _add_bucket(
     check: ListingCheck,
     bucket: UsageTimeBucket[UsageResult],
+    found: dict[KindName, int],
     where: str,
     path: str,
     default: KindName | None,
@@ -189,7 +228,9 @@ def _add_bucket(
     page: int | None,
 ) -> tuple[KindName | None, ...]:
     """The kinds the bucket was noted under, if it lies in the period; else nothing."""
-    kinds: dict[KindName | None, int] = dict(count_kinds(bucket.results).items())
+    kinds: dict[KindName | None, int] = {}
+    for kind, count in found.items():
+        kinds[kind] = count
     if not kinds:
         kinds[default] = 0
     if only is not None:
@@ -203,38 +244,21 @@ def _add_bucket(
     return tuple(kinds) if inside else ()
 
 
-def _only_kind(document: UsageResponse[UsageResult] | list[UsageDocument]) -> KindName | None:
-    """The one kind of result a page or an array of documents holds, if it holds exactly one."""
+def _kinds_in(document: list[UsageDocument]) -> set[KindName]:
+    """The kinds of result an array of documents holds."""
     found: set[KindName] = set()
-    items: list[UsageDocument] = list(document) if isinstance(document, list) else [document]
-    for item in items:
+    for item in document:
         if isinstance(item, UsageResponse):
-            for bucket in item.data:
-                found.update(count_kinds(bucket.results))
+            found.update(kind for bucket in item.data for kind in _kind_counts(bucket))
         elif isinstance(item, UsageTimeBucket):
-            found.update(count_kinds(item.results))
+            found.update(_kind_counts(item))
         else:
             found.add(kind_of(item))
-        if len(found) > 1:
-            return None
-    return next(iter(found), None)
+    return found
 
 
-_KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
-
-
-def count_kinds(results: Sequence[ApiModel]) -> dict[KindName, int]:
-    """How many results there are of each kind, in the order first seen."""
-    models = set(map(type, results))
-    if len(models) == 1:  # the usual case, found in one pass in C
-        kind = _KIND_OF_MODEL.get(models.pop())
-        if kind is not None:
-            return {kind: len(results)}
-    counts: dict[KindName, int] = {}
-    for result in results:
-        kind = kind_of(result)
-        counts[kind] = counts.get(kind, 0) + 1
-    return counts
+def _only_kind(kinds: set[KindName]) -> KindName | None:
+    return next(iter(kinds)) if len(kinds) == 1 else None
 
 
 NO_RESULTS: Final = "no results"

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from typing import Final, cast, get_args
 
 from openapiopenai.cli import COMMANDS
@@ -50,8 +50,27 @@ from openapiopenai.usage import (
 
 FORMATS: Final = ("table", "csv", "json")
 EVERY: Final[tuple[Every, ...]] = get_args(Every)
-SHORT_HEADERS: Final = {"num_model_requests": "requests", "num_requests": "calls", "num_sessions": "sessions"}
+SHORT_HEADERS: Final = {
+    "num_model_requests": "requests",
+    "num_requests": "calls",
+    "num_sessions": "sessions",
+    "input_cached_tokens": "cached",
+    "input_audio_tokens": "audio_in",
+    "output_audio_tokens": "audio_out",
+}
 """Column names the table shortens (csv and json keep the field names)."""
+TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
+    "completions": (
+        "input_tokens",
+        "input_cached_tokens",
+        "output_tokens",
+        "input_audio_tokens",
+        "output_audio_tokens",
+        "num_model_requests",
+    ),
+}
+"""The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
+headline ones, without their breakdowns by modality and caching."""
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
 
@@ -149,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until))
     rejected = 0
-    for outcome in outcomes(files):
+    for outcome in outcomes(files, args.max_bytes):
         if isinstance(outcome, Loaded):
             errors = reading.count(outcome)
             if errors:
@@ -263,8 +282,10 @@ class _Reading:
                 " (use --every bucket)",
                 file=sys.stderr,
             )
-        if problems or crowded is not None:
+        if problems:
             return _refuse("these buckets cannot be counted as one listing")
+        if crowded is not None:
+            return _refuse("a level cannot be added across buckets")
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"
@@ -292,14 +313,16 @@ class _Reading:
                         print("[]")
                 continue
             tally = self.tally(kind)
-            self._notes(kind, tally)
-            header, rows, total, columns = self._rows(kind, tally, listing)
+            overall = tally.total  # built anew on every read; the groups are built one at a time
+            self._notes(kind, tally, overall, listing.results + self.loose.get(kind, 0))
+            header, rows, total, columns = self._rows(kind, tally, overall, listing)
             if args.format == "table":
                 # Counters that are zero in every row are left out of the table (csv and json keep them).
+                shown = TABLE_COUNTERS.get(kind)
                 hidden = {
                     len(header) - len(columns) + index
                     for index, column in enumerate(columns)
-                    if not column.always and total[index] == 0
+                    if (not column.always and total[index] == 0) or (shown is not None and column.name not in shown)
                 }
                 tables.append(f"{counted}\n{_table(header, rows, total, self.every, hidden)}")
             else:
@@ -313,7 +336,7 @@ class _Reading:
             print("\n\n".join(tables))
         return 0
 
-    def _notes(self, kind: KindName, tally: UsageTally) -> None:
+    def _notes(self, kind: KindName, tally: UsageTally, overall: Totals, results: int) -> None:
         """Say on standard error what the totals of a kind cannot show."""
         if self.chosen is not None:
             refused = [field for field in self.chosen if field not in tally.by]
@@ -324,17 +347,19 @@ class _Reading:
             for index, field in enumerate(tally.by):
                 if all(values[index] is None for values in tally.group_keys()):
                     _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
-        missing = tally.total.missing
-        if missing:
-            lacking = ", ".join(f"{name} ({count})" for name, count in missing.items())
-            _note(f"{kind}: some results lack {lacking}: those totals count the others only")
+        missing = overall.missing
+        everywhere = [name for name, count in missing.items() if count >= results]
+        somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
+        if everywhere:
+            _note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
+        if somewhere:
+            _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
-        self, kind: KindName, tally: UsageTally, listing: ListingReport
+        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport
     ) -> tuple[list[str], list[list[_Cell]], list[int | Decimal], list[_Column]]:
         """The header, the data rows and the total row of one kind's table."""
         every = self.every
-        total = tally.total
         if self.chosen is None:
             shown = [
                 index
@@ -475,7 +500,7 @@ def _plain(cell: _Cell, every: Every | None) -> str | None:
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, Decimal):
-        return format(cell, "f")  # exact, and never in exponent form
+        return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
     if isinstance(cell, datetime):
         return _time(cell, every)
     return str(cell)
@@ -520,6 +545,8 @@ def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | N
     write("[]\n" if first else "\n]\n")
 
 
+_CENT: Final = Decimal("0.01")
+_WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
 NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
 
@@ -532,7 +559,8 @@ def _text(cell: _Cell, every: Every | None) -> str:
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, Decimal):
-        return f"{cell:,.2f}"  # money, to the cent (csv and json keep every digit)
+        # Money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit).
+        return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
     if isinstance(cell, int):
         return f"{cell:,}"
     if isinstance(cell, datetime):

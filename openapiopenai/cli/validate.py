@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     only: KindName | None = args.kind
     valid = rejected = 0
     loose: dict[KindName, int] = {}
-    for outcome in outcomes(input_files(args)):
+    for outcome in outcomes(input_files(args), args.max_bytes):
         if isinstance(outcome, Loaded):
             clear_progress()
             print(f"{place(outcome)}: ok: {describe(outcome.document)}")
