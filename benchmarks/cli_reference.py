@@ -35,6 +35,7 @@ COUNTERS: Final = {
 """Each kind's integer fields, in field order: the columns of its totals."""
 
 MONEY: Final = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, decimal.InvalidOperation])
+WIDE: Final = decimal.Context(prec=decimal.MAX_PREC)
 
 
 def exact(value: float | int) -> Decimal:
@@ -48,7 +49,7 @@ def _cell(value: Any) -> str:
     if value is True or value is False:
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value.normalize(WIDE), "f")  # exact, without trailing zeros or an exponent
     text = str(value)
     if text == "" or any(special in text for special in ',"\r\n'):
         return '"' + text.replace('"', '""') + '"'
