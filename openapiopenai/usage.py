@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from itertools import compress, repeat
-from operator import add, attrgetter, is_
+from operator import attrgetter
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
@@ -555,8 +554,6 @@ class UsageTally:
         assert kind is not None
         key_of, groups = self._key_of, self._groups
         names = COUNTERS[kind]
-        places = range(len(names))
-        nones = repeat(None)
         costs = kind == "costs" and not names and not LEVELS.get(kind)  # money only
         counted = False
         for result in pending:
@@ -572,15 +569,17 @@ class UsageTally:
                 running.add_amount(result)
                 continue
             values = counters_of(result)  # type: ignore[misc]
+            counts = running.counts
             if None in values:
                 # An optional counter the API left out: counted as missing, in field order.
-                absent = list(compress(places, map(is_, values, nones)))
-                for index in absent:
-                    running.lacks(names[index])
-                values = list(values)
-                for index in absent:
-                    values[index] = 0
-            running.counts = list(map(add, running.counts, values))
+                for index, value in enumerate(values):
+                    if value is None:
+                        running.lacks(names[index])
+                    else:
+                        counts[index] += value
+            else:
+                for index, value in enumerate(values):
+                    counts[index] += value
         if counted:
             self._buckets.add(start)
 
