@@ -11,10 +11,11 @@ Times are Unix seconds throughout, as in the API; `utc_text` writes one for peop
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, MutableSequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Generic, Literal, TypeAlias
+from typing import Final, Generic, Literal, TypeAlias
 
 from openapiopenai.models import ResultT, UsageResponse, UsageTimeBucket
 
@@ -231,14 +232,59 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+_INT64: Final = range(-(2**63), 2**63)
+
+
 class _Kind:
-    """The buckets of one kind so far: where each is, its page, whether it lies in the period."""
+    """The buckets of one kind so far: where each is, its page, whether it lies in the period.
+
+    Kept as columns of machine integers rather than an object per bucket (a long listing has
+    hundreds of thousands of buckets); times beyond 64 bits, which only hostile input has, turn the
+    time columns into lists.
+    """
 
     def __init__(self) -> None:
-        self.places: list[BucketPlace] = []
-        self.page_of: list[int | None] = []
-        self.inside: list[bool] = []
+        self.starts: MutableSequence[int] = array("q")
+        self.ends: MutableSequence[int] = array("q")
+        self.pages = array("q")  # -1: not on a page
+        self.inside = bytearray()
+        self.wheres: list[str] = []
+        self.paths: list[str] = []
         self.results = 0
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def add(self, place: BucketPlace, page: int | None, inside: bool) -> None:
+        if isinstance(self.starts, array) and (place.start not in _INT64 or place.end not in _INT64):
+            self._widen()
+        self.starts.append(place.start)
+        self.ends.append(place.end)
+        self.pages.append(-1 if page is None else page)
+        self.inside.append(inside)
+        self.wheres.append(place.where)
+        self.paths.append(place.path)
+
+    def _widen(self) -> None:
+        self.starts, self.ends = list(self.starts), list(self.ends)
+
+    def extend(self, other: _Kind) -> None:
+        if isinstance(other.starts, list):
+            self._widen()
+        self.starts.extend(other.starts)
+        self.ends.extend(other.ends)
+        self.pages.extend(other.pages)
+        self.inside.extend(other.inside)
+        self.wheres.extend(other.wheres)
+        self.paths.extend(other.paths)
+        self.results += other.results
+
+    def place(self, index: int) -> BucketPlace:
+        return BucketPlace(self.starts[index], self.ends[index], self.wheres[index], self.paths[index])
+
+    def page_of(self, index: int) -> int | None:
+        page = self.pages[index]
+        return None if page < 0 else page
 
 
 @dataclass(frozen=True)
@@ -307,9 +353,7 @@ class ListingCheck:
             self._page_kinds[page].add(kind)
             if inside:
                 self._pages_inside.add((page, kind))
-        state.places.append(place)
-        state.page_of.append(page)
-        state.inside.append(inside)
+        state.add(place, page, inside)
         if inside:
             state.results += len(bucket.results) if results is None else results
         return inside
@@ -322,7 +366,7 @@ class ListingCheck:
     def unknown(self) -> list[str]:
         """Where the buckets of no known kind were read, each place once."""
         state = self._kinds.get(None)
-        return list(dict.fromkeys(place.where for place in state.places)) if state else []
+        return list(dict.fromkeys(state.wheres)) if state else []
 
     def report(self, kind: str, *, include_unknown: bool = False) -> ListingReport:
         """The period, problems and gaps of one kind's buckets (and of those of no known kind, if asked)."""
@@ -330,39 +374,40 @@ class ListingCheck:
         unknown = self._kinds.get(None)
         if include_unknown and unknown is not None:
             merged = _Kind()
-            for part in (state, unknown):
-                merged.places += part.places
-                merged.page_of += part.page_of
-                merged.inside += part.inside
-                merged.results += part.results
+            merged.extend(state)
+            merged.extend(unknown)
             state = merged
-        order = sorted(range(len(state.places)), key=lambda index: (state.places[index].start, state.places[index].end))
+        starts, ends = state.starts, state.ends
+        # By start, then end: two stable sorts, with no key tuple per bucket.
+        order = sorted(range(len(state)), key=ends.__getitem__)
+        order.sort(key=starts.__getitem__)
         problems: list[Problem] = [*self._cut.get(kind, []), *(self._cut.get(None, []) if include_unknown else [])]
         gaps: list[Gap] = []
-        inside: list[BucketPlace] = []
-        latest: tuple[BucketPlace, int | None] | None = None  # over every bucket, inside the period or not
+        kept: list[int] = []  # the buckets inside the period, in time order
+        latest: int | None = None  # over every bucket, inside the period or not
         for index in order:
-            place = state.places[index]
-            if place.end <= place.start:
-                problems.append(Backwards(place))
+            if ends[index] <= starts[index]:
+                problems.append(Backwards(state.place(index)))
                 continue
-            if latest is None or place.end >= latest[0].end:
-                latest = (place, state.page_of[index])
+            if latest is None or ends[index] >= ends[latest]:
+                latest = index
             if state.inside[index]:
-                inside.append(place)
-        previous: BucketPlace | None = None
-        for place in inside:
-            if previous is not None:
-                if place.start == previous.start:
-                    problems.append(Repeated(previous, place))
+                kept.append(index)
+        last: int | None = None
+        for index in kept:
+            if last is not None:
+                if starts[index] == starts[last]:
+                    problems.append(Repeated(state.place(last), state.place(index)))
                     continue
-                if place.start < previous.end:
-                    problems.append(Overlapping(previous, place))
+                if starts[index] < ends[last]:
+                    problems.append(Overlapping(state.place(last), state.place(index)))
                     continue
-                if place.start > previous.end:
-                    gaps.append(Missing(previous.end, place.start, previous, place))
-            previous = place
-        first = inside[0] if inside else None
+                if starts[index] > ends[last]:
+                    gaps.append(Missing(ends[last], starts[index], state.place(last), state.place(index)))
+            last = index
+        inside = kept
+        previous = None if last is None else state.place(last)
+        first = state.place(inside[0]) if inside else None
         start = self.since if self.since is not None else first.start if first else None
         end = self.until if self.until is not None else previous.end if previous else None
         if self.since is not None and (first is None or first.start > self.since):
@@ -375,7 +420,8 @@ class ListingCheck:
             gaps.append(Missing(self.since, self.until, None, None))
         covered = self.until is not None and previous is not None and previous.end >= self.until
         if not covered:
-            unfinished = self._unfinished(kind, latest, include_unknown)
+            ended = None if latest is None else (state.place(latest), state.page_of(latest))
+            unfinished = self._unfinished(kind, ended, include_unknown)
             if unfinished is not None:
                 gaps.append(unfinished)
         # A page without buckets has no kind of its own: it belongs to every listing.
@@ -386,7 +432,7 @@ class ListingCheck:
             or (include_unknown and (number, None) in self._pages_inside and kind not in kinds)
             or not kinds
         )
-        widths = tuple(sorted({place.end - place.start for place in inside}))
+        widths = tuple(sorted({ends[index] - starts[index] for index in inside}))
         return ListingReport(kind, start, end, len(inside), pages, state.results, widths, tuple(problems), tuple(gaps))
 
     def _unfinished(
