@@ -12,7 +12,7 @@ Times are Unix seconds throughout, as in the API; `utc_text` writes one for peop
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator, MutableSequence
+from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Final, Generic, Literal, TypeAlias
@@ -228,6 +228,14 @@ def _duration(seconds: int) -> str:
     return _count(seconds, "second")
 
 
+def _in_order(starts: Sequence[int], ends: Sequence[int]) -> bool:
+    """Whether the buckets are in order of start, then end."""
+    return all(
+        starts[index] < starts[index + 1] or (starts[index] == starts[index + 1] and ends[index] <= ends[index + 1])
+        for index in range(len(starts) - 1)
+    )
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
@@ -378,21 +386,25 @@ class ListingCheck:
             merged.extend(unknown)
             state = merged
         starts, ends = state.starts, state.ends
-        # By start, then end: two stable sorts, with no key tuple per bucket.
-        order = sorted(range(len(state)), key=ends.__getitem__)
-        order.sort(key=starts.__getitem__)
+        order: Sequence[int] = range(len(state))  # usually read in time order already: nothing to sort or hold
+        if not _in_order(starts, ends):
+            # By start, then end: two stable sorts, with no key tuple per bucket.
+            order = sorted(order, key=ends.__getitem__)
+            order.sort(key=starts.__getitem__)
         problems: list[Problem] = [*self._cut.get(kind, []), *(self._cut.get(None, []) if include_unknown else [])]
         gaps: list[Gap] = []
-        kept: list[int] = []  # the buckets inside the period, in time order
         latest: int | None = None  # over every bucket, inside the period or not
+        dropped = False
         for index in order:
             if ends[index] <= starts[index]:
                 problems.append(Backwards(state.place(index)))
+                dropped = True
                 continue
             if latest is None or ends[index] >= ends[latest]:
                 latest = index
-            if state.inside[index]:
-                kept.append(index)
+            dropped = dropped or not state.inside[index]
+        # The buckets inside the period, in time order.
+        kept = [i for i in order if ends[i] > starts[i] and state.inside[i]] if dropped else order
         last: int | None = None
         for index in kept:
             if last is not None:
