@@ -555,9 +555,7 @@ class UsageTally:
         key_of, groups = self._key_of, self._groups
         names = COUNTERS[kind]
         costs = kind == "costs" and not names and not LEVELS.get(kind)  # money only
-        counted = False
         for result in pending:
-            counted = True
             if type(result) is not model or (counters_of is None and not costs):
                 self._add(result, key_start, start)  # a level, or a result of another kind
                 continue
@@ -580,8 +578,7 @@ class UsageTally:
             else:
                 for index, value in enumerate(values):
                     counts[index] += value
-        if counted:
-            self._buckets.add(start)
+        # The buckets seen matter only to levels, whose results all go through `_add`, which notes them.
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` tells buckets apart when tallying per bucket, and for levels."""
