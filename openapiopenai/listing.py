@@ -83,13 +83,35 @@ class BucketPlace:
 
 @dataclass(frozen=True)
 class Repeated:
-    """The same bucket (same kind, same start) read twice."""
+    """The same bucket (same kind, same start) read twice; or a run of such buckets, one after another,
+    read from the same two documents (two exports of overlapping periods)."""
 
     first: BucketPlace
     second: BucketPlace
+    last: tuple[BucketPlace, BucketPlace] | None = None
+    """The last bucket of the run, in both places; `None` for a single bucket."""
+    count: int = 1
+    """How many buckets the run holds."""
 
     def __str__(self) -> str:
-        return f"the bucket starting {utc_text(self.first.start)} is in {self.first} and again in {self.second}"
+        if self.last is None:
+            return f"the bucket starting {utc_text(self.first.start)} is in {self.first} and again in {self.second}"
+        first, second = self.last
+        return (
+            f"the {self.count} buckets from {utc_text(self.first.start)} to {utc_text(first.end)} are in"
+            f" {self.first.where} ({_paths(self.first, first)}) and again in {self.second.where}"
+            f" ({_paths(self.second, second)})"
+        )
+
+
+def _paths(first: BucketPlace, last: BucketPlace) -> str:
+    return f"{first.path} to {last.path}" if first.path or last.path else "given on their own"
+
+
+def _extends(run: Repeated, first: BucketPlace, second: BucketPlace) -> bool:
+    """Whether a repeated bucket continues a run: the next bucket in time, from the same two documents."""
+    end = (run.last or (run.first, run.second))[0].end
+    return first.where == run.first.where and second.where == run.second.where and first.start == end
 
 
 @dataclass(frozen=True)
@@ -409,7 +431,12 @@ class ListingCheck:
         for index in kept:
             if last is not None:
                 if starts[index] == starts[last]:
-                    problems.append(Repeated(state.place(last), state.place(index)))
+                    earlier, later = state.place(last), state.place(index)
+                    run = problems[-1] if problems else None
+                    if isinstance(run, Repeated) and _extends(run, earlier, later):
+                        problems[-1] = Repeated(run.first, run.second, (earlier, later), run.count + 1)
+                    else:
+                        problems.append(Repeated(earlier, later))
                     continue
                 if starts[index] < ends[last]:
                     problems.append(Overlapping(state.place(last), state.place(index)))

@@ -187,3 +187,18 @@ def test_times_beyond_the_calendar() -> None:
     assert utc_text(10**15) == str(10**15)
     with pytest.raises(ValueError, match="out of range for a date"):
         period_start(10**15, "day")
+
+
+def test_buckets_read_twice_one_after_another_are_one_run() -> None:
+    check = ListingCheck()
+    check.add_page(page(*days(0, 3)), "a.json", "images")
+    check.add_page(page(*days(1, 3)), "b.json", "images")
+    [run] = check.report("images").problems
+    assert isinstance(run, Repeated)
+    assert (run.count, run.first.path, run.second.path) == (2, "data.1", "data.0")
+    assert run.last is not None
+    assert (run.last[0].path, run.last[1].path) == ("data.2", "data.1")
+    assert str(run) == (
+        "the 2 buckets from 2024-11-02T00:00:00Z to 2024-11-04T00:00:00Z are in a.json (data.1 to data.2)"
+        " and again in b.json (data.0 to data.1)"
+    )
