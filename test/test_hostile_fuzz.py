@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
-from openapiopenai.models._base import MAX_INT_DIGITS
+from openapiopenai.models import MAX_INT_DIGITS
 
 MODELS: list[type[ApiModel]] = [UsageImagesResult, UsageTimeBucket, UsageResponse]
 RESULT: dict[str, Any] = {
