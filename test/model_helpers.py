@@ -5,11 +5,13 @@ import json
 import pickle
 from typing import Any, Final, Literal, TypeVar
 
+import pydantic_core
 import pytest
 from _pytest.mark import ParameterSet
 from pydantic import Field
 
 from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models import MAX_INT_DIGITS
 
 Model = TypeVar("Model", bound=ApiModel)
 
@@ -56,6 +58,19 @@ def sample(model: type[ApiModel]) -> dict[str, Any]:
 def fields_of(model: type[ApiModel], *types: object) -> list[str]:
     """The model's declared fields annotated with one of `types` (`int`, `str | None`, ...)."""
     return [name for name, field in model.model_fields.items() if field.annotation in types]
+
+
+def parses(text: bytes) -> bool:
+    """Whether pydantic-core's JSON parser reads the text."""
+    try:
+        pydantic_core.from_json(text)
+    except ValueError:
+        return False
+    return True
+
+
+NEGATIVE_INT_DIGITS: Final = MAX_INT_DIGITS if parses(b"-" + b"9" * MAX_INT_DIGITS) else MAX_INT_DIGITS - 1
+"""The most digits of a negative integer the installed parser reads: one fewer before pydantic-core 2.35."""
 
 
 def parsers(model: type[ApiModel]) -> list[ParameterSet]:

@@ -3,12 +3,14 @@
 import json
 from typing import Any
 
-import pydantic_core
 import pytest
 from pydantic import ValidationError
 
 from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
 from openapiopenai.models import MAX_INT_DIGITS, MAX_JSON_DEPTH
+
+from model_helpers import NEGATIVE_INT_DIGITS as NEGATIVE_DIGITS
+from model_helpers import parses
 
 RESULT: dict[str, Any] = {"object": "organization.usage.images.result", "images": 2, "num_model_requests": 2}
 
@@ -43,15 +45,6 @@ def nested_objects(depth: int, leaf: Any = 0) -> Any:
     for _ in range(depth):
         value = {"a": value}
     return value
-
-
-def parses(text: bytes) -> bool:
-    """Whether pydantic-core's JSON parser reads the text."""
-    try:
-        pydantic_core.from_json(text)
-    except ValueError:
-        return False
-    return True
 
 
 def error_pairs(error: ValidationError) -> list[tuple[str, tuple[str | int, ...]]]:
@@ -154,8 +147,6 @@ def test_the_parser_reads_a_value_inside_200_containers() -> None:
 # Big numbers
 
 BIG = int("9" * MAX_INT_DIGITS)
-# pydantic-core before 2.35 reads one digit fewer after a minus sign.
-NEGATIVE_DIGITS = MAX_INT_DIGITS if parses(b"-" + b"9" * MAX_INT_DIGITS) else MAX_INT_DIGITS - 1
 MOST_NEGATIVE = -int("9" * NEGATIVE_DIGITS)
 
 
