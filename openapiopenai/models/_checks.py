@@ -171,6 +171,9 @@ def writable(
         return checked_from_python(unicode_text, schema)
     if kind == "float":
         return {**schema, "allow_inf_nan": False}
+    if kind == "any":  # checked as an unknown field's value is from Python, on both paths
+        checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
+        return cast("dict[str, Any]", checked)
     if kind in ("model", "definition-ref", "dataclass"):
         nested = core_schema.no_info_wrap_validator_function(
             _Nested(levels + 1), cast("core_schema.CoreSchema", schema)
@@ -218,20 +221,27 @@ def _extra_value_schema() -> core_schema.CoreSchema:
     thing left to refuse, and pydantic-core does it alone, with no Python call per value.
     """
     ref = "openapiopenai.json_value"
-    value = core_schema.definition_reference_schema(ref)
-    choices: list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]] = [
-        core_schema.str_schema(strict=True),
-        core_schema.int_schema(strict=True),
-        core_schema.float_schema(strict=True, allow_inf_nan=False),
-        core_schema.bool_schema(strict=True),
-        core_schema.none_schema(),
-        core_schema.list_schema(value, strict=True),
-        core_schema.dict_schema(core_schema.str_schema(), value, strict=True),
-    ]
-    from_json = core_schema.union_schema(choices, mode="left_to_right", ref=ref)
+    nested = core_schema.definition_reference_schema(ref)
+
+    def json_value_union(ref: str | None = None) -> core_schema.CoreSchema:
+        # Tried in order, the first to accept wins: the commonest kinds first, and float after int
+        # so that 1 stays an integer.
+        choices: list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]] = [
+            core_schema.str_schema(strict=True),
+            core_schema.int_schema(strict=True),
+            core_schema.bool_schema(strict=True),
+            core_schema.none_schema(),
+            core_schema.float_schema(strict=True, allow_inf_nan=False),
+            core_schema.list_schema(nested, strict=True),
+            core_schema.dict_schema(core_schema.str_schema(), nested, strict=True),
+        ]
+        return core_schema.union_schema(choices, mode="left_to_right", ref=ref)
+
+    from_json = json_value_union(ref)
     checked = core_schema.json_or_python_schema(
-        # Only a non-finite number can fail, so the error says that, at the unknown field.
-        json_schema=core_schema.custom_error_schema(value, custom_error_type="finite_number"),
+        # Only a non-finite number can fail, so the error says that, at the unknown field. The
+        # outermost union is written out rather than referred to: one step less per value.
+        json_schema=core_schema.custom_error_schema(json_value_union(), custom_error_type="finite_number"),
         python_schema=core_schema.no_info_after_validator_function(json_value, core_schema.any_schema()),
         metadata={"pydantic_js_functions": [_any_json]},
     )
