@@ -30,7 +30,8 @@ from benchmarks.worker import PAGE_RESULTS, SCALING_RESULTS
 
 OURS: Final = "openapiopenai"
 IMPLEMENTATIONS: Final = (OURS, "generated", "msgspec", "pydantic")
-DEFAULT_SPEC: Final = data.REPO_ROOT.parent / "shared" / "spec" / "openai-usage-images.yaml"
+DEFAULT_SPEC: Final = data.REPO_ROOT / "benchmarks" / "spec" / "openai-usage-images.yaml"
+"""The spec the generated models are made from, kept in the repository so that a clone can run it."""
 DEFAULT_SEED: Final = 1
 
 OPERATIONS: Final = {
@@ -38,6 +39,15 @@ OPERATIONS: Final = {
     "encode_result": "encode one result",
     "decode_page": f"decode page ({PAGE_RESULTS:,} results)",
     "encode_page": f"encode page ({PAGE_RESULTS:,} results)",
+    "decode_page_unknown_fields": f"decode page ({PAGE_RESULTS:,} results, 3 unknown fields each)",
+}
+WITHIN_PLAIN_PYDANTIC: Final = {
+    "decode_result": 1.1,
+    "encode_result": 1.1,
+    "decode_page": 1.1,
+    "encode_page": 1.1,
+    # Unknown values are checked (refusing NaN and infinity), which plain pydantic does not do.
+    "decode_page_unknown_fields": 1.15,
 }
 MEMORY: Final = {
     "retained_bytes": "page retained memory (tracemalloc)",
@@ -140,13 +150,13 @@ def _targets() -> list[Target]:
     )
     targets.extend(
         Target(
-            f"{OPERATIONS[operation]}: within 10% of plain pydantic",
+            f"{OPERATIONS[operation]}: within {round((limit - 1) * 100)}% of plain pydantic",
             _slowdown(operation, "pydantic"),
             "pydantic",
-            1.1,
+            limit,
             False,
         )
-        for operation in OPERATIONS
+        for operation, limit in WITHIN_PLAIN_PYDANTIC.items()
     )
     targets.append(
         Target(
