@@ -75,8 +75,22 @@ def place(outcome: Outcome) -> str:
     return outcome.source if outcome.line is None else f"{outcome.source}:{outcome.line}"
 
 
-def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterator[Outcome]:
-    """The documents of one file, in order; `source` names it in outcomes (default: the path)."""
+MAX_DOCUMENT_BYTES: Final = 64 * 1024 * 1024
+"""The default size cap: the most bytes read as one document (64 MiB), or as one line of JSON Lines.
+
+Parsing needs several times a document's size in memory, and running out of memory inside the JSON
+parser aborts the interpreter rather than raising an error, so a larger document is refused unread
+with one `Rejected` outcome. Pass `max_bytes` to `read_path` or `read_stream` to raise or lower it.
+"""
+
+
+def read_path(
+    path: str | os.PathLike[str], source: str | None = None, *, max_bytes: int = MAX_DOCUMENT_BYTES
+) -> Iterator[Outcome]:
+    """The documents of one file, in order; `source` names it in outcomes (default: the path).
+
+    A document (or a line of JSON Lines) of more than `max_bytes` bytes is refused unread.
+    """
     name = os.fspath(path) if source is None else source
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
@@ -84,19 +98,22 @@ def read_path(path: str | os.PathLike[str], source: str | None = None) -> Iterat
         yield _unreadable(name, error)
         return
     with stream:
-        yield from read_stream(stream, name)
+        yield from read_stream(stream, name, max_bytes=max_bytes)
 
 
-def read_stream(stream: IO[bytes], source: str) -> Iterator[Outcome]:
+def read_stream(stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
     """The documents of one binary stream, in order.
 
     The first non-blank line decides the format: if it is a complete JSON value on its own and
     another non-blank line follows, the input is JSON Lines and is read one line at a time;
     otherwise it is one document. Nothing is read twice, and JSON Lines are never held in
     memory as a whole. A failure to read ends the stream with a `Rejected` outcome.
+
+    A document of more than `max_bytes` bytes is refused without reading the rest of it; in JSON
+    Lines the cap applies to each line (without its line ending), and reading goes on with the next.
     """
     try:
-        yield from _read(stream, source)
+        yield from _read(stream, source, max_bytes)
     except OSError as error:
         yield _unreadable(source, error)
 
@@ -105,35 +122,78 @@ def _unreadable(source: str, error: OSError) -> Rejected:
     return Rejected(source, None, (DocumentError("", f"cannot read: {error.strerror or error}"),))
 
 
-def _read(stream: IO[bytes], source: str) -> Iterator[Outcome]:
+def _too_large(source: str, line: int | None, max_bytes: int) -> Rejected:
+    what = "document" if line is None else "line"
+    message = f"the {what} is larger than {max_bytes:,} bytes, the most read as one document"
+    return Rejected(source, line, (DocumentError("", message),))
+
+
+_SKIP_CHUNK: Final = 1024 * 1024
+
+
+def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
+    """The stream's lines, each with its line ending; `None` for a line of more than `max_bytes` bytes.
+
+    Never holds much more than `max_bytes` bytes of one line: the rest of a long line is skipped.
+    """
+    while raw := stream.readline(max_bytes + 2):
+        if raw.endswith(b"\n") or len(raw) <= max_bytes + 1:
+            yield raw if len(raw.rstrip(b"\r\n")) <= max_bytes else None
+            continue
+        while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
+            pass
+        yield None
+
+
+def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
     head: list[bytes] = []
+    size = 0
     first: tuple[int, bytes] | None = None
     number = 0
-    for raw in stream:
+    lines = _lines(stream, max_bytes)
+    for raw in lines:
         number += 1
-        head.append(raw)
-        if _is_blank(raw):
+        if raw is not None and (first is None or _is_blank(raw)):
+            head.append(raw)
+            size += len(raw)
+            if first is None and not _is_blank(raw):
+                first = (number, raw)
+            elif size > max_bytes + len(first[1] if first else b""):
+                # Blank lines alone beyond the cap: no document, however read, can be this large.
+                yield _too_large(source, None, max_bytes)
+                return
             continue
         if first is None:
-            first = (number, raw)
-            continue
-        # A second non-blank line: JSON Lines if the first one stood alone.
+            yield _too_large(source, None, max_bytes)
+            return
+        # A second non-blank line (or one too long): JSON Lines if the first one stood alone.
         first_outcome, complete = _parse(_line(first[1]), source, first[0])
         if complete:
             yield first_outcome
-            yield _parse(_line(raw), source, number)[0]
-            for raw_line in stream:
+            yield _too_large(source, number, max_bytes) if raw is None else _parse(_line(raw), source, number)[0]
+            for raw_line in lines:
                 number += 1
-                if not _is_blank(raw_line):
+                if raw_line is None:
+                    yield _too_large(source, number, max_bytes)
+                elif not _is_blank(raw_line):
                     yield _parse(_line(raw_line), source, number)[0]
             return
         # One document over many lines: the rest of it is needed anyway.
-        head.append(stream.read())
+        size += 0 if raw is None else len(raw)
+        rest = stream.read(max_bytes + 1 - size) if raw is not None and size <= max_bytes else b""
+        if raw is None or size + len(rest) > max_bytes:
+            yield _too_large(source, None, max_bytes)
+            return
+        head += [raw, rest]
         break
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
         return
-    yield _parse(b"".join(head), source, None)[0]
+    document = b"".join(head)
+    if len(document.strip(b" \t\r\n")) > max_bytes:
+        yield _too_large(source, None, max_bytes)
+        return
+    yield _parse(document, source, None)[0]
 
 
 def _is_blank(raw: bytes) -> bool:
