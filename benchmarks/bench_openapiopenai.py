@@ -2,7 +2,7 @@
 
 from typing import Final
 
-from openapiopenai import UsageImagesResult, UsageResponse
+from openapiopenai import UsageCompletionsResult, UsageImagesResult, UsageResponse, UsageResult
 
 IMPORT: Final = "import openapiopenai"
 
@@ -21,3 +21,11 @@ def decode_page(data: bytes) -> UsageResponse:
 
 def encode_page(obj: UsageResponse) -> str:
     return obj.to_json()
+
+
+def decode_completions_page(data: bytes) -> UsageResponse[UsageCompletionsResult]:
+    return UsageResponse[UsageCompletionsResult].from_json(data)
+
+
+def decode_mixed_page(data: bytes) -> UsageResponse[UsageResult]:
+    return UsageResponse[UsageResult].from_json(data)

@@ -97,11 +97,110 @@ def page(seed: int, buckets: int, unknown_fields: bool = False) -> bytes:
     return _compact(document)
 
 
+_COMPLETIONS_MODELS: Final = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-mini-2025-01-31", "gpt-4.1-2025-04-14")
+_COMPLETIONS_COUNTERS: Final = (
+    "input_tokens",
+    "input_cached_tokens",
+    "input_cache_write_tokens",
+    "input_uncached_tokens",
+    "output_tokens",
+    "input_text_tokens",
+    "output_text_tokens",
+    "input_cached_text_tokens",
+    "input_audio_tokens",
+    "input_cached_audio_tokens",
+    "output_audio_tokens",
+    "input_image_tokens",
+    "input_cached_image_tokens",
+    "output_image_tokens",
+    "num_model_requests",
+)
+_LINE_ITEMS: Final = ("gpt-4o-2024-08-06, input", "gpt-4o-2024-08-06, output", "dall-e-3, 1024x1024", "file search")
+
+
+def _completions_result(rng: random.Random, pools: dict[str, list[str]]) -> dict[str, Any]:
+    """A completions result with all 22 fields: 15 counters, then the six group-by fields."""
+    result: dict[str, Any] = {"object": "organization.usage.completions.result"}
+    result.update((name, rng.randrange(0, 10_000_000)) for name in _COMPLETIONS_COUNTERS)
+    result.update(
+        project_id=rng.choice(pools["project_id"]),
+        user_id=rng.choice([*pools["user_id"], None]),
+        api_key_id=rng.choice(pools["api_key_id"]),
+        model=rng.choice(_COMPLETIONS_MODELS),
+        batch=rng.choice([True, False, None]),
+        service_tier=rng.choice(["default", "flex", "priority", None]),
+    )
+    return result
+
+
+def _costs_result(rng: random.Random, pools: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "object": "organization.costs.result",
+        "amount": {"value": round(rng.uniform(0, 500), rng.randrange(0, 10)), "currency": "usd"},
+        "line_item": rng.choice(_LINE_ITEMS),
+        "project_id": rng.choice(pools["project_id"]),
+        "api_key_id": None,
+        "quantity": rng.choice([rng.randrange(0, 10**9), round(rng.uniform(0, 1000), 3)]),
+        "quantity_unit": rng.choice(["tokens", "images", "gibibyte_hours"]),
+    }
+
+
+def _embeddings_result(rng: random.Random, pools: dict[str, list[str]]) -> dict[str, Any]:
+    return {
+        "object": "organization.usage.embeddings.result",
+        "input_tokens": rng.randrange(0, 10_000_000),
+        "num_model_requests": rng.randrange(0, 10_000),
+        "project_id": rng.choice(pools["project_id"]),
+        "model": "text-embedding-3-small",
+    }
+
+
+def _pools(rng: random.Random) -> dict[str, list[str]]:
+    return {
+        "source": list(_SOURCES),
+        "size": list(_SIZES),
+        "project_id": [_identifier(rng, "proj_", 24) for _ in range(40)],
+        "user_id": [_identifier(rng, "user-", 24) for _ in range(400)],
+        "api_key_id": [_identifier(rng, "key_", 24) for _ in range(200)],
+        "model": list(_MODELS),
+    }
+
+
+def _page_of(rng: random.Random, buckets: int, result: Any) -> bytes:
+    data = [
+        {
+            "object": "bucket",
+            "start_time": _FIRST_BUCKET + index * _DAY,
+            "end_time": _FIRST_BUCKET + (index + 1) * _DAY,
+            "results": [result() for _ in range(RESULTS_PER_BUCKET)],
+        }
+        for index in range(buckets)
+    ]
+    return _compact({"object": "page", "data": data, "has_more": True, "next_page": _identifier(rng, "page_", 32)})
+
+
+def completions_page(seed: int, buckets: int) -> bytes:
+    """A page of completions results, every one with all 22 fields."""
+    rng = random.Random(seed)
+    pools = _pools(rng)
+    return _page_of(rng, buckets, lambda: _completions_result(rng, pools))
+
+
+def mixed_page(seed: int, buckets: int) -> bytes:
+    """A page whose results are of four kinds in turn: completions, images, costs and embeddings."""
+    rng = random.Random(seed)
+    pools = _pools(rng)
+    kinds = (_completions_result, _result, _costs_result, _embeddings_result)
+    return _page_of(rng, buckets, lambda: rng.choice(kinds)(rng, pools))
+
+
 def write_inputs(folder: Path, seed: int) -> dict[str, Path]:
     """Write every input document into `folder`; the names are the keys workers look up."""
     documents = {"result": result_example()}
     for buckets in sorted({PAGE_BUCKETS, *SCALING_BUCKETS}):
         documents[f"page-{buckets * RESULTS_PER_BUCKET}"] = page(seed, buckets)
+    documents[f"completions-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = completions_page(seed, PAGE_BUCKETS)
+    documents[f"mixed-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = mixed_page(seed, PAGE_BUCKETS)
     documents[UNKNOWN_FIELDS_PAGE] = page(seed, PAGE_BUCKETS, unknown_fields=True)
     paths: dict[str, Path] = {}
     for name, content in documents.items():

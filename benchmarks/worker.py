@@ -23,6 +23,12 @@ SCALING_RESULTS: Final = tuple(buckets * RESULTS_PER_BUCKET for buckets in SCALI
 
 TASKS: Final = ("time", "tracemalloc", "rss")
 
+KIND_PAGES: Final = {
+    "decode_completions_page": f"completions-page-{PAGE_RESULTS}.json",
+    "decode_mixed_page": f"mixed-page-{PAGE_RESULTS}.json",
+}
+"""Optional operations: decoding a page of another kind, and what each reads."""
+
 
 class Implementation(Protocol):
     """What every ``benchmarks/bench_*.py`` module provides."""
@@ -99,6 +105,11 @@ def measure_time(implementation: Implementation, inputs: Path, settings: dict[st
         "encode_page": (implementation.encode_page, page),
         "decode_page_unknown_fields": (implementation.decode_page, unknown_doc),
     }
+    # Pages of other kinds, for the implementations that model them (the generated images-only SDK does not).
+    for operation, document in KIND_PAGES.items():
+        decode = getattr(implementation, operation, None)
+        if decode is not None:
+            timed[operation] = (decode, (inputs / document).read_bytes())
     figures["seconds"] = {
         name: best_time(function, argument, **settings) for name, (function, argument) in timed.items()
     }

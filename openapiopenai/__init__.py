@@ -1,7 +1,48 @@
-"""Pydantic models of the OpenAI organization Usage API's images endpoint."""
+"""Pydantic models of the OpenAI organization Usage and Costs API."""
 
-from openapiopenai.models import ApiModel, ResultT, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models import (
+    KINDS,
+    ApiModel,
+    CostsResult,
+    CostsResultAmount,
+    ResultKind,
+    ResultT,
+    UsageAudioSpeechesResult,
+    UsageAudioTranscriptionsResult,
+    UsageCodeInterpreterSessionsResult,
+    UsageCompletionsResult,
+    UsageEmbeddingsResult,
+    UsageFileSearchCallsResult,
+    UsageImagesResult,
+    UsageModerationsResult,
+    UsageResponse,
+    UsageResult,
+    UsageTimeBucket,
+    UsageVectorStoresResult,
+    UsageWebSearchCallsResult,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["ApiModel", "ResultT", "UsageImagesResult", "UsageResponse", "UsageTimeBucket", "__version__"]
+__all__ = [
+    "KINDS",
+    "ApiModel",
+    "CostsResult",
+    "CostsResultAmount",
+    "ResultKind",
+    "ResultT",
+    "UsageAudioSpeechesResult",
+    "UsageAudioTranscriptionsResult",
+    "UsageCodeInterpreterSessionsResult",
+    "UsageCompletionsResult",
+    "UsageEmbeddingsResult",
+    "UsageFileSearchCallsResult",
+    "UsageImagesResult",
+    "UsageModerationsResult",
+    "UsageResponse",
+    "UsageResult",
+    "UsageTimeBucket",
+    "UsageVectorStoresResult",
+    "UsageWebSearchCallsResult",
+    "__version__",
+]

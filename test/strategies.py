@@ -74,33 +74,77 @@ result_documents: Final[st.SearchStrategy[dict[str, Any]]] = _document(
 )
 """Valid `UsageImagesResult` documents."""
 
-bucket_documents: Final[st.SearchStrategy[dict[str, Any]]] = _document(
-    st.fixed_dictionaries(
-        {
-            "object": st.just("bucket"),
-            "start_time": integers,
-            "end_time": integers,
-            "results": st.lists(result_documents, max_size=3),
-        }
-    ),
-    BUCKET_FIELDS,
-)
+
+def bucket_documents_of(results: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid `UsageTimeBucket` documents holding `results`."""
+    return _document(
+        st.fixed_dictionaries(
+            {
+                "object": st.just("bucket"),
+                "start_time": integers,
+                "end_time": integers,
+                "results": st.lists(results, max_size=3),
+            }
+        ),
+        BUCKET_FIELDS,
+    )
+
+
+def page_documents_of(results: st.SearchStrategy[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid `UsageResponse` documents whose buckets hold `results`."""
+    return _document(
+        st.fixed_dictionaries(
+            {
+                "object": st.just("page"),
+                "data": st.lists(bucket_documents_of(results), max_size=3),
+                "has_more": st.booleans(),
+                "next_page": st.none() | texts,
+            }
+        ),
+        PAGE_FIELDS,
+    )
+
+
+bucket_documents: Final = bucket_documents_of(result_documents)
 """Valid `UsageTimeBucket` documents."""
 
-page_documents: Final[st.SearchStrategy[dict[str, Any]]] = _document(
-    st.fixed_dictionaries(
-        {
-            "object": st.just("page"),
-            "data": st.lists(bucket_documents, max_size=3),
-            "has_more": st.booleans(),
-            "next_page": st.none() | texts,
-        }
-    ),
-    PAGE_FIELDS,
-)
+page_documents: Final = page_documents_of(result_documents)
 """Valid `UsageResponse` documents."""
 
 
 def canonical(value: Any) -> str:
     """A text that differs whenever two JSON values differ, including 1 against 1.0 against true."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _value_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Valid values of one property's non-null schema in the spec."""
+    kind = schema["type"]
+    if kind == "integer":
+        return integers
+    if kind == "number":
+        return integers | floats
+    if kind == "boolean":
+        return st.booleans()
+    if kind == "object":
+        return st.fixed_dictionaries(
+            {}, optional={name: _value_of(inner) for name, inner in schema["properties"].items()}
+        )
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    return texts
+
+
+def documents_of_schema(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid documents of a schema of the spec: required fields always, optional ones present or absent,
+    `null` only where the spec allows it, and unknown fields."""
+    required: dict[str, st.SearchStrategy[Any]] = {}
+    optional: dict[str, st.SearchStrategy[Any]] = {}
+    for name, prop in schema["properties"].items():
+        branches = prop.get("anyOf", [prop])
+        present = [branch for branch in branches if branch.get("type") != "null"]
+        value = _value_of(present[0])
+        if len(present) < len(branches):
+            value = st.none() | value
+        (required if name in schema.get("required", []) else optional)[name] = value
+    return _document(st.fixed_dictionaries(required, optional=optional), tuple(schema["properties"]))

@@ -17,7 +17,7 @@ from pydantic_core import PydanticCustomError
 from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
 from openapiopenai.models import MAX_INT_DIGITS
 
-from model_helpers import ALL_MODELS, EmbeddingsResult, MeteredResult, fields_of, sample
+from model_helpers import ALL_MODELS, OBJECT_MODELS, EmbeddingsResult, MeteredResult, fields_of, sample
 
 TOO_LONG = 10 ** (MAX_INT_DIGITS + 1)
 LONGEST = 10**MAX_INT_DIGITS - 1
@@ -140,8 +140,9 @@ def wrong_kind(model: type[ApiModel]) -> tuple[dict[str, Any], tuple[int | str, 
     while "results" in holder or "data" in holder:
         key = "results" if "results" in holder else "data"
         holder, where = holder[key][0], (*where, key, 0)
-    holder["object"] = "organization.usage.completions.result"
-    del holder[next(name for name in holder if name != "object")]
+    holder["object"] = "organization.usage.unknown.result"
+    for name in [name for name in holder if name != "object"][:1]:
+        del holder[name]
     return document, (*where, "object")
 
 
@@ -151,7 +152,7 @@ def errors_of(call: Callable[[], object]) -> list[tuple[str, tuple[int | str, ..
     return [(detail["type"], detail["loc"], detail["msg"]) for detail in caught.value.errors()]
 
 
-@pytest.mark.parametrize("model", ALL_MODELS)
+@pytest.mark.parametrize("model", OBJECT_MODELS)
 def test_a_wrong_kind_is_reported_once_through_every_door(model: type[ApiModel]) -> None:
     document, where = wrong_kind(model)
     text = json.dumps(document)
@@ -169,7 +170,7 @@ def test_a_wrong_kind_is_reported_once_through_every_door(model: type[ApiModel])
     assert errors_of(lambda: outer.model_validate({"item": document})) == nested
 
 
-@pytest.mark.parametrize("model", ALL_MODELS)
+@pytest.mark.parametrize("model", OBJECT_MODELS)
 def test_a_wrong_kind_is_reported_once_on_assignment(model: type[ApiModel]) -> None:
     document, where = wrong_kind(model)
     instance = model.from_dict(sample(model))
@@ -276,7 +277,7 @@ def test_absent_stays_absent_and_null_stays_null_through_model_dump_json() -> No
 def test_model_copy_with_an_update_is_validated(model: type[ApiModel]) -> None:
     instance = model.from_dict(sample(model))
     with pytest.raises(ValidationError):
-        instance.model_copy(update={"object": 5})
+        instance.model_copy(update={next(iter(model.model_fields)): object()})
     with pytest.raises(ValidationError):
         instance.model_copy(update={"extra": math.nan})
     updated = instance.model_copy(update={"extra": [1]})

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from openapiopenai import UsageImagesResult
+import openapiopenai.models
+from openapiopenai import CostsResultAmount
 
 from docs_examples import DOCUMENTS, examples
+from openapi_spec import RESULT_MODELS
 
 
 @contextlib.contextmanager
@@ -38,18 +40,35 @@ def test_examples_run_and_print_what_they_show(document: Path) -> None:
                 assert printed.getvalue() == example.output, example.name
 
 
-def test_the_model_page_shows_examples_with_output() -> None:
-    page = examples(Path(__file__).resolve().parent.parent / "docs" / "UsageImagesResult.md")
-    assert len(page) >= 3
-    assert all(example.output for example in page)
+MODEL_PAGES = sorted(
+    page
+    for page in (Path(__file__).resolve().parent.parent / "docs").glob("*.md")
+    if isinstance(getattr(openapiopenai.models, page.stem, None), type)
+)
 
 
-def test_properties_table_matches_the_model() -> None:
-    text = (Path(__file__).resolve().parent.parent / "docs" / "UsageImagesResult.md").read_text(encoding="utf-8")
+def test_every_model_has_a_page() -> None:
+    names = {page.stem for page in MODEL_PAGES}
+    assert names >= {model.__name__ for model in (*RESULT_MODELS, CostsResultAmount)}
+
+
+@pytest.mark.parametrize("page", MODEL_PAGES, ids=[page.stem for page in MODEL_PAGES])
+def test_the_model_page_shows_examples_with_output(page: Path) -> None:
+    found = examples(page)
+    assert found
+    assert all(example.output for example in found)
+
+
+@pytest.mark.parametrize("page", MODEL_PAGES, ids=[page.stem for page in MODEL_PAGES])
+def test_properties_table_matches_the_model(page: Path) -> None:
+    model = getattr(openapiopenai.models, page.stem)
+    text = page.read_text(encoding="utf-8")
     rows = [line.split(" | ") for line in text.splitlines() if line.startswith("**")]
-    assert [row[0].strip("*") for row in rows] == list(UsageImagesResult.model_fields)
-    for name, _type, description, *_ in rows:
-        assert (UsageImagesResult.model_fields[name.strip("*")].description or "") == description.strip()
+    assert [row[0].strip("*") for row in rows] == list(model.model_fields)
+    for name, _type, description, notes in rows:
+        field = model.model_fields[name.strip("*")]
+        assert (field.description or "") == description.strip()
+        assert notes.strip() == ("" if field.is_required() else "[optional]")
 
 
 def test_readme_shows_what_the_main_command_prints() -> None:

@@ -8,12 +8,20 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai import (
+    KINDS,
+    ApiModel,
+    CostsResultAmount,
+    UsageImagesResult,
+    UsageResponse,
+    UsageResult,
+    UsageTimeBucket,
+)
 from openapiopenai.models import MAX_INT_DIGITS
 
 from model_helpers import NEGATIVE_INT_DIGITS
+from openapi_spec import RESULT_MODELS, example
 
-MODELS: list[type[ApiModel]] = [UsageImagesResult, UsageTimeBucket, UsageResponse]
 RESULT: dict[str, Any] = {
     "object": "organization.usage.images.result",
     "images": 2,
@@ -24,7 +32,20 @@ RESULT: dict[str, Any] = {
 }
 BUCKET: dict[str, Any] = {"object": "bucket", "start_time": 1730419200, "end_time": 1730505600, "results": [RESULT]}
 PAGE: dict[str, Any] = {"object": "page", "data": [BUCKET], "has_more": True, "next_page": "page_AAAA"}
-VALID: dict[type[ApiModel], dict[str, Any]] = {UsageImagesResult: RESULT, UsageTimeBucket: BUCKET, UsageResponse: PAGE}
+# A page of every kind at once, read through the union of all kinds.
+MIXED_PAGE: dict[str, Any] = {
+    **PAGE,
+    "data": [{**BUCKET, "results": [json.loads(example(model) or "{}") for model in RESULT_MODELS]}],
+}
+VALID: dict[type[ApiModel], dict[str, Any]] = {
+    UsageImagesResult: RESULT,
+    UsageTimeBucket: BUCKET,
+    UsageResponse: PAGE,
+    **{model: json.loads(example(model) or "{}") for model in RESULT_MODELS if model is not UsageImagesResult},
+    CostsResultAmount: {"value": 0.06, "currency": "usd"},
+    UsageResponse[UsageResult]: MIXED_PAGE,
+}
+MODELS: list[type[ApiModel]] = list(VALID)
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -85,7 +106,13 @@ def test_arbitrary_text_of_json_characters(text: str) -> None:
 # Arbitrary JSON
 
 KEYS = st.one_of(
-    st.sampled_from([*RESULT, *BUCKET, *PAGE, "extra", "__class__", "model_config", "", "__pydantic_extra__"]),
+    st.sampled_from(
+        sorted(
+            {*RESULT, *BUCKET, *PAGE, "extra", "__class__", "model_config", "", "__pydantic_extra__"}.union(
+                *(model.model_fields for model in RESULT_MODELS), CostsResultAmount.model_fields
+            )
+        )
+    ),
     st.text(max_size=8),
 )
 SCALARS = st.one_of(
@@ -100,7 +127,7 @@ SCALARS = st.one_of(
     st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 5e-324, 1.7976931348623157e308]),
     st.text(max_size=12),
     st.text(alphabet=st.characters(exclude_categories=()), max_size=6),  # lone surrogates included
-    st.sampled_from(["organization.usage.images.result", "bucket", "page", "organization.usage.completions.result"]),
+    st.sampled_from(["bucket", "page", *(kind.object for kind in KINDS.values())]),
 )
 JSON_VALUES = st.recursive(
     SCALARS,
@@ -113,19 +140,27 @@ JSON_VALUES = st.recursive(
 def documents(draw: st.DrawFn, model: type[ApiModel]) -> Any:
     """A valid document of `model` with arbitrary JSON put somewhere: a field replaced, or a field added."""
     document = json.loads(json.dumps(VALID[model]))
-    holders = [document]
-    if model is not UsageImagesResult:
-        buckets = document["data"] if model is UsageResponse else [document]
-        holders += buckets + [result for bucket in buckets for result in bucket["results"]]
+    holders = list(_objects(document))
     for _ in range(draw(st.integers(min_value=1, max_value=3))):
         holder = draw(st.sampled_from(holders))
-        action = draw(st.sampled_from(["add", "add", "replace", "delete"]))
+        action = draw(st.sampled_from(["add", "add", "replace", "delete"])) if holder else "add"
         key = draw(KEYS if action == "add" else st.sampled_from(sorted(holder)))
         if action == "delete":
             del holder[key]
         else:
             holder[key] = draw(JSON_VALUES)
     return document
+
+
+def _objects(value: Any) -> Any:
+    """Every JSON object in `value`, itself included."""
+    if isinstance(value, dict):
+        yield value
+        for member in value.values():
+            yield from _objects(member)
+    elif isinstance(value, list):
+        for element in value:
+            yield from _objects(element)
 
 
 def encode(value: Any, ascii_only: bool) -> str:

@@ -3,49 +3,48 @@
 import copy
 import json
 import pickle
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageResult, UsageTimeBucket
 
+from model_helpers import exact
+from openapi_spec import MODEL_SCHEMAS, RESULT_MODELS
 from strategies import (
     BUCKET_FIELDS,
     PAGE_FIELDS,
     RESULT_FIELDS,
     bucket_documents,
     canonical,
+    documents_of_schema,
     page_documents,
+    page_documents_of,
     result_documents,
 )
 
-MODELS = [
-    pytest.param(UsageImagesResult, result_documents, id="UsageImagesResult"),
-    pytest.param(UsageTimeBucket, bucket_documents, id="UsageTimeBucket"),
-    pytest.param(UsageResponse, page_documents, id="UsageResponse"),
-]
+_EVERY_KIND = st.one_of([documents_of_schema(MODEL_SCHEMAS[model]) for model in RESULT_MODELS])
 
 MODELS_WITH_FIELDS = [
     pytest.param(UsageImagesResult, result_documents, RESULT_FIELDS, id="UsageImagesResult"),
     pytest.param(UsageTimeBucket, bucket_documents, BUCKET_FIELDS, id="UsageTimeBucket"),
     pytest.param(UsageResponse, page_documents, PAGE_FIELDS, id="UsageResponse"),
+    *(
+        pytest.param(model, documents_of_schema(schema), tuple(schema["properties"]), id=model.__name__)
+        for model, schema in MODEL_SCHEMAS.items()
+        if model is not UsageImagesResult
+    ),
+    pytest.param(
+        UsageResponse[UsageResult], page_documents_of(_EVERY_KIND), PAGE_FIELDS, id="UsageResponse[UsageResult]"
+    ),
 ]
+
+MODELS = [pytest.param(*param.values[:2], id=param.id) for param in MODELS_WITH_FIELDS]
 
 # Whole pages are large; fewer of them keep the file quick while each still covers many results.
 examples = settings(max_examples=100, deadline=None)
-
-
-def _exact(value: Any) -> Any:
-    """The value with every JSON type made visible, so 1, 1.0 and True never compare equal."""
-    if isinstance(value, dict):
-        members = cast("dict[str, object]", value)
-        return {key: _exact(member) for key, member in members.items()}
-    if isinstance(value, list):
-        elements = cast("list[object]", value)
-        return [_exact(element) for element in elements]
-    return (type(value).__name__, value)
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
@@ -57,7 +56,7 @@ def test_from_json_to_json_gives_back_the_document(
     document = data.draw(documents)
     written = json.loads(model.from_json(json.dumps(document)).to_json())
     assert canonical(written) == canonical(document)
-    assert _exact(written) == _exact(document)
+    assert exact(written) == exact(document)
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
@@ -67,7 +66,7 @@ def test_from_dict_to_dict_gives_back_the_document(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
 ) -> None:
     document = data.draw(documents)
-    assert _exact(model.from_dict(document).to_dict()) == _exact(document)
+    assert exact(model.from_dict(document).to_dict()) == exact(document)
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
@@ -78,10 +77,10 @@ def test_unescaped_utf8_text_and_bytes_read_the_same(
 ) -> None:
     document = data.draw(documents)
     text = json.dumps(document, ensure_ascii=False)
-    expected = _exact(document)
-    assert _exact(json.loads(model.from_json(text).to_json())) == expected
-    assert _exact(json.loads(model.from_json(text.encode()).to_json())) == expected
-    assert _exact(json.loads(model.from_json(bytearray(text.encode())).to_json())) == expected
+    expected = exact(document)
+    assert exact(json.loads(model.from_json(text).to_json())) == expected
+    assert exact(json.loads(model.from_json(text.encode()).to_json())) == expected
+    assert exact(json.loads(model.from_json(bytearray(text.encode())).to_json())) == expected
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
@@ -92,7 +91,7 @@ def test_indented_json_reads_back_the_same(
 ) -> None:
     document = data.draw(documents)
     parsed = model.from_dict(document)
-    assert _exact(json.loads(parsed.to_json(indent=2))) == _exact(document)
+    assert exact(json.loads(parsed.to_json(indent=2))) == exact(document)
     assert model.from_json(parsed.to_json(indent=2)) == parsed
 
 
@@ -132,4 +131,4 @@ def test_copies_and_pickles_write_the_same_document(
     parsed = model.from_dict(document)
     for duplicate in (copy.copy(parsed), copy.deepcopy(parsed), pickle.loads(pickle.dumps(parsed))):
         assert duplicate == parsed
-        assert _exact(duplicate.to_dict()) == _exact(document)
+        assert exact(duplicate.to_dict()) == exact(document)

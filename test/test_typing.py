@@ -15,6 +15,9 @@ CHECKS: list[Callable[[], None]] = [
     check_models.check_from_dict,
     check_models.check_generic_containers,
     check_models.check_usage,
+    check_models.check_every_kind,
+    check_models.check_union,
+    check_models.check_totals_of_every_kind,
 ]
 
 

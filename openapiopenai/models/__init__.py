@@ -1,16 +1,48 @@
-"""The models of the Usage API's images endpoint."""
+"""The models of the Usage and Costs API: one per result kind, and the page and bucket that hold them."""
 
 from openapiopenai.models._base import MAX_INT_DIGITS, MAX_JSON_DEPTH, ApiModel
+from openapiopenai.models.costs_result import CostsResult
+from openapiopenai.models.costs_result_amount import CostsResultAmount
+from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, GroupBy, KindName, ResultKind
+from openapiopenai.models.usage_audio_speeches_result import UsageAudioSpeechesResult
+from openapiopenai.models.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
+from openapiopenai.models.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult
+from openapiopenai.models.usage_completions_result import UsageCompletionsResult
+from openapiopenai.models.usage_embeddings_result import UsageEmbeddingsResult
+from openapiopenai.models.usage_file_search_calls_result import UsageFileSearchCallsResult
 from openapiopenai.models.usage_images_result import UsageImagesResult
+from openapiopenai.models.usage_moderations_result import UsageModerationsResult
 from openapiopenai.models.usage_response import UsageResponse
+from openapiopenai.models.usage_result import UsageResult
 from openapiopenai.models.usage_time_bucket import ResultT, UsageTimeBucket
+from openapiopenai.models.usage_vector_stores_result import UsageVectorStoresResult
+from openapiopenai.models.usage_web_search_calls_result import UsageWebSearchCallsResult
 
 __all__ = [
+    "KINDS",
+    "KIND_BY_OBJECT",
+    "KIND_NAMES",
     "MAX_INT_DIGITS",
     "MAX_JSON_DEPTH",
+    "QUANTITY_UNITS",
     "ApiModel",
+    "CostsResult",
+    "CostsResultAmount",
+    "GroupBy",
+    "KindName",
+    "ResultKind",
     "ResultT",
+    "UsageAudioSpeechesResult",
+    "UsageAudioTranscriptionsResult",
+    "UsageCodeInterpreterSessionsResult",
+    "UsageCompletionsResult",
+    "UsageEmbeddingsResult",
+    "UsageFileSearchCallsResult",
     "UsageImagesResult",
+    "UsageModerationsResult",
     "UsageResponse",
+    "UsageResult",
     "UsageTimeBucket",
+    "UsageVectorStoresResult",
+    "UsageWebSearchCallsResult",
 ]

@@ -14,11 +14,26 @@ then do the same in one step for the whole document: focus the errors of an inva
 ask pydantic-core to leave out the fields that were not set.
 """
 
+import functools
+import math
 import pprint
 import re
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, SupportsIndex, TypeVar, cast, get_args, overload
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Final,
+    SupportsIndex,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
 import pydantic_core
 from pydantic import (
@@ -39,7 +54,9 @@ from openapiopenai.models._checks import (
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
     library_error,
+    model_schema,
     same_json,
+    treat_as_documents,
     unwritable,
     writable,
 )
@@ -96,7 +113,12 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
 
 
 def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Each model's validation in pydantic's schema: focused errors, whatever the entry point."""
+    """Each model's validation in pydantic's schema: focused errors, whatever the entry point.
+
+    (Assignment comes through here too, with the model assigned to as the value, so a model passed
+    to `model_validate` cannot be told from it and is returned as it is, as pydantic does; a model
+    inside another is read again, as are models passed to the helpers.)
+    """
     try:
         return handler(value)
     except ValidationError as error:
@@ -143,6 +165,19 @@ def _finite(value: Any) -> Any:
 _FINITE: Final = core_schema.plain_serializer_function_ser_schema(_finite, when_used="json")
 
 
+@functools.cache
+def _scans_output() -> bool:
+    """Whether `to_json` must look for NaN in what it wrote: pydantic-core before 2.35 serializes
+    unknown values without the check the twin schema gives them."""
+    checked = cast("core_schema.CoreSchema", {**core_schema.any_schema(), "serialization": _FINITE})
+    serializer = SchemaSerializer(core_schema.typed_dict_schema({}, extra_behavior="allow", extras_schema=checked))
+    try:
+        serializer.to_json({"x": math.nan})
+    except pydantic_core.PydanticSerializationError:
+        return False
+    return True
+
+
 def _twin(node: Any) -> Any:
     """A copy of a schema without the per-instance calls the helpers do in one step.
 
@@ -152,7 +187,7 @@ def _twin(node: Any) -> Any:
     if isinstance(node, dict):
         schema = cast("dict[str, Any]", node)
         if _is_focus(schema):
-            return _twin(schema["schema"])
+            return model_schema(_twin(schema["schema"]))
         twin = {key: _twin(value) for key, value in schema.items()}
         kind = twin.get("type")
         if kind == "model":
@@ -186,7 +221,10 @@ def _twin_of(model: type[BaseModel]) -> _Twin:
         pass
     schema = _twin(model.__pydantic_core_schema__)
     # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-    config = cast("core_schema.CoreConfig", {**schema.get("config", {}), "ser_json_inf_nan": "constants"})
+    config = cast(
+        "core_schema.CoreConfig",
+        {**schema.get("config", {}), "ser_json_inf_nan": "constants", "title": model.__name__},
+    )
     twin = _TWINS[model] = _Twin(SchemaValidator(schema, config), SchemaSerializer(schema, config))
     return twin
 
@@ -222,6 +260,16 @@ def _may_hold_constants(text: str | bytes | bytearray) -> bool:
     if len(text) < _SHORT:
         return b"NaN" in text or b"Infinity" in text
     return _NAN_BYTES(text) is not None or _INFINITY_BYTES(text) is not None
+
+
+def _members(value: object) -> list[object]:
+    """The types a parameter stands for: itself, or each member of a union (annotated or not)."""
+    origin = get_origin(value)
+    if origin is Annotated:
+        return _members(get_args(value)[0])
+    if origin is Union or origin is types.UnionType:
+        return [member for argument in get_args(value) for member in _members(argument)]
+    return [value]
 
 
 def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[Any, Any]) -> BaseModel:
@@ -261,9 +309,6 @@ class ApiModel(BaseModel):
         # The API adds fields over time; keep them so a round trip loses nothing.
         extra="allow",
         validate_assignment=True,
-        # A model passed in is validated again: a page of another result kind is no images page,
-        # and the new model shares nothing with the one passed in.
-        revalidate_instances="always",
         use_attribute_docstrings=True,
     )
 
@@ -297,10 +342,13 @@ class ApiModel(BaseModel):
         values = cast("tuple[object, ...]", given) if isinstance(given, tuple) else (given,)
         for parameter, value in zip(cls.__pydantic_generic_metadata__["parameters"], values, strict=False):
             bound = getattr(parameter, "__bound__", None)
-            if isinstance(value, TypeVar) or not isinstance(bound, type):
+            if not isinstance(bound, type):
                 continue
-            if not (isinstance(value, type) and issubclass(value, bound)):
-                raise TypeError(f"{cls.__name__} takes a subclass of {bound.__name__} for {parameter}, not {value!r}")
+            for member in _members(value):
+                if not isinstance(member, TypeVar) and not (isinstance(member, type) and issubclass(member, bound)):
+                    raise TypeError(
+                        f"{cls.__name__} takes a subclass of {bound.__name__} for {parameter}, not {value!r}"
+                    )
         return super().__class_getitem__(typevar_values)
 
     @classmethod
@@ -411,6 +459,8 @@ class ApiModel(BaseModel):
         except pydantic_core.PydanticSerializationError:
             self._refuse_unwritable()
             raise
+        if _scans_output() and _may_hold_constants(text):
+            self._refuse_unwritable()
         return text.decode()
 
     def _refuse_unwritable(self) -> None:
@@ -423,3 +473,7 @@ class ApiModel(BaseModel):
     def to_str(self) -> str:
         """A readable multi-line rendering of the document."""
         return pprint.pformat(self.to_dict(), sort_dicts=False)
+
+
+# A model passed where a model is expected is validated again from the document it holds.
+treat_as_documents(ApiModel)

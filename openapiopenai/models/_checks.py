@@ -28,18 +28,62 @@ _DEPTH: Final = ContextVar("openapiopenai_depth", default=1)
 """How many arrays and objects enclose the model being validated from Python, itself included."""
 
 
+_documents: tuple[type, ...] = ()
+
+
+def treat_as_documents(base: type) -> None:
+    """Have `FromPython` read an instance of `base` (a model) as the document it holds."""
+    global _documents
+    _documents = (base,)
+
+
 @dataclass(frozen=True)
-class _Nested:
-    """Validation of a model nested `levels` arrays and objects deep in another, from Python."""
+class FromPython:
+    """A model's validation from Python, `levels` arrays and objects deep in the model around it.
+
+    A model passed in is read as the document it holds (the fields set and the unknown ones), so it
+    is validated again as a whole, a model of another kind or parametrisation included, and the new
+    model shares no list, dict or model with it.
+    """
 
     levels: int
 
     def __call__(self, value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        value = document_of(value)
+        if not self.levels:
+            return handler(value)
         token = _DEPTH.set(_DEPTH.get() + self.levels)
         try:
             return handler(value)
         finally:
             _DEPTH.reset(token)
+
+
+def document_of(value: Any) -> Any:
+    """A model's document (its fields set and unknown fields, as they are); anything else as it is."""
+    if not isinstance(value, _documents):
+        return value
+    model: Any = value
+    fields_set: set[str] = model.__pydantic_fields_set__
+    extra: dict[str, Any] = model.__pydantic_extra__ or {}
+    fields: dict[str, Any] = {name: field for name, field in model.__dict__.items() if name in fields_set}
+    return {**fields, **extra}
+
+
+def from_python_of(schema: dict[str, Any]) -> FromPython | None:
+    """The `FromPython` a model's schema (as `model_schema` builds it) validates with, if any."""
+    if schema.get("type") != "json-or-python":
+        return None
+    python: dict[str, Any] = schema["python_schema"]
+    function: object = python.get("function")
+    found = cast("dict[str, Any]", function).get("function") if isinstance(function, dict) else None
+    return found if isinstance(found, FromPython) else None
+
+
+def model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
+    """A model's schema: the model as pydantic-core builds it, and Python input read by `FromPython`."""
+    read = core_schema.no_info_wrap_validator_function(FromPython(levels), cast("core_schema.CoreSchema", schema))
+    return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
 
 
 MAX_INT_DIGITS: Final = 4300
@@ -174,11 +218,10 @@ def writable(
     if kind == "any":  # checked as an unknown field's value is from Python, on both paths
         checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
         return cast("dict[str, Any]", checked)
-    if kind in ("model", "definition-ref", "dataclass"):
-        nested = core_schema.no_info_wrap_validator_function(
-            _Nested(levels + 1), cast("core_schema.CoreSchema", schema)
-        )
-        return {"type": "json-or-python", "json_schema": schema, "python_schema": nested}
+    if from_python_of(schema) is not None:  # an ApiModel
+        return model_schema(schema["json_schema"], levels + 1)
+    if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
+        return model_schema(schema, levels + 1)
     if kind in _LEAVES:
         return schema
     changed = dict(schema)

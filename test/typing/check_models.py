@@ -1,21 +1,37 @@
 """Checked by mypy --strict and pyright strict; also imported by the test suite so it runs."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from typing_extensions import assert_type
 
-from openapiopenai import UsageImagesResult, UsageResponse, UsageTimeBucket
-from openapiopenai.models import ApiModel
+from openapiopenai import (
+    KINDS,
+    CostsResult,
+    CostsResultAmount,
+    ResultKind,
+    UsageCompletionsResult,
+    UsageImagesResult,
+    UsageResponse,
+    UsageResult,
+    UsageTimeBucket,
+)
+from openapiopenai.models import ApiModel, GroupBy, KindName
 from openapiopenai.usage import (
     GroupKey,
     TimedResult,
     Totals,
     UsageListing,
+    UsageSummary,
+    UsageTally,
     combine_pages,
     iter_results,
+    to_records,
     totals,
     totals_by,
+    totals_per_kind,
 )
 
 RESULT = '{"object":"organization.usage.images.result","images":2,"num_model_requests":1}'
@@ -84,3 +100,77 @@ def check_usage() -> None:
     listing = combine_pages([page])
     assert_type(listing, UsageListing[UsageImagesResult])
     assert_type(listing.buckets[0].results[0], UsageImagesResult)
+
+
+COMPLETIONS_PAGE = PAGE.replace(
+    RESULT,
+    '{"object":"organization.usage.completions.result","input_tokens":5,"output_tokens":2,"num_model_requests":1}',
+)
+COSTS_RESULT = '{"object":"organization.costs.result","amount":{"value":0.06,"currency":"usd"}}'
+
+
+def check_every_kind() -> None:
+    page = UsageResponse[UsageCompletionsResult].from_json(COMPLETIONS_PAGE)
+    result = page.data[0].results[0]
+    assert_type(result, UsageCompletionsResult)
+    assert_type(result.input_tokens, int)
+    assert_type(result.input_cached_tokens, int | None)
+    assert_type(result.batch, bool | None)
+    assert_type(result.object, Literal["organization.usage.completions.result"])
+
+    costs = CostsResult.from_json(COSTS_RESULT)
+    assert costs.amount is not None
+    assert_type(costs.amount, CostsResultAmount)
+    assert_type(costs.amount.value, int | float | None)
+    assert_type(costs.quantity_unit, str | None)
+
+
+def describe(result: UsageResult) -> str:
+    """The union narrows by isinstance."""
+    if isinstance(result, UsageCompletionsResult):
+        assert_type(result, UsageCompletionsResult)
+        return f"{result.input_tokens} tokens"
+    if isinstance(result, CostsResult):
+        assert_type(result, CostsResult)
+        return "a cost"
+    return result.object
+
+
+def describe_by_match(result: UsageResult) -> str:
+    """The union narrows by match on the class."""
+    match result:
+        case UsageCompletionsResult(input_tokens=tokens):
+            assert_type(tokens, int)
+            return f"{tokens} tokens"
+        case UsageImagesResult():
+            assert_type(result, UsageImagesResult)
+            return f"{result.images} images"
+        case CostsResult(amount=amount):
+            assert_type(amount, CostsResultAmount | None)
+            return "a cost"
+        case _:
+            return result.object
+
+
+def check_union() -> None:
+    mixed = UsageResponse[UsageResult].from_json(COMPLETIONS_PAGE)
+    result = mixed.data[0].results[0]
+    assert describe(result) == describe_by_match(result) == "5 tokens"
+    assert describe_by_match(UsageImagesResult.from_json(RESULT)) == "2 images"
+    kind: KindName = "costs"
+    assert_type(KINDS[kind], ResultKind)
+    assert_type(KINDS[kind].group_by, tuple[GroupBy, ...])
+
+
+def check_totals_of_every_kind() -> None:
+    page = UsageResponse[UsageResult].from_json(COMPLETIONS_PAGE)
+    assert_type(totals(page), Totals)
+    assert_type(totals(page).counts["input_tokens"], int)
+    assert_type(totals(page).amounts, Mapping[str, Decimal])
+    assert_type(totals_per_kind(page), dict[KindName, Totals])
+    assert_type(to_records(page), list[dict[str, Any]])
+    summary = UsageSummary()
+    summary.add(page)
+    assert_type(summary["completions"], UsageTally)
+    assert_type(summary.kinds, list[KindName])
+    assert_type(sum([totals(page), totals(page)]), Totals | Literal[0])
