@@ -208,6 +208,9 @@ def _twin(node: Any) -> Any:
 @dataclass(frozen=True)
 class _Twin:
     validator: SchemaValidator
+    """Validates Python input, checking what the JSON parser would otherwise guarantee."""
+    json_validator: SchemaValidator
+    """Validates JSON input only: without the Python-input checks, as plain pydantic's schema is."""
     serializer: SchemaSerializer
 
 
@@ -225,8 +228,22 @@ def _twin_of(model: type[BaseModel]) -> _Twin:
         "core_schema.CoreConfig",
         {**schema.get("config", {}), "ser_json_inf_nan": "constants", "title": model.__name__},
     )
-    twin = _TWINS[model] = _Twin(SchemaValidator(schema, config), SchemaSerializer(schema, config))
+    validator, json_validator = SchemaValidator(schema, config), SchemaValidator(_json_only(schema), config)
+    twin = _TWINS[model] = _Twin(validator, json_validator, SchemaSerializer(schema, config))
     return twin
+
+
+def _json_only(node: Any) -> Any:
+    """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
+    if isinstance(node, dict):
+        schema = cast("dict[str, Any]", node)
+        if schema.get("type") == "json-or-python":
+            return _json_only(schema["json_schema"])
+        return {key: _json_only(value) for key, value in schema.items()}
+    if isinstance(node, (list, tuple)):
+        items = [_json_only(item) for item in cast("list[Any]", node)]
+        return items if isinstance(node, list) else tuple(items)
+    return node
 
 
 def _json_invalid(title: str, json_str: Any, message: str) -> ValidationError:
@@ -399,7 +416,7 @@ class ApiModel(BaseModel):
         """Parse and validate one JSON document; anything else raises `pydantic.ValidationError`."""
         twin = _twin_of(cls)
         try:
-            model = cast("Self", twin.validator.validate_json(json_str))
+            model = cast("Self", twin.json_validator.validate_json(json_str))
         except ValidationError as error:
             model = cls._read_last_duplicates(twin, json_str, error)
         if _may_hold_constants(json_str):
