@@ -87,7 +87,7 @@ def parses(text: bytes) -> bool:
 
 
 NEGATIVE_INT_DIGITS: Final = MAX_INT_DIGITS if parses(b"-" + b"9" * MAX_INT_DIGITS) else MAX_INT_DIGITS - 1
-"""The most digits of a negative integer the installed parser reads: one fewer before pydantic-core 2.35."""
+"""The most digits of a negative integer the installed parser reads: one fewer in older pydantic-core releases."""
 
 
 def parsers(model: type[ApiModel]) -> list[ParameterSet]:

@@ -167,8 +167,8 @@ _FINITE: Final = core_schema.plain_serializer_function_ser_schema(_finite, when_
 
 @functools.cache
 def _scans_output() -> bool:
-    """Whether `to_json` must look for NaN in what it wrote: pydantic-core before 2.35 serializes
-    unknown values without the check the twin schema gives them."""
+    """Whether `to_json` must look for NaN in what it wrote: older pydantic-core releases (2.33,
+    pydantic 2.11's) serialize unknown values without the check the twin schema gives them."""
     checked = cast("core_schema.CoreSchema", {**core_schema.any_schema(), "serialization": _FINITE})
     serializer = SchemaSerializer(core_schema.typed_dict_schema({}, extra_behavior="allow", extras_schema=checked))
     try:

@@ -88,9 +88,9 @@ def model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
 
 MAX_INT_DIGITS: Final = 4300
 """How many digits an integer may have: the most that pydantic's JSON parser reads, and the most
-Python itself converts to text. Releases of pydantic-core before 2.35 read one digit fewer after a
-minus sign; negative integers from Python are then held to that too, so that every door accepts the
-same integers."""
+Python itself converts to text. Older pydantic-core releases (2.33, pydantic 2.11's) read one
+digit fewer after a minus sign; negative integers from Python are then held to that too, so that
+every door accepts the same integers."""
 
 
 def _parser_reads(text: bytes) -> bool:
