@@ -201,7 +201,7 @@ def machine() -> dict[str, Any]:
 
 def versions(generated: bool) -> dict[str, str | None]:
     found: dict[str, str | None] = {}
-    names = ["openapiopenai", "pydantic", "pydantic-core", "msgspec"]
+    names = ["openapiopenai-usage", "pydantic", "pydantic-core", "msgspec"]
     if generated:
         names += ["urllib3", "python-dateutil"]
     for name in names:

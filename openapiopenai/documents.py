@@ -17,15 +17,16 @@ from typing import IO, Annotated, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
-from openapiopenai.models import UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models import KIND_BY_OBJECT, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.models._base import focus_on_wrong_objects
-from openapiopenai.usage import UsageTally
 
-UsageDocument: TypeAlias = UsageResponse[UsageImagesResult] | UsageTimeBucket[UsageImagesResult] | UsageImagesResult
-"""One usage document: a page, a bucket or a single images result."""
+UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
+"""One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
 
-_KINDS: Final = ("page", "bucket", "organization.usage.images.result")
-_EXPECTED_KINDS: Final = "'page', 'bucket' or 'organization.usage.images.result'"
+_TAGS: Final = frozenset({"page", "bucket", *KIND_BY_OBJECT})
+_EXPECTED_KINDS: Final = (
+    "'page', 'bucket' or the object of a usage or costs result ('organization.usage.images.result', ...)"
+)
 _BOM: Final = b"\xef\xbb\xbf"
 # JSON's own whitespace, matched in place rather than by copying a line or document to strip it.
 _WHITESPACE: Final = re.compile(rb"[ \t\r\n]*")
@@ -54,7 +55,7 @@ class Loaded:
     source: str
     """The file's name as given, or `<stdin>`."""
     line: int | None
-    """The line of a JSON Lines input, else `None`."""
+    """The line of a JSON Lines input, or where a document starts among several in a row, else `None`."""
     document: UsageDocument | list[UsageDocument]
 
 
@@ -89,9 +90,13 @@ def read_path(
 ) -> Iterator[Outcome]:
     """The documents of one file, in order; `source` names it in outcomes (default: the path).
 
-    A document (or a line of JSON Lines) of more than `max_bytes` bytes is refused unread.
+    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order. A document
+    (or a line of JSON Lines) of more than `max_bytes` bytes is refused unread.
     """
     name = os.fspath(path) if source is None else source
+    if os.path.isdir(path):
+        yield from _read_directory(os.fspath(path), name, max_bytes)
+        return
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
     except OSError as error:
@@ -101,16 +106,37 @@ def read_path(
         yield from read_stream(stream, name, max_bytes=max_bytes)
 
 
+def _read_directory(path: str, name: str, max_bytes: int) -> Iterator[Outcome]:
+    try:
+        entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
+    except OSError as error:
+        yield _unreadable(name, error)
+        return
+    files = [entry for entry in entries if not os.path.isdir(os.path.join(path, entry))]
+    if not files:
+        yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
+    for entry in files:
+        yield from read_path(os.path.join(path, entry), os.path.join(name, entry), max_bytes=max_bytes)
+
+
+DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
+"""The files a directory given as input is read for."""
+
+
 def read_stream(stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
     """The documents of one binary stream, in order.
 
     The first non-blank line decides the format: if it is a complete JSON value on its own and
     another non-blank line follows, the input is JSON Lines and is read one line at a time;
-    otherwise it is one document. Nothing is read twice, and JSON Lines are never held in
-    memory as a whole. A failure to read ends the stream with a `Rejected` outcome.
+    otherwise it is one document, or several written one after another. A broken first line
+    followed by a line that is a complete JSON object is JSON Lines too, unless the whole input is
+    one document. Nothing is read twice, and JSON Lines are never held in memory as a whole. A
+    UTF-8 byte order mark at the start is skipped. A failure to read ends the stream with a
+    `Rejected` outcome.
 
     A document of more than `max_bytes` bytes is refused without reading the rest of it; in JSON
     Lines the cap applies to each line (without its line ending), and reading goes on with the next.
+    Documents written one after another are held together, so they count together against the cap.
     """
     try:
         yield from _read(stream, source, max_bytes)
@@ -153,6 +179,11 @@ def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
     lines = _lines(stream, max_bytes)
     for raw in lines:
         number += 1
+        if number == 1 and raw is not None:
+            raw = raw.removeprefix(_BOM)  # RFC 8259 lets a reader skip it
+            if _is_utf16(raw):
+                yield Rejected(source, None, (DocumentError("", _UTF16),))
+                return
         if raw is not None and (first is None or _is_blank(raw)):
             head.append(raw)
             size += len(raw)
@@ -178,14 +209,21 @@ def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
                 elif not _is_blank(raw_line):
                     yield _parse(_line(raw_line), source, number)[0]
             return
-        # One document over many lines: the rest of it is needed anyway.
+        maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
+        # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
         size += 0 if raw is None else len(raw)
         rest = stream.read(max_bytes + 1 - size) if raw is not None and size <= max_bytes else b""
         if raw is None or size + len(rest) > max_bytes:
             yield _too_large(source, None, max_bytes)
             return
-        head += [raw, rest]
-        break
+        whole = b"".join([*head, raw, rest])
+        if maybe_lines and not _parse(whole, source, None)[1]:
+            for line_number, raw_line in enumerate(whole.splitlines(), start=1):
+                if not _is_blank(raw_line):
+                    yield _parse(raw_line, source, line_number)[0]
+            return
+        yield from _documents(whole, source)
+        return
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
         return
@@ -193,7 +231,55 @@ def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
     if len(document.strip(b" \t\r\n")) > max_bytes:
         yield _too_large(source, None, max_bytes)
         return
-    yield _parse(document, source, None)[0]
+    yield from _documents(document, source)
+
+
+_UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
+
+
+def _is_utf16(raw: bytes) -> bool:
+    # A byte order mark of UTF-16, or text whose first character has a zero byte (JSON text never holds one).
+    return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0))
+
+
+def _documents(text: bytes, source: str) -> Iterator[Outcome]:
+    """One document, or several written one after another (`cat page-*.json`), each named by its first line."""
+    outcome, _ = _parse(text, source, None)
+    if not _trailing(outcome):
+        yield outcome
+        return
+    line, counted = 1, 0
+    for start, end in _values(text):
+        line += text.count(b"\n", counted, start)
+        counted = start
+        yield _parse(text[start:end], source, line)[0]
+
+
+def _trailing(outcome: Outcome) -> bool:
+    return isinstance(outcome, Rejected) and any("trailing characters" in error.message for error in outcome.errors)
+
+
+# A string (to its closing quote, or the end), a bracket, or a run of anything else that is not blank.
+_TOKEN: Final = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"?|[\[\]{}]|[^ \t\r\n\[\]{}"]+', re.DOTALL)
+
+
+def _values(text: bytes) -> Iterator[tuple[int, int]]:
+    """Where each top-level JSON value of the text starts and ends, found by matching brackets."""
+    depth = 0
+    start: int | None = None
+    for match in _TOKEN.finditer(text):
+        if start is None:
+            start = match.start()
+        token = match.group()[:1]
+        if token in (b"[", b"{"):
+            depth += 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+        if depth <= 0:
+            yield start, match.end()
+            start, depth = None, 0
+    if start is not None:
+        yield start, len(text)
 
 
 def _is_blank(raw: bytes) -> bool:
@@ -226,22 +312,30 @@ def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[Docu
     # The tag of the discriminated union sits in each location, right where the document starts.
     tag_at = 1 if is_array else 0
     for detail in focus_on_wrong_objects(error).errors(include_url=False):
-        loc = list(detail["loc"])
-        if len(loc) > tag_at and loc[tag_at] in _KINDS:
-            del loc[tag_at]
+        # A result's tag also sits right after its index in a bucket's results.
+        loc = [
+            part
+            for index, part in enumerate(detail["loc"])
+            if not (part in _TAGS and (index == tag_at or (index and isinstance(detail["loc"][index - 1], int))))
+        ]
         message = detail["msg"]
         kind = detail["type"]
         if kind == "json_invalid":
             message = _json_problem(text, message)
         elif kind == "union_tag_invalid":
-            loc.append("object")
             tag = detail.get("ctx", {}).get("tag")
-            message = f"Input should be {_EXPECTED_KINDS}, not '{tag}': an unknown kind of document"
+            if len(loc) > tag_at:
+                message = (
+                    f"Input should be the object of a usage or costs result, not '{tag}': an unknown kind of result"
+                )
+            else:
+                message = f"Input should be {_EXPECTED_KINDS}, not '{tag}': an unknown kind of document"
+            loc.append("object")
         elif kind == "union_tag_not_found":
             loc.append("object")
             message = f"Field required: a usage document names its kind, {_EXPECTED_KINDS}"
         elif kind == "dict_type" and len(loc) == tag_at:
-            message = "Input should be an object: a usage page, bucket or images result"
+            message = "Input should be an object: a usage page, bucket or result"
             if not is_array:
                 message += ", or an array of them"
         described.append(DocumentError(".".join(str(part) for part in loc), message))
@@ -259,8 +353,16 @@ def _json_problem(text: bytes, message: str) -> str:
     return message
 
 
-SAMPLE_FILES: Final = ("images-usage-page-1.json", "images-usage-page-2.json")
-"""The built-in sample: the two pages of one listing of daily images usage, 2024-11-01 to 2024-11-14."""
+SAMPLE_FILES: Final = (
+    "completions-usage-page-1.json",
+    "completions-usage-page-2.json",
+    "images-usage-page-1.json",
+    "images-usage-page-2.json",
+    "costs-page-1.json",
+    "costs-page-2.json",
+)
+"""The built-in sample: one organization's export of 2024-11-01 to 2024-11-14, two pages each of daily
+completions usage, images usage and costs."""
 
 
 def read_sample() -> Iterator[Outcome]:
@@ -273,8 +375,8 @@ def read_sample() -> Iterator[Outcome]:
 
 def describe(document: UsageDocument | list[UsageDocument]) -> str:
     """What a document holds, in words: `a page of 7 buckets, 70 results`."""
-    if isinstance(document, UsageImagesResult):
-        return "an images result"
+    if isinstance(document, ApiModel) and not isinstance(document, (UsageResponse, UsageTimeBucket)):
+        return _a(kind_of(document)) + " result"
     if isinstance(document, UsageTimeBucket):
         return f"a bucket of {_count(len(document.results), 'result')}"
     if isinstance(document, UsageResponse):
@@ -285,7 +387,7 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     pages = [item for item in document if isinstance(item, UsageResponse)]
     buckets = [item for item in document if isinstance(item, UsageTimeBucket)]
     buckets += [bucket for page in pages for bucket in page.data]
-    results = sum(isinstance(item, UsageImagesResult) for item in document)
+    results = sum(not isinstance(item, (UsageResponse, UsageTimeBucket)) for item in document)
     results += sum(len(bucket.results) for bucket in buckets)
     counts = [_count(results, "result")]
     if buckets or pages:
@@ -295,28 +397,14 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     return f"an array of {', '.join(counts)}"
 
 
+def kind_of(result: ApiModel) -> KindName:
+    """The name of a result's kind (`images`, `completions`, `costs`, ...), from its `object`."""
+    return KIND_BY_OBJECT[result.object].name  # type: ignore[attr-defined]
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def add_to_tally(tally: UsageTally, document: UsageDocument | list[UsageDocument]) -> tuple[DocumentError, ...]:
-    """Count a document's results; a bucket whose start is beyond the calendar is left out and reported."""
-    items = document if isinstance(document, list) else [document]
-    errors: list[DocumentError] = []
-    for index, item in enumerate(items):
-        prefix = f"{index}." if isinstance(document, list) else ""
-        if isinstance(item, UsageImagesResult):
-            tally.add_result(item)
-            continue
-        buckets = (
-            [(prefix, item)]
-            if isinstance(item, UsageTimeBucket)
-            else [(f"{prefix}data.{number}.", bucket) for number, bucket in enumerate(item.data)]
-        )
-        for bucket_prefix, bucket in buckets:
-            try:
-                tally.add_bucket(bucket)
-            except ValueError as error:
-                # Valid JSON integers can lie far outside the years a datetime can hold.
-                errors.append(DocumentError(f"{bucket_prefix}start_time", str(error)))
-    return tuple(errors)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
+from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
 from openapiopenai.models.kinds import GroupBy, KindName, ResultKind
 from openapiopenai.models.usage_time_bucket import ResultT
@@ -702,57 +703,3 @@ def to_records(source: UsageSource) -> list[dict[str, Any]]:
                 record[name] = value
         records.append(record)
     return records
-
-
-class IncompleteListingError(ValueError):
-    """The pages end before the listing does: the last page still says `has_more`."""
-
-    def __init__(self, next_page: str | None) -> None:
-        super().__init__(
-            f"the listing is incomplete: the last page has has_more=true; fetch the next page (page={next_page!r})"
-        )
-        self.next_page = next_page
-
-
-@dataclass(frozen=True)
-class UsageListing(Generic[ResultT]):
-    """The buckets of a whole paginated listing, in order."""
-
-    buckets: list[UsageTimeBucket[ResultT]]
-    pages: int
-    """How many pages were combined."""
-    complete: bool
-    """False when the last page still has `has_more: true`."""
-    next_page: str | None
-    """The cursor to resume from when the listing is incomplete, else `None`."""
-
-
-def combine_pages(pages: Iterable[UsageResponse[ResultT]], *, allow_incomplete: bool = False) -> UsageListing[ResultT]:
-    """Combine the pages of one listing, in the order they were fetched, into one run of buckets.
-
-    Raises `IncompleteListingError` when the last page says there is more, unless
-    `allow_incomplete` is true (then check `listing.complete`). Raises `ValueError` for pages
-    that cannot belong to one listing: none at all, a page after one that said it was the last,
-    or a bucket that appears twice.
-    """
-    buckets: list[UsageTimeBucket[ResultT]] = []
-    seen_starts: set[int] = set()
-    last: UsageResponse[ResultT] | None = None
-    count = 0
-    for page in pages:
-        if last is not None and not last.has_more:
-            raise ValueError(f"page {count + 1} follows a page with has_more=false: these are not one listing")
-        for bucket in page.data:
-            if bucket.start_time in seen_starts:
-                raise ValueError(
-                    f"page {count + 1} repeats the bucket starting at {bucket.start_time}: was a page given twice?"
-                )
-            seen_starts.add(bucket.start_time)
-            buckets.append(bucket)
-        last = page
-        count += 1
-    if last is None:
-        raise ValueError("no pages to combine")
-    if last.has_more and not allow_incomplete:
-        raise IncompleteListingError(last.next_page)
-    return UsageListing(buckets, count, not last.has_more, last.next_page if last.has_more else None)

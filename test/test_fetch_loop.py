@@ -1,4 +1,4 @@
-"""The README's pagination loop, run against a local HTTP server that serves saved pages."""
+"""The README's example of fetching every page, run against a local HTTP server that serves saved pages."""
 
 import threading
 import urllib.parse
@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from openapiopenai.usage import IncompleteListingError, Totals, totals, totals_by
+from openapiopenai.fetch import FetchError
+from openapiopenai.usage import Totals, totals, totals_by
 
 from docs_examples import example_defining
 
@@ -86,11 +87,8 @@ def test_loop_follows_next_page_until_has_more_is_false(
 ) -> None:
     base_url, requests = three_page_server
     listing = fetch_images_usage(ADMIN_KEY, 1730419200, ("model", "size"), base_url=base_url)
-    assert requests == [
-        {"start_time": ["1730419200"], "group_by": ["model", "size"]},
-        {"start_time": ["1730419200"], "group_by": ["model", "size"], "page": ["page_AAAAAGcZ"]},
-        {"start_time": ["1730419200"], "group_by": ["model", "size"], "page": ["page_AAAAAGcb"]},
-    ]
+    first = {"start_time": ["1730419200"], "bucket_width": ["1d"], "limit": ["31"], "group_by[]": ["model", "size"]}
+    assert requests == [first, {**first, "page": ["page_AAAAAGcZ"]}, {**first, "page": ["page_AAAAAGcb"]}]
     assert (listing.pages, listing.complete) == (3, True)
     assert [bucket.start_time for bucket in listing.buckets] == [1730419200 + day * 86400 for day in range(5)]
 
@@ -111,5 +109,7 @@ def test_loop_totals_match_the_saved_pages(
 def test_loop_refuses_a_listing_that_stops_early(fetch_images_usage: Callable[..., Any]) -> None:
     truncated = saved("page_2.json").replace(b'"page_AAAAAGcb"', b"null")
     for base_url, _ in serve({None: saved("page_1.json"), "page_AAAAAGcZ": truncated}):
-        with pytest.raises(IncompleteListingError, match="the listing is incomplete"):
+        with pytest.raises(
+            FetchError, match=r"^page 2 of images: has_more is true but next_page is null: the listing is incomplete$"
+        ):
             fetch_images_usage(ADMIN_KEY, 1730419200, base_url=base_url)

@@ -34,7 +34,9 @@ def test_the_version_is_written_once_in_the_package() -> None:
     assert 'dynamic = ["version"]' in pyproject()
     assert 'version = { attr = "openapiopenai.__version__" }' in pyproject()
     assert re.search(r"^version\s*=\s*\"", pyproject(), re.MULTILINE) is None
-    assert importlib.metadata.version("openapiopenai") == openapiopenai.__version__
+    name = re.search(r'^name = "([^"]+)"', pyproject(), re.MULTILINE)
+    assert name
+    assert importlib.metadata.version(name[1]) == openapiopenai.__version__
 
 
 def test_the_licence_file_is_the_one_the_metadata_names() -> None:

@@ -209,14 +209,50 @@ def test_combine_pages_can_allow_an_incomplete_listing() -> None:
     assert len(listing.buckets) == 1
 
 
-def test_combine_pages_refuses_a_page_after_the_last() -> None:
-    with pytest.raises(ValueError, match="page 2 follows a page with has_more=false"):
-        combine_pages([SECOND_PAGE, FIRST_PAGE])
+def test_combine_pages_takes_pages_in_any_order() -> None:
+    listing = combine_pages([SECOND_PAGE, FIRST_PAGE])
+    assert [b.start_time for b in listing.buckets] == [NOV_1, NOV_1 + DAY]
+    assert (listing.pages, listing.complete, listing.next_page) == (2, True, None)
 
 
 def test_combine_pages_refuses_a_page_given_twice() -> None:
-    with pytest.raises(ValueError, match="page 2 repeats the bucket starting at 1730419200"):
+    with pytest.raises(
+        ValueError,
+        match=r"^these pages are not one listing: the bucket starting 2024-11-01T00:00:00Z is in page 1 \(data.0\)"
+        r" and again in page 2 \(data.0\)$",
+    ):
         combine_pages([FIRST_PAGE, FIRST_PAGE])
+
+
+def test_combine_pages_refuses_overlapping_buckets() -> None:
+    hourly = page({"object": "bucket", "start_time": NOV_1 + 3600, "end_time": NOV_1 + 7200, "results": []})
+    with pytest.raises(ValueError, match=r"^these pages are not one listing: the bucket 2024-11-01T01:00:00Z to"):
+        combine_pages([FIRST_PAGE, hourly, SECOND_PAGE])
+
+
+def test_combine_pages_names_the_range_of_a_missing_page() -> None:
+    last = page(bucket(2, result(1, 1)))
+    with pytest.raises(IncompleteListingError) as raised:
+        combine_pages([last, FIRST_PAGE])
+    assert str(raised.value) == (
+        "the listing is incomplete: no buckets from 2024-11-02T00:00:00Z to 2024-11-03T00:00:00Z,"
+        " between page 2 (data.0) and page 1 (data.0): a page is missing"
+    )
+    assert raised.value.next_page is None
+    listing = combine_pages([last, FIRST_PAGE], allow_incomplete=True)
+    assert (listing.complete, listing.next_page, [b.start_time for b in listing.buckets]) == (
+        False,
+        None,
+        [NOV_1, NOV_1 + 2 * DAY],
+    )
+
+
+def test_combine_pages_asks_the_last_page_in_time_about_more() -> None:
+    # The second page read is the earliest: its has_more: true is answered by the first.
+    listing = combine_pages([SECOND_PAGE, FIRST_PAGE])
+    assert listing.complete
+    with pytest.raises(IncompleteListingError, match="the last page has has_more=true"):
+        combine_pages([page(bucket(-1)), FIRST_PAGE])
 
 
 def test_combine_pages_refuses_nothing() -> None:

@@ -1,0 +1,292 @@
+"""What the commands share: reading their input, reporting problems, and parsing times."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import IO, Final, TypeAlias
+
+from openapiopenai.documents import (
+    MAX_DOCUMENT_BYTES,
+    Loaded,
+    Outcome,
+    Rejected,
+    UsageDocument,
+    kind_of,
+    place,
+    read_path,
+    read_sample,
+    read_stream,
+)
+from openapiopenai.listing import ListingCheck, ListingReport
+from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
+
+PROG: Final = "openapiopenai"
+SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
+
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
+"""What `add_parser(commands)` of each command module receives: the top parser's subparsers."""
+
+
+def add_input(parser: argparse.ArgumentParser) -> None:
+    """The input arguments every reading command takes: FILEs or `--sample`."""
+    parser.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="a JSON or JSON Lines file of usage documents, a directory of them, or '-' for standard input"
+        " (the default when it is not a terminal)",
+    )
+    parser.add_argument(
+        "--sample",
+        action="store_true",
+        help=f"read the built-in sample instead: {SAMPLE}",
+    )
+    parser.add_argument(
+        "--max-document-size",
+        dest="max_bytes",
+        type=parse_size,
+        default=MAX_DOCUMENT_BYTES,
+        metavar="SIZE",
+        help="refuse a document (or a line of JSON Lines) larger than this, unread: bytes, or with K, M or G"
+        f" for KiB, MiB or GiB; default: {MAX_DOCUMENT_BYTES // 1024**2}M (parsing takes several times a"
+        " document's size in memory)",
+    )
+    parser.set_defaults(usage=parser.error)
+
+
+_SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
+
+
+def parse_size(text: str) -> int:
+    """A size given on the command line: bytes, or a number with K, M or G (KiB, MiB, GiB)."""
+    found = _SIZE.fullmatch(text.strip())
+    if not found or int(found[1]) < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size: give bytes (1000000) or a number with K, M or G (64M)"
+        )
+    unit = {"K": 1024, "M": 1024**2, "G": 1024**3}.get((found[2] or "").upper(), 1)
+    return int(found[1]) * unit
+
+
+def input_files(args: argparse.Namespace) -> list[str] | None:
+    """The files to read, `None` for the built-in sample; a usage error when there is nothing to read."""
+    files: list[str] = args.files
+    if args.sample:
+        if files:
+            args.usage("give FILEs or --sample, not both")
+        return None
+    if files:
+        return files
+    if sys.stdin is not None and sys.stdin.isatty():
+        args.usage("no input: give FILEs, '-' for standard input, or --sample for the built-in sample")
+    return ["-"]
+
+
+def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
+    """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample."""
+    if files is None:
+        yield from read_sample()
+        return
+    for file in files:
+        if file != "-":
+            yield from read_path(file, max_bytes=max_bytes)
+        elif sys.stdin is None:
+            yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
+        else:
+            yield from read_stream(sys.stdin.buffer, "<stdin>", max_bytes=max_bytes)
+
+
+def report(outcome: Rejected, stream: IO[str]) -> None:
+    """One line per problem: `FILE[:LINE]: error: [PATH: ]MESSAGE`."""
+    for error in outcome.errors:
+        print(f"{place(outcome)}: error: {error}", file=stream)
+
+
+Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, tuple[KindName | None, ...]]"
+"""Where in its document, the bucket or result to count, and the kinds it was noted under."""
+
+
+def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None) -> Iterator[Counted]:
+    """Note a document's pages and buckets in the listing check of their kind.
+
+    Yields what there is to count, with its path in the document: each bucket inside the period
+    asked for, and each result given on its own (outside any bucket, so with no time). A bucket's
+    kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
+    document), and has no known kind when they hold no results either. With `only`, buckets and
+    results of other kinds are left out, and buckets of no known kind are taken as that kind.
+    """
+    where = place(outcome)
+    document = outcome.document
+    items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
+    everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
+    for index, item in items:
+        path = "" if index is None else str(index)
+        if isinstance(item, UsageResponse):
+            counts = [_kind_counts(bucket) for bucket in item.data]
+            kinds_here: set[KindName] = {kind for found in counts for kind in found}
+            if only is not None and kinds_here and only not in kinds_here:
+                continue  # a page of other kinds
+            page = check.start_page(item.has_more, item.next_page, where)
+            prefix = f"{path}." if path else ""
+            default = _only_kind(kinds_here)
+            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True)):
+                kinds = _add_bucket(check, bucket, found, where, f"{prefix}data.{number}", default, only, page)
+                if kinds:
+                    yield f"{prefix}data.{number}", bucket, kinds
+        elif isinstance(item, UsageTimeBucket):
+            kinds = _add_bucket(check, item, _kind_counts(item), where, path, everywhere, only, None)
+            if kinds:
+                yield path, item, kinds
+        elif only is None or kind_of(item) == only:
+            yield path, item, (kind_of(item),)
+
+
+_KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
+
+
+def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
+    """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
+    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, bucket.results)).items()}
+
+
+def _add_bucket(
+    check: ListingCheck,
+    bucket: UsageTimeBucket[UsageResult],
+    found: dict[KindName, int],
+    where: str,
+    path: str,
+    default: KindName | None,
+    only: KindName | None,
+    page: int | None,
+) -> tuple[KindName | None, ...]:
+    """The kinds the bucket was noted under, if it lies in the period; else nothing."""
+    kinds: dict[KindName | None, int] = {}
+    for kind, count in found.items():
+        kinds[kind] = count
+    if not kinds:
+        kinds[default] = 0
+    if only is not None:
+        if only in kinds:
+            kinds = {only: kinds[only]}
+        elif None not in kinds:
+            return ()  # a bucket of another kind
+    inside = False
+    for named, count in kinds.items():
+        inside = check.add_bucket(bucket, where, named, path, page=page, results=count)
+    return tuple(kinds) if inside else ()
+
+
+def _kinds_in(document: list[UsageDocument]) -> set[KindName]:
+    """The kinds of result an array of documents holds."""
+    found: set[KindName] = set()
+    for item in document:
+        if isinstance(item, UsageResponse):
+            found.update(kind for bucket in item.data for kind in _kind_counts(bucket))
+        elif isinstance(item, UsageTimeBucket):
+            found.update(_kind_counts(item))
+        else:
+            found.add(kind_of(item))
+    return found
+
+
+def _only_kind(kinds: set[KindName]) -> KindName | None:
+    return next(iter(kinds)) if len(kinds) == 1 else None
+
+
+NO_RESULTS: Final = "no results"
+"""The label of the listing when no result of any kind was read."""
+
+
+def listing_of(
+    check: ListingCheck, only: KindName | None, loose: Iterable[KindName] = ()
+) -> tuple[list[ListingReport], str | None]:
+    """The listing report of each kind read (in the order of `KINDS`), and a problem if some buckets cannot
+    be given a kind. `loose` are the kinds of results read outside any bucket."""
+    seen = {*check.kinds, *loose}
+    kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
+    unknown = check.unknown()
+    if len(kinds) > 1 and unknown:
+        places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        return [], (
+            f"{places}: no results, so which listing the buckets belong to cannot be told"
+            f" ({', '.join(kinds)} are read): give the kind with --kind"
+        )
+    if not kinds:
+        return [check.report(NO_RESULTS, include_unknown=True)], None
+    return [check.report(kind, include_unknown=True) for kind in kinds], None
+
+
+def add_kind(parser: argparse.ArgumentParser) -> None:
+    """The --kind option: read results of one kind only."""
+    parser.add_argument(
+        "--kind",
+        type=_kind,
+        metavar="KIND",
+        help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
+        " as this kind",
+    )
+
+
+def _kind(text: str) -> KindName:
+    for name in KIND_NAMES:
+        if text == name:
+            return name
+    raise argparse.ArgumentTypeError(f"unknown kind {text!r}: choose from {', '.join(KIND_NAMES)}")
+
+
+def loose_results(count: int) -> str:
+    """Results given on their own, in words."""
+    return f"{count} result{'' if count == 1 else 's'} outside any bucket"
+
+
+_WHEN: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?", re.IGNORECASE
+)
+_SECONDS: Final = re.compile(r"-?\d+")
+_FRACTION: Final = re.compile(r"\.\d+")
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_FIRST: Final = (datetime(1, 1, 1, tzinfo=timezone.utc) - _EPOCH) // timedelta(seconds=1)
+_LAST: Final = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc) - _EPOCH) // timedelta(seconds=1)
+
+
+def parse_when(text: str) -> int:
+    """A point in time given on the command line, as Unix seconds.
+
+    Accepts an ISO 8601 date (`2024-11-01`, midnight UTC), date and time (`2024-11-01T12:00`,
+    `2024-11-01T12:00:00Z`; UTC unless it carries an offset such as `+02:00`, which is converted),
+    or Unix seconds (`1730419200`). Anything else is an `argparse.ArgumentTypeError`.
+    """
+    text = text.strip()
+    if _SECONDS.fullmatch(text):
+        seconds = int(text) if len(text) <= 20 else None
+        if seconds is not None and _FIRST <= seconds <= _LAST:
+            return seconds
+        raise argparse.ArgumentTypeError(f"{text} is out of range for a date (years 1 to 9999)")
+    if _WHEN.fullmatch(text):
+        # Whole seconds are what bucket times hold; and Python 3.10 reads fractions of 3 or 6 digits only.
+        iso = _FRACTION.sub("", text.upper()).replace("Z", "+00:00")
+        try:
+            when = datetime.fromisoformat(iso)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a valid date or time: {error}") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return (when - _EPOCH) // timedelta(seconds=1)
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a time: give an ISO date (2024-11-01), an ISO date and time"
+        " (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00) or Unix seconds (1730419200)"
+    )
+
+
+def describe_listing(listing: ListingReport, loose: int) -> str:
+    """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
+    counted = listing.describe() if listing.buckets or listing.pages or not loose else ""
+    if loose:
+        counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
+    return f"{listing.kind}: {counted}"

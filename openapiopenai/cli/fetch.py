@@ -1,0 +1,456 @@
+"""`openapiopenai fetch`: every page of a usage or costs listing into a JSON Lines export.
+
+The export is written so that it is always either a run of whole pages or, after a crash, a run of
+whole pages and one torn last line that `--resume` cuts off: each page is one line, written and
+flushed to disk (fsync) before the next request. Beside an export to a file, `FILE.fetch.json`
+holds the query (never the key) until the listing is complete; `--resume` reads it, refuses a
+different query, and continues from the cursor in the export's last page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+from pydantic import ValidationError
+
+from openapiopenai.cli._common import PROG, Commands, parse_when
+from openapiopenai.fetch import (
+    ADMIN_KEY_VARIABLE,
+    BUCKET_WIDTHS,
+    DEFAULT_BASE_URL,
+    ENDPOINTS,
+    Client,
+    FetchError,
+    Query,
+    Retry,
+    iter_query_pages,
+)
+from openapiopenai.models import UsageResponse
+
+STATE_SUFFIX: Final = ".fetch.json"
+_STATE_VERSION: Final = 1
+RECENT: Final = 3600
+"""Buckets that ended less than this many seconds ago may still change on the API's side."""
+
+# Each array filter's option: `project_ids` is `--project-id`, given once per value.
+_FILTER_OPTIONS: Final = {
+    name: name.removesuffix("s").replace("_", "-") for endpoint in ENDPOINTS.values() for name in endpoint.filters
+}
+_FLAG_OPTIONS: Final = {name: name.replace("_", "-") for endpoint in ENDPOINTS.values() for name in endpoint.flags}
+
+
+def add_parser(commands: Commands) -> None:
+    """Add the `fetch` command."""
+    kinds = ", ".join(ENDPOINTS)
+    parser = commands.add_parser(
+        "fetch",
+        # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
+        allow_abbrev=False,
+        help="get every page of a usage or costs listing from the API",
+        description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
+        "one page per line, ready for summarize. The admin key is read from the environment variable "
+        f"{ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
+        epilog="Exit status: 0 the whole listing was fetched, 1 it could not be (the message says how far it "
+        "got; with -o FILE, run the same command with --resume to continue), 2 bad usage, 130 interrupted.",
+    )
+    parser.add_argument("kind", metavar="KIND", choices=list(ENDPOINTS), help=f"one of: {kinds}")
+    parser.add_argument("--start", required=True, type=parse_when, metavar="WHEN", help="start of the range, inclusive")
+    parser.add_argument(
+        "--end", type=parse_when, metavar="WHEN", help="end of the range, exclusive (default: now, as the API says)"
+    )
+    parser.add_argument("--bucket-width", choices=BUCKET_WIDTHS, default="1d", help="default: 1d (costs: 1d only)")
+    parser.add_argument(
+        "--group-by", metavar="FIELD[,FIELD...]", default="", help="group each bucket's usage by these fields"
+    )
+    for name, option in _FILTER_OPTIONS.items():
+        parser.add_argument(
+            f"--{option}",
+            dest=f"filter_{name}",
+            action="append",
+            metavar="VALUE",
+            help=f"only this {option.replace('-', ' ')} (repeat for more; the API's {name})",
+        )
+    for name, option in _FLAG_OPTIONS.items():
+        parser.add_argument(
+            f"--{option}", dest=f"flag_{name}", choices=("true", "false"), help=f"filter by {name} (completions)"
+        )
+    parser.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="the export to write, '-' for standard output (default)"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an export to FILE that stopped early, with the same query"
+    )
+    parser.add_argument(
+        "--admin-key-file",
+        metavar="FILE",
+        help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}",
+    )
+    # Caught so that a key typed on the command line is refused without being repeated.
+    parser.add_argument("--admin-key", "--api-key", dest="key_argument", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="how long to wait for the server to connect (at most 10 s) and for each part of its answer; default: 60",
+    )
+    parser.add_argument(
+        "--retries",
+        type=_count_of_retries,
+        default=Retry().retries,
+        metavar="N",
+        help=f"retry a failed request up to N times, waiting longer each time; default: {Retry().retries}",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
+    )
+    parser.set_defaults(run=run)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds < math.inf:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _count_of_retries(text: str) -> int:
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of retries from 0 to 100")
+    return int(text)
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Failed(Exception):
+    pass
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fetch the listing; the exit status says whether all of it was written."""
+    try:
+        if args.key_argument is not None:
+            raise _UsageError(
+                f"the admin key is never taken from the command line, where other users can see it:"
+                f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
+            )
+        query = _query(args)
+        client = Client(
+            _admin_key(args.admin_key_file),
+            base_url=args.base_url,
+            connect_timeout=min(10.0, args.timeout),
+            read_timeout=args.timeout,
+            retry=Retry(retries=args.retries),
+        )
+        if args.resume and args.output == "-":
+            raise _UsageError("--resume needs -o FILE: standard output cannot be continued")
+    except (_UsageError, ValueError) as error:
+        print(f"{PROG} fetch: error: {error}", file=sys.stderr)
+        return 2
+    except _Failed as error:
+        print(f"{PROG} fetch: {error}", file=sys.stderr)
+        return 1
+    return _Run(args, query, client).run()
+
+
+def _query(args: argparse.Namespace) -> Query:
+    endpoint = ENDPOINTS[args.kind]
+    group_by = [name.strip() for name in args.group_by.split(",") if name.strip()]
+    filters: dict[str, list[str] | bool] = {}
+    for name, option in _FILTER_OPTIONS.items():
+        values: list[str] | None = getattr(args, f"filter_{name}")
+        if values is not None:
+            if name not in endpoint.filters:
+                raise _UsageError(f"{args.kind} has no --{option} filter")
+            filters[name] = values
+    for name, option in _FLAG_OPTIONS.items():
+        flag: str | None = getattr(args, f"flag_{name}")
+        if flag is not None:
+            if name not in endpoint.flags:
+                raise _UsageError(f"{args.kind} has no --{option} filter")
+            filters[name] = flag == "true"
+    return Query.build(
+        args.kind, args.start, args.end, bucket_width=args.bucket_width, group_by=group_by, filters=filters
+    )
+
+
+def _admin_key(path: str | None) -> str:
+    if path is None:
+        key = os.environ.get(ADMIN_KEY_VARIABLE, "")
+        if not key:
+            raise _UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
+        return key
+    try:
+        with open(path, encoding="utf-8") as stream:
+            key = stream.read().strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise _Failed(f"cannot read the admin key file {path}: {reason}") from None
+    if not key:
+        raise _UsageError(f"the admin key file {path} is empty")
+    return key
+
+
+@dataclass
+class _Held:
+    """What an export already holds: its length in whole pages, and where the listing goes on."""
+
+    pages: int = 0
+    buckets: int = 0
+    last_start: int | None = None
+    next_page: str | None = None
+    complete: bool = False
+
+
+class _Run:
+    def __init__(self, args: argparse.Namespace, query: Query, client: Client) -> None:
+        self.args = args
+        self.query = query
+        self.client = client
+        self.output: str = args.output
+        self.to_file = self.output != "-"
+        self.state_path = self.output + STATE_SUFFIX
+        self.held = _Held()
+        self.retries = 0
+        self.fd = -1
+        self.length = 0
+        self.progress = sys.stderr.isatty()
+        client.on_retry = self._retried
+
+    def run(self) -> int:
+        try:
+            if self.to_file:
+                self._open()
+                if self.held.complete:
+                    self._finish()
+                    print(f"{PROG} fetch: {self.output} already holds the whole listing", file=sys.stderr)
+                    return 0
+            self._warn_if_recent()
+            self._fetch()
+        except _UsageError as error:
+            print(f"{PROG} fetch: error: {error}", file=sys.stderr)
+            return 2
+        except _Failed as error:
+            self._end_progress()
+            print(f"{PROG} fetch: {error}", file=sys.stderr)
+            return 1
+        except FetchError as error:
+            self._end_progress()
+            print(f"{PROG} fetch: {error}; {self._saved()}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            self._end_progress()
+            print(f"{PROG} fetch: interrupted; {self._saved()}", file=sys.stderr)
+            return 130
+        finally:
+            if self.fd >= 0 and self.to_file:
+                os.close(self.fd)
+        self._end_progress()
+        if self.to_file:
+            self._finish()
+        return 0
+
+    def _saved(self) -> str:
+        pages = _count(self.held.pages, "page")
+        if not self.to_file:
+            return f"the output holds {pages} and is incomplete"
+        return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
+
+    # The export file ---------------------------------------------------------------------------
+
+    def _open(self) -> None:
+        state = {"version": _STATE_VERSION, "query": self.query.to_dict(), "base_url": self.client.base_url}
+        if os.path.exists(self.output) and not os.path.isfile(self.output):
+            # A device or a pipe can be neither checked nor cut back on resume.
+            raise _UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
+        if self.args.resume:
+            saved = self._read_state()
+            if saved != state:
+                raise _UsageError(
+                    f"--resume: {self.output} was started with another query: {_difference(saved, state)}"
+                )
+        elif os.path.lexists(self.output) or os.path.lexists(self.state_path):
+            which = self.output if os.path.lexists(self.output) else self.state_path
+            raise _UsageError(f"{which} exists: give --resume to continue that export, or another -o FILE")
+        else:
+            _write_atomically(self.state_path, json.dumps(state, indent=2).encode() + b"\n")
+        try:
+            self.fd = os.open(self.output, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+        except OSError as error:
+            raise _Failed(f"cannot open {self.output}: {error.strerror}") from None
+        self._read_held()
+
+    def _read_state(self) -> Any:
+        try:
+            with open(self.state_path, "rb") as stream:
+                return json.loads(stream.read())
+        except FileNotFoundError:
+            raise _Failed(
+                f"nothing to resume: {self.state_path} is missing (the export is complete, or was not started"
+                " by fetch -o FILE)"
+            ) from None
+        except (OSError, ValueError) as error:
+            raise _Failed(f"cannot read {self.state_path}: {getattr(error, 'strerror', None) or error}") from None
+
+    def _read_held(self) -> None:
+        """Check the pages already in the export; cut off a torn last line left by a crash."""
+        page_model = UsageResponse[self.query.endpoint.result]  # type: ignore[name-defined]
+        good = 0
+        with os.fdopen(os.dup(self.fd), "rb") as stream:
+            for number, line in enumerate(stream, 1):
+                page: UsageResponse[Any] | None = None
+                if line.endswith(b"\n"):
+                    with contextlib.suppress(ValidationError):
+                        page = page_model.from_json(line)
+                if page is None:
+                    if stream.read(1):
+                        raise _Failed(
+                            f"{self.output}:{number} is not a page of {self.query.kind}: not resuming over it"
+                        )
+                    break
+                self._held_page(page)
+                good += len(line)
+        if good != os.fstat(self.fd).st_size:
+            os.ftruncate(self.fd, good)
+            os.fsync(self.fd)
+        self.length = good
+        os.lseek(self.fd, good, os.SEEK_SET)
+
+    def _held_page(self, page: UsageResponse[Any]) -> None:
+        held = self.held
+        held.pages += 1
+        held.buckets += len(page.data)
+        if page.data:
+            held.last_start = page.data[-1].start_time
+        held.next_page = page.next_page if page.has_more else None
+        held.complete = not page.has_more
+
+    def _finish(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.state_path)
+        _sync_directory(self.state_path)
+
+    # Fetching ----------------------------------------------------------------------------------
+
+    def _warn_if_recent(self) -> None:
+        now = int(time.time())
+        end = self.query.end_time
+        if end is None or end > now - RECENT:
+            print(
+                f"{PROG} fetch: note: the range reaches into the last hour, whose buckets the API may still"
+                " change: fetch that part again later for final figures",
+                file=sys.stderr,
+            )
+
+    def _fetch(self) -> None:
+        held = self.held
+        pages = iter_query_pages(
+            self.client, self.query, page=held.next_page, pages_before=held.pages, after=held.last_start
+        )
+        self._show_progress()
+        for page in pages:
+            self._write(page.to_json().encode() + b"\n")
+            self._held_page(page)
+            self._show_progress()
+
+    def _write(self, line: bytes) -> None:
+        if not self.to_file:
+            sys.stdout.buffer.write(line)
+            sys.stdout.buffer.flush()
+            return
+        try:
+            written = 0
+            while written < len(line):
+                written += os.write(self.fd, line[written:])
+            os.fsync(self.fd)
+        except BaseException as error:
+            # A full disk or an interruption part-way: leave the export as it was before this page.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fd, self.length)
+                os.lseek(self.fd, self.length, os.SEEK_SET)
+            if isinstance(error, OSError):
+                reason = error.strerror or errno.errorcode.get(error.errno or 0, str(error))
+                raise _Failed(f"cannot write {self.output}: {reason}; {self._saved()}") from None
+            raise
+        self.length += len(line)
+
+    # Talk --------------------------------------------------------------------------------------
+
+    def _retried(self, problem: str, wait: float) -> None:
+        self.retries += 1
+        self._show_progress(f"{problem}, retrying in {wait:.1f} s")
+
+    def _show_progress(self, note: str = "") -> None:
+        if self.progress:
+            held = self.held
+            line = (
+                f"{self.query.kind}: {_count(held.pages, 'page')}, {_count(held.buckets, 'bucket')},"
+                f" {self.retries} retried"
+            )
+            sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
+            sys.stderr.flush()
+
+    def _end_progress(self) -> None:
+        if self.progress:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.progress = False
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _difference(saved: Any, wanted: dict[str, Any]) -> str:
+    state = cast("dict[str, Any]", saved) if isinstance(saved, dict) else {}
+    if state.get("version") != _STATE_VERSION:
+        return "its state file is not one this version writes"
+    old: dict[str, Any] = {"base_url": state.get("base_url"), **(state.get("query") or {})}
+    new: dict[str, Any] = {"base_url": wanted["base_url"], **wanted["query"]}
+    differences = [
+        f"{name} {json.dumps(old.get(name))} (now {json.dumps(value)})"
+        for name, value in new.items()
+        if old.get(name) != value
+    ]
+    return "; ".join(differences) or "it differs"
+
+
+def _write_atomically(path: str, data: bytes) -> None:
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(temporary, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise _Failed(f"cannot write {path}: {error.strerror}") from None
+    _sync_directory(path)
+
+
+def _sync_directory(path: str) -> None:
+    # A rename or unlink is durable once the directory is; some systems cannot open a directory.
+    with contextlib.suppress(OSError):
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,621 @@
+"""`openapiopenai summarize`: the totals of each kind of result, grouped, over one checked listing per kind."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
+from typing import Final, cast, get_args
+
+from openapiopenai.cli._common import (
+    PROG,
+    Commands,
+    add_input,
+    add_kind,
+    describe_listing,
+    input_files,
+    listing_of,
+    loose_results,
+    outcomes,
+    parse_when,
+    register,
+    report,
+)
+from openapiopenai.documents import DocumentError, Loaded, Rejected, kind_of
+from openapiopenai.listing import (
+    Every,
+    ListingCheck,
+    ListingReport,
+    iter_periods,
+    next_period,
+    period_start,
+    utc_text,
+)
+from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
+from openapiopenai.usage import (
+    ALL_GROUP_BY_FIELDS,
+    COUNTERS,
+    LEVELS,
+    GroupTotals,
+    Totals,
+    UsageTally,
+    bucket_time,
+    utc_datetime,
+)
+
+FORMATS: Final = ("table", "csv", "json")
+EVERY: Final[tuple[Every, ...]] = get_args(Every)
+SHORT_HEADERS: Final = {
+    "num_model_requests": "requests",
+    "num_requests": "calls",
+    "num_sessions": "sessions",
+    "input_cached_tokens": "cached",
+    "input_audio_tokens": "audio_in",
+    "output_audio_tokens": "audio_out",
+}
+"""Column names the table shortens (csv and json keep the field names)."""
+TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
+    "completions": (
+        "input_tokens",
+        "input_cached_tokens",
+        "output_tokens",
+        "input_audio_tokens",
+        "output_audio_tokens",
+        "num_model_requests",
+    ),
+}
+"""The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
+headline ones, without their breakdowns by modality and caching."""
+TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
+
+
+def add_parser(commands: Commands) -> None:
+    """Add the `summarize` command."""
+    parser = commands.add_parser(
+        "summarize",
+        help="total each kind of usage and costs, grouped, over one checked listing per kind",
+        description="Total each kind of result read (images, completions, costs, ...) in a table of its own, "
+        "with that kind's counters as columns (costs: the amount per currency), grouped, largest first. The "
+        "buckets of each kind are checked as one listing, in any order: a bucket read twice, or overlapping "
+        "buckets, are an error; a hole between buckets or a last page that says has_more makes the listing "
+        "incomplete, and then no totals are printed unless --partial asks for them.",
+        epilog="Exit status: 0 complete totals (or totals labelled partial with --partial), 1 bad data or an "
+        "incomplete listing, 2 bad usage.",
+    )
+    add_input(parser)
+    add_kind(parser)
+    parser.add_argument(
+        "--by",
+        type=_group_by,
+        metavar="FIELD[,FIELD...]",
+        help=f"group by these fields ({', '.join(ALL_GROUP_BY_FIELDS)}; each kind uses those its endpoint "
+        "accepts), or 'none' for one overall row; default: every field that has a value somewhere in the input",
+    )
+    parser.add_argument(
+        "--every",
+        type=_every,
+        metavar="{bucket,day,week,month}",
+        help="add a time axis: each bucket as it came, or UTC calendar days, weeks (from Monday) or months; "
+        "rows are sorted by time, and periods without usage are kept as zero rows",
+    )
+    parser.add_argument(
+        "--per-bucket", dest="every", action="store_const", const="bucket", help="the same as --every bucket"
+    )
+    parser.add_argument(
+        "--since",
+        type=parse_when,
+        metavar="WHEN",
+        help="count only buckets that start at or after this time: an ISO date (2024-11-01, midnight UTC), "
+        "an ISO date and time (UTC unless it has an offset), or Unix seconds",
+    )
+    parser.add_argument(
+        "--until",
+        type=parse_when,
+        metavar="WHEN",
+        help="count only buckets that end at or before this time (exclusive, like the API's end_time: "
+        "--until 2024-12-01 stops at the end of November); same forms as --since",
+    )
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="print the totals of an incomplete listing too, labelled partial on standard error (exit status 0)",
+    )
+    parser.add_argument(
+        "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
+    )
+    parser.set_defaults(run=run)
+
+
+def _group_by(text: str) -> tuple[GroupBy, ...]:
+    names = [name.strip() for name in text.split(",")]
+    if names == ["none"]:
+        return ()
+    for name in names:
+        if name not in _FIELDS:
+            raise argparse.ArgumentTypeError(
+                f"unknown field {name!r}: choose from {', '.join(ALL_GROUP_BY_FIELDS)}, or none for one overall row"
+            )
+    return tuple(dict.fromkeys(_FIELDS[name] for name in names))
+
+
+_FIELDS: dict[str, GroupBy] = {field: field for field in ALL_GROUP_BY_FIELDS}
+_EVERY: dict[str, Every] = {every: every for every in EVERY}
+
+
+def _every(text: str) -> Every:
+    if text not in _EVERY:
+        raise argparse.ArgumentTypeError(f"unknown time axis {text!r}: choose from {', '.join(EVERY)}")
+    return _EVERY[text]
+
+
+def _output_format(text: str) -> str:
+    if text not in FORMATS:
+        raise argparse.ArgumentTypeError(f"unknown format {text!r}: choose from {', '.join(FORMATS)}")
+    return text
+
+
+def run(args: argparse.Namespace) -> int:
+    """Total the documents; print no totals and return 1 if any could not be used or the listing is not whole."""
+    files = input_files(args)
+    since: int | None = args.since
+    until: int | None = args.until
+    if since is not None and until is not None and since >= until:
+        args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
+    reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until))
+    rejected = 0
+    for outcome in outcomes(files, args.max_bytes):
+        if isinstance(outcome, Loaded):
+            errors = reading.count(outcome)
+            if errors:
+                outcome = Rejected(outcome.source, outcome.line, tuple(errors))
+        if isinstance(outcome, Rejected):
+            report(outcome, sys.stderr)
+            rejected += 1
+    if rejected:
+        # Totals of only the usable part would look complete: print none.
+        documents = "document" if rejected == 1 else "documents"
+        return _refuse(f"{rejected} {documents} could not be used")
+    return reading.finish(args)
+
+
+def _refuse(why: str) -> int:
+    print(f"{PROG}: no totals printed: {why}", file=sys.stderr)
+    return 1
+
+
+def _note(text: str) -> None:
+    print(f"{PROG}: note: {text}", file=sys.stderr)
+
+
+class _Reading:
+    """The running totals of each kind read, the listing check, and what the totals will need to say."""
+
+    def __init__(
+        self, chosen: tuple[GroupBy, ...] | None, every: Every | None, only: KindName | None, check: ListingCheck
+    ) -> None:
+        self.chosen: tuple[GroupBy, ...] | None = chosen
+        self.every: Every | None = every
+        self.only: KindName | None = only
+        self.check = check
+        self.tallies: dict[KindName, UsageTally] = {}
+        self.loose: dict[KindName, int] = {}
+        self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
+        self.level_buckets: dict[tuple[KindName, int], set[int]] = {}  # buckets per period, for kinds with levels
+
+    def tally(self, kind: KindName) -> UsageTally:
+        tally = self.tallies.get(kind)
+        if tally is None:
+            fields = KINDS[kind].group_by
+            by: Sequence[GroupBy] = (
+                fields if self.chosen is None else [field for field in self.chosen if field in fields]
+            )
+            tally = self.tallies[kind] = UsageTally(by, per_bucket=self.every is not None, kind=kind)
+        return tally
+
+    def count(self, outcome: Loaded) -> list[DocumentError]:
+        """Count a document; the problems that keep it from being counted."""
+        errors: list[DocumentError] = []
+        every = self.every
+        for path, item, kinds in register(outcome, self.check, self.only):
+            if not isinstance(item, UsageTimeBucket):
+                kind = kind_of(item)
+                self.loose[kind] = self.loose.get(kind, 0) + 1
+                self.tally(kind).add_result(item)
+                continue
+            bucket = cast("UsageTimeBucket[UsageResult]", item)
+            try:
+                at = _period(bucket.start_time, bucket.end_time, every)
+            except ValueError as error:
+                # Valid JSON integers can lie far outside the years a datetime can hold.
+                errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
+                continue
+            single = kinds[0] if len(kinds) == 1 else None
+            for result in bucket.results:
+                # The kind of every result is known when the bucket holds one kind (as the API's always do).
+                kind = single or kind_of(result)
+                if self.only is not None and kind != self.only:
+                    continue
+                if at is None or every == "bucket":
+                    self.tally(kind).add_in_bucket(result, bucket)
+                else:
+                    self.tally(kind).add_result(result, at)
+            if every == "bucket":
+                for named in kinds:
+                    self.bucket_starts.setdefault(named, set()).add(bucket.start_time)
+            elif at is not None:
+                for named in kinds:
+                    if named is not None and LEVELS.get(named):
+                        self.level_buckets.setdefault((named, bucket_time(at)), set()).add(bucket.start_time)
+        return errors
+
+    def finish(self, args: argparse.Namespace) -> int:
+        """Check the listing of each kind, then print the totals, or refuse them."""
+        reports, unknown = listing_of(self.check, self.only, self.loose)
+        if unknown is not None:
+            print(f"{PROG}: error: {unknown}", file=sys.stderr)
+            return _refuse("the buckets cannot be told apart by kind")
+        loose = sum(self.loose.values())
+        if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
+            print(
+                f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
+                " (--every, --since, --until need buckets)",
+                file=sys.stderr,
+            )
+            return _refuse("results have no time")
+        problems = [(listing, problem) for listing in reports for problem in listing.problems]
+        for listing, problem in problems:
+            print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
+        crowded = next(((key, starts) for key, starts in self.level_buckets.items() if len(starts) > 1), None)
+        if crowded is not None:
+            (kind, period), starts = crowded
+            print(
+                f"{PROG}: error: {kind}: {', '.join(LEVELS[kind])} is a level, not a counter: --every {self.every}"
+                f" cannot add it across the {len(starts)} buckets of the {self.every} of {utc_text(period)[:10]}"
+                " (use --every bucket)",
+                file=sys.stderr,
+            )
+        if problems:
+            return _refuse("these buckets cannot be counted as one listing")
+        if crowded is not None:
+            return _refuse("a level cannot be added across buckets")
+        partial = not all(listing.complete for listing in reports)
+        for listing in reports:
+            label = "note: partial totals" if args.partial else "error: the listing is incomplete"
+            for gap in listing.gaps:
+                print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
+        if partial and not args.partial:
+            return _refuse("the listing is incomplete (--partial prints them anyway)")
+        if args.format != "table" and len(reports) > 1:
+            args.usage(
+                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
+                " writes one table; choose one with --kind"
+            )
+        tables: list[str] = []
+        for listing in reports:
+            counted = describe_listing(listing, self.loose.get(cast("KindName", listing.kind), 0))
+            if not listing.complete:
+                counted += " (partial: the listing is incomplete)"
+            kind = cast("KindName", listing.kind)
+            if kind not in KINDS:  # nothing to count: no results at all
+                if args.format == "table":
+                    tables.append(counted)
+                else:
+                    print(f"{PROG}: counted {counted}", file=sys.stderr)
+                    if args.format == "json":
+                        print("[]")
+                continue
+            tally = self.tally(kind)
+            groups, overall = tally.groups(), tally.total  # each is built anew on every read
+            self._notes(kind, tally, groups, overall, listing.results + self.loose.get(kind, 0))
+            header, rows, total, columns = self._rows(kind, tally, groups, overall, listing)
+            if args.format == "table":
+                # Counters that are zero in every row are left out of the table (csv and json keep them).
+                shown = TABLE_COUNTERS.get(kind)
+                hidden = {
+                    len(header) - len(columns) + index
+                    for index, column in enumerate(columns)
+                    if (not column.always and total[index] == 0) or (shown is not None and column.name not in shown)
+                }
+                tables.append(f"{counted}\n{_table(header, rows, total, self.every, hidden)}")
+            else:
+                print(f"{PROG}: counted {counted}", file=sys.stderr)
+                sys.stderr.flush()
+                if args.format == "csv":
+                    _write_csv(header, rows, self.every)
+                else:
+                    _write_json(header, rows, self.every)
+        if tables:
+            print("\n\n".join(tables))
+        return 0
+
+    def _notes(
+        self, kind: KindName, tally: UsageTally, groups: list[GroupTotals], overall: Totals, results: int
+    ) -> None:
+        """Say on standard error what the totals of a kind cannot show."""
+        if self.chosen is not None:
+            refused = [field for field in self.chosen if field not in tally.by]
+            if refused:
+                fields = " or ".join(refused)
+                _note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
+        if self.chosen is not None and groups:
+            for index, field in enumerate(tally.by):
+                if all(group.values[index] is None for group in groups):
+                    _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
+        missing = overall.missing
+        everywhere = [name for name, count in missing.items() if count >= results]
+        somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
+        if everywhere:
+            _note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
+        if somewhere:
+            _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
+
+    def _rows(
+        self, kind: KindName, tally: UsageTally, groups: list[GroupTotals], total: Totals, listing: ListingReport
+    ) -> tuple[list[str], list[list[_Cell]], list[int | Decimal], list[_Column]]:
+        """The header, the data rows and the total row of one kind's table."""
+        every = self.every
+        if self.chosen is None:
+            shown = [index for index in range(len(tally.by)) if any(g.values[index] is not None for g in groups)]
+        else:
+            shown = list(range(len(tally.by)))
+        fields = [tally.by[index] for index in shown]
+        columns = _columns(kind, total)
+        rows: list[list[_Cell]] = [
+            [
+                *([group.bucket_start] if every else []),
+                *(group.values[index] for index in shown),
+                *(column.value(group.totals) for column in columns),
+            ]
+            for group in groups
+        ]
+        if every is not None:
+            starts = self.bucket_starts.get(kind, set()) | self.bucket_starts.get(None, set())
+            rows = _time_rows(rows, every, listing.start, listing.end, starts, len(fields), columns)
+        elif not fields:
+            rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
+        header = [*([TIME_COLUMNS[every]] if every else []), *fields, *(column.name for column in columns)]
+        return header, rows, [column.value(total) for column in columns], columns
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One numeric column: its name in csv and json, how to read it from totals, and its zero."""
+
+    name: str
+    value: Callable[[Totals], int | Decimal]
+    zero: int | Decimal = 0
+    always: bool = True
+    """False for a counter the table may leave out when it is zero in every row."""
+
+
+def _columns(kind: KindName, total: Totals) -> list[_Column]:
+    """A kind's counters in field order, its levels (latest and peak), and for costs the amount per currency."""
+    counters = COUNTERS[kind]
+    columns = [_counter(name, always=name in (counters[0], counters[-1])) for name in counters]
+    for name in LEVELS.get(kind, ()):
+        columns.append(_Column(f"{name}_latest", _level(name, latest=True)))
+        columns.append(_Column(f"{name}_peak", _level(name, latest=False)))
+    if kind == "costs":
+        columns += [_amount(currency) for currency in total.amounts] or [
+            _Column("amount", lambda _: Decimal(0), Decimal(0))
+        ]
+    return columns
+
+
+def _counter(name: str, *, always: bool) -> _Column:
+    return _Column(name, lambda totals: totals.counts[name], always=always)
+
+
+def _level(name: str, *, latest: bool) -> Callable[[Totals], int]:
+    def value(totals: Totals) -> int:
+        level = totals.levels[name]
+        return (level.latest if latest else level.peak) or 0
+
+    return value
+
+
+def _amount(currency: str) -> _Column:
+    return _Column(f"amount_{currency}", lambda totals: totals.amounts.get(currency, Decimal(0)), Decimal(0))
+
+
+def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
+    return f"{listing.kind}: " if len(reports) > 1 else ""
+
+
+def _period(start: int, end: int, every: Every | None) -> datetime | None:
+    """Where a bucket's results are counted on the time axis; `ValueError` if it has no place there."""
+    if every is None:
+        return None
+    if every == "bucket":
+        return utc_datetime(start)
+    first = period_start(start, every)
+    following = next_period(first, every)
+    if end > following:
+        raise ValueError(
+            f"the bucket {utc_text(start)} to {utc_text(end)} crosses into the next {every}"
+            f" at {utc_text(following)}: with --every {every} each bucket must fit in one {every}"
+        )
+    return utc_datetime(first)
+
+
+class _Blank:
+    """The group cells of a zero row: no group at all, as opposed to a group whose value is null."""
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK: Final = _Blank()
+_Cell = str | bool | int | Decimal | datetime | None | _Blank
+
+
+def _time_rows(
+    rows: list[list[_Cell]],
+    every: Every,
+    start: int | None,
+    end: int | None,
+    bucket_starts: set[int],
+    fields: int,
+    columns: list[_Column],
+) -> list[list[_Cell]]:
+    """Rows sorted by time (largest first within a period, as they come), with a zero row for each period
+    without usage."""
+    if every == "bucket":
+        periods = sorted(bucket_starts)
+    elif start is None or end is None:
+        periods = []
+    else:
+        periods = list(iter_periods(start, end, every))
+    present = {row[0] for row in rows}
+    for period in periods:
+        moment = utc_datetime(period)
+        if moment not in present:
+            rows.append([moment, *[BLANK] * fields, *(column.zero for column in columns)])
+    rows.sort(key=lambda row: row[0] if isinstance(row[0], datetime) else datetime.min)
+    return rows
+
+
+def _time(moment: datetime, every: Every | None) -> str:
+    if every == "day" or every == "week":
+        return moment.date().isoformat()
+    if every == "month":
+        return moment.strftime("%Y-%m")
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _plain(cell: _Cell, every: Every | None) -> str | None:
+    """A cell as csv and json write it; `None` for null."""
+    if cell is None or isinstance(cell, _Blank):
+        return None
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
+    if isinstance(cell, datetime):
+        return _time(cell, every)
+    return str(cell)
+
+
+def _write_csv(header: list[str], rows: list[list[_Cell]], every: Every | None) -> None:
+    """CSV with null as an empty field and an empty string as `""`, so the two stay apart."""
+    lines = [",".join(header)]
+    for row in rows:
+        fields: list[str] = []
+        for cell in row:
+            text = _plain(cell, every)
+            if text is None:
+                fields.append("")
+            elif text == "" or any(special in text for special in ',"\r\n'):
+                fields.append('"' + text.replace('"', '""') + '"')
+            else:
+                fields.append(text)
+        lines.append(",".join(fields))
+    sys.stdout.write("".join(line + "\n" for line in lines))
+
+
+def _write_json(header: list[str], rows: list[list[_Cell]], every: Every | None) -> None:
+    """An array of objects, one per row; money is written as the exact decimal number it is."""
+    names = [json.dumps(name) for name in header]
+    objects: list[str] = []
+    for row in rows:
+        members: list[str] = []
+        for name, cell in zip(names, row, strict=True):
+            if cell is None or isinstance(cell, _Blank):
+                value = "null"
+            elif isinstance(cell, (bool, int, Decimal)):
+                value = _plain(cell, every) or "null"
+            else:
+                value = json.dumps(_plain(cell, every))
+            members.append(f"    {name}: {value}")
+        objects.append("  {\n" + ",\n".join(members) + "\n  }")
+    print("[\n" + ",\n".join(objects) + "\n]" if objects else "[]")
+
+
+_CENT: Final = Decimal("0.01")
+_WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
+NULL_CELL: Final = "(none)"
+"""How the table shows a field that is null or absent; an empty string shows as `""`."""
+
+
+def _text(cell: _Cell, every: Every | None) -> str:
+    if cell is None:
+        return NULL_CELL
+    if isinstance(cell, _Blank):
+        return ""
+    if isinstance(cell, bool):
+        return "true" if cell else "false"
+    if isinstance(cell, Decimal):
+        # Money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit).
+        return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
+    if isinstance(cell, int):
+        return f"{cell:,}"
+    if isinstance(cell, datetime):
+        return _time(cell, every)
+    return cell or '""'
+
+
+def _table(
+    header: list[str],
+    rows: Sequence[list[_Cell]],
+    total: Sequence[_Cell],
+    every: Every | None,
+    hidden: set[int],
+) -> str:
+    """Columns aligned for a terminal, text to the left and numbers to the right, then a total line.
+
+    The columns numbered in `hidden` are left out; headers are shortened.
+    """
+    first_number = len(header) - len(total)
+    keep = [column for column in range(len(header)) if column not in hidden]
+    total = [total[column - first_number] for column in keep if column >= first_number]
+    header = [_header(header[column]) for column in keep]
+    rows = [[row[column] for column in keep] for row in rows]
+    numbers = len(total)
+    if len(header) == numbers:
+        # Without a grouping column the one row is the total itself.
+        header, rows = ["", *header], []
+    total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - numbers - 1), *total]
+    lines = [header, *([_text(cell, every) for cell in row] for row in [*rows, total_row])]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
+    numbers_from = len(header) - numbers
+    if sys.stdout.isatty():
+        _fit(widths, header, numbers_from, fixed=1 if every else 0)
+    ellipsis = "…" if _can_write("…") else "~"
+    return "\n".join(
+        "  ".join(
+            cell.rjust(width)
+            if column >= numbers_from
+            else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ).rstrip()
+        for line in lines
+    )
+
+
+def _header(name: str) -> str:
+    return SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_"))
+
+
+def _fit(widths: list[int], header: list[str], numbers_from: int, fixed: int) -> None:
+    """Narrow the widest text columns until the table fits the terminal (numbers and times are never cut)."""
+    room = shutil.get_terminal_size().columns
+    narrowable = range(fixed, numbers_from)
+    while sum(widths) + 2 * (len(widths) - 1) > room:
+        candidates = [column for column in narrowable if widths[column] > max(len(header[column]), 6)]
+        if not candidates:
+            return
+        widest = max(candidates, key=lambda column: widths[column])
+        widths[widest] -= 1
+
+
+def _can_write(text: str) -> bool:
+    try:
+        text.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

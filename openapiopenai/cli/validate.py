@@ -1,0 +1,79 @@
+"""`openapiopenai validate`: say for each document whether it is valid and what it holds, then check the listing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import cast
+
+from openapiopenai.cli._common import (
+    Commands,
+    add_input,
+    add_kind,
+    describe_listing,
+    input_files,
+    listing_of,
+    outcomes,
+    register,
+    report,
+)
+from openapiopenai.documents import Loaded, describe, kind_of, place
+from openapiopenai.listing import ListingCheck
+from openapiopenai.models import KindName, UsageTimeBucket
+
+
+def add_parser(commands: Commands) -> None:
+    """Add the `validate` command."""
+    parser = commands.add_parser(
+        "validate",
+        help="say for each document whether it is valid, and what it holds; then check the listing",
+        description="Say for each document whether it is valid and what it holds, or list every error with its "
+        "path. Then, when every document is valid, check their buckets as one listing: the period they cover, "
+        "and whether any bucket is there twice, any is missing, or the last page says has_more.",
+        epilog="Exit status: 0 every document valid and the listing whole, 1 an invalid document or a listing "
+        "that is not whole, 2 bad usage.",
+    )
+    add_input(parser)
+    add_kind(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check every document and then the listing of each kind; the exit status is 1 if anything is wrong."""
+    check = ListingCheck()
+    only: KindName | None = args.kind
+    valid = rejected = 0
+    loose: dict[KindName, int] = {}
+    for outcome in outcomes(input_files(args), args.max_bytes):
+        if isinstance(outcome, Loaded):
+            print(f"{place(outcome)}: ok: {describe(outcome.document)}")
+            valid += 1
+            for _, item, _ in register(outcome, check, only):
+                if not isinstance(item, UsageTimeBucket):
+                    loose[kind_of(item)] = loose.get(kind_of(item), 0) + 1
+        else:
+            report(outcome, sys.stdout)
+            rejected += 1
+    if rejected or not valid:
+        return 1
+    reports, unknown = listing_of(check, only, loose)
+    if unknown is not None:
+        print(f"listing: error: {unknown}")
+        return 1
+    status = 0
+    for listing in reports:
+        counted = describe_listing(listing, loose.get(cast("KindName", listing.kind), 0))
+        if listing.problems:
+            verdict = ": not one listing"
+        elif not listing.buckets and not listing.pages:
+            verdict = ""  # results alone: no time, nothing to check
+        else:
+            verdict = ": complete" if listing.complete else ": incomplete"
+        print(f"listing: {counted}{verdict}")
+        for problem in listing.problems:
+            print(f"listing: error: {problem}")
+        for gap in listing.gaps:
+            print(f"listing: incomplete: {gap}")
+        if listing.problems or listing.gaps:
+            status = 1
+    return status

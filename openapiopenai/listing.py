@@ -1,0 +1,500 @@
+"""One listing out of many pages: buckets in time order, none twice, no holes, nothing left to fetch.
+
+A listing is what one request to a usage endpoint returns over all its pages: buckets of time that
+follow each other without gaps. Pages saved to files come back in any order, sometimes twice,
+sometimes with one missing; `ListingCheck` takes buckets in whatever order they are read, keeps only
+their times and where they came from, and at the end says what period they cover and whether they
+are one whole listing. `combine_pages` does the same for pages held in memory.
+
+Times are Unix seconds throughout, as in the API; `utc_text` writes one for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Generic, Literal, TypeAlias
+
+from openapiopenai.models import ResultT, UsageResponse, UsageTimeBucket
+
+Every = Literal["bucket", "day", "week", "month"]
+"""A time axis: each bucket as it came, or UTC calendar days, weeks (from Monday) or months."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
+_DAY = 86_400
+
+
+def utc_text(seconds: int) -> str:
+    """A time as ISO 8601 in UTC, `2024-11-01T00:00:00Z` (the Unix seconds themselves if no date can hold them)."""
+    try:
+        return (_EPOCH + timedelta(seconds=seconds)).isoformat().replace("+00:00", "Z")
+    except OverflowError:
+        return str(seconds)
+
+
+def period_start(seconds: int, every: Literal["day", "week", "month"]) -> int:
+    """The start of the UTC calendar day, week (Monday) or month holding a time.
+
+    Raises `ValueError` for a time outside the years 1 to 9999.
+    """
+    day = _date(seconds - seconds % _DAY)
+    if every == "week":
+        day -= timedelta(days=day.weekday())
+    elif every == "month":
+        day = day.replace(day=1)
+    return (day - _EPOCH) // _SECOND
+
+
+def next_period(start: int, every: Literal["day", "week", "month"]) -> int:
+    """The start of the period after the one starting at `start` (a value of `period_start`)."""
+    if every == "day":
+        return start + _DAY
+    if every == "week":
+        return start + 7 * _DAY
+    day = _date(start)
+    following = day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(month=day.month + 1)
+    return (following - _EPOCH) // _SECOND
+
+
+def _date(seconds: int) -> datetime:
+    try:
+        return _EPOCH + timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(f"{seconds} is out of range for a date (years 1 to 9999)") from None
+
+
+@dataclass(frozen=True)
+class BucketPlace:
+    """A bucket's time window and where it was read."""
+
+    start: int
+    end: int
+    where: str
+    """The document that held it: a file name, `file:line`, or `page 2`."""
+    path: str
+    """Its place inside that document, such as `data.3`; empty for a bucket given on its own."""
+
+    def __str__(self) -> str:
+        return f"{self.where} ({self.path})" if self.path else self.where
+
+
+@dataclass(frozen=True)
+class Repeated:
+    """The same bucket (same kind, same start) read twice; or a run of such buckets, one after another,
+    read from the same two documents (two exports of overlapping periods)."""
+
+    first: BucketPlace
+    second: BucketPlace
+    last: tuple[BucketPlace, BucketPlace] | None = None
+    """The last bucket of the run, in both places; `None` for a single bucket."""
+    count: int = 1
+    """How many buckets the run holds."""
+
+    def __str__(self) -> str:
+        if self.last is None:
+            return f"the bucket starting {utc_text(self.first.start)} is in {self.first} and again in {self.second}"
+        first, second = self.last
+        return (
+            f"the {self.count} buckets from {utc_text(self.first.start)} to {utc_text(first.end)} are in"
+            f" {self.first.where} ({_paths(self.first, first)}) and again in {self.second.where}"
+            f" ({_paths(self.second, second)})"
+        )
+
+
+def _paths(first: BucketPlace, last: BucketPlace) -> str:
+    return f"{first.path} to {last.path}" if first.path or last.path else "given on their own"
+
+
+def _extends(run: Repeated, first: BucketPlace, second: BucketPlace) -> bool:
+    """Whether a repeated bucket continues a run: the next bucket in time, from the same two documents."""
+    end = (run.last or (run.first, run.second))[0].end
+    return first.where == run.first.where and second.where == run.second.where and first.start == end
+
+
+@dataclass(frozen=True)
+class Overlapping:
+    """Two buckets with different starts whose time windows overlap: pieces of two different listings."""
+
+    first: BucketPlace
+    second: BucketPlace
+
+    def __str__(self) -> str:
+        return (
+            f"the bucket {utc_text(self.second.start)} to {utc_text(self.second.end)} in {self.second} overlaps"
+            f" the bucket {utc_text(self.first.start)} to {utc_text(self.first.end)} in {self.first}"
+        )
+
+
+@dataclass(frozen=True)
+class Backwards:
+    """A bucket that ends at or before its start."""
+
+    bucket: BucketPlace
+
+    def __str__(self) -> str:
+        return (
+            f"the bucket in {self.bucket} ends ({utc_text(self.bucket.end)})"
+            f" at or before its start ({utc_text(self.bucket.start)})"
+        )
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A bucket that a boundary of the period asked for falls inside: it cannot be split."""
+
+    bucket: BucketPlace
+    at: int
+
+    def __str__(self) -> str:
+        return (
+            f"the bucket {utc_text(self.bucket.start)} to {utc_text(self.bucket.end)} in {self.bucket}"
+            f" contains {utc_text(self.at)}, a boundary of the period asked for, and cannot be split"
+        )
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A hole: no bucket covers this range, which lies between buckets or inside the period asked for."""
+
+    start: int
+    end: int
+    before: BucketPlace | None
+    """The bucket that ends where the hole starts, if any."""
+    after: BucketPlace | None
+    """The bucket that starts where the hole ends, if any."""
+
+    def __str__(self) -> str:
+        text = f"no buckets from {utc_text(self.start)} to {utc_text(self.end)}"
+        if self.before is not None and self.after is not None:
+            return f"{text}, between {self.before} and {self.after}: a page is missing"
+        if self.before is not None:
+            return f"{text}, after {self.before}: the period asked for goes on past the data"
+        if self.after is not None:
+            return f"{text}, before {self.after}: the period asked for starts before the data"
+        return f"{text}: the period asked for holds no buckets"
+
+
+@dataclass(frozen=True)
+class Unfinished:
+    """The page that holds the latest bucket says `has_more: true`: pages after it were not read."""
+
+    where: str
+    next_page: str | None
+    after: int | None
+    """The end of the latest bucket, if any."""
+
+    def __str__(self) -> str:
+        after = f" after {utc_text(self.after)}" if self.after is not None else ""
+        cursor = "null" if self.next_page is None else f'"{self.next_page}"'
+        return f"{self.where} says has_more: true: the pages{after} were not read (next_page: {cursor})"
+
+
+Problem: TypeAlias = Repeated | Overlapping | Backwards | Cut
+"""A reason the buckets cannot be one listing: counting them would count something twice or in part."""
+
+Gap: TypeAlias = Missing | Unfinished
+"""A reason the listing is incomplete: counting it would leave something out."""
+
+
+@dataclass(frozen=True)
+class ListingReport:
+    """What the buckets of one kind cover, and whether they are one whole listing."""
+
+    kind: str
+    start: int | None
+    """The start of the earliest bucket (or of the period asked for); `None` with no buckets."""
+    end: int | None
+    """The end of the latest bucket (or of the period asked for), exclusive."""
+    buckets: int
+    pages: int
+    results: int
+    widths: tuple[int, ...]
+    """The distinct bucket widths in seconds, smallest first."""
+    problems: tuple[Problem, ...]
+    gaps: tuple[Gap, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when nothing is missing: no hole, and no page left to fetch."""
+        return not self.gaps
+
+    def describe(self) -> str:
+        """The period and what covers it: `2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages`."""
+        parts = [_count(self.buckets, "bucket") + (f" of {_widths(self.widths)}" if self.widths else "")]
+        if self.pages:
+            parts.append(_count(self.pages, "page"))
+        parts.append(_count(self.results, "result"))
+        if self.start is None or self.end is None:
+            return ", ".join(parts)
+        return f"{_moment(self.start)} to {_moment(self.end)} UTC, {', '.join(parts)}"
+
+
+def _moment(seconds: int) -> str:
+    text = utc_text(seconds)
+    return text[:10] if text.endswith("T00:00:00Z") else text.removesuffix("Z").replace("T", " ")
+
+
+def _widths(widths: tuple[int, ...]) -> str:
+    if len(widths) == 1:
+        return _duration(widths[0])
+    return f"{_duration(widths[0])} to {_duration(widths[-1])}"
+
+
+def _duration(seconds: int) -> str:
+    for unit, size in (("day", _DAY), ("hour", 3600), ("minute", 60)):
+        if seconds % size == 0:
+            return _count(seconds // size, unit)
+    return _count(seconds, "second")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+class _Kind:
+    """The buckets of one kind so far: where each is, its page, whether it lies in the period."""
+
+    def __init__(self) -> None:
+        self.places: list[BucketPlace] = []
+        self.page_of: list[int | None] = []
+        self.inside: list[bool] = []
+        self.results = 0
+
+
+@dataclass(frozen=True)
+class _Page:
+    where: str
+    has_more: bool
+    next_page: str | None
+
+
+class ListingCheck:
+    """Collects buckets in any order, per kind of result, and checks them as one listing each.
+
+    `since` and `until` (Unix seconds, `until` exclusive) limit the period: a bucket outside it is
+    left out (`add_bucket` returns False), and a bucket a boundary falls inside is a `Cut` problem.
+    The period asked for must then be covered from `since` to `until`.
+    """
+
+    def __init__(self, since: int | None = None, until: int | None = None) -> None:
+        self.since = since
+        self.until = until
+        self._kinds: dict[str | None, _Kind] = {}
+        self._pages: list[_Page] = []
+        self._page_kinds: list[set[str | None]] = []
+        self._pages_inside: set[tuple[int, str | None]] = set()  # the pages with a bucket of a kind in the period
+        self._cut: dict[str | None, list[Cut]] = {}
+
+    def add_page(self, page: UsageResponse[ResultT], where: str, kind: str, path: str = "") -> list[bool]:
+        """Note a page and each of its buckets; the list says which buckets lie in the period."""
+        number = self.start_page(page.has_more, page.next_page, where)
+        prefix = f"{path}." if path else ""
+        return [
+            self.add_bucket(bucket, where, kind, f"{prefix}data.{index}", page=number)
+            for index, bucket in enumerate(page.data)
+        ]
+
+    def start_page(self, has_more: bool, next_page: str | None, where: str) -> int:
+        """Note a page; its buckets follow with `page=` the number returned."""
+        self._pages.append(_Page(where, has_more, next_page))
+        self._page_kinds.append(set())
+        return len(self._pages) - 1
+
+    def add_bucket(
+        self,
+        bucket: UsageTimeBucket[ResultT],
+        where: str,
+        kind: str | None,
+        path: str = "",
+        *,
+        page: int | None = None,
+        results: int | None = None,
+    ) -> bool:
+        """Note one bucket; True when it lies in the period and its results should be counted.
+
+        `kind` `None` is a bucket whose kind cannot be told (it holds no results, nor does its
+        document): `report(kind, include_unknown=True)` counts it in that kind's listing.
+        `results` is how many of its results are of this kind (default: all of them).
+        """
+        place = BucketPlace(bucket.start_time, bucket.end_time, where, path)
+        if self.since is not None and place.start < self.since < place.end:
+            self._cut.setdefault(kind, []).append(Cut(place, self.since))
+        if self.until is not None and place.start < self.until < place.end:
+            self._cut.setdefault(kind, []).append(Cut(place, self.until))
+        state = self._kinds.setdefault(kind, _Kind())
+        inside = (self.since is None or place.start >= self.since) and (self.until is None or place.end <= self.until)
+        if page is not None:
+            self._page_kinds[page].add(kind)
+            if inside:
+                self._pages_inside.add((page, kind))
+        state.places.append(place)
+        state.page_of.append(page)
+        state.inside.append(inside)
+        if inside:
+            state.results += len(bucket.results) if results is None else results
+        return inside
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds seen so far, in the order first seen (not counting buckets of no known kind)."""
+        return [kind for kind in self._kinds if kind is not None]
+
+    def unknown(self) -> list[str]:
+        """Where the buckets of no known kind were read, each place once."""
+        state = self._kinds.get(None)
+        return list(dict.fromkeys(place.where for place in state.places)) if state else []
+
+    def report(self, kind: str, *, include_unknown: bool = False) -> ListingReport:
+        """The period, problems and gaps of one kind's buckets (and of those of no known kind, if asked)."""
+        state = self._kinds.get(kind, _Kind())
+        unknown = self._kinds.get(None)
+        if include_unknown and unknown is not None:
+            merged = _Kind()
+            for part in (state, unknown):
+                merged.places += part.places
+                merged.page_of += part.page_of
+                merged.inside += part.inside
+                merged.results += part.results
+            state = merged
+        order = sorted(range(len(state.places)), key=lambda index: (state.places[index].start, state.places[index].end))
+        problems: list[Problem] = [*self._cut.get(kind, []), *(self._cut.get(None, []) if include_unknown else [])]
+        gaps: list[Gap] = []
+        inside: list[BucketPlace] = []
+        latest: tuple[BucketPlace, int | None] | None = None  # over every bucket, inside the period or not
+        for index in order:
+            place = state.places[index]
+            if place.end <= place.start:
+                problems.append(Backwards(place))
+                continue
+            if latest is None or place.end >= latest[0].end:
+                latest = (place, state.page_of[index])
+            if state.inside[index]:
+                inside.append(place)
+        previous: BucketPlace | None = None
+        for place in inside:
+            if previous is not None:
+                if place.start == previous.start:
+                    run = problems[-1] if problems else None
+                    if isinstance(run, Repeated) and _extends(run, previous, place):
+                        problems[-1] = Repeated(run.first, run.second, (previous, place), run.count + 1)
+                    else:
+                        problems.append(Repeated(previous, place))
+                    continue
+                if place.start < previous.end:
+                    problems.append(Overlapping(previous, place))
+                    continue
+                if place.start > previous.end:
+                    gaps.append(Missing(previous.end, place.start, previous, place))
+            previous = place
+        first = inside[0] if inside else None
+        start = self.since if self.since is not None else first.start if first else None
+        end = self.until if self.until is not None else previous.end if previous else None
+        if self.since is not None and (first is None or first.start > self.since):
+            stop = first.start if first else self.until if self.until is not None else None
+            if stop is not None:
+                gaps.insert(0, Missing(self.since, stop, None, first))
+        if self.until is not None and previous is not None and previous.end < self.until:
+            gaps.append(Missing(previous.end, self.until, previous, None))
+        if self.since is not None and self.until is not None and first is None and not gaps:
+            gaps.append(Missing(self.since, self.until, None, None))
+        covered = self.until is not None and previous is not None and previous.end >= self.until
+        if not covered:
+            unfinished = self._unfinished(kind, latest, include_unknown)
+            if unfinished is not None:
+                gaps.append(unfinished)
+        # A page without buckets has no kind of its own: it belongs to every listing.
+        pages = sum(
+            1
+            for number, kinds in enumerate(self._page_kinds)
+            if (number, kind) in self._pages_inside
+            or (include_unknown and (number, None) in self._pages_inside and kind not in kinds)
+            or not kinds
+        )
+        widths = tuple(sorted({place.end - place.start for place in inside}))
+        return ListingReport(kind, start, end, len(inside), pages, state.results, widths, tuple(problems), tuple(gaps))
+
+    def _unfinished(
+        self, kind: str, latest: tuple[BucketPlace, int | None] | None, include_unknown: bool
+    ) -> Unfinished | None:
+        if latest is not None:
+            place, page = latest
+            if page is None or not self._pages[page].has_more:
+                return None
+            found = self._pages[page]
+            return Unfinished(found.where, found.next_page, place.end)
+        # No buckets at all: any page of this listing that says there is more.
+        for number, page_info in enumerate(self._pages):
+            kinds = self._page_kinds[number]
+            if page_info.has_more and (kind in kinds or not kinds or (include_unknown and None in kinds)):
+                return Unfinished(page_info.where, page_info.next_page, None)
+        return None
+
+
+class IncompleteListingError(ValueError):
+    """The pages do not make a whole listing: the last page in time says `has_more`, or one is missing."""
+
+    def __init__(self, next_page: str | None, reason: str | None = None) -> None:
+        super().__init__(
+            f"the listing is incomplete: {reason}"
+            if reason is not None
+            else f"the listing is incomplete: the last page has has_more=true; fetch the next page (page={next_page!r})"
+        )
+        self.next_page = next_page
+        """The cursor to fetch next when the listing stops early, else `None` (a page in the middle is missing)."""
+
+
+@dataclass(frozen=True)
+class UsageListing(Generic[ResultT]):
+    """The buckets of a whole paginated listing, in time order."""
+
+    buckets: list[UsageTimeBucket[ResultT]]
+    pages: int
+    """How many pages were combined."""
+    complete: bool
+    """False when a page is missing or the last page in time still has `has_more: true`."""
+    next_page: str | None
+    """The cursor to resume from when the last page in time says there is more, else `None`."""
+    report: ListingReport | None = None
+    """The period covered and any gaps."""
+
+
+_KIND = "results"
+
+
+def combine_pages(pages: Iterable[UsageResponse[ResultT]], *, allow_incomplete: bool = False) -> UsageListing[ResultT]:
+    """Combine the pages of one listing, given in any order, into one run of buckets in time order.
+
+    Raises `ValueError` for pages that cannot be one listing: none at all, a bucket that appears
+    twice (a page given twice), buckets that overlap, or a bucket that ends before it starts.
+    Raises `IncompleteListingError` when a page is missing between two others, or the last page in
+    time says there is more, unless `allow_incomplete` is true (then check `listing.complete`).
+    Page numbers in messages count from 1 in the order given.
+    """
+    check = ListingCheck()
+    held: list[tuple[int, int, UsageTimeBucket[ResultT]]] = []
+    count = 0
+    for page in pages:
+        count += 1
+        check.add_page(page, f"page {count}", _KIND)
+        held.extend((bucket.start_time, bucket.end_time, bucket) for bucket in page.data)
+    if not count:
+        raise ValueError("no pages to combine")
+    report = check.report(_KIND)
+    if report.problems:
+        raise ValueError(f"these pages are not one listing: {report.problems[0]}")
+    next_page = next((gap.next_page for gap in report.gaps if isinstance(gap, Unfinished)), None)
+    if report.gaps and not allow_incomplete:
+        gap = report.gaps[0]
+        raise IncompleteListingError(next_page, None if isinstance(gap, Unfinished) else str(gap))
+    held.sort(key=lambda entry: (entry[0], entry[1]))
+    return UsageListing([bucket for _, _, bucket in held], count, report.complete, next_page, report)
+
+
+def iter_periods(start: int, end: int, every: Literal["day", "week", "month"]) -> Iterator[int]:
+    """The starts of the calendar periods that meet the range from `start` to `end` (exclusive)."""
+    current = period_start(start, every)
+    while current < end:
+        yield current
+        current = next_period(current, every)

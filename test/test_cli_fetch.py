@@ -1,0 +1,525 @@
+"""`openapiopenai fetch` run as users run it, against the fake API: faults, crashes, a full disk, Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import random
+import re
+import resource
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from openapiopenai.fetch import ENDPOINTS, Query
+
+from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_params, serve
+
+QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-10", "--bucket-width", "1h", "--group-by", "model,size"]
+RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", "slow", "invalid-json"]
+STOPPED = ["wrong-kind", "reject-cursor", "first-page-again"]
+RESUME_HINT = "out.jsonl holds 1 page and is incomplete: run the same command with --resume to continue\n"
+
+
+@dataclass(frozen=True)
+class Ran:
+    status: int
+    stdout: bytes
+    stderr: str
+
+
+@pytest.fixture
+def fake() -> FakeApi:
+    return FakeApi(seed=3, slow_seconds=2.0)
+
+
+@pytest.fixture
+def base_url(fake: FakeApi) -> Iterator[str]:
+    yield from serve(fake)
+
+
+@pytest.fixture(autouse=True)
+def no_key_in_any_file(tmp_path: Path) -> Iterator[None]:
+    yield
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            assert FAKE_KEY.encode() not in path.read_bytes(), path
+
+
+def environment(key: str | None = FAKE_KEY) -> dict[str, str]:
+    env = {**os.environ, "COLUMNS": "80"}
+    env.pop("PYTHONWARNINGS", None)
+    env.pop("OPENAI_ADMIN_KEY", None)
+    if key is not None:
+        env["OPENAI_ADMIN_KEY"] = key
+    return env
+
+
+def command(base_url: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "openapiopenai", "fetch", *args, "--base-url", base_url]
+
+
+def checked(done: subprocess.CompletedProcess[bytes]) -> Ran:
+    ran = Ran(done.returncode, done.stdout, done.stderr.decode())
+    assert FAKE_KEY.encode() not in done.stdout
+    assert FAKE_KEY not in ran.stderr
+    return ran
+
+
+def fetch(base_url: str, *args: str, cwd: Path, key: str | None = FAKE_KEY, **options: object) -> Ran:
+    done = subprocess.run(
+        command(base_url, *args),
+        capture_output=True,
+        cwd=cwd,
+        env=environment(key),
+        timeout=120,
+        check=False,
+        **options,
+    )
+    return checked(done)
+
+
+def expected(fake: FakeApi, *args: str) -> bytes:
+    """The fake's whole listing for a command line's query, as the export should hold it."""
+    from openapiopenai.cli import parser
+
+    parsed = parser().parse_args(["fetch", *args])
+    from openapiopenai.cli.fetch import _query  # the same reading of options the command does
+
+    query: Query = _query(parsed)
+    return export_of(fake.pages(query.kind, query_params(urllib.parse.urlencode(query.parameters()))))
+
+
+def test_the_export_is_the_whole_listing_one_compact_page_per_line(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stdout, ran.stderr) == (0, b"", "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY)
+    assert len(expected(fake, *QUERY).splitlines()) == 2
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.jsonl"]  # no state left once complete
+    assert [name for name, _ in fake.requests[0][1]] == [
+        "start_time",
+        "end_time",
+        "bucket_width",
+        "limit",
+        "group_by[]",
+        "group_by[]",
+    ]
+
+
+def test_standard_output_gets_the_export_by_default(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    ran = fetch(base_url, *QUERY, cwd=tmp_path)
+    assert (ran.status, ran.stdout, ran.stderr) == (0, expected(fake, *QUERY), "")
+
+
+@pytest.mark.parametrize("fault", RETRIED)
+def test_a_retried_fault_still_gives_the_whole_listing(
+    fake: FakeApi, base_url: str, tmp_path: Path, fault: str
+) -> None:
+    fake.faults = {2: fault}  # type: ignore[dict-item]
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", "--timeout", "0.5", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY)
+    assert len(fake.requests) == 3
+
+
+@pytest.mark.parametrize("fault", STOPPED)
+def test_a_fault_that_stops_the_fetch_says_so_in_one_line_and_resume_completes_it(
+    fake: FakeApi, base_url: str, tmp_path: Path, fault: str
+) -> None:
+    fake.faults = {2: fault}  # type: ignore[dict-item]
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert ran.status == 1
+    assert ran.stderr.startswith("openapiopenai fetch: page 2 of images: ")
+    assert ran.stderr.endswith("; " + RESUME_HINT)
+    assert ran.stderr.count("\n") == 1
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY).splitlines(keepends=True)[0]
+    resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (resumed.status, resumed.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY)
+
+
+def test_retries_that_run_out_name_the_page_reached(tmp_path: Path) -> None:
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    ran = fetch(f"http://127.0.0.1:{port}/v1", *QUERY, "--retries", "2", cwd=tmp_path)  # about 1 s of backoff
+    assert (ran.status, ran.stdout) == (1, b"")
+    assert ran.stderr == (
+        "openapiopenai fetch: page 1 of images: gave up: connection failed: Connection refused (3 attempts);"
+        " the output holds 0 pages and is incomplete\n"
+    )
+
+
+def test_a_cursor_the_api_keeps_rejecting_after_empty_buckets_leaves_every_page_before_it(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    costs = ["costs", "--start", "2024-11-01", "--end", "2025-05-01", "--group-by", "line_item"]
+    fake.bogus_last_cursor = True  # the last page, of empty buckets, says has_more with a cursor then refused
+    ran = fetch(base_url, *costs, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        1,
+        "openapiopenai fetch: page 3 of costs: the API rejected its own cursor (HTTP 400 (page token is invalid)):"
+        " the listing is incomplete (the last bucket held starts at 1745971200; the buckets held reach the end of"
+        " the range asked for, so has_more=true looks wrong); out.jsonl holds 2 pages and is incomplete:"
+        " run the same command with --resume to continue\n",
+    )
+    pages = [json.loads(line) for line in (tmp_path / "out.jsonl").read_bytes().splitlines()]
+    assert [len(page["data"]) for page in pages] == [180, 1]
+    assert pages[-1]["data"][0]["results"] == []
+    assert pages[-1]["has_more"] is True  # summarize sees an incomplete listing, not a whole one
+    fake.bogus_last_cursor = False
+    assert [page["data"] for page in pages] == [
+        page["data"] for page in map(json.loads, expected(fake, *costs).splitlines())
+    ]
+    before = (tmp_path / "out.jsonl").read_bytes()
+    again = fetch(base_url, *costs, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # the cursor is still refused
+    assert again.status == 1
+    assert again.stderr.startswith("openapiopenai fetch: page 3 of costs: the API rejected its own cursor")
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+
+
+def test_a_full_disk_leaves_whole_pages_and_resume_completes_them(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    whole = expected(fake, *QUERY)
+    first = len(whole.splitlines(keepends=True)[0])
+
+    def small_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (first + 100, first + 100))
+
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path, preexec_fn=small_disk)
+    assert ran.status == 1
+    assert ran.stderr == f"openapiopenai fetch: cannot write out.jsonl: File too large; {RESUME_HINT}"
+    assert (tmp_path / "out.jsonl").read_bytes() == whole[:first]
+    resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (resumed.status, resumed.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == whole
+
+
+def test_a_torn_last_line_is_cut_off_on_resume(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fake.faults = {2: "wrong-kind"}
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 1
+    whole = expected(fake, *QUERY)
+    torn = whole.splitlines(keepends=True)[1][:-500]
+    with open(tmp_path / "out.jsonl", "ab") as stream:
+        stream.write(torn)  # what a crash in the middle of writing page 2 could leave
+    resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (resumed.status, resumed.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == whole
+
+
+KILL_QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-13", "--bucket-width", "1m", "--group-by", "model"]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_killed_at_random_moments_and_resumed_the_export_is_identical(seed: int, tmp_path: Path) -> None:
+    fake = FakeApi(seed=3, delay=0.03)
+    rng = random.Random(seed)
+    output = tmp_path / "out.jsonl"
+    state = tmp_path / "out.jsonl.fetch.json"
+    held_at_kills = []
+    for base_url in serve(fake):
+        whole = expected(fake, *KILL_QUERY, "--base-url", base_url)
+        assert len(whole.splitlines()) == 12
+        for _ in range(30):
+            resume = ["--resume"] if state.exists() else []
+            if output.exists() and not resume:
+                break  # complete: the state goes once the last page is safe
+            process = subprocess.Popen(
+                command(base_url, *KILL_QUERY, "-o", "out.jsonl", *resume),
+                cwd=tmp_path,
+                env=environment(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            if len(held_at_kills) < 4:
+                # Kill once the run has made a random number of requests, at a random moment after that:
+                # while it waits for a page, validates it, or writes it.
+                target = len(fake.requests) + rng.randint(1, 4)
+                while len(fake.requests) < target and process.poll() is None:
+                    time.sleep(0.002)
+                time.sleep(rng.uniform(0, 0.05))
+                process.send_signal(signal.SIGKILL)
+            stdout, stderr = process.communicate(timeout=120)
+            checked(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
+            if process.returncode == -signal.SIGKILL:
+                held_at_kills.append(output.read_bytes().count(b"\n") if output.exists() else 0)
+            else:
+                assert process.returncode == 0, stderr
+        assert output.read_bytes() == whole
+        assert not state.exists()
+    assert len(held_at_kills) == 4
+    assert held_at_kills[-1] > 0  # the kills landed while pages were being fetched and written
+
+
+def test_ctrl_c_stops_cleanly_and_resume_completes(tmp_path: Path) -> None:
+    fake = FakeApi(seed=3, delay=0.3)
+    for base_url in serve(fake):
+        process = subprocess.Popen(
+            command(base_url, *KILL_QUERY, "-o", "out.jsonl"),
+            cwd=tmp_path,
+            env=environment(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        while len(fake.requests) < 3:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+        ran = checked(subprocess.CompletedProcess(process.args, 0, stdout, stderr))
+        assert process.returncode == 130
+        pages = (tmp_path / "out.jsonl").read_bytes().count(b"\n")
+        assert ran.stderr == (
+            f"openapiopenai fetch: interrupted; out.jsonl holds {pages} pages and is incomplete:"
+            " run the same command with --resume to continue\n"
+        )
+        fake.delay = 0
+        resumed = fetch(base_url, *KILL_QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+        assert (resumed.status, resumed.stderr) == (0, "")
+        assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *KILL_QUERY, "--base-url", base_url)
+
+
+def test_resume_refuses_a_different_query(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fake.faults = {2: "wrong-kind"}
+    fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    before = (tmp_path / "out.jsonl").read_bytes()
+    other = [*QUERY[:-1], "model", "-o", "out.jsonl", "--resume"]
+    ran = fetch(base_url, *other, cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: --resume: out.jsonl was started with another query:"
+        ' group_by ["model", "size"] (now ["model"])\n',
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+
+
+def test_an_existing_export_is_never_overwritten(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    (tmp_path / "out.jsonl").write_bytes(b"precious\n")
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: out.jsonl exists: give --resume to continue that export, or another -o FILE\n",
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == b"precious\n"
+    assert fake.requests == []
+
+
+def test_resume_with_nothing_to_resume_says_so(base_url: str, tmp_path: Path) -> None:
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        1,
+        "openapiopenai fetch: nothing to resume: out.jsonl.fetch.json is missing (the export is complete, or was"
+        " not started by fetch -o FILE)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["images", "--start", "2024-11-01", "--batch", "true"], "images has no --batch filter"),
+        (["costs", "--start", "2024-11-01", "--user-id", "user_1"], "costs has no --user-id filter"),
+        (["costs", "--start", "2024-11-01", "--bucket-width", "1h"], "costs takes bucket width 1d, not '1h'"),
+        (
+            ["vector_stores", "--start", "2024-11-01", "--group-by", "model"],
+            "vector_stores cannot be grouped by 'model': choose from project_id",
+        ),
+        (
+            ["web_search_calls", "--start", "2024-11-01", "--context-level", "huge"],
+            "context_levels cannot be 'huge': choose from low, medium, high",
+        ),
+        (["images", "--start", "2024-11-02", "--end", "2024-11-01"], "the end of the range must come after its start"),
+        (
+            ["images", "--start", "2024-11-01", "--resume"],
+            "--resume needs -o FILE: standard output cannot be continued",
+        ),
+        (
+            ["images", "--start", "2024-11-01", "-o", "/dev/null"],
+            "/dev/null is not a regular file: give -o FILE, or -o - for standard output",
+        ),
+    ],
+)
+def test_a_query_the_spec_does_not_allow_is_a_usage_error(
+    base_url: str, tmp_path: Path, args: list[str], message: str
+) -> None:
+    ran = fetch(base_url, *args, cwd=tmp_path)
+    assert (ran.status, ran.stdout, ran.stderr) == (2, b"", f"openapiopenai fetch: error: {message}\n")
+
+
+def test_the_key_is_never_an_argument(base_url: str, tmp_path: Path) -> None:
+    for option in ("--admin-key", "--api-key"):
+        ran = fetch(base_url, *QUERY, option, FAKE_KEY, cwd=tmp_path)
+        assert (ran.status, ran.stdout) == (2, b"")  # and `fetch` checked that the key is not in stderr
+        assert ran.stderr == (
+            "openapiopenai fetch: error: the admin key is never taken from the command line, where other users"
+            " can see it: set OPENAI_ADMIN_KEY, or give --admin-key-file FILE\n"
+        )
+
+
+def test_without_a_key_it_says_where_to_put_one(base_url: str, tmp_path: Path) -> None:
+    ran = fetch(base_url, *QUERY, cwd=tmp_path, key=None)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: no admin key: set OPENAI_ADMIN_KEY, or give --admin-key-file FILE\n",
+    )
+
+
+def test_the_key_can_come_from_a_file(
+    fake: FakeApi, base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(FAKE_KEY + "\n")
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stdout) == (0, expected(fake, *QUERY))
+
+
+def test_a_wrong_key_gets_the_admin_key_hint_without_the_key(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fake.faults = {1: "echo-key"}
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert ran.status == 1
+    assert ran.stderr == (
+        "openapiopenai fetch: page 1 of images: HTTP 401 (Incorrect API key provided: [admin key].): the Usage and"
+        " Costs API needs an admin key (sk-admin-...) with the api.usage.read scope, not a project key;"
+        " out.jsonl holds 0 pages and is incomplete: run the same command with --resume to continue\n"
+    )
+
+
+def test_plain_http_is_refused_beyond_loopback(tmp_path: Path) -> None:
+    ran = fetch("http://usage.example/v1", *QUERY, cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: refusing to send the admin key over plain http to usage.example: use https"
+        " (plain http is allowed only to a loopback address such as 127.0.0.1)\n",
+    )
+
+
+def test_a_range_reaching_the_last_hour_gets_a_note(base_url: str, tmp_path: Path) -> None:
+    ran = fetch(base_url, "costs", "--start", str(DATA_START), cwd=tmp_path)
+    assert ran.status == 0
+    assert ran.stderr == (
+        "openapiopenai fetch: note: the range reaches into the last hour, whose buckets the API may still change:"
+        " fetch that part again later for final figures\n"
+    )
+
+
+def test_progress_goes_to_a_terminal(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fake.faults = {2: "500"}
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            command(base_url, *QUERY, "-o", "out.jsonl"),
+            cwd=tmp_path,
+            env=environment(),
+            stderr=terminal,
+            stdout=subprocess.DEVNULL,
+            timeout=60,
+            check=False,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    assert done.returncode == 0
+    text = shown.decode()
+    assert (
+        "\rimages: 1 page, 168 buckets, 1 retried; HTTP 500 (The server had an error while processing your request.), retrying in"
+        in text
+    )
+    assert text.endswith("\rimages: 2 pages, 216 buckets, 1 retried\x1b[K\r\n")
+    assert FAKE_KEY not in text
+
+
+def test_the_export_summarizes_as_one_complete_listing(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fetched = fetch(base_url, *QUERY, cwd=tmp_path)  # to standard output, as for `fetch ... | summarize`
+    assert fetched.status == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize", "--by", "model"],
+        input=fetched.stdout,
+        capture_output=True,
+        cwd=tmp_path,
+        env=environment(),
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    pages = [json.loads(line) for line in fetched.stdout.splitlines()]
+    images = sum(r["images"] for page in pages for bucket in page["data"] for r in bucket["results"])
+    lines = done.stdout.decode().splitlines()
+    assert lines[0] == "images: 2024-11-01 to 2024-11-10 UTC, 216 buckets of 1 hour, 2 pages, 77 results"
+    assert lines[-1].split()[:2] == ["total", f"{images:,}"]
+
+
+def test_fetch_costs_into_summarize_totals_the_money_exactly(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    costs = ["costs", "--start", "2024-11-01", "--end", "2024-11-15", "--group-by", "project_id"]
+    fetched = fetch(base_url, *costs, "-o", "-", cwd=tmp_path)
+    summarized = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize"],
+        input=fetched.stdout,
+        capture_output=True,
+        env=environment(),
+        check=False,
+    )
+    assert (fetched.status, summarized.returncode, summarized.stderr) == (0, 0, b"")
+    results = [r for page in map(json.loads, fetched.stdout.splitlines()) for b in page["data"] for r in b["results"]]
+    spent = sum(Decimal(str(result["amount"]["value"])) for result in results)
+    lines = summarized.stdout.decode().splitlines()
+    assert lines[0] == f"costs: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 1 page, {len(results)} results"
+    assert lines[-1].split() == ["total", f"{spent:,.2f}"]
+
+
+@pytest.mark.parametrize("kind", list(ENDPOINTS))
+def test_every_kind_fetched_summarizes_as_a_complete_listing(base_url: str, tmp_path: Path, kind: str) -> None:
+    fetched = fetch(base_url, kind, "--start", "2024-11-01", "--end", "2024-12-01", cwd=tmp_path)
+    summarized = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize", "--by", "none"],
+        input=fetched.stdout,
+        capture_output=True,
+        env=environment(),
+        check=False,
+    )
+    assert (fetched.status, summarized.returncode, summarized.stderr) == (0, 0, b"")
+    assert summarized.stdout.decode().startswith(f"{kind}: 2024-11-01 to 2024-12-01 UTC, 30 buckets of 1 day, 1 page,")
+
+
+def test_every_fault_of_the_fake_is_covered() -> None:
+    assert set(FAULTS) == {*RETRIED, *STOPPED, "echo-key"}
+
+
+def test_the_readme_fetch_example_prints_what_it_shows(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```console\n(.*?)^```$", readme, re.MULTILINE | re.DOTALL) if " fetch " in b]
+    lines = block.splitlines(keepends=True)
+    commands = [line[2:].strip() for line in lines if line.startswith("$ ")]
+    shown = "".join(line for line in lines if not line.startswith("$ "))
+    serve_fake, export_key, fetch_command, summarize_command = commands
+    assert serve_fake == ".venv/bin/python test/fake_api.py --port 8765 &"
+    assert export_key == f"export OPENAI_ADMIN_KEY={FAKE_KEY}"
+    for base_url in serve(FakeApi()):  # the seed the script serves
+        outputs = []
+        for line in (fetch_command.replace("http://127.0.0.1:8765/v1", base_url), summarize_command):
+            program, *args = shlex.split(line)
+            assert program == ".venv/bin/openapiopenai"
+            done = subprocess.run(
+                [sys.executable, "-m", "openapiopenai", *args], capture_output=True, cwd=tmp_path, env=environment()
+            )
+            outputs.append(checked(done))
+    assert [(ran.status, ran.stderr) for ran in outputs] == [(0, ""), (0, "")]
+    assert outputs[1].stdout.decode() == shown
