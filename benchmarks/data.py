@@ -13,6 +13,9 @@ RESULTS_PER_BUCKET: Final = 100
 PAGE_BUCKETS: Final = 100
 """The main page: 100 buckets of 100 results, 10,000 results in all."""
 
+UNKNOWN_FIELDS_PAGE: Final = f"page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}-unknown-fields"
+"""The main page again, with three small unknown fields in every result."""
+
 SCALING_BUCKETS: Final = (25, 50, 100, 200)
 """Pages of 2,500, 5,000, 10,000 and 20,000 results: each doubles the one before."""
 
@@ -54,8 +57,21 @@ def _result(rng: random.Random, pools: dict[str, list[str]]) -> dict[str, Any]:
     return result
 
 
-def page(seed: int, buckets: int) -> bytes:
-    """A `UsageResponse` page of `buckets` daily buckets of 100 images results each."""
+def _with_unknown_fields(rng: random.Random, result: dict[str, Any]) -> dict[str, Any]:
+    """The result with three small fields the models do not declare, as a newer API might add."""
+    return {
+        **result,
+        "region": rng.choice(("us", "eu", "apac")),
+        "cached_images": rng.randrange(0, 100),
+        "moderated": rng.random() < 0.1,
+    }
+
+
+def page(seed: int, buckets: int, unknown_fields: bool = False) -> bytes:
+    """A `UsageResponse` page of `buckets` daily buckets of 100 images results each.
+
+    With `unknown_fields`, every result also has three small fields the models do not declare.
+    """
     rng = random.Random(seed)
     pools = {
         "source": list(_SOURCES),
@@ -70,7 +86,10 @@ def page(seed: int, buckets: int) -> bytes:
             "object": "bucket",
             "start_time": _FIRST_BUCKET + index * _DAY,
             "end_time": _FIRST_BUCKET + (index + 1) * _DAY,
-            "results": [_result(rng, pools) for _ in range(RESULTS_PER_BUCKET)],
+            "results": [
+                _with_unknown_fields(rng, _result(rng, pools)) if unknown_fields else _result(rng, pools)
+                for _ in range(RESULTS_PER_BUCKET)
+            ],
         }
         for index in range(buckets)
     ]
@@ -182,6 +201,7 @@ def write_inputs(folder: Path, seed: int) -> dict[str, Path]:
         documents[f"page-{buckets * RESULTS_PER_BUCKET}"] = page(seed, buckets)
     documents[f"completions-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = completions_page(seed, PAGE_BUCKETS)
     documents[f"mixed-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = mixed_page(seed, PAGE_BUCKETS)
+    documents[UNKNOWN_FIELDS_PAGE] = page(seed, PAGE_BUCKETS, unknown_fields=True)
     paths: dict[str, Path] = {}
     for name, content in documents.items():
         path = folder / f"{name}.json"

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, Protocol, cast
 
-from benchmarks.data import PAGE_BUCKETS, RESULTS_PER_BUCKET, SCALING_BUCKETS
+from benchmarks.data import PAGE_BUCKETS, RESULTS_PER_BUCKET, SCALING_BUCKETS, UNKNOWN_FIELDS_PAGE
 
 PAGE_RESULTS: Final = PAGE_BUCKETS * RESULTS_PER_BUCKET
 SCALING_RESULTS: Final = tuple(buckets * RESULTS_PER_BUCKET for buckets in SCALING_BUCKETS)
@@ -89,6 +89,7 @@ def _round_trips(encoded: str | bytes, original: bytes) -> bool:
 def measure_time(implementation: Implementation, inputs: Path, settings: dict[str, Any]) -> dict[str, Any]:
     result_doc = (inputs / "result.json").read_bytes()
     page_doc = (inputs / f"page-{PAGE_RESULTS}.json").read_bytes()
+    unknown_doc = (inputs / f"{UNKNOWN_FIELDS_PAGE}.json").read_bytes()
     result = implementation.decode_result(result_doc)
     page = implementation.decode_page(page_doc)
     figures: dict[str, Any] = {
@@ -102,6 +103,7 @@ def measure_time(implementation: Implementation, inputs: Path, settings: dict[st
         "encode_result": (implementation.encode_result, result),
         "decode_page": (implementation.decode_page, page_doc),
         "encode_page": (implementation.encode_page, page),
+        "decode_page_unknown_fields": (implementation.decode_page, unknown_doc),
     }
     # Pages of other kinds, for the implementations that model them (the generated images-only SDK does not).
     for operation, document in KIND_PAGES.items():

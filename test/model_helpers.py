@@ -3,13 +3,15 @@
 import copy
 import json
 import pickle
-from typing import Any, Final, Literal, TypeVar, cast
+from typing import Any, Final, Literal, TypeVar, cast, get_args, get_origin
 
+import pydantic_core
 import pytest
 from _pytest.mark import ParameterSet
 from pydantic import Field
 
-from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai import KINDS, ApiModel, CostsResultAmount, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models import MAX_INT_DIGITS
 
 Model = TypeVar("Model", bound=ApiModel)
 
@@ -36,16 +38,33 @@ RESULT: Final[dict[str, Any]] = {"object": "organization.usage.images.result", "
 BUCKET: Final[dict[str, Any]] = {"object": "bucket", "start_time": 0, "end_time": 86400, "results": [RESULT]}
 PAGE: Final[dict[str, Any]] = {"object": "page", "data": [BUCKET], "has_more": False, "next_page": None}
 
+
+def minimal_document(model: type[ApiModel]) -> dict[str, Any]:
+    """A valid document of a result model: its `object`, and a value for each required field."""
+    document: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if get_origin(annotation) is Literal:
+            document[name] = get_args(annotation)[0]
+        elif field.is_required():
+            document[name] = {int: 7, str: "x", float: 1.5}[cast("type", annotation)]
+    return document
+
+
 SAMPLES: Final[dict[type[ApiModel], dict[str, Any]]] = {
     UsageImagesResult: RESULT,
     UsageTimeBucket: BUCKET,
     UsageResponse: PAGE,
     EmbeddingsResult: {"object": "organization.usage.embeddings.result", "input_tokens": 7, "num_model_requests": 1},
     MeteredResult: {"object": "metered.result", "amount": 1.5},
+    **{kind.model: minimal_document(kind.model) for kind in KINDS.values() if kind.model is not UsageImagesResult},
+    CostsResultAmount: {"value": 1.5, "currency": "usd"},
 }
 """A small valid document of every model, the library's own and users' subclasses alike."""
 
 ALL_MODELS: Final = [pytest.param(model, id=model.__name__) for model in SAMPLES]
+OBJECT_MODELS: Final = [pytest.param(model, id=model.__name__) for model in SAMPLES if "object" in model.model_fields]
+"""The models whose documents name their kind in `object`."""
 
 
 def sample(model: type[ApiModel]) -> dict[str, Any]:
@@ -56,6 +75,19 @@ def sample(model: type[ApiModel]) -> dict[str, Any]:
 def fields_of(model: type[ApiModel], *types: object) -> list[str]:
     """The model's declared fields annotated with one of `types` (`int`, `str | None`, ...)."""
     return [name for name, field in model.model_fields.items() if field.annotation in types]
+
+
+def parses(text: bytes) -> bool:
+    """Whether pydantic-core's JSON parser reads the text."""
+    try:
+        pydantic_core.from_json(text)
+    except ValueError:
+        return False
+    return True
+
+
+NEGATIVE_INT_DIGITS: Final = MAX_INT_DIGITS if parses(b"-" + b"9" * MAX_INT_DIGITS) else MAX_INT_DIGITS - 1
+"""The most digits of a negative integer the installed parser reads: one fewer in older pydantic-core releases."""
 
 
 def parsers(model: type[ApiModel]) -> list[ParameterSet]:

@@ -7,7 +7,10 @@ import pytest
 from pydantic import ValidationError
 
 from openapiopenai import ApiModel, UsageImagesResult, UsageResponse, UsageTimeBucket
-from openapiopenai.models._base import MAX_EXTRA_DEPTH, MAX_INT_DIGITS
+from openapiopenai.models import MAX_INT_DIGITS, MAX_JSON_DEPTH
+
+from model_helpers import NEGATIVE_INT_DIGITS as NEGATIVE_DIGITS
+from model_helpers import parses
 
 RESULT: dict[str, Any] = {"object": "organization.usage.images.result", "images": 2, "num_model_requests": 2}
 
@@ -51,6 +54,14 @@ def error_pairs(error: ValidationError) -> list[tuple[str, tuple[str | int, ...]
 MODELS = [UsageImagesResult, UsageTimeBucket, UsageResponse]
 MODEL_IDS = ["result", "bucket", "page"]
 
+# How deeply the unknown field `with_extra` makes may nest: the parser's limit less the arrays and objects
+# around it (the result; a bucket and its results; a page, its data, a bucket and its results).
+EXTRA_LIMIT = {
+    UsageImagesResult: MAX_JSON_DEPTH - 1,
+    UsageTimeBucket: MAX_JSON_DEPTH - 3,
+    UsageResponse: MAX_JSON_DEPTH - 5,
+}
+
 
 # Nesting
 
@@ -84,46 +95,41 @@ def test_a_list_that_contains_itself_is_too_deep() -> None:
     assert error_pairs(caught.value) == [("json_too_deep", ("extra",))]
 
 
-def test_the_nesting_limit_is_195() -> None:
-    assert MAX_EXTRA_DEPTH == 195
+def test_the_nesting_limit_is_the_parsers_200() -> None:
+    assert MAX_JSON_DEPTH == 200
 
 
 @pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
 def test_nesting_at_the_limit_is_kept_by_from_json(model: type[ApiModel]) -> None:
-    document, _ = with_extra(model, nested_lists(MAX_EXTRA_DEPTH))
+    document, _ = with_extra(model, nested_lists(EXTRA_LIMIT[model]))
     text = json.dumps(document)
     assert json.loads(model.from_json(text).to_json()) == document
 
 
 @pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
 def test_nesting_at_the_limit_from_dict_can_be_read_back_from_json(model: type[ApiModel]) -> None:
-    document, _ = with_extra(model, nested_objects(MAX_EXTRA_DEPTH))
+    document, _ = with_extra(model, nested_objects(EXTRA_LIMIT[model]))
     written = model.from_dict(document).to_json()
     assert model.from_json(written).to_dict() == document
 
 
 @pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
 def test_nesting_past_the_limit_is_too_deep_from_dict(model: type[ApiModel]) -> None:
-    document, loc = with_extra(model, nested_lists(MAX_EXTRA_DEPTH + 1))
+    document, loc = with_extra(model, nested_lists(EXTRA_LIMIT[model] + 1))
     with pytest.raises(ValidationError) as caught:
         model.from_dict(document)
     assert error_pairs(caught.value) == [("json_too_deep", loc)]
+    assert (
+        caught.value.errors()[0]["msg"] == f"Input nests arrays and objects more than {EXTRA_LIMIT[model]} levels deep"
+    )
 
 
-@pytest.mark.parametrize(
-    ("model", "expected"),
-    [
-        (UsageImagesResult, [("json_too_deep", ("extra",))]),
-        (UsageTimeBucket, [("json_too_deep", ("results", 0, "extra"))]),
-        (UsageResponse, [("json_invalid", ())]),  # the page's own five levels take it past the parser's 200
-    ],
-    ids=MODEL_IDS,
-)
-def test_nesting_past_the_limit_is_refused_by_from_json(model: type[ApiModel], expected: list[Any]) -> None:
-    document, _ = with_extra(model, nested_lists(MAX_EXTRA_DEPTH + 1))
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+def test_nesting_past_the_limit_is_refused_by_from_json(model: type[ApiModel]) -> None:
+    document, _ = with_extra(model, nested_lists(EXTRA_LIMIT[model] + 1))
     with pytest.raises(ValidationError) as caught:
         model.from_json(json.dumps(document))
-    assert error_pairs(caught.value) == expected
+    assert error_pairs(caught.value) == [("json_invalid", ())]
 
 
 def test_the_parser_reads_no_value_inside_more_than_200_containers() -> None:
@@ -141,15 +147,16 @@ def test_the_parser_reads_a_value_inside_200_containers() -> None:
 # Big numbers
 
 BIG = int("9" * MAX_INT_DIGITS)
+MOST_NEGATIVE = -int("9" * NEGATIVE_DIGITS)
 
 
-@pytest.mark.parametrize("value", [BIG, -BIG], ids=["positive", "negative"])
+@pytest.mark.parametrize("value", [BIG, MOST_NEGATIVE], ids=["positive", "negative"])
 def test_an_integer_of_the_most_digits_in_a_declared_field_round_trips(value: int) -> None:
     text = json.dumps({**RESULT, "images": value})
     assert json.loads(UsageImagesResult.from_json(text).to_json()) == json.loads(text)
 
 
-@pytest.mark.parametrize("value", [BIG, -BIG], ids=["positive", "negative"])
+@pytest.mark.parametrize("value", [BIG, MOST_NEGATIVE], ids=["positive", "negative"])
 def test_an_integer_of_the_most_digits_in_an_unknown_field_round_trips(value: int) -> None:
     document = {**RESULT, "extra": [value]}
     assert json.loads(UsageImagesResult.from_json(json.dumps(document)).to_json()) == document
@@ -166,13 +173,33 @@ def test_an_integer_of_4301_digits_is_invalid_json(field: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", [BIG + 1, -BIG - 1, 10**10_000], ids=["one_digit_too_many", "negative", "10001_digits"]
+    ("value", "digits"),
+    [(BIG + 1, MAX_INT_DIGITS), (MOST_NEGATIVE - 1, NEGATIVE_DIGITS), (10**10_000, MAX_INT_DIGITS)],
+    ids=["one_digit_too_many", "negative", "10001_digits"],
 )
-def test_an_integer_json_cannot_carry_is_refused_in_an_unknown_field_from_dict(value: int) -> None:
+def test_an_integer_json_cannot_carry_is_refused_in_an_unknown_field_from_dict(value: int, digits: int) -> None:
     with pytest.raises(ValidationError) as caught:
         UsageImagesResult.from_dict({**RESULT, "extra": {"n": value}})
     assert error_pairs(caught.value) == [("int_digits", ("extra",))]
-    assert caught.value.errors()[0]["msg"] == "Input should be an integer of at most 4299 digits"
+    assert caught.value.errors()[0]["msg"] == f"Input should be an integer of at most {digits} digits"
+
+
+@pytest.mark.parametrize("field", ["images", "extra"])
+@pytest.mark.parametrize("sign", ["", "-"], ids=["positive", "negative"])
+def test_every_integer_from_json_is_accepted_and_written_back_by_every_door(field: str, sign: str) -> None:
+    # Whatever from_json reads, from_dict and assignment accept and to_json writes back.
+    for digits in (MAX_INT_DIGITS - 1, MAX_INT_DIGITS, MAX_INT_DIGITS + 1):
+        text = json.dumps({**RESULT, field: 0}).replace(f'"{field}": 0', f'"{field}": {sign}' + "9" * digits)
+        try:
+            read = UsageImagesResult.from_json(text)
+        except ValidationError:
+            assert not parses((sign + "9" * digits).encode())
+            continue
+        again = UsageImagesResult.from_dict(read.to_dict())
+        assert again == read
+        assert UsageImagesResult.from_json(again.to_json()) == read
+        setattr(again, field, getattr(read, field))
+        assert again.model_copy(update={field: getattr(read, field)}) == read
 
 
 def test_a_number_with_a_100000_digit_fraction_reads_as_the_nearest_float() -> None:

@@ -17,8 +17,9 @@ from openapiopenai import (
     UsageResult,
     UsageTimeBucket,
 )
-from openapiopenai.models._base import MAX_INT_DIGITS
+from openapiopenai.models import MAX_INT_DIGITS
 
+from model_helpers import NEGATIVE_INT_DIGITS
 from openapi_spec import RESULT_MODELS, example
 
 RESULT: dict[str, Any] = {
@@ -118,7 +119,9 @@ SCALARS = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.integers(min_value=1 - 10**MAX_INT_DIGITS, max_value=10**MAX_INT_DIGITS - 1),  # as long as JSON integers get
+    st.integers(
+        min_value=1 - 10**NEGATIVE_INT_DIGITS, max_value=10**MAX_INT_DIGITS - 1
+    ),  # as long as JSON integers get
     st.floats(),
     # Non-finite numbers must be refused, never written back as null; the others must survive exactly.
     st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 5e-324, 1.7976931348623157e308]),

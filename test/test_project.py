@@ -1,6 +1,7 @@
 """The project's metadata agrees with itself."""
 
 import configparser
+import importlib.metadata
 import re
 from pathlib import Path
 
@@ -29,10 +30,33 @@ def test_the_lowest_tox_run_pins_the_declared_lower_bounds(requirement: str) -> 
     assert f"{requirement}=={lower_bound(requirement)}" in pins
 
 
-def test_the_package_version_matches_the_metadata() -> None:
-    found = re.search(r'^version = "([^"]+)"', pyproject(), re.MULTILINE)
-    assert found
-    assert found[1] == openapiopenai.__version__
+def test_the_version_is_written_once_in_the_package() -> None:
+    assert 'dynamic = ["version"]' in pyproject()
+    assert 'version = { attr = "openapiopenai.__version__" }' in pyproject()
+    assert re.search(r"^version\s*=\s*\"", pyproject(), re.MULTILINE) is None
+    name = re.search(r'^name = "([^"]+)"', pyproject(), re.MULTILINE)
+    assert name
+    assert importlib.metadata.version(name[1]) == openapiopenai.__version__
+
+
+def test_the_licence_file_is_the_one_the_metadata_names() -> None:
+    assert 'license = "MIT"' in pyproject()
+    assert 'license-files = ["LICENSE"]' in pyproject()
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License\n\nCopyright (c) 2026 The openapiopenai authors\n")
+
+
+def test_the_source_distribution_carries_the_tests_and_what_they_read() -> None:
+    manifest = (ROOT / "MANIFEST.in").read_text(encoding="utf-8").splitlines()
+    for line in ("include LICENSE README.md tox.ini", "graft docs", "graft test", "graft benchmarks"):
+        assert line in manifest
+
+
+def test_the_benchmarks_spec_is_inside_the_repository() -> None:
+    from benchmarks.run import DEFAULT_SPEC
+
+    assert DEFAULT_SPEC.is_file()
+    assert ROOT in DEFAULT_SPEC.resolve().parents
 
 
 def test_py_typed_is_shipped() -> None:
@@ -43,3 +67,16 @@ def test_py_typed_is_shipped() -> None:
 def test_readme_has_exactly_two_commands_for_a_fresh_machine() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.findall(r"<!-- ([\w-]+) -->\n```console\n\$ ", readme) == ["main-command", "test-command"]
+
+
+def test_importing_the_main_module_does_not_run_the_command_line() -> None:
+    import openapiopenai.__main__ as main_module
+
+    assert callable(main_module.main)
+
+
+def test_the_package_exports_the_result_type_parameter() -> None:
+    from openapiopenai.models import ResultT
+
+    assert openapiopenai.ResultT is ResultT
+    assert "ResultT" in openapiopenai.__all__

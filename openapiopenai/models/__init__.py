@@ -1,6 +1,6 @@
 """The models of the Usage and Costs API: one per result kind, and the page and bucket that hold them."""
 
-from openapiopenai.models._base import MAX_EXTRA_DEPTH, MAX_INT_DIGITS, ApiModel
+from openapiopenai.models._base import MAX_INT_DIGITS, MAX_JSON_DEPTH, ApiModel
 from openapiopenai.models.costs_result import CostsResult
 from openapiopenai.models.costs_result_amount import CostsResultAmount
 from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, GroupBy, KindName, ResultKind
@@ -22,8 +22,8 @@ __all__ = [
     "KINDS",
     "KIND_BY_OBJECT",
     "KIND_NAMES",
-    "MAX_EXTRA_DEPTH",
     "MAX_INT_DIGITS",
+    "MAX_JSON_DEPTH",
     "QUANTITY_UNITS",
     "ApiModel",
     "CostsResult",

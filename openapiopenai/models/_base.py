@@ -1,184 +1,92 @@
-"""The one base class every model shares: its configuration and the JSON/dict helpers."""
+"""The one base class every model shares: its configuration, its schema and the JSON/dict helpers.
 
-import math
-import pprint
-from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Final, SupportsIndex, cast, overload
+What the helpers promise is built into each model's pydantic schema, so pydantic's own entry
+points (`model_validate`, `model_validate_json`, `model_dump`, `model_dump_json`, a model nested in
+another) read and write exactly what `from_json`, `from_dict`, `to_json` and `to_dict` do:
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, GetCoreSchemaHandler, ValidationError
-from pydantic_core import InitErrorDetails, PydanticCustomError, core_schema
-from typing_extensions import LiteralString, Self
+- every declared field accepts only what JSON text can write and read back (see `_checks`);
+- a wrong `object` constant is reported once, as `object_mismatch`, for the object it names;
+- a field absent from the input stays absent in the output.
 
-MAX_EXTRA_DEPTH: Final = 195
-"""How deeply an unknown field's value may nest arrays and objects.
-
-Pydantic's JSON parser reads no value inside more than 200 arrays and objects, and the deepest
-unknown field of a page sits inside five (page, ``data``, bucket, ``results``, result). So whatever
-``from_dict`` accepts, ``to_json`` can write and ``from_json`` can read back.
+The last two need a Python call per model instance in pydantic's schema, which would make the
+helpers twice as slow. The helpers therefore run a twin of the schema without those two calls,
+then do the same in one step for the whole document: focus the errors of an invalid document, and
+ask pydantic-core to leave out the fields that were not set.
 """
 
-MAX_INT_DIGITS: Final = 4299
-"""How many digits an integer from Python may have: the most that every supported version of
-pydantic's JSON parser reads back (4300 characters, the minus sign included in older versions),
-within Python's own limit on converting integers to text."""
+import functools
+import math
+import pprint
+import re
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Final,
+    SupportsIndex,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+    overload,
+)
 
-_INT_BOUND: Final = 10**MAX_INT_DIGITS
+import pydantic_core
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError, SchemaSerializer, SchemaValidator, core_schema
+from typing_extensions import Self
 
-_ERRORS: Final[dict[str, tuple[LiteralString, LiteralString]]] = {
-    # The library's own error types: (type, message template). Pydantic's own keep their names.
-    "finite_number": ("finite_number", "Input should be a finite number, not {number}"),
-    "json_too_deep": ("json_too_deep", "Input nests arrays and objects more than {limit} levels deep"),
-    "int_digits": ("int_digits", "Input should be an integer of at most {limit} digits"),
-    "json_key": ("json_key", "Object keys should be strings, not {kind}"),
-    "json_value": (
-        "json_value",
-        "Input should be a JSON value (null, boolean, number, string, array or object), not {kind}",
-    ),
-    "lone_surrogate": (
-        "lone_surrogate",
-        "Input should be Unicode text, not a lone surrogate ({code}), which JSON text cannot hold",
-    ),
-    "object_mismatch": ("object_mismatch", "Input should be {expected}, not '{actual}': a different kind of object"),
-}
+from openapiopenai.models._checks import (
+    EXTRA_KEY_SCHEMA,
+    EXTRA_VALUE_SCHEMA,
+    MAX_INT_DIGITS,
+    MAX_JSON_DEPTH,
+    library_error,
+    model_schema,
+    same_json,
+    treat_as_documents,
+    unwritable,
+    writable,
+)
 
+__all__ = ["MAX_INT_DIGITS", "MAX_JSON_DEPTH", "ApiModel", "focus_on_wrong_objects"]
 
-def _error(error_type: str, **context: Any) -> PydanticCustomError:
-    return PydanticCustomError(*_ERRORS[error_type], context)
-
-
-def _unicode_text(text: str) -> str:
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError as error:
-            raise _error("lone_surrogate", code=f"U+{ord(text[error.start]):04X}") from None
-    return text
-
-
-def _json_integer(number: int) -> int:
-    if -_INT_BOUND < number < _INT_BOUND:
-        return number
-    # Longer integers could be written out but neither read back nor printed.
-    raise _error("int_digits", limit=MAX_INT_DIGITS)
-
-
-def _checked_from_python(check: Callable[[Any], Any], schema: dict[str, Any]) -> dict[str, Any]:
-    """`schema`, plus `check` for values from Python; JSON input is already checked by its parser.
-
-    Only `from_dict`, assignment and `model_copy(update=...)` pay for `check`: the JSON path keeps
-    pydantic's plain schema.
-    """
-    checked = core_schema.no_info_after_validator_function(check, cast("core_schema.CoreSchema", schema))
-    return {"type": "json-or-python", "json_schema": schema, "python_schema": checked}
+_PYDANTIC_ERROR_TYPES: Final = frozenset(get_args(core_schema.ErrorType))
 
 
-# Where a field's schema holds other schemas. Nested models are left alone: each ApiModel checks its
-# own fields, and a plain pydantic model keeps its own rules.
-_INNER_SCHEMAS: Final = ("schema", "items_schema", "keys_schema", "values_schema")
-_LEAVES: Final = frozenset({"model", "definition-ref", "definitions", "dataclass", "json-or-python"})
-
-
-def _writable(schema: dict[str, Any]) -> dict[str, Any]:
-    """A field's schema, made to accept only values that JSON text can write and read back.
-
-    Integers get at most `MAX_INT_DIGITS` digits and strings no lone surrogates (both checked on
-    the Python path only, since the JSON parser cannot produce anything else); floats refuse NaN
-    and infinity on both paths. Lists, dicts, tuples, unions and optionals are followed inward.
-    """
-    kind = schema["type"]
-    if kind == "int":
-        return _checked_from_python(_json_integer, schema)
-    if kind == "str":
-        return _checked_from_python(_unicode_text, schema)
-    if kind == "float":
-        return {**schema, "allow_inf_nan": False}
-    if kind in _LEAVES:
-        return schema
-    changed = dict(schema)
-    for key in _INNER_SCHEMAS:
-        inner = changed.get(key)
-        if isinstance(inner, dict):
-            changed[key] = _writable(cast("dict[str, Any]", inner))
-        elif isinstance(inner, list):  # a tuple's items
-            changed[key] = [_writable(item) for item in cast("list[dict[str, Any]]", inner)]
-    choices: list[Any] | dict[Any, Any] | None = changed.get("choices")
-    if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
-        # A checked choice keeps the name pydantic would give it in an error's location ("int", not
-        # "json-or-python[...]").
-        changed["choices"] = [_labelled(choice) for choice in choices]
-    elif isinstance(choices, dict):  # a tagged union
-        changed["choices"] = {tag: _writable(choice) for tag, choice in choices.items()}
-    return changed
-
-
-def _labelled(choice: tuple[dict[str, Any], str] | dict[str, Any]) -> tuple[dict[str, Any], str]:
-    if isinstance(choice, tuple):
-        return _writable(choice[0]), choice[1]
-    return _writable(choice), choice["type"]
-
-
-_Key = Annotated[str, AfterValidator(_unicode_text)]
-
-
-def _json_value(value: Any) -> Any:
-    """Accept an unknown field's value only if it is JSON that can be written back unchanged.
-
-    Iterative rather than recursive, so hostile nesting cannot exhaust Python's stack.
-    """
-    pending: list[tuple[Any, int]] = [(value, 0)]
-    while pending:
-        item, depth = pending.pop()
-        if item is None:
-            continue
-        if isinstance(item, str):
-            _unicode_text(item)
-            continue
-        if isinstance(item, int):  # bool is an int
-            _json_integer(item)
-            continue
-        if isinstance(item, float):
-            if not math.isfinite(item):
-                # JSON has no NaN or Infinity; writing one back as null would alter the document.
-                raise _error("finite_number", number=str(item))
-            continue
-        if not isinstance(item, (list, dict)):
-            raise _error("json_value", kind=type(item).__name__)
-        if depth >= MAX_EXTRA_DEPTH:
-            raise _error("json_too_deep", limit=MAX_EXTRA_DEPTH)
-        if isinstance(item, dict):
-            members = cast("dict[object, object]", item)
-            for key in members:
-                if not isinstance(key, str):
-                    raise _error("json_key", kind=type(key).__name__)
-                _unicode_text(key)
-            pending.extend((member, depth + 1) for member in members.values())
-        else:
-            elements = cast("list[object]", item)
-            pending.extend((member, depth + 1) for member in elements)
-    return value
-
-
-def _same_json(first: object, second: object) -> bool:
-    """Equality that tells JSON types apart: Python finds `1 == 1.0 == True`, JSON text does not."""
-    if type(first) is not type(second):
-        return False
-    if isinstance(first, dict):
-        a, b = cast("dict[str, object]", first), cast("dict[str, object]", second)
-        return a.keys() == b.keys() and all(_same_json(value, b[key]) for key, value in a.items())
-    if isinstance(first, list):
-        a_items, b_items = cast("list[object]", first), cast("list[object]", second)
-        return len(a_items) == len(b_items) and all(map(_same_json, a_items, b_items))
-    if isinstance(first, float) and isinstance(second, float):
-        # -0.0 == 0.0 in Python, but they are written differently.
-        return first == second and math.copysign(1.0, first) == math.copysign(1.0, second)
-    return first == second
+def _same_error(detail: Any, kind: str) -> InitErrorDetails:
+    """An error as it was: pydantic-core's own by type name, any other (a user's, the library's) as itself."""
+    ctx: dict[str, Any] | None = detail.get("ctx")
+    if kind in _PYDANTIC_ERROR_TYPES:
+        rebuilt = InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
+        if ctx:
+            rebuilt["ctx"] = ctx
+        return rebuilt
+    # The message is already filled in; a custom error keeps it as its template.
+    name: Any = kind  # not a literal: it is whatever type the error had
+    template: Any = detail["msg"]
+    custom = PydanticCustomError(name, template, ctx)
+    return InitErrorDetails(type=custom, loc=detail["loc"], input=detail["input"])
 
 
 def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
     """When an ``object`` constant is wrong, report that alone for the object it names.
 
     A completions result inside an images page would otherwise also list every images field
-    as missing, burying the one fact a person needs. Only the error path pays for this.
+    as missing, burying the one fact a person needs. Only the error path pays for this, and
+    every other error comes back unchanged.
     """
     errors = error.errors(include_url=False)
     wrong = {
@@ -194,21 +102,191 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
         # The outermost wrong object that holds this error; looking up the prefixes of its
         # location keeps this linear in the number of errors, however many objects are wrong.
         owner = next((loc[:end] for end in range(len(loc) + 1) if loc[:end] in wrong), None)
-        if owner is not None and detail is not wrong[owner]:
-            continue  # noise under an object of the wrong kind
-        ctx = detail.get("ctx", {})
-        kind: str | PydanticCustomError
-        if owner is not None:
-            kind = _error("object_mismatch", expected=ctx["expected"], actual=detail["input"])
-        elif detail["type"] in _ERRORS:
-            kind = _error(detail["type"], **ctx)
-        else:
-            kind = detail["type"]
-        rebuilt = InitErrorDetails(type=kind, loc=loc, input=detail["input"])
-        if ctx and isinstance(kind, str):
-            rebuilt["ctx"] = ctx
-        kept.append(rebuilt)
+        if owner is None:
+            kept.append(_same_error(detail, detail["type"]))
+        elif detail is wrong[owner]:
+            expected = detail.get("ctx", {}).get("expected")
+            mismatch = library_error("object_mismatch", expected=expected, actual=detail["input"])
+            kept.append(InitErrorDetails(type=mismatch, loc=loc, input=detail["input"]))
+        # Anything else is noise under an object of the wrong kind.
     return ValidationError.from_exception_data(error.title, kept)
+
+
+def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Each model's validation in pydantic's schema: focused errors, whatever the entry point.
+
+    (Assignment comes through here too, with the model assigned to as the value, so a model passed
+    to `model_validate` cannot be told from it and is returned as it is, as pydantic does; a model
+    inside another is read again, as are models passed to the helpers.)
+    """
+    try:
+        return handler(value)
+    except ValidationError as error:
+        raise focus_on_wrong_objects(error) from None
+
+
+def _written(model: BaseModel, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+    """Each model's serialization in pydantic's schema: a field absent from the input stays absent."""
+    data = handler(model)
+    if info.exclude_unset or not isinstance(data, dict):
+        return data
+    written = cast("dict[str, Any]", data)
+    fields_set = model.__pydantic_fields_set__
+    for name, field in type(model).model_fields.items():
+        if name not in fields_set:
+            written.pop(name, None)
+            if field.serialization_alias is not None:
+                written.pop(field.serialization_alias, None)
+    return written
+
+
+def _is_focus(schema: dict[str, Any]) -> bool:
+    function: object = schema.get("function")
+    return (
+        schema.get("type") == "function-wrap"
+        and isinstance(function, dict)
+        and cast("dict[str, Any]", function).get("function") is _focus_errors
+    )
+
+
+def _nested_model(schema: dict[str, Any]) -> dict[str, Any] | None:
+    # A model nested in an ApiModel needs no focusing of its own: the outermost one covers it.
+    return cast("dict[str, Any]", schema["schema"]) if _is_focus(schema) else None
+
+
+def _finite(value: Any) -> Any:
+    """A float or unknown value on its way into JSON text: refused if JSON cannot hold it."""
+    found = unwritable(value)
+    if found is not None:
+        raise ValueError(found[1])
+    return value
+
+
+_FINITE: Final = core_schema.plain_serializer_function_ser_schema(_finite, when_used="json")
+
+
+@functools.cache
+def _scans_output() -> bool:
+    """Whether `to_json` must look for NaN in what it wrote: older pydantic-core releases (2.33,
+    pydantic 2.11's) serialize unknown values without the check the twin schema gives them."""
+    checked = cast("core_schema.CoreSchema", {**core_schema.any_schema(), "serialization": _FINITE})
+    serializer = SchemaSerializer(core_schema.typed_dict_schema({}, extra_behavior="allow", extras_schema=checked))
+    try:
+        serializer.to_json({"x": math.nan})
+    except pydantic_core.PydanticSerializationError:
+        return False
+    return True
+
+
+def _twin(node: Any) -> Any:
+    """A copy of a schema without the per-instance calls the helpers do in one step.
+
+    Where a value changed in place could be a float (float fields, unknown and `Any` values), the
+    twin checks it on its way into JSON text: pydantic-core itself would write NaN as `null`.
+    """
+    if isinstance(node, dict):
+        schema = cast("dict[str, Any]", node)
+        if _is_focus(schema):
+            return model_schema(_twin(schema["schema"]))
+        twin = {key: _twin(value) for key, value in schema.items()}
+        kind = twin.get("type")
+        if kind == "model":
+            if twin.get("serialization", {}).get("function") is _written:
+                del twin["serialization"]
+            twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
+        elif kind == "model-fields" and "extras_schema" in twin:
+            twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
+        elif kind in ("float", "any"):
+            twin["serialization"] = _FINITE
+        return twin
+    if isinstance(node, (list, tuple)):
+        items = [_twin(item) for item in cast("list[Any]", node)]
+        return items if isinstance(node, list) else tuple(items)
+    return node
+
+
+@dataclass(frozen=True)
+class _Twin:
+    validator: SchemaValidator
+    """Validates Python input, checking what the JSON parser would otherwise guarantee."""
+    json_validator: SchemaValidator
+    """Validates JSON input only: without the Python-input checks, as plain pydantic's schema is."""
+    serializer: SchemaSerializer
+
+
+_TWINS: dict[type[BaseModel], _Twin] = {}
+
+
+def _twin_of(model: type[BaseModel]) -> _Twin:
+    try:
+        return _TWINS[model]
+    except KeyError:
+        pass
+    schema = _twin(model.__pydantic_core_schema__)
+    # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
+    config = cast(
+        "core_schema.CoreConfig",
+        {**schema.get("config", {}), "ser_json_inf_nan": "constants", "title": model.__name__},
+    )
+    validator, json_validator = SchemaValidator(schema, config), SchemaValidator(_json_only(schema), config)
+    twin = _TWINS[model] = _Twin(validator, json_validator, SchemaSerializer(schema, config))
+    return twin
+
+
+def _json_only(node: Any) -> Any:
+    """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
+    if isinstance(node, dict):
+        schema = cast("dict[str, Any]", node)
+        if schema.get("type") == "json-or-python":
+            return _json_only(schema["json_schema"])
+        return {key: _json_only(value) for key, value in schema.items()}
+    if isinstance(node, (list, tuple)):
+        items = [_json_only(item) for item in cast("list[Any]", node)]
+        return items if isinstance(node, list) else tuple(items)
+    return node
+
+
+def _json_invalid(title: str, json_str: Any, message: str) -> ValidationError:
+    detail = InitErrorDetails(type="json_invalid", loc=(), input=json_str, ctx={"error": message})
+    return ValidationError.from_exception_data(title, [detail])
+
+
+# A literal pattern is searched about twice as fast as `in` on long text; `in` costs less on short text.
+_NAN_TEXT: Final = re.compile("NaN").search
+_INFINITY_TEXT: Final = re.compile("Infinity").search
+_NAN_BYTES: Final = re.compile(b"NaN").search
+_INFINITY_BYTES: Final = re.compile(b"Infinity").search
+_SHORT: Final = 4096
+_N: Final = ord("N")
+_I: Final = ord("I")
+
+
+def _may_hold_constants(text: str | bytes | bytearray) -> bool:
+    """Whether the text may hold `NaN` or `Infinity` (perhaps only inside a string).
+
+    Text without an `N` and an `I` is cleared in one fast pass per letter.
+    """
+    if isinstance(text, str):
+        if "N" not in text and "I" not in text:
+            return False
+        if len(text) < _SHORT:
+            return "NaN" in text or "Infinity" in text
+        return _NAN_TEXT(text) is not None or _INFINITY_TEXT(text) is not None
+    if _N not in text and _I not in text:  # a byte's value: searched faster than a one-byte string
+        return False
+    if len(text) < _SHORT:
+        return b"NaN" in text or b"Infinity" in text
+    return _NAN_BYTES(text) is not None or _INFINITY_BYTES(text) is not None
+
+
+def _members(value: object) -> list[object]:
+    """The types a parameter stands for: itself, or each member of a union (annotated or not)."""
+    origin = get_origin(value)
+    if origin is Annotated:
+        return _members(get_args(value)[0])
+    if origin is Union or origin is types.UnionType:
+        return [member for argument in get_args(value) for member in _members(argument)]
+    return [value]
 
 
 def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[Any, Any]) -> BaseModel:
@@ -219,10 +297,27 @@ def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[An
     return instance
 
 
+class _ExtraKey:
+    """An unknown field's name, to pydantic: any text JSON can hold."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return cast("core_schema.CoreSchema", EXTRA_KEY_SCHEMA)
+
+
+class _ExtraValue:
+    """An unknown field's value, to pydantic: JSON that can be written back unchanged."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return EXTRA_VALUE_SCHEMA
+
+
 class ApiModel(BaseModel):
     """Base of every model: strict, lossless, with the helpers the generated SDK offers.
 
-    Subclass it to model another usage result kind for `UsageTimeBucket` and `UsageResponse`.
+    Subclass it to model another usage result kind for `UsageTimeBucket` and `UsageResponse`,
+    with plain annotations: the base gives every declared field the same guarantees.
     """
 
     model_config = ConfigDict(
@@ -234,37 +329,72 @@ class ApiModel(BaseModel):
         use_attribute_docstrings=True,
     )
 
-    __pydantic_extra__: dict[_Key, Annotated[Any, AfterValidator(_json_value)]]  # pyright: ignore[reportIncompatibleVariableOverride]
+    if TYPE_CHECKING:
+        __pydantic_extra__: dict[str, Any]  # pyright: ignore[reportIncompatibleVariableOverride]
+    else:
+        __pydantic_extra__: dict[_ExtraKey, _ExtraValue]
 
     @classmethod
     def __get_pydantic_core_schema__(
         cls, source: type[BaseModel], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        # Every declared field of every subclass, whatever its annotation, accepts only values that
-        # `to_json` can write and `from_json` read back. Nested models are left to themselves.
         schema: dict[str, Any] = dict(handler(source))
-        if schema["type"] != "model" or schema["schema"]["type"] != "model-fields":
+        if _is_focus(schema):  # pydantic reuses the schema of a model already built
             return cast("core_schema.CoreSchema", schema)
-        fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
-        checked = {name: {**field, "schema": _writable(field["schema"])} for name, field in fields.items()}
-        schema["schema"] = {**schema["schema"], "fields": checked}
-        return cast("core_schema.CoreSchema", schema)
+        if schema["type"] == "model" and schema["schema"]["type"] == "model-fields":
+            # Every declared field of every subclass, whatever its annotation, accepts only values
+            # that `to_json` can write and `from_json` read back.
+            fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
+            checked = {
+                name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()
+            }
+            schema["schema"] = {**schema["schema"], "fields": checked}
+            if "serialization" not in schema:
+                schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
+        return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
 
-    def __eq__(self, other: object) -> bool:
-        # Two models are equal only if they write the same document: null is not absent.
-        if not isinstance(other, BaseModel):
-            return NotImplemented
-        return (
-            super().__eq__(other)
-            and self.model_fields_set == other.model_fields_set
-            and _same_json(self.__pydantic_extra__, other.__pydantic_extra__)
+    def __class_getitem__(cls, typevar_values: Any) -> Any:
+        # The type checkers enforce the parameters' bounds; so does the running program.
+        given: object = typevar_values
+        values = cast("tuple[object, ...]", given) if isinstance(given, tuple) else (given,)
+        for parameter, value in zip(cls.__pydantic_generic_metadata__["parameters"], values, strict=False):
+            bound = getattr(parameter, "__bound__", None)
+            if not isinstance(bound, type):
+                continue
+            for member in _members(value):
+                if not isinstance(member, TypeVar) and not (isinstance(member, type) and issubclass(member, bound)):
+                    raise TypeError(
+                        f"{cls.__name__} takes a subclass of {bound.__name__} for {parameter}, not {value!r}"
+                    )
+        return super().__class_getitem__(typevar_values)
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        _TWINS.pop(cls, None)
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth + 1,
+            _types_namespace=_types_namespace,
         )
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        try:
-            super().__setattr__(name, value)
-        except ValidationError as error:
-            raise focus_on_wrong_objects(error) from None
+    def __eq__(self, other: object) -> bool:
+        # Two models are equal if they are of one kind and write the same document: null is not
+        # absent, 1 is not 1.0.
+        if not isinstance(other, ApiModel):
+            return NotImplemented
+        mine = self.__pydantic_generic_metadata__["origin"] or type(self)
+        theirs = other.__pydantic_generic_metadata__["origin"] or type(other)
+        return mine is theirs and same_json(self.to_dict(), other.to_dict())
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> str | tuple[Any, ...]:
         # A parametrised generic class such as `UsageResponse[UsageImagesResult]` has no importable
@@ -274,14 +404,38 @@ class ApiModel(BaseModel):
             return super().__reduce_ex__(protocol)
         return _parametrised, (origin, args, self.__getstate__())
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with `update`, a new model validated from this one's fields and the updates."""
+        if not update:
+            return super().model_copy(deep=deep)
+        fields = {name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set}
+        return self.from_dict({**fields, **(self.__pydantic_extra__ or {}), **update})
+
     @classmethod
     def from_json(cls, json_str: str | bytes | bytearray) -> Self:
         """Parse and validate one JSON document; anything else raises `pydantic.ValidationError`."""
+        twin = _twin_of(cls)
         try:
-            # pydantic-core itself: `model_validate_json` adds a Python call that costs a fifth of
-            # the time of parsing one result.
-            return cast("Self", cls.__pydantic_validator__.validate_json(json_str))
+            model = cast("Self", twin.json_validator.validate_json(json_str))
         except ValidationError as error:
+            model = cls._read_last_duplicates(twin, json_str, error)
+        if _may_hold_constants(json_str):
+            # NaN or Infinity that a later duplicate key replaced is still text that is not JSON.
+            try:
+                pydantic_core.from_json(json_str, allow_inf_nan=False)
+            except ValueError as error:
+                raise _json_invalid(cls.__name__, json_str, str(error)) from None
+        return model
+
+    @classmethod
+    def _read_last_duplicates(cls, twin: _Twin, json_str: str | bytes | bytearray, error: ValidationError) -> Self:
+        """Pydantic before 2.14.2 validates every occurrence of a duplicated unknown key, so valid JSON
+        such as `"x": 1e400, "x": 1` fails; read the document as the last occurrences give it."""
+        if not all(detail["type"] == "finite_number" for detail in error.errors(include_url=False)):
+            raise focus_on_wrong_objects(error) from None
+        try:
+            return cast("Self", twin.validator.validate_python(pydantic_core.from_json(json_str)))
+        except (ValidationError, ValueError):
             raise focus_on_wrong_objects(error) from None
 
     @overload
@@ -294,13 +448,13 @@ class ApiModel(BaseModel):
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any] | Self | None) -> Self | None:
-        """Validate a mapping (or pass an instance through); `None` gives `None`."""
+        """Validate a mapping or a model (giving a new model); `None` gives `None`."""
         if obj is None:
             return None
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
             obj = dict(obj)
         try:
-            return cls.model_validate(obj)
+            return cast("Self", _twin_of(cls).validator.validate_python(obj))
         except ValidationError as error:
             raise focus_on_wrong_objects(error) from None
 
@@ -309,12 +463,34 @@ class ApiModel(BaseModel):
 
         A field absent from the input stays absent; an explicit `null` stays `None`.
         """
-        return self.model_dump(exclude_unset=True)
+        return cast("dict[str, Any]", _twin_of(type(self)).serializer.to_python(self, exclude_unset=True))
 
     def to_json(self, *, indent: int | None = None) -> str:
-        """The document as JSON text, compact unless `indent` is given."""
-        return self.__pydantic_serializer__.to_json(self, indent=indent, exclude_unset=True).decode()
+        """The document as JSON text, compact unless `indent` is given.
+
+        Raises `ValueError` naming the place when a value changed in place since validation cannot
+        be written as JSON (NaN, infinity, a lone surrogate, an integer too long).
+        """
+        try:
+            text = _twin_of(type(self)).serializer.to_json(self, indent=indent, exclude_unset=True)
+        except pydantic_core.PydanticSerializationError:
+            self._refuse_unwritable()
+            raise
+        if _scans_output() and _may_hold_constants(text):
+            self._refuse_unwritable()
+        return text.decode()
+
+    def _refuse_unwritable(self) -> None:
+        found = unwritable(self.to_dict())
+        if found is not None:
+            path, why = found
+            where = ".".join(map(str, path)) or "the document"
+            raise ValueError(f"cannot write {where} as JSON: {why}")
 
     def to_str(self) -> str:
         """A readable multi-line rendering of the document."""
         return pprint.pformat(self.to_dict(), sort_dicts=False)
+
+
+# A model passed where a model is expected is validated again from the document it holds.
+treat_as_documents(ApiModel)

@@ -1,0 +1,336 @@
+"""What JSON text can hold, as checks and pydantic-core schemas: the rules every model's values follow.
+
+A value is accepted only if `to_json` can write it and `from_json` read it back unchanged. JSON
+input already satisfies most of this because its parser produced it; values from Python are
+checked here.
+"""
+
+import math
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Final, cast
+
+import pydantic_core
+from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
+from typing_extensions import LiteralString
+
+MAX_JSON_DEPTH: Final = 200
+"""How many arrays and objects may enclose a value, the document itself included.
+
+This is the limit of pydantic's JSON parser, and `from_dict` holds unknown values to the same, counting
+from the document it validates: an unknown field of a result on its own may nest 199 levels, one of a
+result in a page 195 (page, ``data``, bucket, ``results`` and result enclose it). So every entry point
+accepts the same documents, and whatever is accepted is written by `to_json` and read back.
+"""
+
+_DEPTH: Final = ContextVar("openapiopenai_depth", default=1)
+"""How many arrays and objects enclose the model being validated from Python, itself included."""
+
+
+_documents: tuple[type, ...] = ()
+
+
+def treat_as_documents(base: type) -> None:
+    """Have `FromPython` read an instance of `base` (a model) as the document it holds."""
+    global _documents
+    _documents = (base,)
+
+
+@dataclass(frozen=True)
+class FromPython:
+    """A model's validation from Python, `levels` arrays and objects deep in the model around it.
+
+    A model passed in is read as the document it holds (the fields set and the unknown ones), so it
+    is validated again as a whole, a model of another kind or parametrisation included, and the new
+    model shares no list, dict or model with it.
+    """
+
+    levels: int
+
+    def __call__(self, value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        value = document_of(value)
+        if not self.levels:
+            return handler(value)
+        token = _DEPTH.set(_DEPTH.get() + self.levels)
+        try:
+            return handler(value)
+        finally:
+            _DEPTH.reset(token)
+
+
+def document_of(value: Any) -> Any:
+    """A model's document (its fields set and unknown fields, as they are); anything else as it is."""
+    if not isinstance(value, _documents):
+        return value
+    model: Any = value
+    fields_set: set[str] = model.__pydantic_fields_set__
+    extra: dict[str, Any] = model.__pydantic_extra__ or {}
+    fields: dict[str, Any] = {name: field for name, field in model.__dict__.items() if name in fields_set}
+    return {**fields, **extra}
+
+
+def from_python_of(schema: dict[str, Any]) -> FromPython | None:
+    """The `FromPython` a model's schema (as `model_schema` builds it) validates with, if any."""
+    if schema.get("type") != "json-or-python":
+        return None
+    python: dict[str, Any] = schema["python_schema"]
+    function: object = python.get("function")
+    found = cast("dict[str, Any]", function).get("function") if isinstance(function, dict) else None
+    return found if isinstance(found, FromPython) else None
+
+
+def model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
+    """A model's schema: the model as pydantic-core builds it, and Python input read by `FromPython`."""
+    read = core_schema.no_info_wrap_validator_function(FromPython(levels), cast("core_schema.CoreSchema", schema))
+    return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
+
+
+MAX_INT_DIGITS: Final = 4300
+"""How many digits an integer may have: the most that pydantic's JSON parser reads, and the most
+Python itself converts to text. Older pydantic-core releases (2.33, pydantic 2.11's) read one
+digit fewer after a minus sign; negative integers from Python are then held to that too, so that
+every door accepts the same integers."""
+
+
+def _parser_reads(text: bytes) -> bool:
+    try:
+        pydantic_core.from_json(text)
+    except ValueError:
+        return False
+    return True
+
+
+_POSITIVE_BOUND: Final = 10**MAX_INT_DIGITS
+_NEGATIVE_DIGITS: Final = MAX_INT_DIGITS if _parser_reads(b"-" + b"9" * MAX_INT_DIGITS) else MAX_INT_DIGITS - 1
+_NEGATIVE_BOUND: Final = -(10**_NEGATIVE_DIGITS)
+
+_MESSAGES: Final[dict[str, LiteralString]] = {
+    # The library's own error types. Each name differs from every one of pydantic-core's.
+    "json_too_deep": "Input nests arrays and objects more than {limit} levels deep",
+    "int_digits": "Input should be an integer of at most {limit} digits",
+    "json_key": "Object keys should be strings, not {kind}",
+    "json_value": "Input should be a JSON value (null, boolean, number, string, array or object), not {kind}",
+    "lone_surrogate": "Input should be Unicode text, not a lone surrogate ({code}), which JSON text cannot hold",
+    "object_mismatch": "Input should be {expected}, not '{actual}': a different kind of object",
+}
+
+
+def library_error(error_type: LiteralString, **context: Any) -> PydanticCustomError:
+    """One of the library's own errors, with its message."""
+    return PydanticCustomError(error_type, _MESSAGES[error_type], context)
+
+
+def unicode_text(text: str) -> str:
+    """Refuse a string JSON text cannot hold: one with a lone surrogate."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise library_error("lone_surrogate", code=f"U+{ord(text[error.start]):04X}") from None
+    return text
+
+
+def json_integer(number: int) -> int:
+    """Refuse an integer that the JSON parser could not read back."""
+    if _NEGATIVE_BOUND < number < _POSITIVE_BOUND:
+        return number
+    raise library_error("int_digits", limit=MAX_INT_DIGITS if number > 0 else _NEGATIVE_DIGITS)
+
+
+def json_value(value: Any) -> Any:
+    """A copy of an unknown field's value from Python, if it is JSON that can be written back unchanged.
+
+    Copied so that a model never shares a list or dict with its caller. Iterative rather than
+    recursive, so hostile nesting cannot exhaust Python's stack.
+    """
+    limit = MAX_JSON_DEPTH - _DEPTH.get()
+    holder: list[Any] = [None]
+    # (value, container to store its copy in, key or index there, depth)
+    pending: list[tuple[Any, Any, Any, int]] = [(value, holder, 0, 0)]
+    while pending:
+        item, parent, key, depth = pending.pop()
+        if item is None or isinstance(item, bool):
+            pass
+        elif isinstance(item, str):
+            unicode_text(item)
+        elif isinstance(item, int):
+            json_integer(item)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                # JSON has no NaN or Infinity; writing one back as null would alter the document.
+                raise PydanticKnownError("finite_number")
+        elif not isinstance(item, (list, dict)):
+            raise library_error("json_value", kind=type(item).__name__)
+        elif depth >= limit:
+            raise library_error("json_too_deep", limit=limit)
+        elif isinstance(item, dict):
+            members = cast("dict[object, object]", item)
+            copied: dict[str, Any] = {}
+            for name, member in members.items():
+                if not isinstance(name, str):
+                    raise library_error("json_key", kind=type(name).__name__)
+                copied[unicode_text(name)] = None
+                pending.append((member, copied, name, depth + 1))
+            item = copied
+        else:
+            elements = cast("list[object]", item)
+            item = [None] * len(elements)
+            pending.extend((element, item, index, depth + 1) for index, element in enumerate(elements))
+        parent[key] = item
+    return holder[0]
+
+
+def checked_from_python(check: Callable[[Any], Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema`, plus `check` for values from Python; JSON input is already checked by its parser."""
+    checked = core_schema.no_info_after_validator_function(check, cast("core_schema.CoreSchema", schema))
+    return {"type": "json-or-python", "json_schema": schema, "python_schema": checked}
+
+
+# Where a field's schema holds other schemas. Nested models are left alone: each ApiModel checks its
+# own fields, and another model keeps its own rules.
+_INNER_SCHEMAS: Final = ("schema", "items_schema", "keys_schema", "values_schema")
+_LEAVES: Final = frozenset({"definitions", "json-or-python"})
+_CONTAINERS: Final = frozenset({"list", "set", "frozenset", "tuple", "dict"})
+
+
+def writable(
+    schema: dict[str, Any], unwrap: Callable[[dict[str, Any]], dict[str, Any] | None], levels: int = 0
+) -> dict[str, Any]:
+    """A field's schema, made to accept only values that JSON text can write and read back.
+
+    Integers get at most `MAX_INT_DIGITS` digits and strings no lone surrogates (both checked on
+    the Python path only, since the JSON parser produces nothing else); floats refuse NaN and
+    infinity on both paths. Lists, dicts, tuples, unions and optionals are followed inward, counting
+    the `levels` of arrays and objects passed, and a nested model learns how deep it sits.
+    `unwrap` gives the inner schema of a node to replace by it, or `None` to keep the node.
+    """
+    inner_schema = unwrap(schema)
+    while inner_schema is not None:
+        schema, inner_schema = inner_schema, unwrap(inner_schema)
+    kind = schema["type"]
+    if kind == "int":
+        return checked_from_python(json_integer, schema)
+    if kind == "str":
+        return checked_from_python(unicode_text, schema)
+    if kind == "float":
+        return {**schema, "allow_inf_nan": False}
+    if kind == "any":  # checked as an unknown field's value is from Python, on both paths
+        checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
+        return cast("dict[str, Any]", checked)
+    if from_python_of(schema) is not None:  # an ApiModel
+        return model_schema(schema["json_schema"], levels + 1)
+    if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
+        return model_schema(schema, levels + 1)
+    if kind in _LEAVES:
+        return schema
+    changed = dict(schema)
+    inside = levels + 1 if kind in _CONTAINERS else levels
+    for key in _INNER_SCHEMAS:
+        inner = changed.get(key)
+        if isinstance(inner, dict):
+            changed[key] = writable(cast("dict[str, Any]", inner), unwrap, inside)
+        elif isinstance(inner, list):  # a tuple's items
+            changed[key] = [writable(item, unwrap, inside) for item in cast("list[dict[str, Any]]", inner)]
+    choices: list[Any] | dict[Any, Any] | None = changed.get("choices")
+    if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
+        # A checked choice keeps the name pydantic would give it in an error's location ("int", not
+        # "json-or-python[...]").
+        changed["choices"] = [_labelled(choice, unwrap, levels) for choice in choices]
+    elif isinstance(choices, dict):  # a tagged union
+        changed["choices"] = {tag: writable(choice, unwrap, levels) for tag, choice in choices.items()}
+    return changed
+
+
+def _labelled(
+    choice: dict[str, Any] | tuple[dict[str, Any], str],
+    unwrap: Callable[[dict[str, Any]], dict[str, Any] | None],
+    levels: int,
+) -> tuple[dict[str, Any], str]:
+    if isinstance(choice, tuple):
+        return writable(choice[0], unwrap, levels), choice[1]
+    return writable(choice, unwrap, levels), choice["type"]
+
+
+def _any_json(_schema: Any, _handler: Any) -> dict[str, Any]:
+    return {}
+
+
+def _extra_value_schema() -> core_schema.CoreSchema:
+    """An unknown field's value: JSON that can be written back unchanged.
+
+    From JSON, the parser has produced the value, so it is JSON already, except that it reads NaN,
+    Infinity and numbers too large for a double (1e400) as non-finite floats. That is the only
+    thing left to refuse, and pydantic-core does it alone, with no Python call per value.
+    """
+    ref = "openapiopenai.json_value"
+    nested = core_schema.definition_reference_schema(ref)
+
+    def json_value_union(ref: str | None = None) -> core_schema.CoreSchema:
+        # Tried in order, the first to accept wins: the commonest kinds first, and float after int
+        # so that 1 stays an integer.
+        choices: list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]] = [
+            core_schema.str_schema(strict=True),
+            core_schema.int_schema(strict=True),
+            core_schema.bool_schema(strict=True),
+            core_schema.none_schema(),
+            core_schema.float_schema(strict=True, allow_inf_nan=False),
+            core_schema.list_schema(nested, strict=True),
+            core_schema.dict_schema(core_schema.str_schema(), nested, strict=True),
+        ]
+        return core_schema.union_schema(choices, mode="left_to_right", ref=ref)
+
+    from_json = json_value_union(ref)
+    checked = core_schema.json_or_python_schema(
+        # Only a non-finite number can fail, so the error says that, at the unknown field. The
+        # outermost union is written out rather than referred to: one step less per value.
+        json_schema=core_schema.custom_error_schema(json_value_union(), custom_error_type="finite_number"),
+        python_schema=core_schema.no_info_after_validator_function(json_value, core_schema.any_schema()),
+        metadata={"pydantic_js_functions": [_any_json]},
+    )
+    return core_schema.definitions_schema(checked, [from_json])
+
+
+EXTRA_VALUE_SCHEMA: Final = _extra_value_schema()
+
+EXTRA_KEY_SCHEMA: Final = checked_from_python(unicode_text, {"type": "str"})
+"""An unknown field's name: any text JSON can hold."""
+
+
+def same_json(first: object, second: object) -> bool:
+    """Equality that tells JSON types apart: Python finds `1 == 1.0 == True`, JSON text does not."""
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, dict):
+        a, b = cast("dict[str, object]", first), cast("dict[str, object]", second)
+        return a.keys() == b.keys() and all(same_json(value, b[key]) for key, value in a.items())
+    if isinstance(first, list):
+        a_items, b_items = cast("list[object]", first), cast("list[object]", second)
+        return len(a_items) == len(b_items) and all(map(same_json, a_items, b_items))
+    if isinstance(first, float) and isinstance(second, float):
+        # -0.0 == 0.0 in Python, but they are written differently.
+        return first == second and math.copysign(1.0, first) == math.copysign(1.0, second)
+    return first == second
+
+
+def unwritable(value: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:
+    """Where a document (as `to_dict` gives it) holds a value JSON cannot write, and why; else `None`."""
+    pending: list[tuple[Any, tuple[str | int, ...]]] = [(value, path)]
+    while pending:
+        item, where = pending.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return where, f"{item} is not a finite number"
+        if isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return where, "the text holds a lone surrogate"
+        if isinstance(item, int) and not isinstance(item, bool) and not _NEGATIVE_BOUND < item < _POSITIVE_BOUND:
+            return where, f"the integer has more than {MAX_INT_DIGITS} digits"
+        if isinstance(item, dict):
+            members = cast("dict[str, object]", item)
+            pending.extend((member, (*where, name)) for name, member in members.items())
+        elif isinstance(item, list):
+            elements = cast("list[object]", item)
+            pending.extend((element, (*where, index)) for index, element in enumerate(elements))
+    return None
