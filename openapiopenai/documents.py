@@ -140,17 +140,19 @@ _CHUNK: Final = 1 << 16
 class _Counting(io.RawIOBase):
     def __init__(self, inner: IO[bytes], on_read: Callable[[int], None]) -> None:
         # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
-        self.read_some: Callable[[Any], int | None] = getattr(inner, "readinto1", None) or inner.readinto  # type: ignore[attr-defined]
+        self.read_some: Callable[[int], bytes] = inner.read1 if isinstance(inner, io.BufferedReader) else inner.read
         self.on_read = on_read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
-        count = self.read_some(buffer)
+        data = self.read_some(len(buffer))
+        count = len(data)
+        buffer[:count] = data
         if count:
             self.on_read(count)
-        return count or 0
+        return count
 
 
 def _read_directory(
