@@ -17,15 +17,9 @@ from importlib import resources
 from typing import IO, Annotated, Any, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
-from pydantic_core import SchemaValidator
 
 from openapiopenai.models import KIND_BY_OBJECT, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
-from openapiopenai.models._base import (
-    _json_only,  # pyright: ignore[reportPrivateUsage]
-    _may_hold_constants,  # pyright: ignore[reportPrivateUsage]
-    _twin,  # pyright: ignore[reportPrivateUsage]
-    focus_on_wrong_objects,
-)
+from openapiopenai.models._base import JsonReader, focus_on_wrong_objects
 
 UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
 """One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
@@ -44,15 +38,9 @@ _ONE: Final = TypeAdapter[UsageDocument](_TaggedDocument)
 _ARRAY: Final = TypeAdapter[list[UsageDocument]](list[_TaggedDocument])
 
 
-def _quick(adapter: TypeAdapter[Any]) -> SchemaValidator:
-    """The adapter's schema as `from_json` runs it: for JSON input only, and without the calls the
-    models' own schema makes for each instance (they matter only to invalid documents, which are
-    read again through the adapter itself)."""
-    return SchemaValidator(_json_only(_twin(adapter.core_schema)))
-
-
-_QUICK: dict[bool, SchemaValidator] = {}
-"""The quick validator of one document (`False`) and of an array of them (`True`), each built on first use."""
+_QUICK: dict[bool, JsonReader[Any]] = {}
+"""Readers of one document (`False`) and of an array of them (`True`), each made on first use: they read
+valid documents as `from_json` does, without the Python call per model that the adapters make."""
 
 
 @dataclass(frozen=True)
@@ -349,30 +337,23 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
     """The outcome for one document, and whether the text was one complete JSON value."""
     first = _NOT_WHITESPACE.search(text)
     is_array = first is not None and first.group() == b"["
+    # `from_json`'s own reading decides; a document it refuses is read again by the adapter, whose
+    # errors (through each model's own schema) the messages below are written for.
+    quick = _QUICK.get(is_array)
+    if quick is None:
+        quick = _QUICK[is_array] = JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
     try:
-        # Valid documents (nearly all) take the quick path; anything else, and text that may hold
-        # NaN or Infinity, is read by the adapter itself, whose errors and rules are the models'.
-        quick = _QUICK.get(is_array)
-        if quick is None:
-            quick = _QUICK[is_array] = _quick(_ARRAY if is_array else _ONE)
-        document: UsageDocument | list[UsageDocument] = quick.validate_json(text)
-        if _may_hold_constants(text):
-            raise _Recheck
-    except (ValidationError, _Recheck):
-        pass
-    else:
-        return Loaded(source, line, document), True
-    try:
-        document = _ARRAY.validate_json(text) if is_array else _ONE.validate_json(text)
-    except ValidationError as error:
+        document: UsageDocument | list[UsageDocument] = quick.read(text)
+    except ValidationError as refused:
+        error = refused
+        try:
+            _ARRAY.validate_json(text) if is_array else _ONE.validate_json(text)
+        except ValidationError as described:
+            error = described
         details = error.errors(include_url=False)
         complete = not any(detail["type"] == "json_invalid" for detail in details)
         return Rejected(source, line, _describe(error, text, is_array)), complete
     return Loaded(source, line, document), True
-
-
-class _Recheck(Exception):
-    """A document the quick path read, but that must be read the full way."""
 
 
 def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[DocumentError, ...]:
