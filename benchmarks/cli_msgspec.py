@@ -7,13 +7,11 @@ leaves out is `UNSET` and refuses `null`; types are strict (no "2" for 2). Unkno
 """
 
 import sys
-from decimal import Decimal
-from operator import attrgetter
 from typing import Any, Generic, Literal, TypeVar
 
 import msgspec
 
-from benchmarks.cli_reference import COUNTERS, MONEY, exact, write_csv
+from benchmarks.cli_reference import tally, write_csv
 
 _Group = str | None | msgspec.UnsetType
 _Counter = int | msgspec.UnsetType
@@ -92,57 +90,14 @@ class Page(msgspec.Struct, Generic[R]):
 RESULTS: dict[str, Any] = {"images": Images, "completions": Completions, "costs": Costs}
 
 
-def _plain(value: Any) -> Any:
-    return None if value is UNSET else value
-
-
 def main() -> None:
     kind, path, by_text = sys.argv[1:4]
     by = by_text.split(",")
     decoder = msgspec.json.Decoder(Page[RESULTS[kind]])  # type: ignore[valid-type]
-    key_of = attrgetter(*by)
-    counters = COUNTERS[kind]
-    values_of = attrgetter(*counters) if counters else None
-    groups: dict[Any, list[Any]] = {}
-    currencies: dict[str, int] = {}
     with open(path, "rb") as file:
-        for line in file:
-            if not line.strip():
-                continue
-            page = decoder.decode(line)
-            for bucket in page.data:
-                for result in bucket.results:
-                    key = key_of(result)
-                    sums = groups.get(key)
-                    if kind == "costs":
-                        if sums is None:
-                            sums = groups[key] = []
-                        amount = result.amount
-                        if amount is UNSET or amount.value is UNSET or amount.currency is UNSET:
-                            continue
-                        index = currencies.setdefault(amount.currency, len(currencies))
-                        sums.extend([Decimal(0)] * (index + 1 - len(sums)))
-                        sums[index] = MONEY.add(sums[index], exact(amount.value))
-                        continue
-                    if sums is None:
-                        sums = groups[key] = [0] * len(counters)
-                    for index, value in enumerate(values_of(result)):  # type: ignore[misc]
-                        if value is not UNSET:
-                            sums[index] += value
-    order = sorted(currencies)
-    if kind == "costs":
-        groups = {
-            key: [(sums + [Decimal(0)] * len(currencies))[currencies[c]] for c in order] for key, sums in groups.items()
-        }
-    # Keys hold UNSET for absent fields: the totals treat absent and null alike, as summarize does.
-    merged: dict[Any, list[Any]] = {}
-    for key, sums in groups.items():
-        plain = tuple(_plain(value) for value in key)
-        if plain in merged:
-            merged[plain] = [a + b for a, b in zip(merged[plain], sums, strict=True)]
-        else:
-            merged[plain] = sums
-    write_csv(by, kind, merged, order)
+        pages = (decoder.decode(line) for line in file if line.strip())
+        groups, currencies = tally(pages, kind, by, missing=UNSET)
+    write_csv(by, kind, groups, currencies)
 
 
 if __name__ == "__main__":

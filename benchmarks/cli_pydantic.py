@@ -7,13 +7,11 @@ the API leaves out is `None` when absent but refuses `null`), unknown fields kep
 """
 
 import sys
-from decimal import Decimal
-from operator import attrgetter
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from benchmarks.cli_reference import COUNTERS, MONEY, exact, write_csv
+from benchmarks.cli_reference import tally, write_csv
 
 
 class _Model(BaseModel):
@@ -97,41 +95,10 @@ def main() -> None:
     kind, path, by_text = sys.argv[1:4]
     by = by_text.split(",")
     page_model = PAGES[kind]
-    key_of = attrgetter(*by)
-    counters = COUNTERS[kind]
-    values_of = attrgetter(*counters) if counters else None
-    groups: dict[Any, list[Any]] = {}
-    currencies: dict[str, int] = {}
     with open(path, "rb") as file:
-        for line in file:
-            if not line.strip():
-                continue
-            page = page_model.model_validate_json(line)
-            for bucket in page.data:
-                for result in bucket.results:
-                    key = key_of(result)
-                    sums = groups.get(key)
-                    if kind == "costs":
-                        if sums is None:
-                            sums = groups[key] = []
-                        amount = result.amount
-                        if amount is None or amount.value is None or amount.currency is None:
-                            continue
-                        index = currencies.setdefault(amount.currency, len(currencies))
-                        sums.extend([Decimal(0)] * (index + 1 - len(sums)))
-                        sums[index] = MONEY.add(sums[index], exact(amount.value))
-                        continue
-                    if sums is None:
-                        sums = groups[key] = [0] * len(counters)
-                    for index, value in enumerate(values_of(result)):  # type: ignore[misc]
-                        if value is not None:
-                            sums[index] += value
-    order = sorted(currencies)
-    if kind == "costs":
-        groups = {
-            key: [(sums + [Decimal(0)] * len(currencies))[currencies[c]] for c in order] for key, sums in groups.items()
-        }
-    write_csv(by, kind, groups, order)
+        pages = (page_model.model_validate_json(line) for line in file if line.strip())
+        groups, currencies = tally(pages, kind, by, missing=None)
+    write_csv(by, kind, groups, currencies)
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ adds the counters up per group in a dict, and writes the same csv as `openapiope
 
 import decimal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any, Final
 
 COUNTERS: Final = {
@@ -41,6 +42,53 @@ WIDE: Final = decimal.Context(prec=decimal.MAX_PREC)
 def exact(value: float | int) -> Decimal:
     """A JSON number as the decimal it was written as (a float's repr reads back as the same float)."""
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def tally(
+    pages: Iterable[Any], kind: str, by: Sequence[str], missing: object
+) -> tuple[dict[tuple[Any, ...], list[Any]], list[str]]:
+    """The sums per group of one kind's pages, and the currencies in order: what both reference scripts
+    compute, each from its own decoded pages. `missing` is the script's value for an absent field,
+    which groups with `null` as `summarize` groups them."""
+    key_of = attrgetter(*by)
+    counters = COUNTERS[kind]
+    values_of = attrgetter(*counters) if counters else None
+    groups: dict[Any, list[Any]] = {}
+    currencies: dict[str, int] = {}
+    for page in pages:
+        for bucket in page.data:
+            for result in bucket.results:
+                key = key_of(result)
+                sums = groups.get(key)
+                if kind == "costs":
+                    if sums is None:
+                        sums = groups[key] = []
+                    amount = result.amount
+                    if amount is missing or amount.value is missing or amount.currency is missing:
+                        continue
+                    index = currencies.setdefault(amount.currency, len(currencies))
+                    sums.extend([Decimal(0)] * (index + 1 - len(sums)))
+                    sums[index] = MONEY.add(sums[index], exact(amount.value))
+                    continue
+                if sums is None:
+                    sums = groups[key] = [0] * len(counters)
+                for index, value in enumerate(values_of(result)):  # type: ignore[misc]
+                    if value is not missing:
+                        sums[index] += value
+    order = sorted(currencies)
+    if kind == "costs":
+        groups = {
+            key: [(sums + [Decimal(0)] * len(currencies))[currencies[c]] for c in order] for key, sums in groups.items()
+        }
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    for key, sums in groups.items():
+        # One field gives a value rather than a tuple of them.
+        plain = tuple(None if value is missing else value for value in (key if len(by) > 1 else (key,)))
+        if plain in merged:
+            merged[plain] = [a + b for a, b in zip(merged[plain], sums, strict=True)]
+        else:
+            merged[plain] = sums
+    return merged, order
 
 
 def _cell(value: Any) -> str:
