@@ -30,6 +30,8 @@ def main() -> int:
     result = data.result_example()
     page = data.page(1, data.PAGE_BUCKETS)
     unknown = data.page(1, data.PAGE_BUCKETS, unknown_fields=True)
+    completions = data.completions_page(1, data.PAGE_BUCKETS)
+    mixed = data.mixed_page(1, data.PAGE_BUCKETS)
     our_result, plain_result = ours.decode_result(result), plain.decode_result(result)
     our_page, plain_page = ours.decode_page(page), plain.decode_page(page)
     pairs: dict[str, tuple[Callable[[], object], Callable[[], object], int]] = {
@@ -42,6 +44,16 @@ def main() -> int:
         "decode page": (lambda: ours.decode_page(page), lambda: plain.decode_page(page), 3),
         "encode page": (lambda: ours.encode_page(our_page), lambda: plain.encode_page(plain_page), 5),
         "decode page, unknown fields": (lambda: ours.decode_page(unknown), lambda: plain.decode_page(unknown), 3),
+        "decode completions page": (
+            lambda: ours.decode_completions_page(completions),
+            lambda: plain.decode_completions_page(completions),
+            3,
+        ),
+        "decode mixed page (UsageResult)": (
+            lambda: ours.decode_mixed_page(mixed),
+            lambda: plain.decode_mixed_page(mixed),
+            3,
+        ),
         "model_validate_json of the page": (
             lambda: type(our_page).model_validate_json(page),
             lambda: plain.decode_page(page),
