@@ -7,6 +7,7 @@ one bucket, or any iterable of pages, buckets, results or `TimedResult`s.
 from __future__ import annotations
 
 import decimal
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -401,76 +402,255 @@ def _rebuild_totals(
 
 _ZERO: Final = Decimal(0)
 
+_FIRST_TIME: Final = bucket_time(datetime.min.replace(tzinfo=timezone.utc))
+_LAST_TIME: Final = bucket_time(datetime.max.replace(tzinfo=timezone.utc))
+_SPAN: Final = 1 << 39
+"""More than the seconds from year 1 to 9999, so a row's place (see `_Rows`) holds its key and its bucket apart."""
+_Numbers: TypeAlias = "array[int] | list[int]"
 
-class _Running:
-    """The mutable running totals of one group, turned into `Totals` when read.
 
-    Kept small, as there is one per group and per bucket: what a kind has no use for (money, levels)
-    or what has not happened yet (a missing field) is `None` rather than an empty dict.
+def _slot(start: int | None) -> int:
+    """Where a bucket's rows sit among a key's places: its start counted in seconds from the year 1, from 1
+    (0 for no bucket). Raises `ValueError` for a time beyond the calendar."""
+    if start is None:
+        return 0
+    if not _FIRST_TIME <= start <= _LAST_TIME:
+        utc_datetime(start)  # raises, saying why
+    return start - _FIRST_TIME + 1
+
+
+def _slot_start(slot: int) -> int | None:
+    return None if slot == 0 else slot + _FIRST_TIME - 1
+
+
+def _widened(numbers: _Numbers) -> list[int]:
+    """Machine integers as Python ints, for a sum that no longer fits in 64 bits."""
+    return numbers if isinstance(numbers, list) else numbers.tolist()
+
+
+class _Rows:
+    """The running totals of every group of a tally (of every group and bucket when kept apart), in columns.
+
+    A group is a row, numbered in the order first counted. `index` finds the row at a place: the number of
+    the group's key times `_SPAN`, plus its bucket's slot (`_slot`). A row's counters are `width`
+    consecutive entries of `counts`, machine integers (`array('q')`) until a sum outgrows 64 bits, then
+    Python ints. The rest is kept only by the kinds and rows that need it: missing-field counts (one
+    column per field, once a field is missing), money (costs: a column of exact sums per currency) and
+    levels (vector stores: a dict of buckets per row).
     """
 
-    __slots__ = ("amounts", "counts", "levels", "missing")
+    __slots__ = (
+        "amounts",
+        "counts",
+        "fields",
+        "in_order",
+        "index",
+        "last_slot",
+        "level_names",
+        "levels",
+        "missing",
+        "missing_order",
+        "width",
+        "zeros",
+    )
 
     def __init__(self, kind: KindName) -> None:
-        self.counts = [0] * len(COUNTERS[kind])
-        self.amounts: dict[str, Decimal] | None = {} if kind == "costs" else None
-        levels = LEVELS.get(kind)
-        self.levels: dict[str, dict[int | None, int]] | None = {name: {} for name in levels} if levels else None
-        self.missing: dict[str, int] | None = None
+        counters = COUNTERS[kind]
+        self.level_names: tuple[str, ...] = LEVELS.get(kind, ())
+        self.width = len(counters)
+        self.fields: tuple[str, ...] = (*counters, *self.level_names, *(("amount",) if kind == "costs" else ()))
+        """Every field a result may lack, in the order their absence is counted."""
+        self.index: dict[int, int] = {}
+        self.counts: _Numbers = array("q")
+        self.zeros = array("q", bytes(8 * self.width))
+        self.missing: _Numbers | None = None
+        self.missing_order: dict[int, list[int]] = {}
+        """The fields a row lacks, by index in `fields`, in the order first lacked: only where that is not
+        field order."""
+        self.amounts: dict[str, list[Decimal | None]] | None = {} if kind == "costs" else None
+        self.levels: list[dict[int | None, int]] | None = [] if self.level_names else None
+        self.last_slot = 0
+        self.in_order = True
+        """Whether rows were added in the order of their buckets' slots, so each bucket's rows are together."""
 
-    def lacks(self, name: str) -> None:
-        """Count a result without a value for `name`."""
-        if self.missing is None:
-            self.missing = {}
-        self.missing[name] = self.missing.get(name, 0) + 1
+    def __len__(self) -> int:
+        return len(self.index)
 
-    def add(self, kind: KindName, result: ApiModel, bucket: int | None) -> None:
+    def add_row(self, place: int) -> int:
+        """A new row of zeros at `place`; its number."""
+        row = self.index[place] = len(self.index)
+        self.counts.extend(self.zeros)
+        if self.missing is not None:
+            self.missing.extend([0] * len(self.fields))
+        for column in (self.amounts or {}).values():
+            column.append(None)
+        if self.levels is not None:
+            self.levels.extend({} for _ in self.level_names)
+        slot = place % _SPAN
+        if slot < self.last_slot:
+            self.in_order = False
+        self.last_slot = slot
+        return row
+
+    def add(self, row: int, values: Sequence[int | None]) -> None:
+        """Add counters, in field order, to a row; `None` for one a result lacks."""
         counts = self.counts
-        for index, name in enumerate(COUNTERS[kind]):
-            value = getattr(result, name)
+        at = row * self.width
+        for field, value in enumerate(values):
             if value is None:
-                self.lacks(name)
-            else:
-                counts[index] += value
-        for name, by_bucket in (self.levels or {}).items():
-            value = getattr(result, name)
-            if value is None:
-                self.lacks(name)
-            else:
-                by_bucket[bucket] = by_bucket.get(bucket, 0) + value
-        if kind == "costs":
-            self.add_amount(result)
+                self.lacks(row, field)
+                continue
+            try:
+                counts[at + field] += value
+            except OverflowError:
+                counts = self.counts = _widened(counts)
+                counts[at + field] += value
 
-    def add_amount(self, result: ApiModel) -> None:
+    def lacks(self, row: int, field: int) -> None:
+        """Count a result of `row` without a value for `fields[field]`."""
+        size = len(self.fields)
+        missing = self.missing
+        if missing is None:
+            missing = self.missing = array("I", bytes(array("I").itemsize * size * len(self.index)))
+        at = row * size
+        if not missing[at + field]:
+            order = self.missing_order.get(row)
+            if order is not None:
+                order.append(field)
+            elif any(missing[at + field + 1 : at + size]):
+                self.missing_order[row] = [*(index for index in range(size) if missing[at + index]), field]
+        try:
+            missing[at + field] += 1
+        except OverflowError:
+            missing = self.missing = _widened(missing)
+            missing[at + field] += 1
+
+    def add_amount(self, row: int, result: ApiModel) -> None:
         amount = getattr(result, "amount", None)
         if amount is None or amount.value is None or amount.currency is None:
-            self.lacks("amount")
-        else:
-            amounts = self.amounts
-            if amounts is None:
-                amounts = self.amounts = {}
-            amounts[amount.currency] = _MONEY.add(amounts.get(amount.currency, _ZERO), exact_decimal(amount.value))
+            self.lacks(row, len(self.fields) - 1)
+            return
+        amounts = self.amounts
+        assert amounts is not None
+        column = amounts.get(amount.currency)
+        if column is None:
+            column = amounts[amount.currency] = [None] * len(self.index)
+        held = column[row]
+        column[row] = _MONEY.add(_ZERO if held is None else held, exact_decimal(amount.value))
 
-    def totals(self, kind: KindName, buckets: Iterable[int | None]) -> Totals:
-        """The totals so far; a level is 0 at each of `buckets` where this group had no result."""
+    def add_result(self, row: int, result: ApiModel, bucket: int | None) -> None:
+        """Count one result of any kind in a row, its levels at `bucket`."""
+        counters = self.fields[: self.width]
+        self.add(row, [getattr(result, name) for name in counters])
+        for index, name in enumerate(self.level_names):
+            value = getattr(result, name)
+            if value is None:
+                self.lacks(row, self.width + index)
+            else:
+                assert self.levels is not None
+                by_bucket = self.levels[row * len(self.level_names) + index]
+                by_bucket[bucket] = by_bucket.get(bucket, 0) + value
+        if self.amounts is not None:
+            self.add_amount(row, result)
+
+    def amounts_of(self, row: int) -> dict[str, Decimal]:
+        return {
+            currency: held for currency, column in (self.amounts or {}).items() if (held := column[row]) is not None
+        }
+
+    def missing_of(self, row: int) -> dict[str, int]:
+        missing = self.missing
+        if missing is None:
+            return {}
+        size = len(self.fields)
+        at = row * size
+        order = self.missing_order.get(row) or [index for index in range(size) if missing[at + index]]
+        return {self.fields[index]: missing[at + index] for index in order}
+
+    def totals(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> Totals:
+        """A row's totals; a level is 0 at each of `buckets` where the row had no result."""
+        at = row * self.width
+        levels: dict[str, Level] = {}
+        if self.levels is not None:
+            first = row * len(self.level_names)
+            for index, name in enumerate(self.level_names):
+                by_bucket = self.levels[first + index]
+                levels[name] = Level(
+                    MappingProxyType({bucket: by_bucket.get(bucket, 0) for bucket in {*buckets, *by_bucket}})
+                )
         return Totals(
-            *self.counts,
+            *self.counts[at : at + self.width],
             kind=kind,
-            amounts=self.amounts,
-            levels={
-                name: Level(MappingProxyType({bucket: by_bucket.get(bucket, 0) for bucket in {*buckets, *by_bucket}}))
-                for name, by_bucket in (self.levels or {}).items()
-            },
-            missing=self.missing,
+            amounts=self.amounts_of(row),
+            levels=levels,
+            missing=self.missing_of(row),
         )
 
-    def rank(self, kind: KindName, buckets: Iterable[int | None]) -> tuple[Any, ...]:
-        """`_rank` of `totals(kind, buckets)`, without building them when the kind has no levels."""
-        if self.levels:
-            return _rank(self.totals(kind, buckets))
-        amounts = self.amounts or {}
+    def rank(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> tuple[Any, ...]:
+        """`_rank` of `totals(row, kind, buckets)`, without building them when the kind has no levels."""
+        if self.levels is not None:
+            return _rank(self.totals(row, kind, buckets))
+        amounts = self.amounts_of(row)
+        at = row * self.width
         # Summed in the order of the currencies' names, as `Totals` holds them.
-        return (*self.counts, sum((amounts[currency] for currency in sorted(amounts)), Decimal(0)))
+        return (*self.counts[at : at + self.width], sum((amounts[currency] for currency in sorted(amounts)), _ZERO))
+
+    def total(self, kind: KindName, buckets: Iterable[int | None]) -> Totals:
+        """The totals of every row, as if each row's totals (levels at `buckets`) were added up in row order."""
+        if not self.index:
+            return Totals(kind=kind)
+        width = self.width
+        counts = [sum(self.counts[field::width]) for field in range(width)]
+        amounts: dict[str, Decimal] = {}
+        for currency, column in (self.amounts or {}).items():
+            held = _ZERO
+            for sum_of_row in column:
+                if sum_of_row is not None:
+                    held = _MONEY.add(held, sum_of_row)
+            amounts[currency] = held
+        levels: dict[str, Level] = {}
+        if self.levels is not None:
+            for index, name in enumerate(self.level_names):
+                merged = dict.fromkeys(buckets, 0)
+                for by_bucket in self.levels[index :: len(self.level_names)]:
+                    for bucket, level in by_bucket.items():
+                        merged[bucket] = merged.get(bucket, 0) + level
+                levels[name] = Level(MappingProxyType(merged))
+        return Totals(*counts, kind=kind, amounts=amounts, levels=levels, missing=self._missing_total())
+
+    def _missing_total(self) -> dict[str, int]:
+        """Each field's missing count over all rows, in the order of first appearance row after row."""
+        missing = self.missing
+        if missing is None:
+            return {}
+        size = len(self.fields)
+        sums = {index: total for index in range(size) if (total := sum(missing[index::size]))}
+        ordered: dict[str, int] = {}
+        row = 0
+        while len(ordered) < len(sums):
+            for index in self.missing_order.get(row) or range(size):
+                if index in sums and self.fields[index] not in ordered and missing[row * size + index]:
+                    ordered[self.fields[index]] = sums[index]
+            row += 1
+        return ordered
+
+    def by_slot(self) -> Iterator[tuple[int, list[int]]]:
+        """Each slot with the places of its rows in the order first counted, slots in ascending order."""
+        if self.in_order:
+            places: Iterable[int] = self.index
+        else:
+            places = sorted(self.index, key=lambda place: place % _SPAN)
+        current = -1
+        together: list[int] = []
+        for place in places:
+            slot = place % _SPAN
+            if slot != current:
+                if together:
+                    yield current, together
+                current, together = slot, []
+            together.append(place)
+        if together:
+            yield current, together
 
 
 def _rank(totals: Totals) -> tuple[Any, ...]:
@@ -508,6 +688,9 @@ class UsageTally:
     It keeps one running total per group, never the results themselves, so a listing of any
     length can be tallied one document at a time. The kind is given, or taken from the first result
     (images when nothing was counted); a result of another kind raises `ValueError`.
+
+    Tallied per bucket, each group's buckets are told apart by their start in whole seconds (as the API
+    gives them), and `GroupTotals.bucket_start` is that second in UTC.
     """
 
     def __init__(self, by: Sequence[GroupBy] = (), *, per_bucket: bool = False, kind: KindName | None = None) -> None:
@@ -517,7 +700,10 @@ class UsageTally:
         self._model: type[ApiModel] | None = None
         self._key_of: Callable[[object], GroupKey] = _getter(self.by)
         self._counters_of: Callable[[object], tuple[Any, ...]] | None = None
-        self._groups: dict[tuple[datetime | None, GroupKey], _Running] = {}
+        # Each distinct key once, numbered in the order first counted; the running totals in columns.
+        self._key_numbers: dict[GroupKey, int] = {}
+        self._keys: list[GroupKey] = []
+        self._rows = _Rows("images")
         # Every bucket seen, empty ones included: a group absent from a bucket held a level of 0 then.
         self._buckets: set[int | None] = set()
         if kind is not None:
@@ -532,10 +718,19 @@ class UsageTally:
         self.kind = kind.name
         self._model = kind.model
         self._key_of = _getter(self.by)
+        self._rows = _Rows(kind.name)  # nothing was counted yet
         counters = COUNTERS[kind.name]
         # Only plain counters take the fast path; levels and money are added result by result.
         simple = kind.name not in LEVELS and kind.name != "costs"
         self._counters_of = _getter(counters) if simple else None
+
+    def _number(self, key: GroupKey) -> int:
+        number = self._key_numbers[key] = len(self._keys)
+        self._keys.append(key)
+        return number
+
+    def _slot(self, bucket: int | None) -> int:
+        return _slot(bucket) if self.per_bucket else 0
 
     def add_results(self, results: Iterable[ApiModel], start: int | None = None) -> None:
         """Count results that share one bucket (or one period of a time axis) starting at `start`, in Unix
@@ -543,48 +738,56 @@ class UsageTally:
 
         Raises `ValueError` when tallying per bucket and `start` is beyond the calendar.
         """
-        key_start = utc_datetime(start) if self.per_bucket and start is not None else None
+        slot = self._slot(start)
         pending = iter(results)
         if self.kind is None:
             first = next(pending, None)
             if first is None:
                 return
-            self._add(first, key_start, start)
+            self._add(first, slot, start)
         kind, model, counters_of = self.kind, self._model, self._counters_of
         assert kind is not None
-        key_of, groups = self._key_of, self._groups
-        names = COUNTERS[kind]
-        costs = kind == "costs" and not names and not LEVELS.get(kind)  # money only
+        key_of, numbers, rows = self._key_of, self._key_numbers, self._rows
+        index, width, counts = rows.index, rows.width, rows.counts
+        costs = kind == "costs" and not COUNTERS[kind] and not LEVELS.get(kind)  # money only
         for result in pending:
             if type(result) is not model or (counters_of is None and not costs):
-                self._add(result, key_start, start)  # a level, or a result of another kind
+                self._add(result, slot, start)  # a level, or a result of another kind
+                counts = rows.counts
                 continue
-            key = (key_start, key_of(result))
-            running = groups.get(key)
-            if running is None:
-                running = groups[key] = _Running(kind)
+            key = key_of(result)
+            number = numbers.get(key)
+            if number is None:
+                number = self._number(key)
+            place = number * _SPAN + slot
+            row = index.get(place)
+            if row is None:
+                row = rows.add_row(place)
             if costs:
-                running.add_amount(result)
+                rows.add_amount(row, result)
                 continue
             values = counters_of(result)  # type: ignore[misc]
-            counts = running.counts
             if None in values:
-                # An optional counter the API left out: counted as missing, in field order.
-                for index, value in enumerate(values):
-                    if value is None:
-                        running.lacks(names[index])
-                    else:
-                        counts[index] += value
-            else:
-                for index, value in enumerate(values):
-                    counts[index] += value
+                rows.add(row, values)  # an optional counter the API left out: counted as missing
+                counts = rows.counts
+                continue
+            base = at = row * width
+            try:
+                for at, value in enumerate(values, base):
+                    counts[at] += value
+            except OverflowError:
+                # A sum beyond 64 bits (`at` is where it stopped): from here on the counters are Python ints.
+                counts = rows.counts = _widened(counts)
+                for field in range(at, base + width):
+                    counts[field] += values[field - base]
         # The buckets seen matter only to levels, whose results all go through `_add`, which notes them.
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` tells buckets apart when tallying per bucket, and for levels."""
-        self._add(result, bucket_start, None if bucket_start is None else bucket_time(bucket_start))
+        bucket = None if bucket_start is None else bucket_time(bucket_start)
+        self._add(result, self._slot(bucket), bucket)
 
-    def _add(self, result: ApiModel, bucket_start: datetime | None, bucket: int | None) -> None:
+    def _add(self, result: ApiModel, slot: int, bucket: int | None) -> None:
         kind = _kind_of(result)
         if kind.name != self.kind:
             if self.kind is not None:
@@ -593,26 +796,29 @@ class UsageTally:
                     "use UsageSummary or totals_per_kind for several kinds"
                 )
             self._set_kind(kind)
-        key = (bucket_start if self.per_bucket else None, self._key_of(result))
-        running = self._groups.get(key)
-        if running is None:
-            running = self._groups[key] = _Running(kind.name)
-        running.add(kind.name, result, bucket)
+        key = self._key_of(result)
+        number = self._key_numbers.get(key)
+        if number is None:
+            number = self._number(key)
+        rows = self._rows
+        place = number * _SPAN + slot
+        row = rows.index.get(place)
+        rows.add_result(rows.add_row(place) if row is None else row, result, bucket)
         self._buckets.add(bucket)
 
     def add_in_bucket(self, result: ApiModel, bucket: UsageTimeBucket[Any]) -> None:
         """Count one result of `bucket`."""
-        self._add(result, utc_datetime(bucket.start_time) if self.per_bucket else None, bucket.start_time)
+        self._add(result, self._slot(bucket.start_time), bucket.start_time)
 
     def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
         """Count every result of one bucket.
 
         Raises `ValueError` when tallying per bucket and the bucket's start is beyond the calendar.
         """
-        start = utc_datetime(bucket.start_time) if self.per_bucket else None
+        slot = self._slot(bucket.start_time)
         self._buckets.add(bucket.start_time)
         for result in bucket.results:
-            self._add(result, start, bucket.start_time)
+            self._add(result, slot, bucket.start_time)
 
     def add_page(self, page: UsageResponse[Any]) -> None:
         """Count every result of one page."""
@@ -626,45 +832,61 @@ class UsageTally:
                 assert isinstance(where, UsageTimeBucket)
                 self._buckets.add(where.start_time)
             elif isinstance(where, UsageTimeBucket):
-                start = utc_datetime(where.start_time) if self.per_bucket else None
-                self._add(result, start, where.start_time)
+                self._add(result, self._slot(where.start_time), where.start_time)
             elif isinstance(where, TimedResult):
                 self.add_result(result, where.start)
             else:
-                self._add(result, None, None)
+                self._add(result, 0, None)
 
     @property
     def total(self) -> Totals:
         """The totals over everything counted so far."""
-        kind = self.kind or "images"
-        return sum((running.totals(kind, self._buckets) for running in self._groups.values()), Totals(kind=kind))
+        return self._rows.total(self.kind or "images", self._buckets)
 
     def groups(self) -> list[GroupTotals]:
         """One entry per group, largest first (by the kind's counters in field order, then money), then
         by bucket start."""
         return list(self.iter_groups())
 
-    def iter_groups(self) -> Iterator[GroupTotals]:
+    def iter_groups(self, *, by_time: bool = False) -> Iterator[GroupTotals]:
         """The entries of `groups()`, in the same order, each built only when it is reached: for
-        tallies of very many groups (per bucket), where the whole list would not fit in memory."""
-        kind = self.kind or "images"
-        keys = list(self._groups)
-        keys.sort(key=lambda key: key[0] or _EPOCH)
-        groups = self._groups
-        keys.sort(
-            key=lambda key: groups[key].rank(kind, self._buckets_of(key[0]) if groups[key].levels else ()),
-            reverse=True,
-        )
-        for start, values in keys:
-            yield GroupTotals(values, start, self._groups[start, values].totals(kind, self._buckets_of(start)))
+        tallies of very many groups (per bucket), where the whole list would not fit in memory.
 
-    def _buckets_of(self, start: datetime | None) -> Iterable[int | None]:
-        return self._buckets if start is None else {bucket_time(start)}
+        `by_time=True` gives them by bucket start instead (groups counted without a bucket first), largest
+        first within a bucket, sorting one bucket's groups at a time: a series per bucket in time order.
+        """
+        kind = self.kind or "images"
+        rows = self._rows
+        if by_time:
+            for slot, places in rows.by_slot():
+                buckets = self._buckets_at(slot)
+                places.sort(key=lambda place: rows.rank(rows.index[place], kind, buckets), reverse=True)
+                start = _slot_start(slot)
+                moment = None if start is None else utc_datetime(start)
+                for place in places:
+                    yield self._group(place, moment, kind, buckets)
+            return
+        places = list(rows.index)
+        places.sort(key=lambda place: _slot_start(place % _SPAN) or 0)  # no bucket sorts with the epoch
+        places.sort(key=lambda place: rows.rank(rows.index[place], kind, self._buckets_at(place % _SPAN)), reverse=True)
+        for place in places:
+            start = _slot_start(place % _SPAN)
+            moment = None if start is None else utc_datetime(start)
+            yield self._group(place, moment, kind, self._buckets_at(place % _SPAN))
+
+    def _group(self, place: int, moment: datetime | None, kind: KindName, buckets: Iterable[int | None]) -> GroupTotals:
+        return GroupTotals(
+            self._keys[place // _SPAN], moment, self._rows.totals(self._rows.index[place], kind, buckets)
+        )
+
+    def _buckets_at(self, slot: int) -> Iterable[int | None]:
+        """The buckets whose levels a group's totals show: its own, or every bucket seen for no bucket."""
+        return self._buckets if slot == 0 else {_slot_start(slot)}
 
     def group_keys(self) -> Iterator[GroupKey]:
         """The values of the grouping fields of each group, in the order first counted."""
-        for _, values in self._groups:
-            yield values
+        for place in self._rows.index:
+            yield self._keys[place // _SPAN]
 
 
 def _getter(fields: Sequence[str]) -> Callable[[object], tuple[Any, ...]]:

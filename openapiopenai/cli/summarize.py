@@ -6,7 +6,7 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
@@ -324,7 +324,7 @@ class _Reading:
                     for index, column in enumerate(columns)
                     if (not column.always and total[index] == 0) or (shown is not None and column.name not in shown)
                 }
-                tables.append(f"{counted}\n{_table(header, rows, total, self.every, hidden)}")
+                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every, hidden)}")
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
@@ -357,8 +357,8 @@ class _Reading:
 
     def _rows(
         self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport
-    ) -> tuple[list[str], list[list[_Cell]], list[int | Decimal], list[_Column]]:
-        """The header, the data rows and the total row of one kind's table."""
+    ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal], list[_Column]]:
+        """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
         every = self.every
         if self.chosen is None:
             shown = [
@@ -370,19 +370,17 @@ class _Reading:
             shown = list(range(len(tally.by)))
         fields = [tally.by[index] for index in shown]
         columns = _columns(kind, total)
-        rows: list[list[_Cell]] = [
-            [
-                *([group.bucket_start] if every else []),
-                *(group.values[index] for index in shown),
-                *(column.value(group.totals) for column in columns),
-            ]
-            for group in tally.iter_groups()
-        ]
+        rows: Iterable[list[_Cell]]
         if every is not None:
             starts = self.bucket_starts.get(kind, set()) | self.bucket_starts.get(None, set())
-            rows = _time_rows(rows, every, listing.start, listing.end, starts, len(fields), columns)
+            rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, columns)
         elif not fields:
             rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
+        else:
+            rows = (
+                [*(group.values[index] for index in shown), *(column.value(group.totals) for column in columns)]
+                for group in tally.iter_groups()
+            )
         header = [*([TIME_COLUMNS[every]] if every else []), *fields, *(column.name for column in columns)]
         return header, rows, [column.value(total) for column in columns], columns
 
@@ -460,29 +458,39 @@ _Cell = str | bool | int | Decimal | datetime | None | _Blank
 
 
 def _time_rows(
-    rows: list[list[_Cell]],
+    tally: UsageTally,
     every: Every,
     start: int | None,
     end: int | None,
     bucket_starts: set[int],
-    fields: int,
+    shown: list[int],
     columns: list[_Column],
-) -> list[list[_Cell]]:
-    """Rows sorted by time (largest first within a period, as they come), with a zero row for each period
-    without usage."""
+) -> Iterator[list[_Cell]]:
+    """Rows in time order (largest first within a period), with a zero row for each period without usage,
+    each built as it is reached."""
+    periods: Iterator[int]
     if every == "bucket":
-        periods = sorted(bucket_starts)
+        periods = iter(sorted(bucket_starts))
     elif start is None or end is None:
-        periods = []
+        periods = iter(())
     else:
-        periods = list(iter_periods(start, end, every))
-    present = {row[0] for row in rows}
-    for period in periods:
-        moment = utc_datetime(period)
-        if moment not in present:
-            rows.append([moment, *[BLANK] * fields, *(column.zero for column in columns)])
-    rows.sort(key=lambda row: row[0] if isinstance(row[0], datetime) else datetime.min)
-    return rows
+        periods = iter_periods(start, end, every)
+    zero: list[_Cell] = [*[BLANK] * len(shown), *(column.zero for column in columns)]
+    period = next(periods, None)
+    last: datetime | None = None
+    for group in tally.iter_groups(by_time=True):
+        moment = group.bucket_start
+        if moment is not None and moment != last:
+            at = bucket_time(moment)
+            while period is not None and period <= at:
+                if period < at:
+                    yield [utc_datetime(period), *zero]
+                period = next(periods, None)
+            last = moment
+        yield [moment, *(group.values[index] for index in shown), *(column.value(group.totals) for column in columns)]
+    while period is not None:
+        yield [utc_datetime(period), *zero]
+        period = next(periods, None)
 
 
 def _time(moment: datetime, every: Every | None) -> str:
