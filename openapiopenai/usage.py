@@ -400,6 +400,25 @@ def _rebuild_totals(
     return Totals(kind=kind, amounts=amounts, levels=levels, missing=missing, **counts)
 
 
+def _assembled(
+    kind: KindName,
+    counts: dict[str, int],
+    amounts: dict[str, Decimal],
+    levels: dict[str, Level],
+    missing: dict[str, int],
+) -> Totals:
+    """What `Totals(...)` builds, from parts already whole and checked: every counter and level of the kind,
+    only the missing counts that are not zero. Used for each of very many groups."""
+    totals = object.__new__(Totals)
+    setter = object.__setattr__
+    setter(totals, "kind", kind)
+    setter(totals, "counts", MappingProxyType(counts))
+    setter(totals, "amounts", MappingProxyType(dict(sorted(amounts.items())) if len(amounts) > 1 else amounts))
+    setter(totals, "levels", MappingProxyType(levels))
+    setter(totals, "missing", MappingProxyType(missing))
+    return totals
+
+
 _ZERO: Final = Decimal(0)
 
 _FIRST_TIME: Final = bucket_time(datetime.min.replace(tzinfo=timezone.utc))
@@ -441,6 +460,7 @@ class _Rows:
 
     __slots__ = (
         "amounts",
+        "counters",
         "counts",
         "fields",
         "in_order",
@@ -455,7 +475,7 @@ class _Rows:
     )
 
     def __init__(self, kind: KindName) -> None:
-        counters = COUNTERS[kind]
+        self.counters = counters = COUNTERS[kind]
         self.level_names: tuple[str, ...] = LEVELS.get(kind, ())
         self.width = len(counters)
         self.fields: tuple[str, ...] = (*counters, *self.level_names, *(("amount",) if kind == "costs" else ()))
@@ -554,9 +574,9 @@ class _Rows:
             self.add_amount(row, result)
 
     def amounts_of(self, row: int) -> dict[str, Decimal]:
-        return {
-            currency: held for currency, column in (self.amounts or {}).items() if (held := column[row]) is not None
-        }
+        if self.amounts is None:
+            return {}
+        return {currency: held for currency, column in self.amounts.items() if (held := column[row]) is not None}
 
     def missing_of(self, row: int) -> dict[str, int]:
         missing = self.missing
@@ -578,20 +598,22 @@ class _Rows:
                 levels[name] = Level(
                     MappingProxyType({bucket: by_bucket.get(bucket, 0) for bucket in {*buckets, *by_bucket}})
                 )
-        return Totals(
-            *self.counts[at : at + self.width],
-            kind=kind,
-            amounts=self.amounts_of(row),
-            levels=levels,
-            missing=self.missing_of(row),
+        return _assembled(
+            kind,
+            dict(zip(self.counters, self.counts[at : at + self.width], strict=True)),
+            self.amounts_of(row),
+            levels,
+            self.missing_of(row),
         )
 
     def rank(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> tuple[Any, ...]:
         """`_rank` of `totals(row, kind, buckets)`, without building them when the kind has no levels."""
         if self.levels is not None:
             return _rank(self.totals(row, kind, buckets))
-        amounts = self.amounts_of(row)
         at = row * self.width
+        if self.amounts is None:
+            return (*self.counts[at : at + self.width], _ZERO)
+        amounts = self.amounts_of(row)
         # Summed in the order of the currencies' names, as `Totals` holds them.
         return (*self.counts[at : at + self.width], sum((amounts[currency] for currency in sorted(amounts)), _ZERO))
 

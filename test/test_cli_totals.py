@@ -7,10 +7,9 @@ not with the models, and adds them up in plain dicts: the command's csv must mat
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import datetime, timezone
-from decimal import MAX_PREC, Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,35 +19,12 @@ from openapiopenai.cli import main
 from openapiopenai.models import KIND_NAMES, KINDS, KindName
 from openapiopenai.usage import COUNTERS, LEVELS
 
+from generated_usage import csv_cell, generated_result, write_listing
+
 DAY = 86_400
 FIRST = 1_730_419_200  # 2024-11-01
 BUCKETS = 120
 BUCKETS_PER_PAGE = 7
-POOL = ("a", "b", "c", "d,e", 'say "hi"', "")
-
-
-def _result(kind: KindName, rng: random.Random) -> dict[str, Any]:
-    info = KINDS[kind]
-    document: dict[str, Any] = {"object": info.object}
-    for name, field in info.model.model_fields.items():
-        if name == "object":
-            continue
-        if name in COUNTERS[kind] or name in LEVELS.get(kind, ()):
-            if field.is_required() or rng.random() < 0.9:
-                document[name] = rng.randrange(10**12)
-        elif name in info.group_by:
-            roll = rng.random()
-            if roll < 0.8:
-                document[name] = rng.choice((True, False)) if name == "batch" else rng.choice(POOL)
-            elif roll < 0.9:
-                document[name] = None
-        elif name == "amount" and rng.random() < 0.95:
-            value = rng.choice((round(rng.random() * 10, rng.randrange(1, 15)), rng.randrange(5), 0.1, 0.2, 1e-7))
-            amount: dict[str, Any] = {"value": value, "currency": rng.choice(("usd", "usd", "eur"))}
-            if rng.random() < 0.03:
-                del amount[rng.choice(("value", "currency"))]
-            document["amount"] = amount
-    return document
 
 
 def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
@@ -58,35 +34,15 @@ def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
             "object": "bucket",
             "start_time": FIRST + index * DAY,
             "end_time": FIRST + (index + 1) * DAY,
-            "results": [_result(kind, rng) for _ in range(rng.randrange(1, 50))],
+            "results": [
+                generated_result(kind, rng, lambda rng: rng.randrange(10**12)) for _ in range(rng.randrange(1, 50))
+            ],
         }
         for index in range(BUCKETS)
     ]
-    lines = []
-    for first in range(0, BUCKETS, BUCKETS_PER_PAGE):
-        more = first + BUCKETS_PER_PAGE < BUCKETS
-        page = {"object": "page", "data": buckets[first : first + BUCKETS_PER_PAGE], "has_more": more}
-        page["next_page"] = f"page_{first}" if more else None
-        lines.append(json.dumps(page))
     path = folder / f"{kind}.jsonl"
-    path.write_text("\n".join(lines) + "\n")
     # The reference reads the text, not the dicts it was written from: numbers exactly as written.
-    parsed = [json.loads(line, parse_float=Decimal) for line in lines]
-    return path, [bucket for page in parsed for bucket in page["data"]]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # Exact, without trailing zeros (`1.50` is written `1.5`) or an exponent.
-        return format(value.normalize(Context(prec=MAX_PREC)), "f")
-    text = str(value)
-    if text == "" or any(special in text for special in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    return path, write_listing(buckets, path, BUCKETS_PER_PAGE)
 
 
 def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) -> str:
@@ -136,7 +92,7 @@ def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) ->
     for key, cells in rows:
         day = [_day(key[0])] if daily else []
         money_cells = cells if order or kind != "costs" else [*cells, Decimal(0)]
-        lines.append(",".join([*day, *(_cell(value) for value in (*key[1:], *money_cells))]))
+        lines.append(",".join([*day, *(csv_cell(value) for value in (*key[1:], *money_cells))]))
     return "".join(line + "\n" for line in lines)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -514,6 +515,10 @@ def _plain(cell: _Cell, every: Every | None) -> str | None:
     return str(cell)
 
 
+_QUOTED: Final = re.compile('[,"\r\n]').search
+"""Whether a csv field needs quotes."""
+
+
 def _write_csv(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
     """CSV with null as an empty field and an empty string as `""`, so the two stay apart; each row is
     written as it comes."""
@@ -522,10 +527,13 @@ def _write_csv(header: list[str], rows: Iterable[list[_Cell]], every: Every | No
     for row in rows:
         fields: list[str] = []
         for cell in row:
-            text = _plain(cell, every)
+            if type(cell) is int:
+                fields.append(str(cell))  # most cells: nothing to quote
+                continue
+            text = cell if type(cell) is str else _plain(cell, every)
             if text is None:
                 fields.append("")
-            elif text == "" or any(special in text for special in ',"\r\n'):
+            elif text == "" or _QUOTED(text):
                 fields.append('"' + text.replace('"', '""') + '"')
             else:
                 fields.append(text)
@@ -536,18 +544,20 @@ def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | N
     """An array of objects, one per row, each written as it comes; money is written as the exact decimal
     number it is."""
     write = sys.stdout.write
-    names = [json.dumps(name) for name in header]
+    names = [f"    {json.dumps(name)}: " for name in header]
     first = True
     for row in rows:
         members: list[str] = []
         for name, cell in zip(names, row, strict=True):
-            if cell is None or isinstance(cell, _Blank):
+            if type(cell) is int:
+                value = str(cell)
+            elif cell is None or isinstance(cell, _Blank):
                 value = "null"
             elif isinstance(cell, (bool, int, Decimal)):
                 value = _plain(cell, every) or "null"
             else:
                 value = json.dumps(_plain(cell, every))
-            members.append(f"    {name}: {value}")
+            members.append(name + value)
         write(("[\n" if first else ",\n") + "  {\n" + ",\n".join(members) + "\n  }")
         first = False
     write("[]\n" if first else "\n]\n")
