@@ -442,9 +442,16 @@ def _slot_start(slot: int) -> int | None:
     return None if slot == 0 else slot + _FIRST_TIME - 1
 
 
-def _widened(numbers: _Numbers) -> list[int]:
-    """Machine integers as Python ints, for a sum that no longer fits in 64 bits."""
-    return numbers if isinstance(numbers, list) else numbers.tolist()
+_WIDER: Final = {"B": "I", "I": "Q"}
+"""The next size of unsigned machine integer, for counts that start small."""
+
+
+def _widened(numbers: _Numbers) -> _Numbers:
+    """Numbers that hold larger values: the next size of machine integer, then Python ints (after 64 bits)."""
+    if isinstance(numbers, list):
+        return numbers
+    wider = _WIDER.get(numbers.typecode)
+    return numbers.tolist() if wider is None else array(wider, numbers)
 
 
 class _Rows:
@@ -531,7 +538,8 @@ class _Rows:
         size = len(self.fields)
         missing = self.missing
         if missing is None:
-            missing = self.missing = array("I", bytes(array("I").itemsize * size * len(self.index)))
+            # Counts of results, mostly small: a byte each until one needs more.
+            missing = self.missing = array("B", bytes(size * len(self.index)))
         at = row * size
         if not missing[at + field]:
             order = self.missing_order.get(row)
@@ -539,11 +547,12 @@ class _Rows:
                 order.append(field)
             elif any(missing[at + field + 1 : at + size]):
                 self.missing_order[row] = [*(index for index in range(size) if missing[at + index]), field]
-        try:
-            missing[at + field] += 1
-        except OverflowError:
-            missing = self.missing = _widened(missing)
-            missing[at + field] += 1
+        while True:
+            try:
+                missing[at + field] += 1
+                return
+            except OverflowError:
+                missing = self.missing = _widened(missing)
 
     def add_amount(self, row: int, result: ApiModel) -> None:
         amount = getattr(result, "amount", None)

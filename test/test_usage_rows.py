@@ -145,3 +145,17 @@ def test_missing_fields_keep_the_order_they_were_first_missed_in() -> None:
     ]
     assert [list(group.totals.missing) for group in groups][1] == ["output_image_tokens", "input_cached_tokens"]
     assert list(tally.total.missing.items()) == [("output_image_tokens", 3), ("input_cached_tokens", 2)]
+
+
+def test_missing_counts_grow_past_a_byte() -> None:
+    model = KINDS["completions"].model
+    lacking = model.from_dict(
+        {"object": KINDS["completions"].object, "input_tokens": 1, "output_tokens": 1, "num_model_requests": 1}
+    )
+    tally = UsageTally(per_bucket=True, kind="completions")
+    tally.add_results([lacking] * 300, FIRST)
+    tally.add_results([lacking] * 2, FIRST + HOUR)
+    [first, second] = tally.iter_groups(by_time=True)
+    assert set(first.totals.missing.values()) == {300}
+    assert set(second.totals.missing.values()) == {2}
+    assert set(tally.total.missing.values()) == {302}
