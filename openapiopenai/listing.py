@@ -389,6 +389,11 @@ class ListingCheck:
         return inside
 
     @property
+    def pages(self) -> int:
+        """How many pages were noted so far; the last one is numbered one less."""
+        return len(self._pages)
+
+    @property
     def kinds(self) -> list[str]:
         """The kinds seen so far, in the order first seen (not counting buckets of no known kind)."""
         return [kind for kind in self._kinds if kind is not None]
