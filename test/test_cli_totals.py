@@ -16,39 +16,17 @@ from typing import Any
 
 import pytest
 
+from openapiopenai import documents
 from openapiopenai.cli import main
 from openapiopenai.models import KIND_NAMES, KINDS, KindName
 from openapiopenai.usage import COUNTERS, LEVELS
+
+from model_helpers import generated_result
 
 DAY = 86_400
 FIRST = 1_730_419_200  # 2024-11-01
 BUCKETS = 120
 BUCKETS_PER_PAGE = 7
-POOL = ("a", "b", "c", "d,e", 'say "hi"', "")
-
-
-def _result(kind: KindName, rng: random.Random) -> dict[str, Any]:
-    info = KINDS[kind]
-    document: dict[str, Any] = {"object": info.object}
-    for name, field in info.model.model_fields.items():
-        if name == "object":
-            continue
-        if name in COUNTERS[kind] or name in LEVELS.get(kind, ()):
-            if field.is_required() or rng.random() < 0.9:
-                document[name] = rng.randrange(10**12)
-        elif name in info.group_by:
-            roll = rng.random()
-            if roll < 0.8:
-                document[name] = rng.choice((True, False)) if name == "batch" else rng.choice(POOL)
-            elif roll < 0.9:
-                document[name] = None
-        elif name == "amount" and rng.random() < 0.95:
-            value = rng.choice((round(rng.random() * 10, rng.randrange(1, 15)), rng.randrange(5), 0.1, 0.2, 1e-7))
-            amount: dict[str, Any] = {"value": value, "currency": rng.choice(("usd", "usd", "eur"))}
-            if rng.random() < 0.03:
-                del amount[rng.choice(("value", "currency"))]
-            document["amount"] = amount
-    return document
 
 
 def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
@@ -58,7 +36,7 @@ def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
             "object": "bucket",
             "start_time": FIRST + index * DAY,
             "end_time": FIRST + (index + 1) * DAY,
-            "results": [_result(kind, rng) for _ in range(rng.randrange(1, 50))],
+            "results": [generated_result(kind, rng) for _ in range(rng.randrange(1, 50))],
         }
         for index in range(BUCKETS)
     ]
@@ -150,13 +128,34 @@ def _day(start: int) -> str:
     return datetime.fromtimestamp(start, timezone.utc).date().isoformat()
 
 
+def _one_page(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The export's buckets as one pretty-printed page, which the command reads a run of buckets at a time."""
+    data = [bucket for line in path.read_text().splitlines() for bucket in json.loads(line)["data"]]
+    page = path.with_suffix(".json")
+    page.write_text(json.dumps({"object": "page", "data": data, "has_more": False, "next_page": None}, indent=2))
+    monkeypatch.setattr(documents, "SPLIT_BYTES", 1024)
+    monkeypatch.setattr(documents, "_RUN_BYTES", 16 * 1024)
+    parts = list(documents.read_path(page, split_pages=True))
+    assert len(parts) > 10
+    assert all(isinstance(part, documents.Loaded) and part.part for part in parts)
+    return page
+
+
+@pytest.mark.parametrize("layout", ["json-lines", "one-page-in-parts"])
 @pytest.mark.parametrize("daily", [False, True], ids=["overall", "every-day"])
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_csv_totals_match_a_reference_computed_from_the_json(
-    kind: KindName, daily: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    kind: KindName,
+    daily: bool,
+    layout: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, buckets = _export(kind, tmp_path)
     assert sum(len(bucket["results"]) for bucket in buckets) > 2000
+    if layout == "one-page-in-parts":
+        path = _one_page(path, monkeypatch)
     every = ["--every", "day"] if daily else []
     status = main(["summarize", str(path), "--by", ",".join(KINDS[kind].group_by), *every, "--format", "csv"])
     out, err = capsys.readouterr()
