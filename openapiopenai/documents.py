@@ -250,11 +250,15 @@ _SKIP_CHUNK: Final = 1024 * 1024
 def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
     """The stream's lines, each with its line ending; `None` for a line of more than `max_bytes` bytes.
 
-    Never holds much more than `max_bytes` bytes of one line: the rest of a long line is skipped.
+    Never holds much more than `max_bytes` bytes of one line: the rest of a long line is skipped. A long
+    line is read into one buffer, never joined from pieces (which would hold it twice).
     """
-    while raw := stream.readline(max_bytes + 2):
+    limit = max_bytes + 2
+    while raw := stream.readline(min(limit, _SKIP_CHUNK)):
+        if len(raw) == _SKIP_CHUNK < limit and not raw.endswith(b"\n"):
+            raw = io.BufferedReader(_After(raw, stream, line=True), _CHUNK).read(limit)
         if raw.endswith(b"\n") or len(raw) <= max_bytes + 1:
-            yield raw if len(raw.rstrip(b"\r\n")) <= max_bytes else None
+            yield raw if len(raw) <= max_bytes or len(raw.rstrip(b"\r\n")) <= max_bytes else None
             continue
         while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
             pass
@@ -325,7 +329,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         return
     document = head[0] if len(head) == 1 else b"".join(head)
     head.clear()  # the text is held once, not twice
-    if len(document.strip(b" \t\r\n")) > max_bytes:
+    if len(document) > max_bytes and len(document.strip(b" \t\r\n")) > max_bytes:  # stripped only if it matters
         yield _too_large(source, None, max_bytes)
         return
     yield from _documents(document, source, split_pages)
@@ -340,12 +344,14 @@ def _is_utf16(raw: bytes) -> bool:
 
 
 class _After(io.RawIOBase):
-    """Bytes already read, then the rest of a stream, a chunk at a time: read into one buffer, with no copy of
-    the whole."""
+    """Bytes already read, then the rest of a stream (or of its line), a chunk at a time: read through a
+    `BufferedReader` into one buffer, with no copy of the whole."""
 
-    def __init__(self, start: bytes, rest: IO[bytes]) -> None:
+    def __init__(self, start: bytes, rest: IO[bytes], *, line: bool = False) -> None:
         self.start = memoryview(start)
-        self.rest = rest
+        self.more: Callable[[int], bytes] = rest.readline if line else rest.read
+        self.line = line
+        self.ended = False  # the line's end was read: the next line is not
 
     def readable(self) -> bool:
         return True
@@ -356,7 +362,10 @@ class _After(io.RawIOBase):
             buffer[:count] = self.start[:count]
             self.start = self.start[count:]
             return count
-        data = self.rest.read(min(len(buffer), _SKIP_CHUNK))
+        if self.ended:
+            return 0
+        data = self.more(min(len(buffer), _SKIP_CHUNK))
+        self.ended = self.line and data.endswith(b"\n")
         buffer[: len(data)] = data
         return len(data)
 

@@ -7,6 +7,7 @@ come in many parts.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from pathlib import Path
@@ -373,3 +374,28 @@ def test_the_listing_of_a_page_in_parts_is_checked_as_the_page_read_whole(
     _both([*options, str(page), str(other)], capsys, monkeypatch)
     assert len(_parts(page)) > 3
     _both([*options, str(other), str(page)], capsys, monkeypatch)
+
+
+_LINE = json.dumps(_page("images", 3, seed=5))
+INPUTS = [
+    pytest.param(_LINE, id="one line"),
+    pytest.param(_LINE + "\n\n  \n", id="one line and blank lines"),
+    pytest.param(f"{_LINE}\r\n{_LINE}\r\n", id="json lines, crlf"),
+    pytest.param(f"{_LINE}\n{_LINE[:-9]}\n{_LINE}", id="json lines, a broken line"),
+    pytest.param(f"{_LINE}\n{_LINE}x{_LINE}\n{_LINE}\n", id="json lines, a line over the size"),
+    pytest.param(f"{_LINE}\r\r\r\n{_LINE}\n", id="json lines, carriage returns"),
+    pytest.param(json.dumps(_page("images", 3), indent=2), id="pretty-printed"),
+    pytest.param(f"{_LINE[:-9]}\n{_LINE}\n", id="a broken first line"),
+]
+
+
+@pytest.mark.parametrize("text", INPUTS)
+def test_long_lines_are_read_as_short_ones(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    cap = len(_LINE) + 10
+
+    def outcomes() -> list[Outcome]:
+        return list(documents.read_stream(io.BytesIO(text.encode()), "input", max_bytes=cap))
+
+    expected = outcomes()
+    monkeypatch.setattr(documents, "_SKIP_CHUNK", 7)  # every line is long, read in chunks of 7 bytes
+    assert outcomes() == expected
