@@ -60,11 +60,16 @@ def _command(tool: str, kind: str, path: Path) -> list[str]:
     return [sys.executable, "-m", f"benchmarks.cli_{tool}", kind, str(path), by]
 
 
+# Each command runs as an installed package does: with its modules' bytecode cached (pip compiles it
+# on installing), even where the environment asks Python not to write caches.
+_ENVIRONMENT: Final = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def measure(command: list[str], stdout: Path | None) -> Run:
     """Run a command to its end: wall time, and the peak resident memory of that process alone."""
     with open(stdout if stdout is not None else os.devnull, "wb") as out:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, cwd=data.REPO_ROOT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, cwd=data.REPO_ROOT, env=_ENVIRONMENT)
         assert process.stderr is not None
         errors = process.stderr.read()
         _, status, usage = os.wait4(process.pid, 0)

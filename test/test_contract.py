@@ -401,3 +401,39 @@ def test_valid_json_with_a_duplicated_unknown_key_is_read_as_the_last_one(earlie
     page = UsageResponse.from_json(text)
     assert page.to_dict()["x"] == 1
     assert UsageResponse.from_dict(page.to_dict()) == page
+
+
+class Documented(ApiModel):
+    object: Literal["example.result"]
+    """What this is."""
+    count: int = 0
+    """How many:
+        indented lines are dedented."""
+    plain: str | None = None
+    described: int = Field(0, description="given")
+    """Not this: an explicit description wins."""
+
+
+class Undocumented(ApiModel):
+    model_config = ConfigDict(use_attribute_docstrings=False)
+
+    count: int = 0
+    """Left out, as the configuration asks."""
+
+
+def test_a_subclass_s_attribute_docstrings_describe_its_fields() -> None:
+    described = {name: field.description for name, field in Documented.model_fields.items()}
+    assert described == {
+        "object": "What this is.",
+        "count": "How many:\nindented lines are dedented.",
+        "plain": None,
+        "described": "given",
+    }
+    assert Documented.model_json_schema()["properties"]["count"]["description"] == described["count"]
+    assert Undocumented.model_fields["count"].description is None
+
+
+def test_a_model_without_source_has_no_descriptions() -> None:
+    namespace: dict[str, Any] = {"ApiModel": ApiModel}
+    exec('class Made(ApiModel):\n    count: int = 0\n    """Nowhere on disk."""\n', namespace)
+    assert namespace["Made"].model_fields["count"].description is None

@@ -62,6 +62,7 @@ from openapiopenai.models._checks import (
     unwritable,
     writable,
 )
+from openapiopenai.models._docstrings import attribute_docstrings
 
 __all__ = ["MAX_INT_DIGITS", "MAX_JSON_DEPTH", "ApiModel", "JsonReader", "focus_on_wrong_objects"]
 
@@ -219,10 +220,7 @@ class _Twin:
     @classmethod
     def of(cls, schema: Any, title: str) -> "_Twin":
         twin = _twin(schema)
-        # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-        config = cast(
-            "core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title}
-        )
+        config = _twin_config(twin, title)
         return cls(
             SchemaValidator(twin, config),
             SchemaValidator(_json_only(twin), config),
@@ -256,6 +254,11 @@ class _Twin:
             raise focus_on_wrong_objects(error) from None
 
 
+def _twin_config(twin: dict[str, Any], title: str) -> core_schema.CoreConfig:
+    # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
+    return cast("core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title})
+
+
 _TWINS: dict[type[BaseModel], _Twin] = {}
 
 
@@ -280,11 +283,32 @@ class JsonReader(Generic[T]):
     """
 
     def __init__(self, tp: Any, title: str) -> None:
-        self._twin = _Twin.of(TypeAdapter[Any](tp).core_schema, title)
+        self._schema = TypeAdapter[Any](tp).core_schema
+        self._twin = _Twin.of(self._schema, title)
+        self._title = title
+        self._plain: _Twin | None = None
 
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         return cast("T", self._twin.read_json(json_str))
+
+    def read_plain(self, json_str: str | bytes | bytearray) -> Any:
+        """What `read` accepts, as plain dicts and lists rather than models, with the errors of `read`.
+
+        Each object the models would read is a dict of its fields, an optional field left out
+        reading `None` as its attribute would. Building dicts costs less than building models,
+        for a reader that only adds values up.
+        """
+        plain = self._plain
+        if plain is None:
+            twin = _twin(self._schema)
+            validator = SchemaValidator(_as_plain(_json_only(twin)), _twin_config(twin, self._title))
+            plain = self._plain = _Twin(validator, validator, self._twin.serializer, self._title)
+        try:
+            return plain.read_json(json_str)
+        except ValidationError:
+            self.read(json_str)  # the errors, as the models word them
+            raise  # never reached: both readers accept the same documents (tested)
 
 
 def _json_only(node: Any) -> Any:
@@ -296,6 +320,43 @@ def _json_only(node: Any) -> Any:
         return {key: _json_only(value) for key, value in schema.items()}
     if isinstance(node, (list, tuple)):
         items = [_json_only(item) for item in cast("list[Any]", node)]
+        return items if isinstance(node, list) else tuple(items)
+    return node
+
+
+def _as_plain(node: Any) -> Any:
+    """A copy of a schema that reads each model as a dict of its fields instead, accepting the same input.
+
+    A model's fields are validated by the same schemas, with the same configuration, and its
+    unknown fields the same way; an optional field left out reads as its default, `None`.
+    """
+    if isinstance(node, dict):
+        schema = {key: _as_plain(value) for key, value in cast("dict[str, Any]", node).items()}
+        if schema.get("type") != "model":
+            return schema
+        fields = schema["schema"]
+        plain: dict[str, Any] = {
+            "type": "typed-dict",
+            "fields": {
+                name: {
+                    "type": "typed-dict-field",
+                    "schema": field["schema"],
+                    "required": field["schema"]["type"] != "default",
+                    **({"validation_alias": field["validation_alias"]} if "validation_alias" in field else {}),
+                }
+                for name, field in fields["fields"].items()
+            },
+            "extra_behavior": fields.get("extra_behavior", schema.get("config", {}).get("extra_fields_behavior")),
+        }
+        for key in ("extras_schema", "strict"):
+            if key in fields:
+                plain[key] = fields[key]
+        for key in ("ref", "config"):
+            if key in schema:
+                plain[key] = schema[key]
+        return plain
+    if isinstance(node, (list, tuple)):
+        items = [_as_plain(item) for item in cast("list[Any]", node)]
         return items if isinstance(node, list) else tuple(items)
     return node
 
@@ -343,6 +404,22 @@ def _members(value: object) -> list[object]:
     return [value]
 
 
+def _describe_fields(cls: type[BaseModel]) -> None:
+    """Give each field without a description the docstring written under it, in its class or a base."""
+    if cls.model_config.get("use_attribute_docstrings") is False:
+        return
+    missing = {name: field for name, field in cls.__pydantic_fields__.items() if field.description is None}
+    for base in cls.__mro__:
+        if not missing or base is ApiModel:
+            break
+        if issubclass(base, BaseModel):
+            origin = base.__pydantic_generic_metadata__["origin"] or base
+            for name, text in attribute_docstrings(origin).items():
+                field = missing.pop(name, None)
+                if field is not None:
+                    field.description = text
+
+
 def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[Any, Any]) -> BaseModel:
     """Rebuild a pickled instance of a parametrised generic model."""
     model: type[BaseModel] = origin[args]  # type: ignore[index]
@@ -380,7 +457,8 @@ class ApiModel(BaseModel):
         # The API adds fields over time; keep them so a round trip loses nothing.
         extra="allow",
         validate_assignment=True,
-        use_attribute_docstrings=True,
+        # A string under a field is its description: read by `_describe_fields`, faster than
+        # pydantic's own `use_attribute_docstrings`, unless a subclass sets that to False.
     )
 
     if TYPE_CHECKING:
@@ -392,6 +470,8 @@ class ApiModel(BaseModel):
     def __get_pydantic_core_schema__(
         cls, source: type[BaseModel], handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        if source is cls:
+            _describe_fields(cls)
         schema: dict[str, Any] = dict(handler(source))
         if _is_focus(schema):  # pydantic reuses the schema of a model already built
             return cast("core_schema.CoreSchema", schema)
