@@ -397,19 +397,20 @@ def _documents(text: bytes, source: str, split_pages: bool = False) -> Iterator[
 def _parts(text: bytes, split: Split, source: str) -> Iterator[Outcome]:
     """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
     those buckets in its `data`); the whole page's outcome instead if any part is not a valid page."""
+    runs = _runs_of(split.runs, split.head + len(text) - split.tail)
     try:
-        kinds = [frozenset(KIND_BY_OBJECT[name] for name in run.objects) for run in split.runs]
+        kinds = [frozenset(KIND_BY_OBJECT[name] for name in run.objects) for run in runs]
     except KeyError:  # a result of no known kind: the page is invalid
         yield _parse(text, source, None)[0]
         return
     page_kinds: frozenset[KindName] = frozenset(kind.name for found in kinds for kind in found)
-    buckets = sum(run.buckets for run in split.runs)
-    results = sum(run.results for run in split.runs)
+    buckets = sum(run.buckets for run in runs)
+    results = sum(run.results for run in runs)
     head, tail = text[: split.head], text[split.tail :]
     view = memoryview(text)
     reader = _reader(is_array=False)
     first = 0
-    for number, (run, found) in enumerate(zip(split.runs, kinds, strict=True)):
+    for number, (run, found) in enumerate(zip(runs, kinds, strict=True)):
         try:
             document: UsageDocument | None = reader.read(b"".join((head, view[run.start : run.end], tail)))
         except ValidationError:
@@ -422,16 +423,31 @@ def _parts(text: bytes, split: Split, source: str) -> Iterator[Outcome]:
                 outcome = Rejected(source, None, (DocumentError("", _PARTS_DISAGREE),))
             yield outcome
             return
-        last = number == len(split.runs) - 1
+        last = number == len(runs) - 1
         part = Part(number, first, last, page_kinds, buckets, results)
         first += run.buckets
         yield Loaded(source, None, document, part)
 
 
 _PARTS_DISAGREE: Final = (
-    "the page read a run of buckets at a time does not match the page read whole;"
-    " read it as JSON Lines, or with the library's read_path"
+    "the page read a run of buckets at a time does not match the page read whole, so it cannot be counted"
 )
+
+
+def _runs_of(runs: tuple[Run, ...], size: int) -> list[Run]:
+    """Adjacent runs joined until each holds at least `size` bytes of buckets: every part repeats the page's
+    other fields, so a part never holds more of them than of its buckets."""
+    joined: list[Run] = []
+    for run in runs:
+        if joined and joined[-1].end - joined[-1].start < size:
+            last = joined[-1]
+            run = Run(
+                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
+            )
+            joined[-1] = run
+        else:
+            joined.append(run)
+    return joined
 
 
 def _holds(page: UsageResponse[UsageResult], run: Run, kinds: frozenset[ResultKind]) -> bool:

@@ -86,6 +86,17 @@ def test_the_parts_hold_the_pages_buckets_in_order(kind: KindName, tmp_path: Pat
     assert buckets == whole.document.data
 
 
+def test_a_part_holds_at_least_as_much_of_its_buckets_as_of_the_rest_of_the_page(
+    tmp_path: Path, small_parts: None
+) -> None:
+    path = _write(tmp_path / "page.json", _page("costs", notes="x" * 2000))
+    [whole] = _whole(path)
+    parts = _parts(path)
+    # Each part but the last holds more than 2000 bytes of the page's buckets, which fill the rest of the file.
+    assert 1 < len(parts) <= (path.stat().st_size - 2000) // 2000 + 1
+    assert [bucket for outcome in parts for bucket in _buckets(outcome)] == _buckets(whole)
+
+
 def test_a_page_under_the_size_or_without_split_pages_is_read_whole(tmp_path: Path, small_parts: None) -> None:
     path = _write(tmp_path / "page.json", _page("images"))
     assert [outcome.part for outcome in _whole(path)] == [None]
