@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from openapiopenai import _split, documents
 from openapiopenai.cli import main
@@ -21,6 +23,7 @@ from openapiopenai.documents import Loaded, Outcome, Part, Rejected, read_path
 from openapiopenai.models import KIND_NAMES, MAX_JSON_DEPTH, KindName, UsageResponse, UsageTimeBucket
 
 from model_helpers import generated_result
+from strategies import json_values, page_documents
 
 DAY = 86_400
 FIRST = 1_730_419_200  # 2024-11-01
@@ -410,3 +413,42 @@ def test_long_lines_are_read_as_short_ones(text: str, monkeypatch: pytest.Monkey
     expected = outcomes()
     monkeypatch.setattr(documents, "_SKIP_CHUNK", 7)  # every line is long, read in chunks of 7 bytes
     assert outcomes() == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    page=page_documents | json_values,
+    indent=st.sampled_from([None, 0, 2]),
+    ensure_ascii=st.booleans(),
+    window=st.sampled_from([16, 64, 1 << 20]),
+)
+def test_any_document_read_in_parts_reads_as_it_does_whole(
+    page: Any, indent: int | None, ensure_ascii: bool, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(documents, "SPLIT_BYTES", 0)
+    monkeypatch.setattr(documents, "_RUN_BYTES", 1)  # a part per bucket
+    monkeypatch.setattr(_split, "_WINDOW", window)
+    text = json.dumps(page, indent=indent, ensure_ascii=ensure_ascii).encode()
+
+    def outcomes(split_pages: bool) -> list[Outcome]:
+        return list(documents.read_stream(io.BytesIO(text), "page.json", split_pages=split_pages))
+
+    whole, parts = outcomes(False), outcomes(True)
+    earlier, after = parts[: len(parts) - len(whole)], parts[len(parts) - len(whole) :]
+    if earlier or (after and isinstance(after[0], Loaded) and after[0].part is not None):
+        # Read in parts: the same buckets, and the page's own fields in every part.
+        event("read in parts")
+        [loaded] = whole
+        assert isinstance(loaded, Loaded)
+        assert isinstance(loaded.document, UsageResponse)
+        assert [bucket for outcome in parts for bucket in _buckets(outcome)] == loaded.document.data
+        empty = loaded.document.model_copy(update={"data": []})
+        assert all(_page_fields(outcome) == empty for outcome in parts)
+    else:
+        assert parts == whole
+
+
+def _page_fields(outcome: Outcome) -> UsageResponse[Any]:
+    assert isinstance(outcome, Loaded)
+    assert isinstance(outcome.document, UsageResponse)
+    return outcome.document.model_copy(update={"data": []})
