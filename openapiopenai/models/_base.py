@@ -220,7 +220,10 @@ class _Twin:
     @classmethod
     def of(cls, schema: Any, title: str) -> "_Twin":
         twin = _twin(schema)
-        config = _twin_config(twin, title)
+        # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
+        config = cast(
+            "core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title}
+        )
         return cls(
             SchemaValidator(twin, config),
             SchemaValidator(_json_only(twin), config),
@@ -254,11 +257,6 @@ class _Twin:
             raise focus_on_wrong_objects(error) from None
 
 
-def _twin_config(twin: dict[str, Any], title: str) -> core_schema.CoreConfig:
-    # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-    return cast("core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title})
-
-
 _TWINS: dict[type[BaseModel], _Twin] = {}
 
 
@@ -283,32 +281,11 @@ class JsonReader(Generic[T]):
     """
 
     def __init__(self, tp: Any, title: str) -> None:
-        self._schema = TypeAdapter[Any](tp).core_schema
-        self._twin = _Twin.of(self._schema, title)
-        self._title = title
-        self._plain: _Twin | None = None
+        self._twin = _Twin.of(TypeAdapter[Any](tp).core_schema, title)
 
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         return cast("T", self._twin.read_json(json_str))
-
-    def read_plain(self, json_str: str | bytes | bytearray) -> Any:
-        """What `read` accepts, as plain dicts and lists rather than models, with the errors of `read`.
-
-        Each object the models would read is a dict of its fields, an optional field left out
-        reading `None` as its attribute would. Building dicts costs less than building models,
-        for a reader that only adds values up.
-        """
-        plain = self._plain
-        if plain is None:
-            twin = _twin(self._schema)
-            validator = SchemaValidator(_as_plain(_json_only(twin)), _twin_config(twin, self._title))
-            plain = self._plain = _Twin(validator, validator, self._twin.serializer, self._title)
-        try:
-            return plain.read_json(json_str)
-        except ValidationError:
-            self.read(json_str)  # the errors, as the models word them
-            raise  # never reached: both readers accept the same documents (tested)
 
 
 def _json_only(node: Any) -> Any:
@@ -320,43 +297,6 @@ def _json_only(node: Any) -> Any:
         return {key: _json_only(value) for key, value in schema.items()}
     if isinstance(node, (list, tuple)):
         items = [_json_only(item) for item in cast("list[Any]", node)]
-        return items if isinstance(node, list) else tuple(items)
-    return node
-
-
-def _as_plain(node: Any) -> Any:
-    """A copy of a schema that reads each model as a dict of its fields instead, accepting the same input.
-
-    A model's fields are validated by the same schemas, with the same configuration, and its
-    unknown fields the same way; an optional field left out reads as its default, `None`.
-    """
-    if isinstance(node, dict):
-        schema = {key: _as_plain(value) for key, value in cast("dict[str, Any]", node).items()}
-        if schema.get("type") != "model":
-            return schema
-        fields = schema["schema"]
-        plain: dict[str, Any] = {
-            "type": "typed-dict",
-            "fields": {
-                name: {
-                    "type": "typed-dict-field",
-                    "schema": field["schema"],
-                    "required": field["schema"]["type"] != "default",
-                    **({"validation_alias": field["validation_alias"]} if "validation_alias" in field else {}),
-                }
-                for name, field in fields["fields"].items()
-            },
-            "extra_behavior": fields.get("extra_behavior", schema.get("config", {}).get("extra_fields_behavior")),
-        }
-        for key in ("extras_schema", "strict"):
-            if key in fields:
-                plain[key] = fields[key]
-        for key in ("ref", "config"):
-            if key in schema:
-                plain[key] = schema[key]
-        return plain
-    if isinstance(node, (list, tuple)):
-        items = [_as_plain(item) for item in cast("list[Any]", node)]
         return items if isinstance(node, list) else tuple(items)
     return node
 
