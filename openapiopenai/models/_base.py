@@ -19,7 +19,7 @@ import math
 import pprint
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
@@ -28,6 +28,7 @@ from typing import (
     Final,
     Generic,
     SupportsIndex,
+    TypeAlias,
     TypeVar,
     Union,
     cast,
@@ -181,31 +182,55 @@ def _scans_output() -> bool:
     return True
 
 
+_Copy: TypeAlias = Callable[[Any], Any]
+
+
+def _copied(node: Any, copy_schema: Callable[[dict[str, Any], _Copy], Any]) -> Any:
+    """A copy of a schema, each of its schemas (dicts) made by `copy_schema(schema, copy)`, where `copy`
+    copies a part. A schema pydantic puts in several places (a model in each union that holds it) is
+    the same dict in each, and is copied once: a tenth of the work for the union of every document."""
+    done: dict[int, Any] = {}  # by the id of a part of `node`, which lives as long as this copy
+
+    def copy(part: Any) -> Any:
+        if isinstance(part, (dict, list, tuple)):
+            key = id(cast("object", part))
+            if key in done:
+                return done[key]
+            if isinstance(part, dict):
+                made = copy_schema(cast("dict[str, Any]", part), copy)
+            else:
+                items = [copy(item) for item in cast("list[Any]", part)]
+                made = items if isinstance(part, list) else tuple(items)
+            done[key] = made
+            return made
+        return part
+
+    return copy(node)
+
+
 def _twin(node: Any) -> Any:
     """A copy of a schema without the per-instance calls the helpers do in one step.
 
     Where a value changed in place could be a float (float fields, unknown and `Any` values), the
     twin checks it on its way into JSON text: pydantic-core itself would write NaN as `null`.
     """
-    if isinstance(node, dict):
-        schema = cast("dict[str, Any]", node)
-        if _is_focus(schema):
-            return model_schema(_twin(schema["schema"]))
-        twin = {key: _twin(value) for key, value in schema.items()}
-        kind = twin.get("type")
-        if kind == "model":
-            if twin.get("serialization", {}).get("function") is _written:
-                del twin["serialization"]
-            twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
-        elif kind == "model-fields" and "extras_schema" in twin:
-            twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
-        elif kind in ("float", "any"):
-            twin["serialization"] = _FINITE
-        return twin
-    if isinstance(node, (list, tuple)):
-        items = [_twin(item) for item in cast("list[Any]", node)]
-        return items if isinstance(node, list) else tuple(items)
-    return node
+    return _copied(node, _twin_schema)
+
+
+def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
+    if _is_focus(schema):
+        return model_schema(copy(schema["schema"]))
+    twin = {key: copy(value) for key, value in schema.items()}
+    kind = twin.get("type")
+    if kind == "model":
+        if twin.get("serialization", {}).get("function") is _written:
+            del twin["serialization"]
+        twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
+    elif kind == "model-fields" and "extras_schema" in twin:
+        twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
+    elif kind in ("float", "any"):
+        twin["serialization"] = _FINITE
+    return twin
 
 
 @dataclass(frozen=True)
@@ -290,15 +315,13 @@ class JsonReader(Generic[T]):
 
 def _json_only(node: Any) -> Any:
     """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
-    if isinstance(node, dict):
-        schema = cast("dict[str, Any]", node)
-        if schema.get("type") == "json-or-python":
-            return _json_only(schema["json_schema"])
-        return {key: _json_only(value) for key, value in schema.items()}
-    if isinstance(node, (list, tuple)):
-        items = [_json_only(item) for item in cast("list[Any]", node)]
-        return items if isinstance(node, list) else tuple(items)
-    return node
+    return _copied(node, _json_only_schema)
+
+
+def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
+    if schema.get("type") == "json-or-python":
+        return copy(schema["json_schema"])
+    return {key: copy(value) for key, value in schema.items()}
 
 
 def _json_invalid(title: str, json_str: Any, message: str) -> ValidationError:
