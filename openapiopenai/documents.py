@@ -8,6 +8,7 @@ exceptions, so a caller can report them and go on with the next document.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -43,8 +44,13 @@ _WHITESPACE: Final = re.compile(rb"[ \t\r\n]*")
 _NOT_WHITESPACE: Final = re.compile(rb"[^ \t\r\n]")
 
 _TaggedDocument: TypeAlias = Annotated[UsageDocument, Discriminator("object")]
-_ONE: Final = TypeAdapter[UsageDocument](_TaggedDocument)
-_ARRAY: Final = TypeAdapter[list[UsageDocument]](list[_TaggedDocument])
+
+
+@functools.cache
+def _adapter(is_array: bool) -> TypeAdapter[Any]:
+    """Reads a document (or an array of them) through each model's own schema, for its errors: made on
+    first use, as a valid input never needs it."""
+    return TypeAdapter[Any](list[_TaggedDocument] if is_array else _TaggedDocument)
 
 
 _QUICK: dict[bool, JsonReader[Any]] = {}
@@ -508,7 +514,7 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
     except ValidationError as refused:
         error = refused
         try:
-            _ARRAY.validate_json(text) if is_array else _ONE.validate_json(text)
+            _adapter(is_array).validate_json(text)
         except ValidationError as described:
             error = described
         details = error.errors(include_url=False)
