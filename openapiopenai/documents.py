@@ -436,7 +436,8 @@ def _parts(text: bytes, split: Split, source: str) -> Iterator[Outcome]:
 
 
 _PARTS_DISAGREE: Final = (
-    "the page read a run of buckets at a time does not match the page read whole, so it cannot be counted"
+    "reading this page a run of buckets at a time gave other buckets than reading it whole:"
+    " a fault of openapiopenai, not of the file"
 )
 
 

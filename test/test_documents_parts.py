@@ -286,7 +286,7 @@ def test_parts_that_disagree_with_the_whole_page_refuse_it(
     parts = _parts(path)
     assert [type(outcome) for outcome in parts] == [Loaded, Loaded, Rejected]
     assert isinstance(parts[-1], Rejected)
-    assert "does not match the page read whole" in str(parts[-1].errors[0])
+    assert "gave other buckets than reading it whole" in str(parts[-1].errors[0])
 
 
 def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
