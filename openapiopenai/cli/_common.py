@@ -227,7 +227,11 @@ _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for na
 
 def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
     """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
-    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, bucket.results)).items()}
+    results = bucket.results
+    types = set(map(type, results))
+    if len(types) == 1:  # usually: one kind
+        return {_KIND_OF_MODEL[types.pop()]: len(results)}
+    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, results)).items()}
 
 
 def _add_bucket(
