@@ -228,10 +228,10 @@ def read_stream(
     Lines the cap applies to each line (without its line ending), and reading goes on with the next.
     Documents written one after another are held together, so they count together against the cap.
 
-    With `split_pages`, a file that is one page of at least `SPLIT_BYTES` bytes is validated a run of
-    buckets at a time, each run dropped before the next is read: it comes as several `Loaded`
-    outcomes in a row, each a page with the page's other fields and a run of its buckets, told apart
-    by their `part`. A page found invalid after some of its parts were given comes last as the
+    With `split_pages`, a page of at least `SPLIT_BYTES` bytes (a file's one document, or a line of JSON
+    Lines after the first) is validated a run of buckets at a time, each run dropped before the next is
+    read: it comes as several `Loaded` outcomes in a row, each a page with the page's other fields and
+    a run of its buckets, told apart by their `part`. A page found invalid after some of its parts were given comes last as the
     `Rejected` outcome of the whole page, with the same errors as when read whole.
     """
     try:
@@ -301,13 +301,16 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         first_outcome, complete = _parse(_line(first[1]), source, first[0])
         if complete:
             yield first_outcome
-            yield _too_large(source, number, max_bytes) if raw is None else _parse(_line(raw), source, number)[0]
+            if raw is None:
+                yield _too_large(source, number, max_bytes)
+            else:
+                yield from _line_documents(raw, source, number, split_pages)
             for raw_line in lines:
                 number += 1
                 if raw_line is None:
                     yield _too_large(source, number, max_bytes)
                 elif not _is_blank(raw_line):
-                    yield _parse(_line(raw_line), source, number)[0]
+                    yield from _line_documents(raw_line, source, number, split_pages)
             return
         maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
@@ -384,11 +387,10 @@ _RUN_BYTES: Final = 256 * 1024
 
 def _documents(text: bytes, source: str, split_pages: bool = False) -> Iterator[Outcome]:
     """One document, or several written one after another (`cat page-*.json`), each named by its first line."""
-    if split_pages and len(text) >= SPLIT_BYTES:
-        split = split_page(text, _RUN_BYTES)
-        if split is not None:
-            yield from _parts(text, split, source)
-            return
+    split = _large_page(text, split_pages)
+    if split is not None:
+        yield from _parts(text, split, source, None)
+        return
     outcome, _ = _parse(text, source, None)
     if not _trailing(outcome):
         yield outcome
@@ -400,14 +402,29 @@ def _documents(text: bytes, source: str, split_pages: bool = False) -> Iterator[
         yield _parse(text[start:end], source, line)[0]
 
 
-def _parts(text: bytes, split: Split, source: str) -> Iterator[Outcome]:
+def _line_documents(raw: bytes, source: str, number: int, split_pages: bool) -> Iterator[Outcome]:
+    """The outcome of a line of JSON Lines after the first; a large page's parts with `split_pages`."""
+    split = _large_page(raw, split_pages)
+    if split is None:
+        yield _parse(_line(raw), source, number)[0]
+    else:
+        yield from _parts(raw, split, source, number)
+
+
+def _large_page(text: bytes, split_pages: bool) -> Split | None:
+    """Where the buckets of a page to read in parts are, if it is one."""
+    return split_page(text, _RUN_BYTES) if split_pages and len(text) >= SPLIT_BYTES else None
+
+
+def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator[Outcome]:
     """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
-    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page."""
+    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page. `line`: the
+    line of JSON Lines it is, if it is one."""
     runs = _runs_of(split.runs, split.head + len(text) - split.tail)
     try:
         kinds = [frozenset(KIND_BY_OBJECT[name] for name in run.objects) for run in runs]
     except KeyError:  # a result of no known kind: the page is invalid
-        yield _parse(text, source, None)[0]
+        yield _whole(text, source, line)
         return
     page_kinds: frozenset[KindName] = frozenset(kind.name for found in kinds for kind in found)
     buckets = sum(run.buckets for run in runs)
@@ -423,16 +440,21 @@ def _parts(text: bytes, split: Split, source: str) -> Iterator[Outcome]:
             document = None
         if not (isinstance(document, UsageResponse) and _holds(document, run, found)):
             del document
-            outcome = _parse(text, source, None)[0]
+            outcome = _whole(text, source, line)
             if number and isinstance(outcome, Loaded):
                 # Read whole, the page is valid: its parts should have been too, and some were given already.
-                outcome = Rejected(source, None, (DocumentError("", _PARTS_DISAGREE),))
+                outcome = Rejected(source, line, (DocumentError("", _PARTS_DISAGREE),))
             yield outcome
             return
         last = number == len(runs) - 1
         part = Part(number, first, last, page_kinds, buckets, results)
         first += run.buckets
-        yield Loaded(source, None, document, part)
+        yield Loaded(source, line, document, part)
+
+
+def _whole(text: bytes, source: str, line: int | None) -> Outcome:
+    """A page read whole, as it is when not read in parts (a line of JSON Lines without its line ending)."""
+    return _parse(text if line is None else _line(text), source, line)[0]
 
 
 _PARTS_DISAGREE: Final = (

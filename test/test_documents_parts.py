@@ -452,3 +452,26 @@ def _page_fields(outcome: Outcome) -> UsageResponse[Any]:
     assert isinstance(outcome, Loaded)
     assert isinstance(outcome.document, UsageResponse)
     return outcome.document.model_copy(update={"data": []})
+
+
+@pytest.mark.parametrize("options", [["validate"], ["summarize"], ["summarize", "--every", "bucket"]])
+def test_lines_of_json_lines_after_the_first_are_read_in_parts(
+    options: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    invalid = _late(_page("images", seed=8), lambda bucket: bucket.update(end_time="1"))
+    for name, pages in {
+        "valid": [_page("images", seed=6), _page("images", seed=7), _page("costs", seed=7)],
+        "invalid": [_page("images", seed=6), invalid, _page("costs", seed=7)],
+    }.items():
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text("".join(json.dumps(page) + "\r\n" for page in pages))
+        _both([*options, str(path)], capsys, monkeypatch)
+        outcomes = _parts(path)
+        assert outcomes[0].line == 1
+        assert isinstance(outcomes[0], Loaded)
+        assert outcomes[0].part is None  # the first line tells JSON Lines apart: it is read whole
+        assert [outcome.line for outcome in outcomes[1:]] == sorted(outcome.line for outcome in outcomes[1:])
+        assert len(outcomes) > 6
+        rejected = [outcome for outcome in outcomes if isinstance(outcome, Rejected)]
+        assert rejected == [outcome for outcome in _whole(path) if isinstance(outcome, Rejected)]
+        assert len(rejected) == (name == "invalid")
