@@ -150,3 +150,23 @@ def write_export(path: Path, kind: str, seed: int, size: int) -> int:
             file.write(line + b"\n")
             results += BUCKETS_PER_PAGE * RESULTS_PER_BUCKET
     return results
+
+
+def write_page(path: Path, kind: str, seed: int, size: int) -> int:
+    """Write the buckets of an export as one page of about `size` bytes, pretty-printed as `json.dumps(page,
+    indent=2)` writes it (written bucket by bucket); the number of results written."""
+    results = 0
+    written = 0
+    with path.open("w") as file:
+        file.write('{\n  "object": "page",\n  "data": [')
+        for line in _pages(kind, seed, size):
+            for bucket in json.loads(line)["data"]:
+                text = json.dumps(bucket, indent=2).replace("\n", "\n    ")
+                text = ("\n    " if not written else ",\n    ") + text
+                file.write(text)
+                written += len(text)
+                results += len(bucket["results"])
+            if written >= size:
+                break
+        file.write('\n  ],\n  "has_more": false,\n  "next_page": null\n}')
+    return results

@@ -8,6 +8,7 @@ exceptions, so a caller can report them and go on with the next document.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -18,7 +19,16 @@ from typing import IO, Annotated, Any, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
-from openapiopenai.models import KIND_BY_OBJECT, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
+from openapiopenai._split import Run, Split, split_page
+from openapiopenai.models import (
+    KIND_BY_OBJECT,
+    ApiModel,
+    KindName,
+    ResultKind,
+    UsageResponse,
+    UsageResult,
+    UsageTimeBucket,
+)
 from openapiopenai.models._base import JsonReader, focus_on_wrong_objects
 
 UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
@@ -34,8 +44,13 @@ _WHITESPACE: Final = re.compile(rb"[ \t\r\n]*")
 _NOT_WHITESPACE: Final = re.compile(rb"[^ \t\r\n]")
 
 _TaggedDocument: TypeAlias = Annotated[UsageDocument, Discriminator("object")]
-_ONE: Final = TypeAdapter[UsageDocument](_TaggedDocument)
-_ARRAY: Final = TypeAdapter[list[UsageDocument]](list[_TaggedDocument])
+
+
+@functools.cache
+def _adapter(is_array: bool) -> TypeAdapter[Any]:
+    """Reads a document (or an array of them) through each model's own schema, for its errors: made on
+    first use, as a valid input never needs it."""
+    return TypeAdapter[Any](list[_TaggedDocument] if is_array else _TaggedDocument)
 
 
 _QUICK: dict[bool, JsonReader[Any]] = {}
@@ -55,6 +70,28 @@ class DocumentError:
 
 
 @dataclass(frozen=True)
+class Part:
+    """Where the buckets of one outcome lie in a large page read a run of buckets at a time."""
+
+    number: int
+    """0 for the first part of the page, 1 for the next, ..."""
+    first_bucket: int
+    """The index in the whole page's `data` of this part's first bucket."""
+    last: bool
+    """Whether this is the page's last part."""
+    kinds: frozenset[KindName]
+    """The kinds of result in the whole page."""
+    buckets: int
+    """How many buckets the whole page holds."""
+    results: int
+    """How many results the whole page holds."""
+
+    def describe(self) -> str:
+        """What the whole page holds, in words: `a page of 7 buckets, 70 results`."""
+        return f"a page of {_count(self.buckets, 'bucket')}, {_count(self.results, 'result')}"
+
+
+@dataclass(frozen=True)
 class Loaded:
     """A valid document, and where it was read from."""
 
@@ -63,6 +100,9 @@ class Loaded:
     line: int | None
     """The line of a JSON Lines input, or where a document starts among several in a row, else `None`."""
     document: UsageDocument | list[UsageDocument]
+    part: Part | None = None
+    """For a large page read in parts (`split_pages`): which part this is; each holds the page's other
+    fields and a run of its buckets. `None` for a whole document."""
 
 
 @dataclass(frozen=True)
@@ -97,16 +137,18 @@ def read_path(
     *,
     max_bytes: int = MAX_DOCUMENT_BYTES,
     on_read: Callable[[int], None] | None = None,
+    split_pages: bool = False,
 ) -> Iterator[Outcome]:
     """The documents of one file, in order; `source` names it in outcomes (default: the path).
 
     A directory gives the documents of its `*.json` and `*.jsonl` files, in name order. A document
     (or a line of JSON Lines) of more than `max_bytes` bytes is refused unread. `on_read`, if given,
-    is called with the size of each chunk read from disk (for progress).
+    is called with the size of each chunk read from disk (for progress). `split_pages`: see
+    `read_stream`.
     """
     name = os.fspath(path) if source is None else source
     if os.path.isdir(path):
-        yield from _read_directory(os.fspath(path), name, max_bytes, on_read)
+        yield from _read_directory(os.fspath(path), name, max_bytes, on_read, split_pages)
         return
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
@@ -114,7 +156,8 @@ def read_path(
         yield _unreadable(name, error)
         return
     with stream:
-        yield from read_stream(stream if on_read is None else counted(stream, on_read), name, max_bytes=max_bytes)
+        reading = stream if on_read is None else counted(stream, on_read)
+        yield from read_stream(reading, name, max_bytes=max_bytes, split_pages=split_pages)
 
 
 def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
@@ -144,7 +187,7 @@ class _Counting(io.RawIOBase):
 
 
 def _read_directory(
-    path: str, name: str, max_bytes: int, on_read: Callable[[int], None] | None = None
+    path: str, name: str, max_bytes: int, on_read: Callable[[int], None] | None, split_pages: bool
 ) -> Iterator[Outcome]:
     try:
         entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
@@ -155,14 +198,22 @@ def _read_directory(
     if not files:
         yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
     for entry in files:
-        yield from read_path(os.path.join(path, entry), os.path.join(name, entry), max_bytes=max_bytes, on_read=on_read)
+        yield from read_path(
+            os.path.join(path, entry),
+            os.path.join(name, entry),
+            max_bytes=max_bytes,
+            on_read=on_read,
+            split_pages=split_pages,
+        )
 
 
 DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
 """The files a directory given as input is read for."""
 
 
-def read_stream(stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
+def read_stream(
+    stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT_BYTES, split_pages: bool = False
+) -> Iterator[Outcome]:
     """The documents of one binary stream, in order.
 
     The first non-blank line decides the format: if it is a complete JSON value on its own and
@@ -176,9 +227,15 @@ def read_stream(stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT
     A document of more than `max_bytes` bytes is refused without reading the rest of it; in JSON
     Lines the cap applies to each line (without its line ending), and reading goes on with the next.
     Documents written one after another are held together, so they count together against the cap.
+
+    With `split_pages`, a page of at least `SPLIT_BYTES` bytes (a file's one document, or a line of JSON
+    Lines after the first) is validated a run of buckets at a time, each run dropped before the next is
+    read: it comes as several `Loaded` outcomes in a row, each a page with the page's other fields and
+    a run of its buckets, told apart by their `part`. A page found invalid after some of its parts were given comes last as the
+    `Rejected` outcome of the whole page, with the same errors as when read whole.
     """
     try:
-        yield from _read(stream, source, max_bytes)
+        yield from _read(stream, source, max_bytes, split_pages)
     except OSError as error:
         yield _unreadable(source, error)
 
@@ -199,18 +256,22 @@ _SKIP_CHUNK: Final = 1024 * 1024
 def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
     """The stream's lines, each with its line ending; `None` for a line of more than `max_bytes` bytes.
 
-    Never holds much more than `max_bytes` bytes of one line: the rest of a long line is skipped.
+    Never holds much more than `max_bytes` bytes of one line: the rest of a long line is skipped. A long
+    line is read into one buffer, never joined from pieces (which would hold it twice).
     """
-    while raw := stream.readline(max_bytes + 2):
+    limit = max_bytes + 2
+    while raw := stream.readline(min(limit, _SKIP_CHUNK)):
+        if len(raw) == _SKIP_CHUNK < limit and not raw.endswith(b"\n"):
+            raw = io.BufferedReader(_After(raw, stream, line=True), _CHUNK).read(limit)
         if raw.endswith(b"\n") or len(raw) <= max_bytes + 1:
-            yield raw if len(raw.rstrip(b"\r\n")) <= max_bytes else None
+            yield raw if len(raw) <= max_bytes or len(raw.rstrip(b"\r\n")) <= max_bytes else None
             continue
         while (rest := stream.readline(_SKIP_CHUNK)) and not rest.endswith(b"\n"):
             pass
         yield None
 
 
-def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
+def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> Iterator[Outcome]:
     head: list[bytes] = []
     size = 0
     first: tuple[int, bytes] | None = None
@@ -240,40 +301,47 @@ def _read(stream: IO[bytes], source: str, max_bytes: int) -> Iterator[Outcome]:
         first_outcome, complete = _parse(_line(first[1]), source, first[0])
         if complete:
             yield first_outcome
-            yield _too_large(source, number, max_bytes) if raw is None else _parse(_line(raw), source, number)[0]
+            if raw is None:
+                yield _too_large(source, number, max_bytes)
+            else:
+                yield from _line_documents(raw, source, number, split_pages)
             for raw_line in lines:
                 number += 1
                 if raw_line is None:
                     yield _too_large(source, number, max_bytes)
                 elif not _is_blank(raw_line):
-                    yield _parse(_line(raw_line), source, number)[0]
+                    yield from _line_documents(raw_line, source, number, split_pages)
             return
         maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
-        size += 0 if raw is None else len(raw)
-        rest = stream.read(max_bytes + 1 - size) if raw is not None and size <= max_bytes else b""
-        if raw is None or size + len(rest) > max_bytes:
+        if raw is None or size + len(raw) > max_bytes:
             yield _too_large(source, None, max_bytes)
             return
-        whole = b"".join([*head, raw, rest])
-        head.clear()  # the text is held once, not twice
-        del raw, rest
+        # The lines read so far and the rest of the stream, read into one buffer: the text is held once.
+        start = b"".join([*head, raw])
+        head.clear()
+        del raw
+        whole = io.BufferedReader(_After(start, stream), _CHUNK).read(max_bytes + 1)
+        del start
+        if len(whole) > max_bytes:
+            yield _too_large(source, None, max_bytes)
+            return
         if maybe_lines and not _parse(whole, source, None)[1]:
             for line_number, raw_line in enumerate(whole.splitlines(), start=1):
                 if not _is_blank(raw_line):
                     yield _parse(raw_line, source, line_number)[0]
             return
-        yield from _documents(whole, source)
+        yield from _documents(whole, source, split_pages)
         return
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
         return
-    document = b"".join(head)
+    document = head[0] if len(head) == 1 else b"".join(head)
     head.clear()  # the text is held once, not twice
-    if len(document.strip(b" \t\r\n")) > max_bytes:
+    if len(document) > max_bytes and len(document.strip(b" \t\r\n")) > max_bytes:  # stripped only if it matters
         yield _too_large(source, None, max_bytes)
         return
-    yield from _documents(document, source)
+    yield from _documents(document, source, split_pages)
 
 
 _UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
@@ -284,8 +352,45 @@ def _is_utf16(raw: bytes) -> bool:
     return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0))
 
 
-def _documents(text: bytes, source: str) -> Iterator[Outcome]:
+class _After(io.RawIOBase):
+    """Bytes already read, then the rest of a stream (or of its line), a chunk at a time: read through a
+    `BufferedReader` into one buffer, with no copy of the whole."""
+
+    def __init__(self, start: bytes, rest: IO[bytes], *, line: bool = False) -> None:
+        self.start = memoryview(start)
+        self.more: Callable[[int], bytes] = rest.readline if line else rest.read
+        self.line = line
+        self.ended = False  # the line's end was read: the next line is not
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.start:
+            count = min(len(buffer), len(self.start))
+            buffer[:count] = self.start[:count]
+            self.start = self.start[count:]
+            return count
+        if self.ended:
+            return 0
+        data = self.more(min(len(buffer), _SKIP_CHUNK))
+        self.ended = self.line and data.endswith(b"\n")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+SPLIT_BYTES: Final = 4 * 1024 * 1024
+"""With `split_pages`, the size from which a page is read a run of buckets at a time (4 MiB)."""
+_RUN_BYTES: Final = 256 * 1024
+"""About how many bytes of buckets each part of a page read in parts holds."""
+
+
+def _documents(text: bytes, source: str, split_pages: bool = False) -> Iterator[Outcome]:
     """One document, or several written one after another (`cat page-*.json`), each named by its first line."""
+    split = _large_page(text, split_pages)
+    if split is not None:
+        yield from _parts(text, split, source, None)
+        return
     outcome, _ = _parse(text, source, None)
     if not _trailing(outcome):
         yield outcome
@@ -295,6 +400,93 @@ def _documents(text: bytes, source: str) -> Iterator[Outcome]:
         line += text.count(b"\n", counted, start)
         counted = start
         yield _parse(text[start:end], source, line)[0]
+
+
+def _line_documents(raw: bytes, source: str, number: int, split_pages: bool) -> Iterator[Outcome]:
+    """The outcome of a line of JSON Lines after the first; a large page's parts with `split_pages`."""
+    split = _large_page(raw, split_pages)
+    if split is None:
+        yield _parse(_line(raw), source, number)[0]
+    else:
+        yield from _parts(raw, split, source, number)
+
+
+def _large_page(text: bytes, split_pages: bool) -> Split | None:
+    """Where the buckets of a page to read in parts are, if it is one."""
+    return split_page(text, _RUN_BYTES) if split_pages and len(text) >= SPLIT_BYTES else None
+
+
+def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator[Outcome]:
+    """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
+    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page. `line`: the
+    line of JSON Lines it is, if it is one."""
+    runs = _runs_of(split.runs, split.head + len(text) - split.tail)
+    try:
+        kinds = [frozenset(KIND_BY_OBJECT[name] for name in run.objects) for run in runs]
+    except KeyError:  # a result of no known kind: the page is invalid
+        yield _whole(text, source, line)
+        return
+    page_kinds: frozenset[KindName] = frozenset(kind.name for found in kinds for kind in found)
+    buckets = sum(run.buckets for run in runs)
+    results = sum(run.results for run in runs)
+    head, tail = text[: split.head], text[split.tail :]
+    view = memoryview(text)
+    reader = _reader(is_array=False)
+    first = 0
+    for number, (run, found) in enumerate(zip(runs, kinds, strict=True)):
+        try:
+            document: UsageDocument | None = reader.read(b"".join((head, view[run.start : run.end], tail)))
+        except ValidationError:
+            document = None
+        if not (isinstance(document, UsageResponse) and _holds(document, run, found)):
+            del document
+            outcome = _whole(text, source, line)
+            if number and isinstance(outcome, Loaded):
+                # Read whole, the page is valid: its parts should have been too, and some were given already.
+                outcome = Rejected(source, line, (DocumentError("", _PARTS_DISAGREE),))
+            yield outcome
+            return
+        last = number == len(runs) - 1
+        part = Part(number, first, last, page_kinds, buckets, results)
+        first += run.buckets
+        yield Loaded(source, line, document, part)
+
+
+def _whole(text: bytes, source: str, line: int | None) -> Outcome:
+    """A page read whole, as it is when not read in parts (a line of JSON Lines without its line ending)."""
+    return _parse(text if line is None else _line(text), source, line)[0]
+
+
+_PARTS_DISAGREE: Final = (
+    "reading this page a run of buckets at a time gave other buckets than reading it whole:"
+    " a fault of openapiopenai, not of the file"
+)
+
+
+def _runs_of(runs: tuple[Run, ...], size: int) -> list[Run]:
+    """Adjacent runs joined until each holds at least `size` bytes of buckets: every part repeats the page's
+    other fields, so a part never holds more of them than of its buckets."""
+    joined: list[Run] = []
+    for run in runs:
+        if joined and joined[-1].end - joined[-1].start < size:
+            last = joined[-1]
+            run = Run(
+                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
+            )
+            joined[-1] = run
+        else:
+            joined.append(run)
+    return joined
+
+
+def _holds(page: UsageResponse[UsageResult], run: Run, kinds: frozenset[ResultKind]) -> bool:
+    """Whether a part read as a page holds the buckets, results and kinds of result its text was found to."""
+    found: set[type] = set()
+    count = 0
+    for bucket in page.data:
+        found.update(map(type, bucket.results))
+        count += len(bucket.results)
+    return len(page.data) == run.buckets and count == run.results and found == {kind.model for kind in kinds}
 
 
 def _trailing(outcome: Outcome) -> bool:
@@ -339,21 +531,26 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
     is_array = first is not None and first.group() == b"["
     # `from_json`'s own reading decides; a document it refuses is read again by the adapter, whose
     # errors (through each model's own schema) the messages below are written for.
-    quick = _QUICK.get(is_array)
-    if quick is None:
-        quick = _QUICK[is_array] = JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
+    quick = _reader(is_array)
     try:
         document: UsageDocument | list[UsageDocument] = quick.read(text)
     except ValidationError as refused:
         error = refused
         try:
-            _ARRAY.validate_json(text) if is_array else _ONE.validate_json(text)
+            _adapter(is_array).validate_json(text)
         except ValidationError as described:
             error = described
         details = error.errors(include_url=False)
         complete = not any(detail["type"] == "json_invalid" for detail in details)
         return Rejected(source, line, _describe(error, text, is_array)), complete
     return Loaded(source, line, document), True
+
+
+def _reader(is_array: bool) -> JsonReader[Any]:
+    quick = _QUICK.get(is_array)
+    if quick is None:
+        quick = _QUICK[is_array] = JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
+    return quick
 
 
 def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[DocumentError, ...]:

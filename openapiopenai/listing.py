@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Final, Generic, Literal, TypeAlias
+from typing import Generic, Literal, TypeAlias
 
 from openapiopenai.models import ResultT, UsageResponse, UsageTimeBucket
 
@@ -262,9 +262,6 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-_INT64: Final = range(-(2**63), 2**63)
-
-
 class _Kind:
     """The buckets of one kind so far: where each is, its page, whether it lies in the period.
 
@@ -285,15 +282,19 @@ class _Kind:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def add(self, place: BucketPlace, page: int | None, inside: bool) -> None:
-        if isinstance(self.starts, array) and (place.start not in _INT64 or place.end not in _INT64):
+    def add(self, start: int, end: int, where: str, path: str, page: int | None, inside: bool) -> None:
+        try:
+            self.starts.append(start)
+            self.ends.append(end)
+        except OverflowError:  # beyond 64 bits
+            del self.starts[len(self.ends) :]
             self._widen()
-        self.starts.append(place.start)
-        self.ends.append(place.end)
+            self.starts.append(start)
+            self.ends.append(end)
         self.pages.append(-1 if page is None else page)
         self.inside.append(inside)
-        self.wheres.append(place.where)
-        self.paths.append(place.path)
+        self.wheres.append(where)
+        self.paths.append(path)
 
     def _widen(self) -> None:
         self.starts, self.ends = list(self.starts), list(self.ends)
@@ -372,21 +373,30 @@ class ListingCheck:
         document): `report(kind, include_unknown=True)` counts it in that kind's listing.
         `results` is how many of its results are of this kind (default: all of them).
         """
-        place = BucketPlace(bucket.start_time, bucket.end_time, where, path)
-        if self.since is not None and place.start < self.since < place.end:
-            self._cut.setdefault(kind, []).append(Cut(place, self.since))
-        if self.until is not None and place.start < self.until < place.end:
-            self._cut.setdefault(kind, []).append(Cut(place, self.until))
-        state = self._kinds.setdefault(kind, _Kind())
-        inside = (self.since is None or place.start >= self.since) and (self.until is None or place.end <= self.until)
+        start, end = bucket.start_time, bucket.end_time
+        since, until = self.since, self.until
+        inside = True
+        if since is not None or until is not None:
+            for boundary in (since, until):
+                if boundary is not None and start < boundary < end:
+                    self._cut.setdefault(kind, []).append(Cut(BucketPlace(start, end, where, path), boundary))
+            inside = (since is None or start >= since) and (until is None or end <= until)
+        state = self._kinds.get(kind)
+        if state is None:
+            state = self._kinds[kind] = _Kind()
         if page is not None:
             self._page_kinds[page].add(kind)
             if inside:
                 self._pages_inside.add((page, kind))
-        state.add(place, page, inside)
+        state.add(start, end, where, path, page, inside)
         if inside:
             state.results += len(bucket.results) if results is None else results
         return inside
+
+    @property
+    def pages(self) -> int:
+        """How many pages were noted so far; the last one is numbered one less."""
+        return len(self._pages)
 
     @property
     def kinds(self) -> list[str]:

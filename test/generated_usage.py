@@ -1,4 +1,4 @@
-"""Results of every kind made up from a seed, as the API writes them, and listings of them as JSON Lines.
+"""Listings of generated results as JSON Lines, and cells as `summarize --format csv` writes them.
 
 For tests that read what the command writes against totals computed from the JSON text itself.
 """
@@ -7,42 +7,9 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable
 from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
 from typing import Any
-
-from openapiopenai.models import KINDS, KindName
-from openapiopenai.usage import COUNTERS, LEVELS
-
-POOL = ("a", "b", "c", "d,e", 'say "hi"', "")
-"""Group-by values, some of which csv must quote."""
-
-
-def generated_result(kind: KindName, rng: random.Random, counter: Callable[[random.Random], int]) -> dict[str, Any]:
-    """One result: an optional counter or level left out now and then, a group-by value, null or absent,
-    money as decimal fractions in two currencies, now and then without its value or currency."""
-    info = KINDS[kind]
-    document: dict[str, Any] = {"object": info.object}
-    for name, field in info.model.model_fields.items():
-        if name == "object":
-            continue
-        if name in COUNTERS[kind] or name in LEVELS.get(kind, ()):
-            if field.is_required() or rng.random() < 0.9:
-                document[name] = counter(rng)
-        elif name in info.group_by:
-            roll = rng.random()
-            if roll < 0.8:
-                document[name] = rng.choice((True, False)) if name == "batch" else rng.choice(POOL)
-            elif roll < 0.9:
-                document[name] = None
-        elif name == "amount" and rng.random() < 0.95:
-            value = rng.choice((round(rng.random() * 10, rng.randrange(1, 15)), rng.randrange(5), 0.1, 0.2, 1e-7))
-            amount: dict[str, Any] = {"value": value, "currency": rng.choice(("usd", "usd", "eur"))}
-            if rng.random() < 0.03:
-                del amount[rng.choice(("value", "currency"))]
-            document["amount"] = amount
-    return document
 
 
 def write_listing(

@@ -3,6 +3,8 @@
 import copy
 import json
 import pickle
+import random
+from collections.abc import Callable
 from typing import Any, Final, Literal, TypeVar, cast, get_args, get_origin
 
 import pydantic_core
@@ -11,7 +13,8 @@ from _pytest.mark import ParameterSet
 from pydantic import Field
 
 from openapiopenai import KINDS, ApiModel, CostsResultAmount, UsageImagesResult, UsageResponse, UsageTimeBucket
-from openapiopenai.models import MAX_INT_DIGITS
+from openapiopenai.models import MAX_INT_DIGITS, KindName
+from openapiopenai.usage import COUNTERS, LEVELS
 
 Model = TypeVar("Model", bound=ApiModel)
 
@@ -116,3 +119,38 @@ def exact(value: Any) -> Any:
         elements = cast("list[object]", value)
         return [exact(element) for element in elements]
     return (type(value).__name__, value)
+
+
+POOL = ("a", "b", "c", "d,e", 'say "hi"', "")
+
+
+def _up_to_a_trillion(rng: random.Random) -> int:
+    return rng.randrange(10**12)
+
+
+def generated_result(
+    kind: KindName, rng: random.Random, counter: Callable[[random.Random], int] = _up_to_a_trillion
+) -> dict[str, Any]:
+    """A result of `kind` as JSON: counters (some left out; values drawn by `counter`), group-by values
+    (some null or absent), money."""
+    info = KINDS[kind]
+    document: dict[str, Any] = {"object": info.object}
+    for name, field in info.model.model_fields.items():
+        if name == "object":
+            continue
+        if name in COUNTERS[kind] or name in LEVELS.get(kind, ()):
+            if field.is_required() or rng.random() < 0.9:
+                document[name] = counter(rng)
+        elif name in info.group_by:
+            roll = rng.random()
+            if roll < 0.8:
+                document[name] = rng.choice((True, False)) if name == "batch" else rng.choice(POOL)
+            elif roll < 0.9:
+                document[name] = None
+        elif name == "amount" and rng.random() < 0.95:
+            value = rng.choice((round(rng.random() * 10, rng.randrange(1, 15)), rng.randrange(5), 0.1, 0.2, 1e-7))
+            amount: dict[str, Any] = {"value": value, "currency": rng.choice(("usd", "usd", "eur"))}
+            if rng.random() < 0.03:
+                del amount[rng.choice(("value", "currency"))]
+            document["amount"] = amount
+    return document

@@ -21,7 +21,8 @@ from openapiopenai.cli import main
 from openapiopenai.models import KIND_NAMES, KINDS, KindName
 from openapiopenai.usage import COUNTERS, LEVELS
 
-from generated_usage import csv_cell, exact, generated_result, write_listing
+from generated_usage import csv_cell, exact, write_listing
+from model_helpers import generated_result
 
 HOUR = 3_600
 FIRST = 1_730_419_200  # 2024-11-01

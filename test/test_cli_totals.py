@@ -7,19 +7,21 @@ not with the models, and adds them up in plain dicts: the command's csv must mat
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import datetime, timezone
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from openapiopenai import documents
 from openapiopenai.cli import main
 from openapiopenai.models import KIND_NAMES, KINDS, KindName
 from openapiopenai.usage import COUNTERS, LEVELS
 
-from generated_usage import csv_cell, generated_result, write_listing
+from model_helpers import generated_result
 
 DAY = 86_400
 FIRST = 1_730_419_200  # 2024-11-01
@@ -34,15 +36,35 @@ def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
             "object": "bucket",
             "start_time": FIRST + index * DAY,
             "end_time": FIRST + (index + 1) * DAY,
-            "results": [
-                generated_result(kind, rng, lambda rng: rng.randrange(10**12)) for _ in range(rng.randrange(1, 50))
-            ],
+            "results": [generated_result(kind, rng) for _ in range(rng.randrange(1, 50))],
         }
         for index in range(BUCKETS)
     ]
+    lines = []
+    for first in range(0, BUCKETS, BUCKETS_PER_PAGE):
+        more = first + BUCKETS_PER_PAGE < BUCKETS
+        page = {"object": "page", "data": buckets[first : first + BUCKETS_PER_PAGE], "has_more": more}
+        page["next_page"] = f"page_{first}" if more else None
+        lines.append(json.dumps(page))
     path = folder / f"{kind}.jsonl"
+    path.write_text("\n".join(lines) + "\n")
     # The reference reads the text, not the dicts it was written from: numbers exactly as written.
-    return path, write_listing(buckets, path, BUCKETS_PER_PAGE)
+    parsed = [json.loads(line, parse_float=Decimal) for line in lines]
+    return path, [bucket for page in parsed for bucket in page["data"]]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        # Exact, without trailing zeros (`1.50` is written `1.5`) or an exponent.
+        return format(value.normalize(Context(prec=MAX_PREC)), "f")
+    text = str(value)
+    if text == "" or any(special in text for special in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) -> str:
@@ -92,7 +114,7 @@ def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) ->
     for key, cells in rows:
         day = [_day(key[0])] if daily else []
         money_cells = cells if order or kind != "costs" else [*cells, Decimal(0)]
-        lines.append(",".join([*day, *(csv_cell(value) for value in (*key[1:], *money_cells))]))
+        lines.append(",".join([*day, *(_cell(value) for value in (*key[1:], *money_cells))]))
     return "".join(line + "\n" for line in lines)
 
 
@@ -106,13 +128,34 @@ def _day(start: int) -> str:
     return datetime.fromtimestamp(start, timezone.utc).date().isoformat()
 
 
+def _one_page(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The export's buckets as one pretty-printed page, which the command reads a run of buckets at a time."""
+    data = [bucket for line in path.read_text().splitlines() for bucket in json.loads(line)["data"]]
+    page = path.with_suffix(".json")
+    page.write_text(json.dumps({"object": "page", "data": data, "has_more": False, "next_page": None}, indent=2))
+    monkeypatch.setattr(documents, "SPLIT_BYTES", 1024)
+    monkeypatch.setattr(documents, "_RUN_BYTES", 16 * 1024)
+    parts = list(documents.read_path(page, split_pages=True))
+    assert len(parts) > 10
+    assert all(isinstance(part, documents.Loaded) and part.part for part in parts)
+    return page
+
+
+@pytest.mark.parametrize("layout", ["json-lines", "one-page-in-parts"])
 @pytest.mark.parametrize("daily", [False, True], ids=["overall", "every-day"])
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_csv_totals_match_a_reference_computed_from_the_json(
-    kind: KindName, daily: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    kind: KindName,
+    daily: bool,
+    layout: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, buckets = _export(kind, tmp_path)
     assert sum(len(bucket["results"]) for bucket in buckets) > 2000
+    if layout == "one-page-in-parts":
+        path = _one_page(path, monkeypatch)
     every = ["--every", "day"] if daily else []
     status = main(["summarize", str(path), "--by", ",".join(KINDS[kind].group_by), *every, "--format", "csv"])
     out, err = capsys.readouterr()

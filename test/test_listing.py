@@ -202,3 +202,21 @@ def test_buckets_read_twice_one_after_another_are_one_run() -> None:
         "the 2 buckets from 2024-11-02T00:00:00Z to 2024-11-04T00:00:00Z are in a.json (data.1 to data.2)"
         " and again in b.json (data.0 to data.1)"
     )
+
+
+def test_times_beyond_64_bits_are_held_exactly() -> None:
+    huge = 2**70
+    day_3 = BucketPlace(NOV_1 + 2 * DAY, NOV_1 + 3 * DAY, "c.json", "data.0")
+    reports = []
+    for start, end in [(huge, NOV_1 + 3 * DAY), (NOV_1 + 2 * DAY, huge + DAY), (huge, huge + DAY)]:
+        check = ListingCheck()
+        check.add_page(page(*days(0, 2)), "a.json", "images")
+        check.add_bucket(bucket(start, end), "b.json", "images", "0")  # past 64 bits: the columns widen
+        check.add_page(page(*days(2, 1)), "c.json", "images")
+        reports.append(check.report("images"))
+    backwards, repeated, far = reports
+    assert backwards.problems == (Backwards(BucketPlace(huge, NOV_1 + 3 * DAY, "b.json", "0")),)
+    assert backwards.buckets == 3
+    assert repeated.problems == (Repeated(day_3, BucketPlace(NOV_1 + 2 * DAY, huge + DAY, "b.json", "0")),)
+    assert (far.buckets, far.start, far.end, far.problems) == (4, NOV_1, huge + DAY, ())
+    assert far.gaps == (Missing(NOV_1 + 3 * DAY, huge, day_3, BucketPlace(huge, huge + DAY, "b.json", "0")),)

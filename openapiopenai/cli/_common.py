@@ -95,6 +95,8 @@ def input_files(args: argparse.Namespace) -> list[str] | None:
 def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
     """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample.
 
+    A large page comes in parts (see `read_stream`'s `split_pages`), one run of its buckets at a time.
+
     While they are read, progress is shown on standard error if it is a terminal (see `_progress`).
     """
     global progress
@@ -104,7 +106,8 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
     progress = Progress(sys.stderr, input_size(files))
     try:
         for outcome in _outcomes(files, max_bytes, progress):
-            progress.document()
+            if not isinstance(outcome, Loaded) or outcome.part is None or outcome.part.last:
+                progress.document()
             yield outcome
     finally:
         progress.clear()
@@ -114,11 +117,12 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
 def _outcomes(files: Sequence[str], max_bytes: int, progress: Progress) -> Iterator[Outcome]:
     for file in files:
         if file != "-":
-            yield from read_path(file, max_bytes=max_bytes, on_read=progress.read)
+            yield from read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
         elif sys.stdin is None:
             yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
         else:
-            yield from read_stream(counted(sys.stdin.buffer, progress.read), "<stdin>", max_bytes=max_bytes)
+            stdin = counted(sys.stdin.buffer, progress.read)
+            yield from read_stream(stdin, "<stdin>", max_bytes=max_bytes, split_pages=True)
 
 
 progress: Progress | None = None
@@ -180,9 +184,12 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
     kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
     document), and has no known kind when they hold no results either. With `only`, buckets and
     results of other kinds are left out, and buckets of no known kind are taken as that kind.
+
+    The parts of a page read in parts are noted as one page, with the paths of the whole page.
     """
     where = place(outcome)
     document = outcome.document
+    part = outcome.part
     items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
     everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
     for index, item in items:
@@ -190,12 +197,18 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
         if isinstance(item, UsageResponse):
             counts = [_kind_counts(bucket) for bucket in item.data]
             kinds_here: set[KindName] = {kind for found in counts for kind in found}
+            if part is not None:
+                kinds_here = set(part.kinds)  # the whole page's
             if only is not None and kinds_here and only not in kinds_here:
                 continue  # a page of other kinds
-            page = check.start_page(item.has_more, item.next_page, where)
+            if part is None or not part.number:
+                page = check.start_page(item.has_more, item.next_page, where)
+            else:
+                page = check.pages - 1  # started by the page's first part
             prefix = f"{path}." if path else ""
             default = _only_kind(kinds_here)
-            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True)):
+            first = 0 if part is None else part.first_bucket
+            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True), start=first):
                 # Every page has the same paths: one string each, however many pages.
                 bucket_path = sys.intern(f"{prefix}data.{number}")
                 kinds = _add_bucket(check, bucket, found, where, bucket_path, default, only, page)
@@ -214,7 +227,11 @@ _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for na
 
 def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
     """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
-    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, bucket.results)).items()}
+    results = bucket.results
+    types = set(map(type, results))
+    if len(types) == 1:  # usually: one kind
+        return {_KIND_OF_MODEL[types.pop()]: len(results)}
+    return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, results)).items()}
 
 
 def _add_bucket(

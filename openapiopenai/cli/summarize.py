@@ -169,12 +169,19 @@ def run(args: argparse.Namespace) -> int:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until))
     rejected = 0
+    held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, args.max_bytes):
         if isinstance(outcome, Loaded):
             errors = reading.count(outcome)
+            if outcome.part is not None:
+                held += errors
+                if not outcome.part.last:
+                    continue
+                errors, held = held, []
             if errors:
                 outcome = Rejected(outcome.source, outcome.line, tuple(errors))
         if isinstance(outcome, Rejected):
+            held = []  # a page found invalid after some of its parts: its errors alone are reported
             report(outcome, sys.stderr)
             rejected += 1
     if rejected:

@@ -48,9 +48,11 @@ def run(args: argparse.Namespace) -> int:
     loose: dict[KindName, int] = {}
     for outcome in outcomes(input_files(args), args.max_bytes):
         if isinstance(outcome, Loaded):
-            clear_progress()
-            print(f"{place(outcome)}: ok: {describe(outcome.document)}")
-            valid += 1
+            part = outcome.part
+            if part is None or part.last:  # a page read in parts is said once, whole
+                clear_progress()
+                print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
+                valid += 1
             for _, item, _ in register(outcome, check, only):
                 if not isinstance(item, UsageTimeBucket):
                     loose[kind_of(item)] = loose.get(kind_of(item), 0) + 1

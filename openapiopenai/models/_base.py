@@ -19,7 +19,7 @@ import math
 import pprint
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
@@ -28,6 +28,7 @@ from typing import (
     Final,
     Generic,
     SupportsIndex,
+    TypeAlias,
     TypeVar,
     Union,
     cast,
@@ -181,31 +182,55 @@ def _scans_output() -> bool:
     return True
 
 
+_Copy: TypeAlias = Callable[[Any], Any]
+
+
+def _copied(node: Any, copy_schema: Callable[[dict[str, Any], _Copy], Any]) -> Any:
+    """A copy of a schema, each of its schemas (dicts) made by `copy_schema(schema, copy)`, where `copy`
+    copies a part. A schema pydantic puts in several places (a model in each union that holds it) is
+    the same dict in each, and is copied once: a tenth of the work for the union of every document."""
+    done: dict[int, Any] = {}  # by the id of a part of `node`, which lives as long as this copy
+
+    def copy(part: Any) -> Any:
+        if isinstance(part, (dict, list, tuple)):
+            key = id(cast("object", part))
+            if key in done:
+                return done[key]
+            if isinstance(part, dict):
+                made = copy_schema(cast("dict[str, Any]", part), copy)
+            else:
+                items = [copy(item) for item in cast("list[Any]", part)]
+                made = items if isinstance(part, list) else tuple(items)
+            done[key] = made
+            return made
+        return part
+
+    return copy(node)
+
+
 def _twin(node: Any) -> Any:
     """A copy of a schema without the per-instance calls the helpers do in one step.
 
     Where a value changed in place could be a float (float fields, unknown and `Any` values), the
     twin checks it on its way into JSON text: pydantic-core itself would write NaN as `null`.
     """
-    if isinstance(node, dict):
-        schema = cast("dict[str, Any]", node)
-        if _is_focus(schema):
-            return model_schema(_twin(schema["schema"]))
-        twin = {key: _twin(value) for key, value in schema.items()}
-        kind = twin.get("type")
-        if kind == "model":
-            if twin.get("serialization", {}).get("function") is _written:
-                del twin["serialization"]
-            twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
-        elif kind == "model-fields" and "extras_schema" in twin:
-            twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
-        elif kind in ("float", "any"):
-            twin["serialization"] = _FINITE
-        return twin
-    if isinstance(node, (list, tuple)):
-        items = [_twin(item) for item in cast("list[Any]", node)]
-        return items if isinstance(node, list) else tuple(items)
-    return node
+    return _copied(node, _twin_schema)
+
+
+def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
+    if _is_focus(schema):
+        return model_schema(copy(schema["schema"]))
+    twin = {key: copy(value) for key, value in schema.items()}
+    kind = twin.get("type")
+    if kind == "model":
+        if twin.get("serialization", {}).get("function") is _written:
+            del twin["serialization"]
+        twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
+    elif kind == "model-fields" and "extras_schema" in twin:
+        twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
+    elif kind in ("float", "any"):
+        twin["serialization"] = _FINITE
+    return twin
 
 
 @dataclass(frozen=True)
@@ -220,7 +245,10 @@ class _Twin:
     @classmethod
     def of(cls, schema: Any, title: str) -> "_Twin":
         twin = _twin(schema)
-        config = _twin_config(twin, title)
+        # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
+        config = cast(
+            "core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title}
+        )
         return cls(
             SchemaValidator(twin, config),
             SchemaValidator(_json_only(twin), config),
@@ -254,11 +282,6 @@ class _Twin:
             raise focus_on_wrong_objects(error) from None
 
 
-def _twin_config(twin: dict[str, Any], title: str) -> core_schema.CoreConfig:
-    # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-    return cast("core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title})
-
-
 _TWINS: dict[type[BaseModel], _Twin] = {}
 
 
@@ -283,82 +306,22 @@ class JsonReader(Generic[T]):
     """
 
     def __init__(self, tp: Any, title: str) -> None:
-        self._schema = TypeAdapter[Any](tp).core_schema
-        self._twin = _Twin.of(self._schema, title)
-        self._title = title
-        self._plain: _Twin | None = None
+        self._twin = _Twin.of(TypeAdapter[Any](tp).core_schema, title)
 
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         return cast("T", self._twin.read_json(json_str))
 
-    def read_plain(self, json_str: str | bytes | bytearray) -> Any:
-        """What `read` accepts, as plain dicts and lists rather than models, with the errors of `read`.
-
-        Each object the models would read is a dict of its fields, an optional field left out
-        reading `None` as its attribute would. Building dicts costs less than building models,
-        for a reader that only adds values up.
-        """
-        plain = self._plain
-        if plain is None:
-            twin = _twin(self._schema)
-            validator = SchemaValidator(_as_plain(_json_only(twin)), _twin_config(twin, self._title))
-            plain = self._plain = _Twin(validator, validator, self._twin.serializer, self._title)
-        try:
-            return plain.read_json(json_str)
-        except ValidationError:
-            self.read(json_str)  # the errors, as the models word them
-            raise  # never reached: both readers accept the same documents (tested)
-
 
 def _json_only(node: Any) -> Any:
     """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
-    if isinstance(node, dict):
-        schema = cast("dict[str, Any]", node)
-        if schema.get("type") == "json-or-python":
-            return _json_only(schema["json_schema"])
-        return {key: _json_only(value) for key, value in schema.items()}
-    if isinstance(node, (list, tuple)):
-        items = [_json_only(item) for item in cast("list[Any]", node)]
-        return items if isinstance(node, list) else tuple(items)
-    return node
+    return _copied(node, _json_only_schema)
 
 
-def _as_plain(node: Any) -> Any:
-    """A copy of a schema that reads each model as a dict of its fields instead, accepting the same input.
-
-    A model's fields are validated by the same schemas, with the same configuration, and its
-    unknown fields the same way; an optional field left out reads as its default, `None`.
-    """
-    if isinstance(node, dict):
-        schema = {key: _as_plain(value) for key, value in cast("dict[str, Any]", node).items()}
-        if schema.get("type") != "model":
-            return schema
-        fields = schema["schema"]
-        plain: dict[str, Any] = {
-            "type": "typed-dict",
-            "fields": {
-                name: {
-                    "type": "typed-dict-field",
-                    "schema": field["schema"],
-                    "required": field["schema"]["type"] != "default",
-                    **({"validation_alias": field["validation_alias"]} if "validation_alias" in field else {}),
-                }
-                for name, field in fields["fields"].items()
-            },
-            "extra_behavior": fields.get("extra_behavior", schema.get("config", {}).get("extra_fields_behavior")),
-        }
-        for key in ("extras_schema", "strict"):
-            if key in fields:
-                plain[key] = fields[key]
-        for key in ("ref", "config"):
-            if key in schema:
-                plain[key] = schema[key]
-        return plain
-    if isinstance(node, (list, tuple)):
-        items = [_as_plain(item) for item in cast("list[Any]", node)]
-        return items if isinstance(node, list) else tuple(items)
-    return node
+def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
+    if schema.get("type") == "json-or-python":
+        return copy(schema["json_schema"])
+    return {key: copy(value) for key, value in schema.items()}
 
 
 def _json_invalid(title: str, json_str: Any, message: str) -> ValidationError:
