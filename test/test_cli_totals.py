@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime, timezone
-from decimal import MAX_PREC, Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from openapiopenai.cli import main
 from openapiopenai.models import KIND_NAMES, KINDS, KindName
 from openapiopenai.usage import COUNTERS, LEVELS
 
+from generated_usage import csv_cell, write_listing
 from model_helpers import generated_result
 
 DAY = 86_400
@@ -40,31 +41,9 @@ def _export(kind: KindName, folder: Path) -> tuple[Path, list[dict[str, Any]]]:
         }
         for index in range(BUCKETS)
     ]
-    lines = []
-    for first in range(0, BUCKETS, BUCKETS_PER_PAGE):
-        more = first + BUCKETS_PER_PAGE < BUCKETS
-        page = {"object": "page", "data": buckets[first : first + BUCKETS_PER_PAGE], "has_more": more}
-        page["next_page"] = f"page_{first}" if more else None
-        lines.append(json.dumps(page))
     path = folder / f"{kind}.jsonl"
-    path.write_text("\n".join(lines) + "\n")
     # The reference reads the text, not the dicts it was written from: numbers exactly as written.
-    parsed = [json.loads(line, parse_float=Decimal) for line in lines]
-    return path, [bucket for page in parsed for bucket in page["data"]]
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, Decimal):
-        # Exact, without trailing zeros (`1.50` is written `1.5`) or an exponent.
-        return format(value.normalize(Context(prec=MAX_PREC)), "f")
-    text = str(value)
-    if text == "" or any(special in text for special in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+    return path, write_listing(buckets, path, BUCKETS_PER_PAGE)
 
 
 def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) -> str:
@@ -114,7 +93,7 @@ def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) ->
     for key, cells in rows:
         day = [_day(key[0])] if daily else []
         money_cells = cells if order or kind != "costs" else [*cells, Decimal(0)]
-        lines.append(",".join([*day, *(_cell(value) for value in (*key[1:], *money_cells))]))
+        lines.append(",".join([*day, *(csv_cell(value) for value in (*key[1:], *money_cells))]))
     return "".join(line + "\n" for line in lines)
 
 
