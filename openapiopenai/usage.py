@@ -462,7 +462,8 @@ class _Rows:
     consecutive entries of `counts`, machine integers (`array('q')`) until a sum outgrows 64 bits, then
     Python ints. The rest is kept only by the kinds and rows that need it: missing-field counts (one
     column per field, once a field is missing), money (costs: a column of exact sums per currency) and
-    levels (vector stores: a dict of buckets per row).
+    levels (vector stores: a column like the counters when buckets are kept apart, each row having one
+    bucket, else a dict of buckets per row).
     """
 
     __slots__ = (
@@ -474,6 +475,7 @@ class _Rows:
         "index",
         "last_slot",
         "level_names",
+        "level_sums",
         "levels",
         "missing",
         "missing_order",
@@ -481,7 +483,7 @@ class _Rows:
         "zeros",
     )
 
-    def __init__(self, kind: KindName) -> None:
+    def __init__(self, kind: KindName, per_bucket: bool = False) -> None:
         self.counters = counters = COUNTERS[kind]
         self.level_names: tuple[str, ...] = LEVELS.get(kind, ())
         self.width = len(counters)
@@ -495,7 +497,9 @@ class _Rows:
         """The fields a row lacks, by index in `fields`, in the order first lacked: only where that is not
         field order."""
         self.amounts: dict[str, list[Decimal | None]] | None = {} if kind == "costs" else None
-        self.levels: list[dict[int | None, int]] | None = [] if self.level_names else None
+        self.levels: list[dict[int | None, int]] | None = [] if self.level_names and not per_bucket else None
+        self.level_sums: _Numbers | None = array("q") if self.level_names and per_bucket else None
+        """Per bucket, each row has one bucket: its levels add up there, as counters do."""
         self.last_slot = 0
         self.in_order = True
         """Whether rows were added in the order of their buckets' slots, so each bucket's rows are together."""
@@ -513,6 +517,8 @@ class _Rows:
             column.append(None)
         if self.levels is not None:
             self.levels.extend({} for _ in self.level_names)
+        if self.level_sums is not None:
+            self.level_sums.extend([0] * len(self.level_names))
         slot = place % _SPAN
         if slot < self.last_slot:
             self.in_order = False
@@ -573,11 +579,18 @@ class _Rows:
         self.add(row, [getattr(result, name) for name in counters])
         for index, name in enumerate(self.level_names):
             value = getattr(result, name)
+            at = row * len(self.level_names) + index
             if value is None:
                 self.lacks(row, self.width + index)
+            elif self.level_sums is not None:
+                try:
+                    self.level_sums[at] += value
+                except OverflowError:
+                    self.level_sums = _widened(self.level_sums)
+                    self.level_sums[at] += value
             else:
                 assert self.levels is not None
-                by_bucket = self.levels[row * len(self.level_names) + index]
+                by_bucket = self.levels[at]
                 by_bucket[bucket] = by_bucket.get(bucket, 0) + value
         if self.amounts is not None:
             self.add_amount(row, result)
@@ -596,17 +609,21 @@ class _Rows:
         order = self.missing_order.get(row) or [index for index in range(size) if missing[at + index]]
         return {self.fields[index]: missing[at + index] for index in order}
 
-    def totals(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> Totals:
-        """A row's totals; a level is 0 at each of `buckets` where the row had no result."""
+    def totals(self, row: int, kind: KindName, buckets: Iterable[int | None], own: int | None = None) -> Totals:
+        """A row's totals; a level is 0 at each of `buckets` where the row had no result. `own` is the row's
+        bucket when buckets are kept apart."""
         at = row * self.width
         levels: dict[str, Level] = {}
-        if self.levels is not None:
-            first = row * len(self.level_names)
-            for index, name in enumerate(self.level_names):
-                by_bucket = self.levels[first + index]
-                levels[name] = Level(
-                    MappingProxyType({bucket: by_bucket.get(bucket, 0) for bucket in {*buckets, *by_bucket}})
-                )
+        first = row * len(self.level_names)
+        for index, name in enumerate(self.level_names):
+            if self.level_sums is not None:
+                level = self.level_sums[first + index]
+                by_bucket = {bucket: level if bucket == own else 0 for bucket in {*buckets, own}}
+            else:
+                assert self.levels is not None
+                held = self.levels[first + index]
+                by_bucket = {bucket: held.get(bucket, 0) for bucket in {*buckets, *held}}
+            levels[name] = Level(MappingProxyType(by_bucket))
         return _assembled(
             kind,
             dict(zip(self.counters, self.counts[at : at + self.width], strict=True)),
@@ -615,10 +632,10 @@ class _Rows:
             self.missing_of(row),
         )
 
-    def rank(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> tuple[Any, ...]:
-        """`_rank` of `totals(row, kind, buckets)`, without building them when the kind has no levels."""
-        if self.levels is not None:
-            return _rank(self.totals(row, kind, buckets))
+    def rank(self, row: int, kind: KindName, buckets: Iterable[int | None], own: int | None = None) -> tuple[Any, ...]:
+        """`_rank` of `totals(row, kind, buckets, own)`, without building them when the kind has no levels."""
+        if self.level_names:
+            return _rank(self.totals(row, kind, buckets, own))
         at = row * self.width
         if self.amounts is None:
             return (*self.counts[at : at + self.width], _ZERO)
@@ -646,6 +663,14 @@ class _Rows:
                 for by_bucket in self.levels[index :: len(self.level_names)]:
                     for bucket, level in by_bucket.items():
                         merged[bucket] = merged.get(bucket, 0) + level
+                levels[name] = Level(MappingProxyType(merged))
+        if self.level_sums is not None:
+            size = len(self.level_names)
+            for index, name in enumerate(self.level_names):
+                merged = dict.fromkeys(buckets, 0)
+                for place, row in self.index.items():
+                    own = _slot_start(place % _SPAN)
+                    merged[own] = merged.get(own, 0) + self.level_sums[row * size + index]
                 levels[name] = Level(MappingProxyType(merged))
         return Totals(*counts, kind=kind, amounts=amounts, levels=levels, missing=self._missing_total())
 
@@ -749,7 +774,7 @@ class UsageTally:
         self.kind = kind.name
         self._model = kind.model
         self._key_of = _getter(self.by)
-        self._rows = _Rows(kind.name)  # nothing was counted yet
+        self._rows = _Rows(kind.name, self.per_bucket)  # nothing was counted yet
         counters = COUNTERS[kind.name]
         # Only plain counters take the fast path; levels and money are added result by result.
         simple = kind.name not in LEVELS and kind.name != "costs"
@@ -891,24 +916,29 @@ class UsageTally:
         if by_time:
             for slot, places in rows.by_slot():
                 buckets = self._buckets_at(slot)
-                places.sort(key=lambda place: rows.rank(rows.index[place], kind, buckets), reverse=True)
                 start = _slot_start(slot)
+                places.sort(key=lambda place: rows.rank(rows.index[place], kind, buckets, start), reverse=True)
                 moment = None if start is None else utc_datetime(start)
                 for place in places:
                     yield self._group(place, moment, kind, buckets)
             return
         places = list(rows.index)
         places.sort(key=lambda place: _slot_start(place % _SPAN) or 0)  # no bucket sorts with the epoch
-        places.sort(key=lambda place: rows.rank(rows.index[place], kind, self._buckets_at(place % _SPAN)), reverse=True)
+        places.sort(key=lambda place: self._rank(place, kind), reverse=True)
         for place in places:
             start = _slot_start(place % _SPAN)
             moment = None if start is None else utc_datetime(start)
             yield self._group(place, moment, kind, self._buckets_at(place % _SPAN))
 
     def _group(self, place: int, moment: datetime | None, kind: KindName, buckets: Iterable[int | None]) -> GroupTotals:
+        own = _slot_start(place % _SPAN)
         return GroupTotals(
-            self._keys[place // _SPAN], moment, self._rows.totals(self._rows.index[place], kind, buckets)
+            self._keys[place // _SPAN], moment, self._rows.totals(self._rows.index[place], kind, buckets, own)
         )
+
+    def _rank(self, place: int, kind: KindName) -> tuple[Any, ...]:
+        slot = place % _SPAN
+        return self._rows.rank(self._rows.index[place], kind, self._buckets_at(slot), _slot_start(slot))
 
     def _buckets_at(self, slot: int) -> Iterable[int | None]:
         """The buckets whose levels a group's totals show: its own, or every bucket seen for no bucket."""
