@@ -490,8 +490,9 @@ class _Rows:
         self.fields: tuple[str, ...] = (*counters, *self.level_names, *(("amount",) if kind == "costs" else ()))
         """Every field a result may lack, in the order their absence is counted."""
         self.index: dict[int, int] = {}
-        self.counts: _Numbers = array("q")
-        self.zeros = array("q", bytes(8 * self.width))
+        # Per bucket, rows are many: machine integers. Otherwise they are few, and a list is added to faster.
+        self.counts: _Numbers = array("q") if per_bucket else []
+        self.zeros: _Numbers = array("q", bytes(8 * self.width)) if per_bucket else [0] * self.width
         self.missing: _Numbers | None = None
         self.missing_order: dict[int, list[int]] = {}
         """The fields a row lacks, by index in `fields`, in the order first lacked: only where that is not
@@ -760,6 +761,7 @@ class UsageTally:
         self._key_numbers: dict[GroupKey, int] = {}
         self._keys: list[GroupKey] = []
         self._rows = _Rows("images")
+        self._rows_of_keys: dict[GroupKey, int] = {}  # each key's row when buckets are not kept apart
         # Every bucket seen, empty ones included: a group absent from a bucket held a level of 0 then.
         self._buckets: set[int | None] = set()
         if kind is not None:
@@ -775,6 +777,7 @@ class UsageTally:
         self._model = kind.model
         self._key_of = _getter(self.by)
         self._rows = _Rows(kind.name, self.per_bucket)  # nothing was counted yet
+        self._rows_of_keys = {}
         counters = COUNTERS[kind.name]
         # Only plain counters take the fast path; levels and money are added result by result.
         simple = kind.name not in LEVELS and kind.name != "costs"
@@ -805,6 +808,9 @@ class UsageTally:
         assert kind is not None
         key_of, numbers, rows = self._key_of, self._key_numbers, self._rows
         index, width, counts = rows.index, rows.width, rows.counts
+        # Each key's row at this slot, found with one lookup: kept for the tally's one slot when buckets are
+        # not kept apart, for the call when they are (a bucket's results are counted in one call).
+        row_of: dict[GroupKey, int] = self._rows_of_keys if slot == 0 else {}
         costs = kind == "costs" and not COUNTERS[kind] and not LEVELS.get(kind)  # money only
         for result in pending:
             if type(result) is not model or (counters_of is None and not costs):
@@ -812,13 +818,14 @@ class UsageTally:
                 counts = rows.counts
                 continue
             key = key_of(result)
-            number = numbers.get(key)
-            if number is None:
-                number = self._number(key)
-            place = number * _SPAN + slot
-            row = index.get(place)
+            row = row_of.get(key)
             if row is None:
-                row = rows.add_row(place)
+                number = numbers.get(key)
+                if number is None:
+                    number = self._number(key)
+                place = number * _SPAN + slot
+                found = index.get(place)
+                row = row_of[key] = rows.add_row(place) if found is None else found
             if costs:
                 rows.add_amount(row, result)
                 continue
