@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from operator import attrgetter
+from operator import add, attrgetter
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
@@ -442,6 +442,12 @@ def _slot_start(slot: int) -> int | None:
     return None if slot == 0 else slot + _FIRST_TIME - 1
 
 
+_ONE_BY_ONE: Final = 4
+"""Up to this many counters, each result's are added as they come; beyond, a few thousand are added up
+together: a Python loop over 15 counters per result costs more than keeping the tuple a while."""
+_WAITING: Final = 16384
+"""The most results whose counters wait to be added up."""
+
 _WIDER: Final = {"B": "I", "I": "Q"}
 """The next size of unsigned machine integer, for counts that start small."""
 
@@ -479,6 +485,8 @@ class _Rows:
         "levels",
         "missing",
         "missing_order",
+        "waited",
+        "waiting",
         "width",
         "zeros",
     )
@@ -493,6 +501,11 @@ class _Rows:
         # Per bucket, rows are many: machine integers. Otherwise they are few, and a list is added to faster.
         self.counts: _Numbers = array("q") if per_bucket else []
         self.zeros: _Numbers = array("q", bytes(8 * self.width)) if per_bucket else [0] * self.width
+        self.waiting: list[list[Sequence[int | None]]] | None = (
+            [] if not per_bucket and self.width > _ONE_BY_ONE else None
+        )
+        """Many counters, in few rows: each row's results' counters, to be added up together (`settle`)."""
+        self.waited = 0
         self.missing: _Numbers | None = None
         self.missing_order: dict[int, list[int]] = {}
         """The fields a row lacks, by index in `fields`, in the order first lacked: only where that is not
@@ -516,6 +529,8 @@ class _Rows:
             self.missing.extend([0] * len(self.fields))
         for column in (self.amounts or {}).values():
             column.append(None)
+        if self.waiting is not None:
+            self.waiting.append([])
         if self.levels is not None:
             self.levels.extend({} for _ in self.level_names)
         if self.level_sums is not None:
@@ -528,6 +543,7 @@ class _Rows:
 
     def add(self, row: int, values: Sequence[int | None]) -> None:
         """Add counters, in field order, to a row; `None` for one a result lacks."""
+        self.settle()  # what waits comes first: the fields lacked are noted in the order they were
         counts = self.counts
         at = row * self.width
         for field, value in enumerate(values):
@@ -540,8 +556,8 @@ class _Rows:
                 counts = self.counts = _widened(counts)
                 counts[at + field] += value
 
-    def lacks(self, row: int, field: int) -> None:
-        """Count a result of `row` without a value for `fields[field]`."""
+    def lacks(self, row: int, field: int, results: int = 1) -> None:
+        """Count `results` results of `row` without a value for `fields[field]`."""
         size = len(self.fields)
         missing = self.missing
         if missing is None:
@@ -556,7 +572,7 @@ class _Rows:
                 self.missing_order[row] = [*(index for index in range(size) if missing[at + index]), field]
         while True:
             try:
-                missing[at + field] += 1
+                missing[at + field] += results
                 return
             except OverflowError:
                 missing = self.missing = _widened(missing)
@@ -610,9 +626,36 @@ class _Rows:
         order = self.missing_order.get(row) or [index for index in range(size) if missing[at + index]]
         return {self.fields[index]: missing[at + index] for index in order}
 
+    def settle(self) -> None:
+        """Add up the counters waiting in `waiting`, each field of each row in one step (in C), and count the
+        fields they lack (`None`), each first lacked in the order the results came, as `add` would."""
+        if not self.waited:
+            return
+        assert self.waiting is not None
+        counts, width = cast("list[int]", self.counts), self.width
+        self.waited = 0
+        for row, waiting in enumerate(self.waiting):
+            if not waiting:
+                continue
+            at = row * width
+            sums: list[int] = []
+            lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
+            for field, column in enumerate(zip(*waiting, strict=True)):
+                nones = column.count(None)
+                if nones:
+                    lacked.append((column.index(None), field, nones))
+                    sums.append(sum(filter(None, column)))
+                else:
+                    sums.append(sum(column))
+            counts[at : at + width] = map(add, counts[at : at + width], sums)
+            waiting.clear()
+            for _, field, nones in sorted(lacked):
+                self.lacks(row, field, nones)
+
     def totals(self, row: int, kind: KindName, buckets: Iterable[int | None], own: int | None = None) -> Totals:
         """A row's totals; a level is 0 at each of `buckets` where the row had no result. `own` is the row's
         bucket when buckets are kept apart."""
+        self.settle()
         at = row * self.width
         levels: dict[str, Level] = {}
         first = row * len(self.level_names)
@@ -637,6 +680,7 @@ class _Rows:
         """`_rank` of `totals(row, kind, buckets, own)`, without building them when the kind has no levels."""
         if self.level_names:
             return _rank(self.totals(row, kind, buckets, own))
+        self.settle()
         at = row * self.width
         if self.amounts is None:
             return (*self.counts[at : at + self.width], _ZERO)
@@ -648,6 +692,7 @@ class _Rows:
         """The totals of every row, as if each row's totals (levels at `buckets`) were added up in row order."""
         if not self.index:
             return Totals(kind=kind)
+        self.settle()
         width = self.width
         counts = [sum(self.counts[field::width]) for field in range(width)]
         amounts: dict[str, Decimal] = {}
@@ -812,6 +857,7 @@ class UsageTally:
         # not kept apart, for the call when they are (a bucket's results are counted in one call).
         row_of: dict[GroupKey, int] = self._rows_of_keys if slot == 0 else {}
         costs = kind == "costs" and not COUNTERS[kind] and not LEVELS.get(kind)  # money only
+        waiting = rows.waiting
         for result in pending:
             if type(result) is not model or (counters_of is None and not costs):
                 self._add(result, slot, start)  # a level, or a result of another kind
@@ -830,6 +876,12 @@ class UsageTally:
                 rows.add_amount(row, result)
                 continue
             values = counters_of(result)  # type: ignore[misc]
+            if waiting is not None:
+                waiting[row].append(values)  # an optional counter the API left out (None) is counted there
+                rows.waited += 1
+                if rows.waited >= _WAITING:
+                    rows.settle()
+                continue
             if None in values:
                 rows.add(row, values)  # an optional counter the API left out: counted as missing
                 counts = rows.counts

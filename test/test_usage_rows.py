@@ -159,3 +159,34 @@ def test_missing_counts_grow_past_a_byte() -> None:
     assert set(first.totals.missing.values()) == {300}
     assert set(second.totals.missing.values()) == {2}
     assert set(tally.total.missing.values()) == {302}
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KIND_NAMES if len(COUNTERS[kind]) > 4])
+def test_many_counters_added_up_together_match_one_result_at_a_time(kind: KindName) -> None:
+    """Kinds with many counters add a bucket's results up in batches: the same totals, and missing fields
+    in the order first lacked, as adding each result alone; with single results mixed in, and past a batch."""
+    rng = random.Random(f"batches:{kind}")
+    buckets = [[_model_of(_result(kind, rng)) for _ in range(rng.randrange(1, 40))] for _ in range(2400)]
+    assert sum(map(len, buckets)) > 2 * 16_384  # several batches
+    by = ("project_id", "model")
+    batched, alone = UsageTally(by, kind=kind), UsageTally(by, kind=kind)
+    for number, results in enumerate(buckets):
+        if number % 7 == 0:
+            for result in results:
+                batched.add_result(result)  # one at a time, between batches
+        else:
+            batched.add_results(results, FIRST)
+        for result in results:
+            alone.add_result(result)
+    assert batched.total == alone.total
+    assert list(batched.total.missing.items()) == list(alone.total.missing.items())
+    assert batched.groups() == alone.groups()
+    assert [list(group.totals.missing) for group in batched.groups()] == [
+        list(group.totals.missing) for group in alone.groups()
+    ]
+
+
+def _model_of(document: dict[str, Any]) -> ApiModel:
+    return KINDS[next(name for name, info in KINDS.items() if info.object == document["object"])].model.from_dict(
+        document
+    )
