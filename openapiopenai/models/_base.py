@@ -20,7 +20,6 @@ import pprint
 import re
 import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -233,28 +232,32 @@ def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
     return twin
 
 
-@dataclass(frozen=True)
 class _Twin:
-    validator: SchemaValidator
-    """Validates Python input, checking what the JSON parser would otherwise guarantee."""
-    json_validator: SchemaValidator
-    """Validates JSON input only: without the Python-input checks, as plain pydantic's schema is."""
-    serializer: SchemaSerializer
-    title: str
+    """The twin of a schema, each of its validators and its serializer built on first use: a reader of
+    JSON needs only the first, a writer only the last."""
 
-    @classmethod
-    def of(cls, schema: Any, title: str) -> "_Twin":
-        twin = _twin(schema)
+    def __init__(self, schema: Any, title: str) -> None:
+        self.schema = _twin(schema)
         # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-        config = cast(
-            "core_schema.CoreConfig", {**twin.get("config", {}), "ser_json_inf_nan": "constants", "title": title}
+        self.config = cast(
+            "core_schema.CoreConfig",
+            {**self.schema.get("config", {}), "ser_json_inf_nan": "constants", "title": title},
         )
-        return cls(
-            SchemaValidator(twin, config),
-            SchemaValidator(_json_only(twin), config),
-            SchemaSerializer(twin, config),
-            title,
-        )
+        self.title = title
+
+    @functools.cached_property
+    def validator(self) -> SchemaValidator:
+        """Validates Python input, checking what the JSON parser would otherwise guarantee."""
+        return SchemaValidator(self.schema, self.config)
+
+    @functools.cached_property
+    def json_validator(self) -> SchemaValidator:
+        """Validates JSON input only: without the Python-input checks, as plain pydantic's schema is."""
+        return SchemaValidator(_json_only(self.schema), self.config)
+
+    @functools.cached_property
+    def serializer(self) -> SchemaSerializer:
+        return SchemaSerializer(self.schema, self.config)
 
     def read_json(self, json_str: str | bytes | bytearray) -> Any:
         """What `from_json` does: validate at the speed of pydantic's plain schema, then refuse the text
@@ -290,7 +293,7 @@ def _twin_of(model: type[BaseModel]) -> _Twin:
         return _TWINS[model]
     except KeyError:
         pass
-    twin = _TWINS[model] = _Twin.of(model.__pydantic_core_schema__, model.__name__)
+    twin = _TWINS[model] = _Twin(model.__pydantic_core_schema__, model.__name__)
     return twin
 
 
@@ -306,7 +309,7 @@ class JsonReader(Generic[T]):
     """
 
     def __init__(self, tp: Any, title: str) -> None:
-        self._twin = _Twin.of(TypeAdapter[Any](tp).core_schema, title)
+        self._twin = _Twin(TypeAdapter[Any](tp).core_schema, title)
 
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
