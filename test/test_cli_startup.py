@@ -15,7 +15,8 @@ import sys
 from openapiopenai.cli import main
 status = main(sys.argv[1:])
 heavy = sorted(name for name in sys.modules if name.split(".")[0] in ("pydantic", "pydantic_core")
-               or name.startswith(("openapiopenai.models", "openapiopenai.documents", "openapiopenai.usage")))
+               or name.startswith(("openapiopenai.models", "openapiopenai.documents", "openapiopenai.usage",
+                                   "openapiopenai.fetch", "openapiopenai.cli.")))
 print("status", status, "heavy", heavy, file=sys.stderr)
 """
 
@@ -38,8 +39,17 @@ def test_a_command_does_import_them() -> None:
     assert "'pydantic'" in _heavy_modules("summarize", "--help")
 
 
-def test_the_quick_help_is_the_full_help() -> None:
-    assert parser(load=False).format_help() == parser().format_help()
+def test_a_command_imports_no_other_command() -> None:
+    summarize = _heavy_modules("summarize", "--sample")
+    assert "'openapiopenai.cli.summarize'" in summarize
+    assert "openapiopenai.fetch" not in summarize
+    assert "openapiopenai.cli.validate" not in summarize
+    assert "'openapiopenai.fetch'" in _heavy_modules("fetch", "--help")
+
+
+@pytest.mark.parametrize("load", [False, None, "summarize", "validate", "fetch", "nope"])
+def test_the_quick_help_is_the_full_help(load: bool | str | None) -> None:
+    assert parser(load=load).format_help() == parser().format_help()
 
 
 def test_importing_the_package_defers_the_models() -> None:

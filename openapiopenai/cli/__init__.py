@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     try:
         arguments = sys.argv[1:] if argv is None else argv
-        args = parser(load=_names_command(arguments)).parse_args(arguments)
+        args = parser(load=_command_named(arguments)).parse_args(arguments)
         from openapiopenai.cli._common import quiet_collector
 
         with quiet_collector():
@@ -57,26 +57,26 @@ def main(argv: list[str] | None = None) -> int:
     return status
 
 
-def _names_command(arguments: list[str]) -> bool:
-    """Whether the arguments name a command before any `--help` or `--version`: only then is a
-    command's own parser needed."""
+def _command_named(arguments: list[str]) -> str | None:
+    """The command the arguments name before any `--help` or `--version`: only its own parser is needed."""
     for argument in arguments:
         if argument in ("-h", "--help", "--version") or argument.startswith("--v"):
-            return False
+            return None
         if not argument.startswith("-"):
-            return True
-    return False
+            return argument
+    return None
 
 
-def parser(*, load: bool = True) -> argparse.ArgumentParser:
+def parser(*, load: bool | str | None = True) -> argparse.ArgumentParser:
     """The whole command line's parser, with every command's subparser.
 
-    With `load=False` the commands are listed but not imported: enough for `--help`, `--version`
-    and a missing command, and much faster to start.
+    With `load` a command's name, only that command is imported (and its subparser complete), the others
+    only listed; with `False` or `None`, none is: enough for `--help`, `--version` and a missing command,
+    and much faster to start.
     """
     top = argparse.ArgumentParser(
         prog=PROG,
-        description="Check and total OpenAI organization usage exports of the images endpoint.",
+        description="Check, total and fetch OpenAI organization usage and costs exports.",
         epilog="Input: FILEs, directories of *.json and *.jsonl files, '-' for standard input (the default when it "
         "is not a terminal), or --sample for the built-in sample. Exit status: 0 complete totals or a valid "
         "listing, 1 bad data or an incomplete listing, 2 bad usage.",
@@ -84,7 +84,7 @@ def parser(*, load: bool = True) -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
-        if load:
+        if load is True or load == name:
             importlib.import_module(f"{__name__}.{name}").add_parser(commands)
         else:
             commands.add_parser(name, help=summary, add_help=False)
