@@ -465,8 +465,9 @@ class _Rows:
 
     A group is a row, numbered in the order first counted. `index` finds the row at a place: the number of
     the group's key times `_SPAN`, plus its bucket's slot (`_slot`). A row's counters are `width`
-    consecutive entries of `counts`, machine integers (`array('q')`) until a sum outgrows 64 bits, then
-    Python ints. The rest is kept only by the kinds and rows that need it: missing-field counts (one
+    consecutive entries of `counts`: when buckets are kept apart (many rows), machine integers
+    (`array('q')`) until a sum outgrows 64 bits, then Python ints; otherwise (few rows) Python ints, and
+    with many counters, results wait in `waiting` to be added up together. The rest is kept only by the kinds and rows that need it: missing-field counts (one
     column per field, once a field is missing), money (costs: a column of exact sums per currency) and
     levels (vector stores: a column like the counters when buckets are kept apart, each row having one
     bucket, else a dict of buckets per row).
