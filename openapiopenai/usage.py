@@ -445,7 +445,7 @@ def _slot_start(slot: int) -> int | None:
 _ONE_BY_ONE: Final = 4
 """Up to this many counters, each result's are added as they come; beyond, a few thousand are added up
 together: a Python loop over 15 counters per result costs more than keeping the tuple a while."""
-_WAITING: Final = 16384
+_WAITING: Final = 4096
 """The most results whose counters wait to be added up."""
 
 _WIDER: Final = {"B": "I", "I": "Q"}
