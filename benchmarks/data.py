@@ -6,6 +6,8 @@ import string
 from pathlib import Path
 from typing import Any, Final
 
+from benchmarks.cli_reference import COUNTERS
+
 REPO_ROOT: Final = Path(__file__).resolve().parent.parent
 RESULT_EXAMPLE: Final = REPO_ROOT / "test" / "data" / "usage_images_result.example.json"
 
@@ -98,30 +100,13 @@ def page(seed: int, buckets: int, unknown_fields: bool = False) -> bytes:
 
 
 _COMPLETIONS_MODELS: Final = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-mini-2025-01-31", "gpt-4.1-2025-04-14")
-_COMPLETIONS_COUNTERS: Final = (
-    "input_tokens",
-    "input_cached_tokens",
-    "input_cache_write_tokens",
-    "input_uncached_tokens",
-    "output_tokens",
-    "input_text_tokens",
-    "output_text_tokens",
-    "input_cached_text_tokens",
-    "input_audio_tokens",
-    "input_cached_audio_tokens",
-    "output_audio_tokens",
-    "input_image_tokens",
-    "input_cached_image_tokens",
-    "output_image_tokens",
-    "num_model_requests",
-)
 _LINE_ITEMS: Final = ("gpt-4o-2024-08-06, input", "gpt-4o-2024-08-06, output", "dall-e-3, 1024x1024", "file search")
 
 
 def _completions_result(rng: random.Random, pools: dict[str, list[str]]) -> dict[str, Any]:
     """A completions result with all 22 fields: 15 counters, then the six group-by fields."""
     result: dict[str, Any] = {"object": "organization.usage.completions.result"}
-    result.update((name, rng.randrange(0, 10_000_000)) for name in _COMPLETIONS_COUNTERS)
+    result.update((name, rng.randrange(0, 10_000_000)) for name in COUNTERS["completions"])
     result.update(
         project_id=rng.choice(pools["project_id"]),
         user_id=rng.choice([*pools["user_id"], None]),

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
+from benchmarks.cli_reference import COUNTERS
+
 KINDS: Final = ("images", "completions", "costs")
 """The kinds of export the command-line benchmark reads: the smallest result, the widest (22 fields),
 and money."""
@@ -28,20 +30,10 @@ _ALPHABET: Final = string.ascii_letters + string.digits
 _IMAGE_MODELS: Final = ("dall-e-2", "dall-e-3", "gpt-image-1", "gpt-image-1-mini")
 _TEXT_MODELS: Final = ("gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18", "o3-2025-04-16", "gpt-4.1-2025-04-14")
 _LINE_ITEMS: Final = ("gpt-4o, input", "gpt-4o, output", "gpt-4o-mini, input", "image generation", "web search")
-_COMPLETIONS_OPTIONAL: Final = (
-    "input_cached_tokens",
-    "input_cache_write_tokens",
-    "input_uncached_tokens",
-    "input_text_tokens",
-    "output_text_tokens",
-    "input_cached_text_tokens",
-    "input_audio_tokens",
-    "input_cached_audio_tokens",
-    "output_audio_tokens",
-    "input_image_tokens",
-    "input_cached_image_tokens",
-    "output_image_tokens",
+_COMPLETIONS_OPTIONAL: Final = tuple(
+    name for name in COUNTERS["completions"] if name not in ("input_tokens", "output_tokens", "num_model_requests")
 )
+"""The counters a completions result may leave out, in field order."""
 
 
 def _identifier(rng: random.Random, prefix: str, length: int) -> str:
