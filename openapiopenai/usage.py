@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from operator import add, attrgetter
+from operator import add, attrgetter, itemgetter
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
@@ -442,11 +442,8 @@ def _slot_start(slot: int) -> int | None:
     return None if slot == 0 else slot + _FIRST_TIME - 1
 
 
-_ONE_BY_ONE: Final = 4
-"""Up to this many counters, each result's are added as they come; beyond, a few thousand are added up
-together: a Python loop over 15 counters per result costs more than keeping the tuple a while."""
 _WAITING: Final = 4096
-"""The most results whose counters wait to be added up."""
+"""The most results whose counters wait to be added up (see `_Rows.waiting`)."""
 
 _WIDER: Final = {"B": "I", "I": "Q"}
 """The next size of unsigned machine integer, for counts that start small."""
@@ -467,7 +464,8 @@ class _Rows:
     the group's key times `_SPAN`, plus its bucket's slot (`_slot`). A row's counters are `width`
     consecutive entries of `counts`: when buckets are kept apart (many rows), machine integers
     (`array('q')`) until a sum outgrows 64 bits, then Python ints; otherwise (few rows) Python ints, and
-    with many counters, results wait in `waiting` to be added up together. The rest is kept only by the kinds and rows that need it: missing-field counts (one
+    results wait in `waiting` to be added up a few thousand at a time. The rest is kept only by the kinds
+    and rows that need it: missing-field counts (one
     column per field, once a field is missing), money (costs: a column of exact sums per currency) and
     levels (vector stores: a column like the counters when buckets are kept apart, each row having one
     bucket, else a dict of buckets per row).
@@ -486,6 +484,7 @@ class _Rows:
         "levels",
         "missing",
         "missing_order",
+        "rows_of_keys",
         "waited",
         "waiting",
         "width",
@@ -502,10 +501,11 @@ class _Rows:
         # Per bucket, rows are many: machine integers. Otherwise they are few, and a list is added to faster.
         self.counts: _Numbers = array("q") if per_bucket else []
         self.zeros: _Numbers = array("q", bytes(8 * self.width)) if per_bucket else [0] * self.width
-        self.waiting: list[list[Sequence[int | None]]] | None = (
-            [] if not per_bucket and self.width > _ONE_BY_ONE else None
-        )
-        """Many counters, in few rows: each row's results' counters, to be added up together (`settle`)."""
+        self.rows_of_keys: dict[GroupKey, int] = {}
+        """Each group's row, when buckets are not kept apart (one row per group)."""
+        self.waiting: dict[GroupKey, list[int | None]] | None = None if per_bucket else {}
+        """Buckets not kept apart: the counters of each group's latest results, in a row (`width` per result),
+        to be added up together (`settle`): a Python loop over each counter of each result costs more."""
         self.waited = 0
         self.missing: _Numbers | None = None
         self.missing_order: dict[int, list[int]] = {}
@@ -530,8 +530,6 @@ class _Rows:
             self.missing.extend([0] * len(self.fields))
         for column in (self.amounts or {}).values():
             column.append(None)
-        if self.waiting is not None:
-            self.waiting.append([])
         if self.levels is not None:
             self.levels.extend({} for _ in self.level_names)
         if self.level_sums is not None:
@@ -628,30 +626,30 @@ class _Rows:
         return {self.fields[index]: missing[at + index] for index in order}
 
     def settle(self) -> None:
-        """Add up the counters waiting in `waiting`, each field of each row in one step (in C), and count the
+        """Add up the counters waiting in `waiting`, each field of each group in one step (in C), and count the
         fields they lack (`None`), each first lacked in the order the results came, as `add` would."""
-        if not self.waited:
+        waiting = self.waiting
+        if not waiting:
             return
-        assert self.waiting is not None
         counts, width = cast("list[int]", self.counts), self.width
-        self.waited = 0
-        for row, waiting in enumerate(self.waiting):
-            if not waiting:
-                continue
+        for key, values in waiting.items():
+            row = self.rows_of_keys[key]
             at = row * width
             sums: list[int] = []
             lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
-            for field, column in enumerate(zip(*waiting, strict=True)):
+            for field in range(width):
+                column = values[field::width]
                 nones = column.count(None)
                 if nones:
                     lacked.append((column.index(None), field, nones))
                     sums.append(sum(filter(None, column)))
                 else:
-                    sums.append(sum(column))
+                    sums.append(sum(cast("list[int]", column)))
             counts[at : at + width] = map(add, counts[at : at + width], sums)
-            waiting.clear()
             for _, field, nones in sorted(lacked):
                 self.lacks(row, field, nones)
+        waiting.clear()
+        self.waited = 0
 
     def totals(self, row: int, kind: KindName, buckets: Iterable[int | None], own: int | None = None) -> Totals:
         """A row's totals; a level is 0 at each of `buckets` where the row had no result. `own` is the row's
@@ -803,11 +801,13 @@ class UsageTally:
         self._model: type[ApiModel] | None = None
         self._key_of: Callable[[object], GroupKey] = _getter(self.by)
         self._counters_of: Callable[[object], tuple[Any, ...]] | None = None
+        # The same, from a result's `__dict__`, where a model keeps its declared fields: read faster.
+        self._key_in: Callable[[dict[str, Any]], GroupKey] = _item_getter(self.by)
+        self._counters_in: Callable[[dict[str, Any]], tuple[Any, ...]] | None = None
         # Each distinct key once, numbered in the order first counted; the running totals in columns.
         self._key_numbers: dict[GroupKey, int] = {}
         self._keys: list[GroupKey] = []
         self._rows = _Rows("images")
-        self._rows_of_keys: dict[GroupKey, int] = {}  # each key's row when buckets are not kept apart
         # Every bucket seen, empty ones included: a group absent from a bucket held a level of 0 then.
         self._buckets: set[int | None] = set()
         if kind is not None:
@@ -822,12 +822,13 @@ class UsageTally:
         self.kind = kind.name
         self._model = kind.model
         self._key_of = _getter(self.by)
+        self._key_in = _item_getter(self.by)
         self._rows = _Rows(kind.name, self.per_bucket)  # nothing was counted yet
-        self._rows_of_keys = {}
         counters = COUNTERS[kind.name]
         # Only plain counters take the fast path; levels and money are added result by result.
         simple = kind.name not in LEVELS and kind.name != "costs"
         self._counters_of = _getter(counters) if simple else None
+        self._counters_in = _item_getter(counters) if simple else None
 
     def _number(self, key: GroupKey) -> int:
         number = self._key_numbers[key] = len(self._keys)
@@ -844,19 +845,26 @@ class UsageTally:
         Raises `ValueError` when tallying per bucket and `start` is beyond the calendar.
         """
         slot = self._slot(start)
-        pending = iter(results)
+        pending = results if isinstance(results, list) else list(results)
+        if not pending:
+            return
         if self.kind is None:
-            first = next(pending, None)
-            if first is None:
-                return
-            self._add(first, slot, start)
+            self._add(pending[0], slot, start)
+            pending = pending[1:]
+        if (
+            self._rows.waiting is not None
+            and self._counters_in is not None
+            and set(map(type, pending)) == {self._model}
+        ):
+            self._wait(pending)  # the usual case: every result of the tally's kind, only counters, one slot
+            return
         kind, model, counters_of = self.kind, self._model, self._counters_of
         assert kind is not None
-        key_of, numbers, rows = self._key_of, self._key_numbers, self._rows
-        index, width, counts = rows.index, rows.width, rows.counts
+        key_of, rows = self._key_of, self._rows
+        width, counts = rows.width, rows.counts
         # Each key's row at this slot, found with one lookup: kept for the tally's one slot when buckets are
         # not kept apart, for the call when they are (a bucket's results are counted in one call).
-        row_of: dict[GroupKey, int] = self._rows_of_keys if slot == 0 else {}
+        row_of = rows.rows_of_keys if slot == 0 else {}
         costs = kind == "costs" and not COUNTERS[kind] and not LEVELS.get(kind)  # money only
         waiting = rows.waiting
         for result in pending:
@@ -867,21 +875,13 @@ class UsageTally:
             key = key_of(result)
             row = row_of.get(key)
             if row is None:
-                number = numbers.get(key)
-                if number is None:
-                    number = self._number(key)
-                place = number * _SPAN + slot
-                found = index.get(place)
-                row = row_of[key] = rows.add_row(place) if found is None else found
+                row = row_of[key] = self._row(key, slot)
             if costs:
                 rows.add_amount(row, result)
                 continue
             values = counters_of(result)  # type: ignore[misc]
             if waiting is not None:
-                waiting[row].append(values)  # an optional counter the API left out (None) is counted there
-                rows.waited += 1
-                if rows.waited >= _WAITING:
-                    rows.settle()
+                self._wait_values(key, values)
                 continue
             if None in values:
                 rows.add(row, values)  # an optional counter the API left out: counted as missing
@@ -898,6 +898,53 @@ class UsageTally:
                     counts[field] += values[field - base]
         # The buckets seen matter only to levels, whose results all go through `_add`, which notes them.
 
+    def _row(self, key: GroupKey, slot: int) -> int:
+        """The row of a group at a slot, made if new."""
+        number = self._key_numbers.get(key)
+        if number is None:
+            number = self._number(key)
+        place = number * _SPAN + slot
+        row = self._rows.index.get(place)
+        return self._rows.add_row(place) if row is None else row
+
+    def _wait(self, results: list[ApiModel]) -> None:
+        """Count results of the tally's model (no other type), of a kind with counters alone, buckets not kept
+        apart: each result's counters join its group's in `_Rows.waiting`, a few thousand results at a time."""
+        rows = self._rows
+        waiting, rows_of_keys = rows.waiting, rows.rows_of_keys
+        key_in, counters_in = self._key_in, self._counters_in
+        assert waiting is not None
+        assert counters_in is not None
+        try:
+            for begin in range(0, len(results), _WAITING):
+                some = results[begin : begin + _WAITING]
+                for fields in map(vars, some):
+                    values = counters_in(fields)
+                    key = key_in(fields)
+                    try:
+                        waiting[key].extend(values)
+                    except KeyError:
+                        if key not in rows_of_keys:
+                            rows_of_keys[key] = self._row(key, 0)
+                        waiting[key] = list(values)
+                rows.waited += len(some)
+                if rows.waited >= _WAITING:
+                    rows.settle()
+        except KeyError as error:  # only a model made without validation can lack a declared field
+            raise AttributeError(f"{self._model and self._model.__name__} result has no field {error}") from None
+
+    def _wait_values(self, key: GroupKey, values: tuple[Any, ...]) -> None:
+        waiting = self._rows.waiting
+        assert waiting is not None
+        held = waiting.get(key)
+        if held is None:
+            waiting[key] = list(values)
+        else:
+            held.extend(values)
+        self._rows.waited += 1
+        if self._rows.waited >= _WAITING:
+            self._rows.settle()
+
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` tells buckets apart when tallying per bucket, and for levels."""
         bucket = None if bucket_start is None else bucket_time(bucket_start)
@@ -912,14 +959,7 @@ class UsageTally:
                     "use UsageSummary or totals_per_kind for several kinds"
                 )
             self._set_kind(kind)
-        key = self._key_of(result)
-        number = self._key_numbers.get(key)
-        if number is None:
-            number = self._number(key)
-        rows = self._rows
-        place = number * _SPAN + slot
-        row = rows.index.get(place)
-        rows.add_result(rows.add_row(place) if row is None else row, result, bucket)
+        self._rows.add_result(self._row(self._key_of(result), slot), result, bucket)
         self._buckets.add(bucket)
 
     def add_in_bucket(self, result: ApiModel, bucket: UsageTimeBucket[Any]) -> None:
@@ -1008,6 +1048,16 @@ class UsageTally:
         """The values of the grouping fields of each group, in the order first counted."""
         for place in self._rows.index:
             yield self._keys[place // _SPAN]
+
+
+def _item_getter(fields: Sequence[str]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A function from a dict to the tuple of these keys' values, in C (`operator.itemgetter`)."""
+    if len(fields) > 1:
+        return itemgetter(*fields)
+    if len(fields) == 1:
+        (field,) = fields
+        return lambda values: (values[field],)
+    return lambda _: ()
 
 
 def _getter(fields: Sequence[str]) -> Callable[[object], tuple[Any, ...]]:

@@ -161,21 +161,28 @@ def test_missing_counts_grow_past_a_byte() -> None:
     assert set(tally.total.missing.values()) == {302}
 
 
-@pytest.mark.parametrize("kind", [kind for kind in KIND_NAMES if len(COUNTERS[kind]) > 4])
-def test_many_counters_added_up_together_match_one_result_at_a_time(kind: KindName) -> None:
-    """Kinds with many counters add a bucket's results up in batches: the same totals, and missing fields
-    in the order first lacked, as adding each result alone; with single results mixed in, and past a batch."""
+@pytest.mark.parametrize("kind", [kind for kind in KIND_NAMES if COUNTERS[kind]])
+def test_counters_added_up_together_match_one_result_at_a_time(kind: KindName) -> None:
+    """Without buckets kept apart, a call's results are added up in batches: the same totals, and missing
+    fields in the order first lacked, as adding each result alone; with single results mixed in, results
+    of a subclass of the kind's model mixed in (added one by one), a call of more than a batch, and past
+    several batches."""
     rng = random.Random(f"batches:{kind}")
+    model = KINDS[kind].model
+    subclass = type(f"Own{model.__name__}", (model,), {})
     buckets = [[_model_of(_result(kind, rng)) for _ in range(rng.randrange(1, 40))] for _ in range(800)]
+    buckets.append([_model_of(_result(kind, rng)) for _ in range(usage._WAITING + 100)])
+    for results in buckets[5::11]:
+        results.insert(len(results) // 2, subclass.from_dict(_result(kind, rng)))
     assert sum(map(len, buckets)) > 3 * usage._WAITING  # several batches
-    by = ("project_id", "model")
+    by = ("project_id", "model") if "model" in KINDS[kind].group_by else KINDS[kind].group_by[:2]
     batched, alone = UsageTally(by, kind=kind), UsageTally(by, kind=kind)
     for number, results in enumerate(buckets):
         if number % 7 == 0:
             for result in results:
                 batched.add_result(result)  # one at a time, between batches
         else:
-            batched.add_results(results, FIRST)
+            batched.add_results(iter(results) if number % 3 else results, FIRST)
         for result in results:
             alone.add_result(result)
     assert batched.total == alone.total
@@ -184,6 +191,13 @@ def test_many_counters_added_up_together_match_one_result_at_a_time(kind: KindNa
     assert [list(group.totals.missing) for group in batched.groups()] == [
         list(group.totals.missing) for group in alone.groups()
     ]
+
+
+def test_a_model_made_without_validation_lacking_a_counter_is_refused() -> None:
+    model = KINDS["images"].model
+    made = model.model_construct(object=KINDS["images"].object, num_model_requests=1)  # no `images`
+    with pytest.raises(AttributeError, match="images"):
+        UsageTally(kind="images").add_results([made])
 
 
 def _model_of(document: dict[str, Any]) -> ApiModel:
