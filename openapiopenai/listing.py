@@ -15,7 +15,8 @@ from array import array
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Generic, Literal, TypeAlias
+from operator import attrgetter
+from typing import Final, Generic, Literal, TypeAlias
 
 from openapiopenai.models import ResultT, UsageResponse, UsageTimeBucket
 
@@ -262,6 +263,11 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+_START: Final = attrgetter("start_time")
+_END: Final = attrgetter("end_time")
+_RESULTS: Final = attrgetter("results")
+
+
 class _Kind:
     """The buckets of one kind so far: where each is, its page, whether it lies in the period.
 
@@ -295,6 +301,24 @@ class _Kind:
         self.inside.append(inside)
         self.wheres.append(where)
         self.paths.append(path)
+
+    def add_many(self, starts: list[int], ends: list[int], where: str, paths: list[str], page: int | None) -> None:
+        """`add` for several buckets of one document, each inside the period."""
+        size = len(self.starts)
+        try:
+            self.starts.extend(starts)
+            self.ends.extend(ends)
+        except OverflowError:  # beyond 64 bits
+            del self.starts[size:]
+            del self.ends[size:]
+            self._widen()
+            self.starts.extend(starts)
+            self.ends.extend(ends)
+        count = len(starts)
+        self.pages.extend(array("q", [-1 if page is None else page]) * count)
+        self.inside.extend(b"\x01" * count)
+        self.wheres.extend([where] * count)
+        self.paths.extend(paths)
 
     def _widen(self) -> None:
         self.starts, self.ends = list(self.starts), list(self.ends)
@@ -392,6 +416,37 @@ class ListingCheck:
         if inside:
             state.results += len(bucket.results) if results is None else results
         return inside
+
+    def add_buckets(
+        self,
+        buckets: Sequence[UsageTimeBucket[ResultT]],
+        where: str,
+        kind: str | None,
+        paths: Sequence[str],
+        *,
+        page: int | None = None,
+    ) -> None:
+        """Note buckets of one document, as `add_bucket` notes each (with all its results), in one step.
+
+        Meant for the buckets of a page with no period asked for, which all lie in it; with a period,
+        `add_bucket` tells which do.
+        """
+        if len(paths) != len(buckets):
+            raise ValueError(f"{len(buckets)} buckets and {len(paths)} paths")
+        if self.since is not None or self.until is not None:
+            for bucket, path in zip(buckets, paths, strict=True):
+                self.add_bucket(bucket, where, kind, path, page=page)
+            return
+        if not buckets:
+            return
+        state = self._kinds.get(kind)
+        if state is None:
+            state = self._kinds[kind] = _Kind()
+        if page is not None:
+            self._page_kinds[page].add(kind)
+            self._pages_inside.add((page, kind))
+        state.add_many(list(map(_START, buckets)), list(map(_END, buckets)), where, list(paths), page)
+        state.results += sum(map(len, map(_RESULTS, buckets)))
 
     @property
     def pages(self) -> int:

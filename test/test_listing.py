@@ -220,3 +220,32 @@ def test_times_beyond_64_bits_are_held_exactly() -> None:
     assert repeated.problems == (Repeated(day_3, BucketPlace(NOV_1 + 2 * DAY, huge + DAY, "b.json", "0")),)
     assert (far.buckets, far.start, far.end, far.problems) == (4, NOV_1, huge + DAY, ())
     assert far.gaps == (Missing(NOV_1 + 3 * DAY, huge, day_3, BucketPlace(huge, huge + DAY, "b.json", "0")),)
+
+
+@pytest.mark.parametrize(("since", "until"), [(None, None), (NOV_1 + DAY, None), (None, NOV_1 + 4 * DAY + 1)])
+def test_buckets_noted_together_as_one_by_one(since: int | None, until: int | None) -> None:
+    """`add_buckets` notes a document's buckets as `add_bucket` notes each: the same report, whatever the
+    buckets (in order or not, repeated, overlapping, none, past 64 bits) and the period asked for."""
+    documents = [
+        days(0, 3),
+        [],
+        days(2, 2)[::-1],  # one repeated, out of order
+        [bucket(NOV_1 + 5 * DAY, NOV_1 + 6 * DAY, results=2), bucket(NOV_1 + 5 * DAY + 60, 2**70)],
+        [bucket(2**70, 2**70 + DAY, results=1)],
+        days(7, 1),
+    ]
+    together, alone = ListingCheck(since, until), ListingCheck(since, until)
+    for number, buckets in enumerate(documents):
+        where, paths = f"{number}.json", [f"data.{index}" for index in range(len(buckets))]
+        page_number = together.start_page(number == 0, None, where)
+        together.add_buckets(buckets, where, "images", paths, page=page_number)
+        page_number = alone.start_page(number == 0, None, where)
+        for item, path in zip(buckets, paths, strict=True):
+            alone.add_bucket(item, where, "images", path, page=page_number)
+    together.add_buckets(days(9, 1), "loose.json", None, ["0"])  # of no known kind, on no page
+    alone.add_bucket(days(9, 1)[0], "loose.json", None, "0")
+    assert together.report("images", include_unknown=True) == alone.report("images", include_unknown=True)
+    assert together.report("images").problems  # the documents are not one listing
+    assert (together.pages, together.kinds, together.unknown()) == (alone.pages, alone.kinds, alone.unknown())
+    with pytest.raises(ValueError, match="2 buckets and 1 paths"):
+        together.add_buckets(days(0, 2), "a.json", "images", ["data.0"])

@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
+from itertools import chain
+from operator import attrgetter
 from typing import IO, Final, TypeAlias
 
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
@@ -208,9 +210,9 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
             prefix = f"{path}." if path else ""
             default = _only_kind(kinds_here)
             first = 0 if part is None else part.first_bucket
+            paths = _data_paths(first, len(counts)) if not prefix else None
             for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True), start=first):
-                # Every page has the same paths: one string each, however many pages.
-                bucket_path = sys.intern(f"{prefix}data.{number}")
+                bucket_path = paths[number - first] if paths is not None else sys.intern(f"{prefix}data.{number}")
                 kinds = _add_bucket(check, bucket, found, where, bucket_path, default, only, page)
                 if kinds:
                     yield bucket_path, bucket, kinds
@@ -220,6 +222,44 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
                 yield path, item, kinds
         elif only is None or kind_of(item) == only:
             yield path, item, (kind_of(item),)
+
+
+def register_page(
+    outcome: Loaded, check: ListingCheck, only: KindName | None = None
+) -> tuple[KindName, list[UsageResult]] | None:
+    """`register` in one step for the usual document: a page (or a part of one) whose results are all of
+    one kind, with no period asked for. Notes the page and its buckets, and gives that kind and every
+    result of the page, in order; gives `None`, having noted nothing, for any other document."""
+    page = outcome.document
+    if not isinstance(page, UsageResponse) or check.since is not None or check.until is not None:
+        return None
+    data: list[UsageTimeBucket[UsageResult]] = page.data
+    results: list[UsageResult] = list(chain.from_iterable(map(_RESULTS, data)))
+    part = outcome.part
+    if part is None:
+        types = set(map(type, results))
+        kind = _KIND_OF_MODEL.get(types.pop()) if len(types) == 1 else None
+    else:  # the kinds of the whole page: with one, every result of the part is of it
+        kind = next(iter(part.kinds)) if len(part.kinds) == 1 else None
+    if kind is None or (only is not None and kind != only):
+        return None
+    where = place(outcome)
+    number = check.start_page(page.has_more, page.next_page, where) if part is None or not part.number else None
+    first = 0 if part is None else part.first_bucket
+    page_number = check.pages - 1 if number is None else number  # a later part: started by the first
+    check.add_buckets(data, where, kind, _data_paths(first, len(data)), page=page_number)
+    return kind, results
+
+
+_RESULTS: Final = attrgetter("results")
+_DATA_PATHS: list[str] = []
+
+
+def _data_paths(first: int, count: int) -> list[str]:
+    """The paths of a page's buckets from the `first`: every page has the same, one string each."""
+    while len(_DATA_PATHS) < first + count:
+        _DATA_PATHS.append(f"data.{len(_DATA_PATHS)}")
+    return _DATA_PATHS[first : first + count]
 
 
 _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}

@@ -26,6 +26,7 @@ from openapiopenai.cli._common import (
     outcomes,
     parse_when,
     register,
+    register_page,
     report,
 )
 from openapiopenai.documents import DocumentError, Loaded, Rejected, kind_of
@@ -38,7 +39,7 @@ from openapiopenai.listing import (
     period_start,
     utc_text,
 )
-from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
+from openapiopenai.models import KINDS, GroupBy, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.usage import (
     ALL_GROUP_BY_FIELDS,
     COUNTERS,
@@ -229,6 +230,17 @@ class _Reading:
         """Count a document; the problems that keep it from being counted."""
         errors: list[DocumentError] = []
         every = self.every
+        quick = register_page(outcome, self.check, self.only) if every is None else None
+        if quick is not None:
+            kind, results = quick
+            tally = self.tally(kind) if results else None
+            if tally is not None and LEVELS.get(kind):  # levels are counted at their buckets
+                for bucket in cast("UsageResponse[UsageResult]", outcome.document).data:
+                    if bucket.results:
+                        tally.add_results(bucket.results, bucket.start_time)
+            elif tally is not None:
+                tally.add_results(results)
+            return errors
         for path, item, kinds in register(outcome, self.check, self.only):
             if not isinstance(item, UsageTimeBucket):
                 kind = kind_of(item)

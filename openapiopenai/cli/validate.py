@@ -17,6 +17,7 @@ from openapiopenai.cli._common import (
     listing_of,
     outcomes,
     register,
+    register_page,
     report,
 )
 from openapiopenai.documents import Loaded, describe, kind_of, place
@@ -53,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
                 clear_progress()
                 print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
                 valid += 1
+            if register_page(outcome, check, only) is not None:
+                continue
             for _, item, _ in register(outcome, check, only):
                 if not isinstance(item, UsageTimeBucket):
                     loose[kind_of(item)] = loose.get(kind_of(item), 0) + 1
