@@ -1,6 +1,6 @@
 """`python -m openapiopenai`: the command line."""
 
-from openapiopenai.cli import main
+from openapiopenai.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

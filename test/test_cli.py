@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import itertools
 import json
 import os
@@ -734,6 +735,19 @@ def test_a_closed_standard_output_ends_the_command_with_one_line() -> None:
         1,
         b"openapiopenai: error: cannot write the output: the reader closed the pipe\n",
     )
+
+
+def test_the_command_writes_all_it_prints_before_the_process_ends(capsys: pytest.CaptureFixture[str]) -> None:
+    """The process ends without the interpreter's shutdown (`cli.run`): what is still buffered is written first."""
+    args = ["summarize", "--sample", "--kind", "completions", "--every", "bucket", "--format", "csv"]
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", *args], capture_output=True, cwd=DATA, env=environment, check=False
+    )
+    assert main(args) == 0
+    printed = capsys.readouterr()
+    assert 1000 < len(printed.out) < io.DEFAULT_BUFFER_SIZE  # row by row, all of it still in the buffer
+    assert (done.returncode, done.stdout.decode(), done.stderr.decode()) == (0, printed.out, printed.err)
 
 
 # docs/cli.md shows what the commands print.

@@ -72,7 +72,7 @@ def test_readme_has_exactly_two_commands_for_a_fresh_machine() -> None:
 def test_importing_the_main_module_does_not_run_the_command_line() -> None:
     import openapiopenai.__main__ as main_module
 
-    assert callable(main_module.main)
+    assert callable(main_module.run)
 
 
 def test_the_package_exports_the_result_type_parameter() -> None:
