@@ -370,9 +370,13 @@ class ListingCheck:
         """Note a page and each of its buckets; the list says which buckets lie in the period."""
         number = self.start_page(page.has_more, page.next_page, where)
         prefix = f"{path}." if path else ""
+        paths = [f"{prefix}data.{index}" for index in range(len(page.data))]
+        if self.since is None and self.until is None:
+            self.add_buckets(page.data, where, kind, paths, page=number)
+            return [True] * len(paths)  # with no period, every bucket lies in it
         return [
-            self.add_bucket(bucket, where, kind, f"{prefix}data.{index}", page=number)
-            for index, bucket in enumerate(page.data)
+            self.add_bucket(bucket, where, kind, path, page=number)
+            for bucket, path in zip(page.data, paths, strict=True)
         ]
 
     def start_page(self, has_more: bool, next_page: str | None, where: str) -> int:
