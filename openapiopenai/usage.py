@@ -442,8 +442,9 @@ def _slot_start(slot: int) -> int | None:
     return None if slot == 0 else slot + _FIRST_TIME - 1
 
 
-_WAITING: Final = 4096
-"""The most results whose counters wait to be added up (see `_Rows.waiting`)."""
+_WAITING: Final = 1 << 16
+"""The most counters that wait to be added up (see `_Rows.waiting`): 4,096 results of 16 counters, 32,768
+of 2."""
 
 _WIDER: Final = {"B": "I", "I": "Q"}
 """The next size of unsigned machine integer, for counts that start small."""
@@ -473,6 +474,7 @@ class _Rows:
 
     __slots__ = (
         "amounts",
+        "batch",
         "counters",
         "counts",
         "fields",
@@ -507,6 +509,8 @@ class _Rows:
         """Buckets not kept apart: the counters of each group's latest results, in a row (`width` per result),
         to be added up together (`settle`): a Python loop over each counter of each result costs more."""
         self.waited = 0
+        self.batch = _WAITING // max(self.width, 1)
+        """The most results whose counters wait."""
         self.missing: _Numbers | None = None
         self.missing_order: dict[int, list[int]] = {}
         """The fields a row lacks, by index in `fields`, in the order first lacked: only where that is not
@@ -557,24 +561,29 @@ class _Rows:
 
     def lacks(self, row: int, field: int, results: int = 1) -> None:
         """Count `results` results of `row` without a value for `fields[field]`."""
+        self.lacks_each(row, ((field, results),))
+
+    def lacks_each(self, row: int, lacked: Iterable[tuple[int, int]]) -> None:
+        """`lacks(row, field, results)` for each `(field, results)` in turn."""
         size = len(self.fields)
         missing = self.missing
         if missing is None:
             # Counts of results, mostly small: a byte each until one needs more.
             missing = self.missing = array("B", bytes(size * len(self.index)))
         at = row * size
-        if not missing[at + field]:
-            order = self.missing_order.get(row)
-            if order is not None:
-                order.append(field)
-            elif any(missing[at + field + 1 : at + size]):
-                self.missing_order[row] = [*(index for index in range(size) if missing[at + index]), field]
-        while True:
-            try:
-                missing[at + field] += results
-                return
-            except OverflowError:
-                missing = self.missing = _widened(missing)
+        order = self.missing_order.get(row)
+        for field, results in lacked:
+            if not missing[at + field]:
+                if order is not None:
+                    order.append(field)
+                elif any(missing[at + field + 1 : at + size]):
+                    order = self.missing_order[row] = [*(index for index in range(size) if missing[at + index]), field]
+            while True:
+                try:
+                    missing[at + field] += results
+                    break
+                except OverflowError:
+                    missing = self.missing = _widened(missing)
 
     def add_amount(self, row: int, result: ApiModel) -> None:
         amount = getattr(result, "amount", None)
@@ -632,22 +641,27 @@ class _Rows:
         if not waiting:
             return
         counts, width = cast("list[int]", self.counts), self.width
+        fields = range(width)
         for key, values in waiting.items():
             row = self.rows_of_keys[key]
             at = row * width
-            sums: list[int] = []
+            if None not in values:  # each result has every counter
+                sums = map(sum, [cast("list[int]", values[field::width]) for field in fields])
+                counts[at : at + width] = map(add, counts[at : at + width], sums)
+                continue
+            added: list[int] = []
             lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
-            for field in range(width):
+            for field in fields:
                 column = values[field::width]
                 nones = column.count(None)
                 if nones:
                     lacked.append((column.index(None), field, nones))
-                    sums.append(sum(filter(None, column)))
+                    added.append(sum(filter(None, column)))
                 else:
-                    sums.append(sum(cast("list[int]", column)))
-            counts[at : at + width] = map(add, counts[at : at + width], sums)
-            for _, field, nones in sorted(lacked):
-                self.lacks(row, field, nones)
+                    added.append(sum(cast("list[int]", column)))
+            counts[at : at + width] = map(add, counts[at : at + width], added)
+            lacked.sort()
+            self.lacks_each(row, [(field, nones) for _, field, nones in lacked])
         waiting.clear()
         self.waited = 0
 
@@ -916,8 +930,8 @@ class UsageTally:
         assert waiting is not None
         assert counters_in is not None
         try:
-            for begin in range(0, len(results), _WAITING):
-                some = results[begin : begin + _WAITING]
+            for begin in range(0, len(results), rows.batch):
+                some = results[begin : begin + rows.batch]
                 for fields in map(vars, some):
                     values = counters_in(fields)
                     key = key_in(fields)
@@ -928,7 +942,7 @@ class UsageTally:
                             rows_of_keys[key] = self._row(key, 0)
                         waiting[key] = list(values)
                 rows.waited += len(some)
-                if rows.waited >= _WAITING:
+                if rows.waited >= rows.batch:
                     rows.settle()
         except KeyError as error:  # only a model made without validation can lack a declared field
             raise AttributeError(f"{self._model and self._model.__name__} result has no field {error}") from None
@@ -942,7 +956,7 @@ class UsageTally:
         else:
             held.extend(values)
         self._rows.waited += 1
-        if self._rows.waited >= _WAITING:
+        if self._rows.waited >= self._rows.batch:
             self._rows.settle()
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:

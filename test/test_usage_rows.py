@@ -171,10 +171,11 @@ def test_counters_added_up_together_match_one_result_at_a_time(kind: KindName) -
     model = KINDS[kind].model
     subclass = type(f"Own{model.__name__}", (model,), {})
     buckets = [[_model_of(_result(kind, rng)) for _ in range(rng.randrange(1, 40))] for _ in range(800)]
-    buckets.append([_model_of(_result(kind, rng)) for _ in range(usage._WAITING + 100)])
+    batch = usage._Rows(kind).batch
+    buckets.append([_model_of(_result(kind, rng)) for _ in range(batch + 100)])
     for results in buckets[5::11]:
         results.insert(len(results) // 2, subclass.from_dict(_result(kind, rng)))
-    assert sum(map(len, buckets)) > 3 * usage._WAITING  # several batches
+    assert sum(map(len, buckets)) > batch  # more than one batch
     by = ("project_id", "model") if "model" in KINDS[kind].group_by else KINDS[kind].group_by[:2]
     batched, alone = UsageTally(by, kind=kind), UsageTally(by, kind=kind)
     for number, results in enumerate(buckets):
