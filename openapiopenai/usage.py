@@ -442,8 +442,8 @@ def _slot_start(slot: int) -> int | None:
     return None if slot == 0 else slot + _FIRST_TIME - 1
 
 
-_WAITING: Final = 1 << 16
-"""The most counters that wait to be added up (see `_Rows.waiting`): 4,096 results of 16 counters, 32,768
+_WAITING: Final = 1 << 15
+"""The most counters that wait to be added up (see `_Rows.waiting`): 2,184 results of 15 counters, 16,384
 of 2."""
 
 _WIDER: Final = {"B": "I", "I": "Q"}
