@@ -15,11 +15,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import IO, Annotated, Any, Final, TypeAlias
+from typing import IO, TYPE_CHECKING, Annotated, Any, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
-from openapiopenai._split import Run, Split, split_page
 from openapiopenai.models import (
     KIND_BY_OBJECT,
     ApiModel,
@@ -30,6 +29,9 @@ from openapiopenai.models import (
     UsageTimeBucket,
 )
 from openapiopenai.models._base import JsonReader, focus_on_wrong_objects
+
+if TYPE_CHECKING:
+    from openapiopenai._split import Run, Split
 
 UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
 """One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
@@ -413,7 +415,11 @@ def _line_documents(raw: bytes, source: str, number: int, split_pages: bool) -> 
 
 def _large_page(text: bytes, split_pages: bool) -> Split | None:
     """Where the buckets of a page to read in parts are, if it is one."""
-    return split_page(text, _RUN_BYTES) if split_pages and len(text) >= SPLIT_BYTES else None
+    if not split_pages or len(text) < SPLIT_BYTES:
+        return None
+    from openapiopenai._split import split_page  # only for large pages: other runs start without it
+
+    return split_page(text, _RUN_BYTES)
 
 
 def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator[Outcome]:
@@ -468,6 +474,8 @@ _PARTS_DISAGREE: Final = (
 def _runs_of(runs: tuple[Run, ...], size: int) -> list[Run]:
     """Adjacent runs joined until each holds at least `size` bytes of buckets: every part repeats the page's
     other fields, so a part never holds more of them than of its buckets."""
+    from openapiopenai._split import Run  # loaded by `_large_page` already
+
     joined: list[Run] = []
     for run in runs:
         if joined and joined[-1].end - joined[-1].start < size:

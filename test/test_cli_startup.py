@@ -52,6 +52,16 @@ def test_the_quick_help_is_the_full_help(load: bool | str | None) -> None:
     assert parser(load=load).format_help() == parser().format_help()
 
 
+def test_reading_small_documents_imports_what_only_others_need() -> None:
+    """The JSON scanner that finds a large page's buckets, the json writer and pprint are loaded on first use."""
+    code = (
+        "import sys; from openapiopenai.cli import main; main(['summarize', '--sample', '--kind', 'images']);"
+        "print(sorted({'json', 'openapiopenai._split', 'pprint'} & set(sys.modules)))"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert process.stdout.splitlines()[-1] == "[]"
+
+
 def test_importing_the_package_defers_the_models() -> None:
     code = "import sys, openapiopenai; before = 'pydantic' in sys.modules; openapiopenai.UsageImagesResult; print(before, 'pydantic' in sys.modules)"
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

@@ -274,15 +274,16 @@ def test_parts_that_disagree_with_the_whole_page_refuse_it(
     tmp_path: Path, small_parts: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = _write(tmp_path / "page.json", _page("images"))
+    split_page = _split.split_page
 
     def lying(text: bytes, run_bytes: int) -> _split.Split | None:
-        split = _split.split_page(text, run_bytes)
+        split = split_page(text, run_bytes)
         assert split is not None
         runs = list(split.runs)
         runs[2] = _split.Run(runs[2].start, runs[2].end, runs[2].buckets, runs[2].results, frozenset())
         return _split.Split(split.head, split.tail, tuple(runs))
 
-    monkeypatch.setattr(documents, "split_page", lying)
+    monkeypatch.setattr(_split, "split_page", lying)
     parts = _parts(path)
     assert [type(outcome) for outcome in parts] == [Loaded, Loaded, Rejected]
     assert isinstance(parts[-1], Rejected)

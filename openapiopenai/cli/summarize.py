@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import sys
@@ -562,6 +561,8 @@ def _write_csv(header: list[str], rows: Iterable[list[_Cell]], every: Every | No
 def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
     """An array of objects, one per row, each written as it comes; money is written as the exact decimal
     number it is."""
+    import json  # only for this format: the other runs start without it
+
     write = sys.stdout.write
     names = [f"    {json.dumps(name)}: " for name in header]
     first = True

@@ -16,7 +16,6 @@ ask pydantic-core to leave out the fields that were not set.
 
 import functools
 import math
-import pprint
 import re
 import types
 from collections.abc import Callable, Collection, Mapping
@@ -592,6 +591,8 @@ class ApiModel(BaseModel):
 
     def to_str(self) -> str:
         """A readable multi-line rendering of the document."""
+        import pprint  # only here: a reader of documents starts without it
+
         return pprint.pformat(self.to_dict(), sort_dicts=False)
 
 
