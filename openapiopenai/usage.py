@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from itertools import islice
 from operator import add, attrgetter, itemgetter
 from types import MappingProxyType, UnionType
 from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
@@ -446,6 +447,9 @@ _WAITING: Final = 1 << 15
 """The most counters that wait to be added up (see `_Rows.waiting`): 2,184 results of 15 counters, 16,384
 of 2."""
 
+_SOME: Final = 4096
+"""How many results of an iterator (not a list) `UsageTally.add_results` takes at a time."""
+
 _WIDER: Final = {"B": "I", "I": "Q"}
 """The next size of unsigned machine integer, for counts that start small."""
 
@@ -859,7 +863,15 @@ class UsageTally:
         Raises `ValueError` when tallying per bucket and `start` is beyond the calendar.
         """
         slot = self._slot(start)
-        pending = results if isinstance(results, list) else list(results)
+        if isinstance(results, list):
+            self._add_some(results, slot, start)
+            return
+        pending = iter(results)  # taken a few thousand at a time: an iterator may be long
+        while some := list(islice(pending, _SOME)):
+            self._add_some(some, slot, start)
+
+    def _add_some(self, results: list[ApiModel], slot: int, start: int | None) -> None:
+        pending = results
         if not pending:
             return
         if self.kind is None:

@@ -4,6 +4,7 @@ order buckets arrive in, with counters beyond 64 bits, levels, money and missing
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -205,3 +206,29 @@ def _model_of(document: dict[str, Any]) -> ApiModel:
     return KINDS[next(name for name, info in KINDS.items() if info.object == document["object"])].model.from_dict(
         document
     )
+
+
+def test_results_from_an_iterator_are_taken_a_few_thousand_at_a_time() -> None:
+    """A long iterator of results is never held whole: the tally takes it in runs of `_SOME`."""
+    model = KINDS["images"].model
+    result = model.from_dict({"object": KINDS["images"].object, "images": 2, "num_model_requests": 1})
+    taken: list[int] = []
+    count = 3 * usage._SOME + 5
+
+    def results() -> Iterator[ApiModel]:
+        for number in range(count):
+            taken.append(number)
+            yield result
+
+    tally = UsageTally(kind="images")
+    seen: list[int] = []
+    add_some = tally._add_some
+
+    def noting(some: list[ApiModel], slot: int, start: int | None) -> None:
+        seen.append(len(taken) - len(some))  # how many were taken before this run
+        add_some(some, slot, start)
+
+    tally._add_some = noting  # type: ignore[method-assign]
+    tally.add_results(results())
+    assert seen == [0, usage._SOME, 2 * usage._SOME, 3 * usage._SOME]
+    assert tally.total.counts == {"images": 2 * count, "num_model_requests": count}
