@@ -470,10 +470,9 @@ class _Rows:
     consecutive entries of `counts`: when buckets are kept apart (many rows), machine integers
     (`array('q')`) until a sum outgrows 64 bits, then Python ints; otherwise (few rows) Python ints, and
     results wait in `waiting` to be added up a few thousand at a time. The rest is kept only by the kinds
-    and rows that need it: missing-field counts (one
-    column per field, once a field is missing), money (costs: a column of exact sums per currency) and
-    levels (vector stores: a column like the counters when buckets are kept apart, each row having one
-    bucket, else a dict of buckets per row).
+    and rows that need it: missing-field counts (one column per field, once a field is missing), money
+    (costs: a column of exact sums per currency) and levels (vector stores: a column like the counters
+    when buckets are kept apart, each row having one bucket, else a dict of buckets per row).
     """
 
     __slots__ = (
@@ -871,6 +870,7 @@ class UsageTally:
             self._add_some(some, slot, start)
 
     def _add_some(self, results: list[ApiModel], slot: int, start: int | None) -> None:
+        """`add_results` for a list of results."""
         pending = results
         if not pending:
             return

@@ -244,10 +244,12 @@ def register_page(
     if kind is None or (only is not None and kind != only):
         return None
     where = place(outcome)
-    number = check.start_page(page.has_more, page.next_page, where) if part is None or not part.number else None
+    if part is None or not part.number:
+        number = check.start_page(page.has_more, page.next_page, where)
+    else:
+        number = check.pages - 1  # started by the page's first part
     first = 0 if part is None else part.first_bucket
-    page_number = check.pages - 1 if number is None else number  # a later part: started by the first
-    check.add_buckets(data, where, kind, _data_paths(first, len(data)), page=page_number)
+    check.add_buckets(data, where, kind, _data_paths(first, len(data)), page=number)
     return kind, results
 
 
