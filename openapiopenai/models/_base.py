@@ -308,8 +308,11 @@ class JsonReader(Generic[T]):
     """
 
     def __init__(self, tp: Any, title: str) -> None:
-        self._schema = TypeAdapter[Any](tp).core_schema
-        self._twin = _Twin(self._schema, title)
+        self._read_as(TypeAdapter[Any](tp).core_schema, title)
+
+    def _read_as(self, schema: Any, title: str) -> None:
+        self._schema = schema
+        self._twin = _Twin(schema, title)
 
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
@@ -323,8 +326,7 @@ class JsonReader(Generic[T]):
         the rest, with errors of its own: where it refuses, ask this reader.
         """
         reader = cast("JsonReader[T]", object.__new__(JsonReader))
-        reader._schema = _copied(self._schema, functools.partial(_narrowed_schema, frozenset(tags)))
-        reader._twin = _Twin(reader._schema, self._twin.title)
+        reader._read_as(_copied(self._schema, functools.partial(_narrowed_schema, frozenset(tags))), self._twin.title)
         return reader
 
 
