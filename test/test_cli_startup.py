@@ -52,14 +52,17 @@ def test_the_quick_help_is_the_full_help(load: bool | str | None) -> None:
     assert parser(load=load).format_help() == parser().format_help()
 
 
-def test_reading_small_documents_imports_what_only_others_need() -> None:
-    """The JSON scanner that finds a large page's buckets, the json writer and pprint are loaded on first use."""
+def test_reading_small_documents_leaves_the_large_page_scanner_unloaded() -> None:
+    """The JSON scanner that finds a large page's buckets (and the `json` module with it) is loaded on first use.
+
+    (Whether `json` itself is loaded depends on the versions of Python and pydantic, which may load it first.)
+    """
     code = (
         "import sys; from openapiopenai.cli import main; main(['summarize', '--sample', '--kind', 'images']);"
-        "print(sorted({'json', 'openapiopenai._split', 'pprint'} & set(sys.modules)))"
+        "print('openapiopenai._split' in sys.modules)"
     )
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
-    assert process.stdout.splitlines()[-1] == "[]"
+    assert process.stdout.splitlines()[-1] == "False"
 
 
 def test_importing_the_package_defers_the_models() -> None:
