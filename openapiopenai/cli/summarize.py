@@ -162,12 +162,19 @@ def _output_format(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Total the documents; print no totals and return 1 if any could not be used or the listing is not whole."""
+    reading = read(args)
+    return reading if isinstance(reading, int) else reading.finish(args)
+
+
+def read(args: argparse.Namespace) -> Reading | int:
+    """Read and count every document as the arguments ask (`by`, `every`, `kind`, `since`, `until`); the exit
+    status instead, having said why, if any document could not be used."""
     files = input_files(args)
     since: int | None = args.since
     until: int | None = args.until
     if since is not None and until is not None and since >= until:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
-    reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until))
+    reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until))
     rejected = 0
     held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, args.max_bytes):
@@ -188,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
         # Totals of only the usable part would look complete: print none.
         documents = "document" if rejected == 1 else "documents"
         return _refuse(f"{rejected} {documents} could not be used")
-    return reading.finish(args)
+    return reading
 
 
 def _refuse(why: str) -> int:
@@ -200,7 +207,7 @@ def _note(text: str) -> None:
     print(f"{PROG}: note: {text}", file=sys.stderr)
 
 
-class _Reading:
+class Reading:
     """The running totals of each kind read, the listing check, and what the totals will need to say."""
 
     def __init__(
@@ -277,6 +284,19 @@ class _Reading:
 
     def finish(self, args: argparse.Namespace) -> int:
         """Check the listing of each kind, then print the totals, or refuse them."""
+        reports = self.checked(args)
+        if isinstance(reports, int):
+            return reports
+        if args.format != "table" and len(reports) > 1:
+            args.usage(
+                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
+                " writes one table; choose one with --kind"
+            )
+        return self._print(args, reports)
+
+    def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
+        """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
+        exit status instead, having said why, when the totals cannot be given."""
         reports, unknown = listing_of(self.check, self.only, self.loose)
         if unknown is not None:
             print(f"{PROG}: error: {unknown}", file=sys.stderr)
@@ -312,11 +332,9 @@ class _Reading:
                 print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
         if partial and not args.partial:
             return _refuse("the listing is incomplete (--partial prints them anyway)")
-        if args.format != "table" and len(reports) > 1:
-            args.usage(
-                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
-                " writes one table; choose one with --kind"
-            )
+        return reports
+
+    def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
             counted = describe_listing(listing, self.loose.get(cast("KindName", listing.kind), 0))
