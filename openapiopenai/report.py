@@ -248,7 +248,7 @@ class _Page:
         sums: dict[str | bool | None, Decimal] = {}
         for group in tally.iter_groups():
             amount = group.totals.amounts.get(currency)
-            if amount is not None:
+            if amount:  # no spend in this currency: not a line of its list
                 key = group.values[index]
                 sums[key] = _WIDE.add(sums.get(key, Decimal(0)), amount)
         ranked = sorted(sums.items(), key=lambda item: (-item[1], _label_key(item[0])))
@@ -485,7 +485,7 @@ class _Page:
         if isinstance(key, bool):
             return "true" if key else "false"
         name = self.names.get(key)
-        return f"{name} ({key})" if name else key
+        return f"{name} ({key})" if name else key or '""'  # an empty value shown as summarize's table shows it
 
     def _period(self, start: int) -> str:
         text = utc_text(start)
