@@ -648,18 +648,44 @@ def _table(
     lines = [header, *([_text(cell, every) for cell in row] for row in [*rows, total_row])]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     numbers_from = len(header) - numbers
+    bars: list[str] = []
     if sys.stdout.isatty():
         _fit(widths, header, numbers_from, fixed=1 if every else 0)
+        if every is not None and rows:
+            room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
+            bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH)) if room >= 4 else []
     ellipsis = "…" if _can_write("…") else "~"
     return "\n".join(
         "  ".join(
-            cell.rjust(width)
-            if column >= numbers_from
-            else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+            [
+                cell.rjust(width)
+                if column >= numbers_from
+                else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
+                for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+            ]
+            + ([bars[number - 1]] if 0 < number <= len(bars) else [])
         ).rstrip()
-        for line in lines
+        for number, line in enumerate(lines)
     )
+
+
+BAR_WIDTH: Final = 16
+"""The most characters the bar of a row of a table with a time axis takes on a terminal."""
+_EIGHTHS: Final = " ▏▎▍▌▋▊▉"
+
+
+def _bars(cells: Sequence[_Cell], width: int) -> list[str]:
+    """A bar per row in Unicode blocks, eighths of a character, for the first number of each (its main counter,
+    or the amount); none where the terminal cannot show the blocks or there is nothing to draw."""
+    values = [cell if isinstance(cell, (int, Decimal)) and not isinstance(cell, bool) else 0 for cell in cells]
+    highest = max(values, default=0)
+    if highest <= 0 or not _can_write("█▏"):
+        return []
+    drawn: list[str] = []
+    for value in values:
+        full, part = divmod(round(max(value, 0) * width * 8 / highest), 8)
+        drawn.append("█" * full + _EIGHTHS[part].strip())
+    return drawn
 
 
 def _header(name: str) -> str:
