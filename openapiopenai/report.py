@@ -138,6 +138,8 @@ class _Series:
     """The total of each period (all series, other included)."""
     grouped: int = 0
     """How many series `other` holds (0: no other)."""
+    keys: list[str | bool | None] = field(default_factory=list[str | bool | None])
+    """The group of every series, in the order drawn (those in other last)."""
 
 
 @dataclass
@@ -294,14 +296,16 @@ class _Page:
         write(f'<section id="usage-{escape(name)}"><h2>{escape(TITLES[name])}{partial}</h2>')
         total = tally.total
         by = "model" if "model" in tally.by else "project_id" if "project_id" in tally.by else None
+        order: list[str | bool | None] = []  # the main chart's: each group in the same colour in every chart
         for chart in CHARTS[name]:
             if chart.level:
-                series = self._series(tally, by, kind.listing, _level_value(chart.counter))
+                series = self._series(tally, by, kind.listing, _level_value(chart.counter), order)
                 overall = f"latest {_whole(total.levels[chart.counter].latest or 0)}, peak "
                 overall += f"{_whole(total.levels[chart.counter].peak or 0)} {chart.unit}"
             else:
-                series = self._series(tally, by, kind.listing, _counter_value(chart.counter))
+                series = self._series(tally, by, kind.listing, _counter_value(chart.counter), order)
                 overall = f"total {_whole(total.counts[chart.counter])} {chart.unit}"
+            order = order or series.keys
             stacked = f" by {FIELD_LABELS.get(by, by)}" if by else ""
             self._chart(
                 f"{name}-{chart.counter}",
@@ -318,9 +322,17 @@ class _Page:
     # Series and charts
 
     def _series(
-        self, tally: UsageTally, by: str | None, listing: ListingReport, value: Callable[[Totals], Number]
+        self,
+        tally: UsageTally,
+        by: str | None,
+        listing: ListingReport,
+        value: Callable[[Totals], Number],
+        order: Sequence[str | bool | None] = (),
     ) -> _Series:
-        """The value of each group of `by` in each period (zero where it has none), from the tally's rows."""
+        """The value of each group of `by` in each period (zero where it has none), from the tally's rows.
+
+        Series come largest first, except that groups in `order` come first in that order: so a group keeps
+        its colour across the charts of one kind."""
         index = tally.by.index(by) if by is not None else None
         periods = (
             list(iter_periods(listing.start, listing.end, self.every))
@@ -340,7 +352,10 @@ class _Page:
             if row is None:
                 row = sums[key] = [0] * len(periods)
             row[period] = _add(row[period], value(group.totals))
-        ranked = sorted(sums.items(), key=lambda item: (-_sum(item[1]), _label_key(item[0])))
+        place = {key: number for number, key in enumerate(order)}
+        ranked = sorted(
+            sums.items(), key=lambda item: (place.get(item[0], len(place)), -_sum(item[1]), _label_key(item[0]))
+        )
         if len(ranked) > MAX_SERIES:
             kept, rest = ranked[: MAX_SERIES - 1], ranked[MAX_SERIES - 1 :]
             other: list[Number] = [_sum(row[period] for _, row in rest) for period in range(len(periods))]
@@ -354,7 +369,7 @@ class _Page:
         if by is None and values:
             labels = ["all"]
         totals = [_sum(row[period] for row in values) for period in range(len(periods))]
-        return _Series(labels, periods, values, totals, grouped)
+        return _Series(labels, periods, values, totals, grouped, [key for key, _ in ranked])
 
     def _chart(
         self,
@@ -642,7 +657,7 @@ rect:hover{opacity:.8}
 table{border-collapse:collapse;width:100%;font-size:.86em}
 caption{text-align:left;font-weight:600;padding:6px 8px;color:var(--muted)}
 th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-thead th{position:sticky;top:0;background:var(--panel)}
+thead th{position:sticky;top:0;background:var(--panel);white-space:normal;overflow-wrap:anywhere;vertical-align:bottom}
 tfoot th,tfoot td{font-weight:600;border-top:2px solid var(--line)}
 .num{text-align:right}
 th.share-bar,td.share-bar{width:30%}

@@ -145,6 +145,9 @@ def test_usage_charts_equal_summarize(
         if not chart.level:
             grand = _summarize(capsys, str(path), "--by", "none")[0][chart.counter]
             assert figure.table.footer[0][1][-1] == str(grand)
+    # A group keeps its place, so its colour, in every chart of the kind.
+    legends = [report.figures[f"{kind}-{chart.counter}"].legend for chart in CHARTS[kind]]
+    assert all(legend == legends[0] for legend in legends)
 
 
 @pytest.mark.parametrize("every", ["day", "week", "month"])
