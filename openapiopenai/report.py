@@ -104,6 +104,13 @@ class KindCounted:
     """Counted per period (`per_bucket=True`, each result at the start of its period); `None` when the
     listing holds no results at all."""
 
+    @property
+    def name(self) -> str:
+        """The kind: the tally's, or the listing's when nothing was counted."""
+        if self.tally is not None and self.tally.kind is not None:
+            return self.tally.kind
+        return self.listing.kind
+
 
 _WIDE: Final = Context(prec=MAX_PREC)
 _CENT: Final = Decimal("0.01")
@@ -154,7 +161,7 @@ class _Page:
         starts = [kind.listing.start for kind in kinds if kind.listing.start is not None]
         ends = [kind.listing.end for kind in kinds if kind.listing.end is not None]
         span = f"{_day(min(starts))} to {_day(max(ends))} UTC" if starts and ends else "no buckets"
-        partial = [kind.listing.kind for kind in kinds if not kind.listing.complete]
+        partial = [kind.name for kind in kinds if not kind.listing.complete]
         write = self.parts.append
         write(_HEAD.format(title=escape(f"Usage and spend, {span}"), style=_STYLE))
         write(f'<header><h1>Usage and spend</h1><p class="sub">{escape(span)}, per {self.every} (UTC)')
@@ -168,10 +175,10 @@ class _Page:
         write("</header><main>")
         self._counted(kinds)
         for kind in kinds:
-            if kind.listing.kind == "costs" and kind.tally is not None:
+            if kind.name == "costs" and kind.tally is not None:
                 self._spend(kind)
         for kind in kinds:
-            name = kind.listing.kind
+            name = kind.name
             if name != "costs" and name in CHARTS and kind.tally is not None:
                 self._usage(kind)
         write("</main></body></html>\n")
@@ -201,7 +208,7 @@ class _Page:
             else:
                 complete = "<strong>no, partial</strong>: " + "; ".join(escape(str(gap)) for gap in listing.gaps)
             write(
-                f'<tr data-kind="{escape(listing.kind)}"><th scope="row">{escape(listing.kind)}</th>'
+                f'<tr data-kind="{escape(kind.name)}"><th scope="row">{escape(kind.name)}</th>'
                 f"<td>{escape(period)}</td><td>{escape(widths)}</td>"
                 f'<td class="num" data-value="{listing.buckets}">{listing.buckets:,}</td>'
                 f'<td class="num" data-value="{listing.pages}">{listing.pages:,}</td>'
@@ -290,7 +297,7 @@ class _Page:
     def _usage(self, kind: KindCounted) -> None:
         tally = kind.tally
         assert tally is not None
-        name = cast("KindName", kind.listing.kind)
+        name = cast("KindName", kind.name)
         partial = "" if kind.listing.complete else " (partial)"
         write = self.parts.append
         write(f'<section id="usage-{escape(name)}"><h2>{escape(TITLES[name])}{partial}</h2>')

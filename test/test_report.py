@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
+import shlex
+import shutil
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -320,7 +323,7 @@ def test_bad_input_is_refused_one_line_per_problem(tmp_path: Path, capsys: pytes
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert all(line.startswith(f"{path}: error: ") for line in err.splitlines()[:-1])
-    assert err.splitlines()[-1] == "openapiopenai: no totals printed: 1 document could not be used"
+    assert err.splitlines()[-1] == "openapiopenai: no report written: 1 document could not be used"
     assert not target.exists()
 
 
@@ -331,3 +334,28 @@ def test_a_year_of_daily_buckets_stays_small(tmp_path: Path, capsys: pytest.Capt
     assert status == 0
     assert len(page.encode()) < 4 * 1024**2
     assert read_report(page).figures["spend-usd"].bars == 366
+
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "report.md"
+CLI_DATA = Path(__file__).resolve().parent / "data" / "cli"
+
+
+def _doc_commands() -> list[tuple[str, str]]:
+    text = DOCS.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```console\n\$ (.*?)\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+    return [(command, shown) for command, shown in blocks]
+
+
+def test_the_docs_show_two_commands() -> None:
+    assert [command.split()[:2] for command, _ in _doc_commands()] == [["openapiopenai", "report"]] * 2
+
+
+@pytest.mark.parametrize(("command", "shown"), _doc_commands(), ids=[command for command, _ in _doc_commands()])
+def test_the_docs_show_what_the_command_prints(
+    command: str, shown: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(CLI_DATA / "incomplete.json", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    main(shlex.split(command)[1:])
+    out, err = capsys.readouterr()
+    assert err + out == shown

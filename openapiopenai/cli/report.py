@@ -70,7 +70,8 @@ def add_parser(commands: Commands) -> None:
         action="store_true",
         help="write the report of an incomplete listing too, every chart and table of that kind labelled partial",
     )
-    parser.set_defaults(run=run, by=None, kind=None)
+    # Read and checked as by summarize, with every field grouped and each kind's own tally.
+    parser.set_defaults(run=run, by=None, kind=None, refused="no report written")
 
 
 _EVERY: Final[dict[str, Period]] = {every: every for every in EVERY}

@@ -129,7 +129,7 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument(
         "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
     )
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, refused="no totals printed")
 
 
 def _group_by(text: str) -> tuple[GroupBy, ...]:
@@ -194,12 +194,12 @@ def read(args: argparse.Namespace) -> Reading | int:
     if rejected:
         # Totals of only the usable part would look complete: print none.
         documents = "document" if rejected == 1 else "documents"
-        return _refuse(f"{rejected} {documents} could not be used")
+        return _refuse(f"{rejected} {documents} could not be used", args)
     return reading
 
 
-def _refuse(why: str) -> int:
-    print(f"{PROG}: no totals printed: {why}", file=sys.stderr)
+def _refuse(why: str, args: argparse.Namespace) -> int:
+    print(f"{PROG}: {args.refused}: {why}", file=sys.stderr)
     return 1
 
 
@@ -300,7 +300,7 @@ class Reading:
         reports, unknown = listing_of(self.check, self.only, self.loose)
         if unknown is not None:
             print(f"{PROG}: error: {unknown}", file=sys.stderr)
-            return _refuse("the buckets cannot be told apart by kind")
+            return _refuse("the buckets cannot be told apart by kind", args)
         loose = sum(self.loose.values())
         if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
             print(
@@ -308,7 +308,7 @@ class Reading:
                 " (--every, --since, --until need buckets)",
                 file=sys.stderr,
             )
-            return _refuse("results have no time")
+            return _refuse("results have no time", args)
         problems = [(listing, problem) for listing in reports for problem in listing.problems]
         for listing, problem in problems:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
@@ -322,16 +322,16 @@ class Reading:
                 file=sys.stderr,
             )
         if problems:
-            return _refuse("these buckets cannot be counted as one listing")
+            return _refuse("these buckets cannot be counted as one listing", args)
         if crowded is not None:
-            return _refuse("a level cannot be added across buckets")
+            return _refuse("a level cannot be added across buckets", args)
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"
             for gap in listing.gaps:
                 print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
         if partial and not args.partial:
-            return _refuse("the listing is incomplete (--partial prints them anyway)")
+            return _refuse("the listing is incomplete (--partial prints them anyway)", args)
         return reports
 
     def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
