@@ -359,3 +359,40 @@ def test_the_docs_show_what_the_command_prints(
     main(shlex.split(command)[1:])
     out, err = capsys.readouterr()
     assert err + out == shown
+
+
+def test_since_and_until_count_what_summarize_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _export("images", tmp_path)
+    window = ["--since", "2024-11-04", "--until", "2024-12-02", "--every", "week"]
+    report = _report(capsys, str(path), *window)
+    by_model = _summarize(capsys, str(path), *window, "--by", "model")
+    overall = _summarize(capsys, str(path), *window, "--by", "none")
+    figure = report.figures["images-images"]
+    _check_chart(
+        figure,
+        _by_period(by_model, "week_start", "model", "images"),
+        {row["week_start"]: row["images"] for row in overall},
+    )
+    assert [period for period, _ in figure.table.rows] == ["2024-11-04", "2024-11-11", "2024-11-18", "2024-11-25"]
+    assert report.counted[0].rows[0][1][:3] == ["2024-11-04 to 2024-12-02", "1 day", "28"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(["--every", "bucket"], "argument --every: unknown time axis 'bucket'", id="every-bucket"),
+        pytest.param(["--spend-by", "team"], "argument --spend-by: unknown choice 'team'", id="spend-by"),
+        pytest.param(
+            ["--since", "2024-11-05", "--until", "2024-11-01"],
+            "--until (2024-11-01T00:00:00Z) must be later",
+            id="window",
+        ),
+        pytest.param(["--sample", "x.json"], "give FILEs or --sample, not both", id="sample-and-files"),
+    ],
+)
+def test_bad_usage_is_refused_with_status_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    arguments = args if args[0] == "--sample" else ["--sample", *args]
+    assert main(["report", *arguments, "-o", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert message in captured.err
