@@ -421,12 +421,13 @@ class _Page:
             f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="title-{number}" '
             f'preserveAspectRatio="xMinYMin meet" class="bars">'
         ]
+        cents = money and any(tick != int(tick) for tick in ticks)  # 2.50 beside 5.00, not beside 5
         for tick in ticks:
             y = top + plot_h - float(tick) * scale
             out.append(
                 f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
                 f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                f"{_money(tick) if money and tick != int(tick) else _whole(int(tick))}</text>"
+                f"{_money(tick) if cents else _whole(int(tick))}</text>"
             )
         out.append(
             f'<text class="axis" transform="translate(14 {top + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'

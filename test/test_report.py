@@ -396,3 +396,22 @@ def test_bad_usage_is_refused_with_status_2(args: list[str], message: str, capsy
     captured = capsys.readouterr()
     assert captured.out == ""
     assert message in captured.err
+
+
+def _ticks(page: str, chart: str) -> list[str]:
+    """The y axis labels of a chart, bottom up."""
+    figure = page.split(f'data-chart="{chart}"', 1)[1].split("</figure>", 1)[0]
+    return re.findall(r'<text class="tick" x="\d+" y="[\d.]+" text-anchor="end">([^<]*)</text>', figure)
+
+
+def test_axes_have_round_ticks_with_thousands_separators(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "--sample", "-o", "-"]) == 0
+    page = capsys.readouterr().out
+    assert _ticks(page, "completions-input_tokens") == ["0", "2,500,000", "5,000,000", "7,500,000", "10,000,000"]
+    assert _ticks(page, "spend-usd") == ["0", "10", "20", "30"]
+    results = [{"object": "organization.costs.result", "amount": {"value": 1.37, "currency": "usd"}}]
+    write_listing(
+        [{"object": "bucket", "start_time": FIRST, "end_time": FIRST + DAY, "results": results}], tmp_path / "c.json", 1
+    )
+    assert main(["report", str(tmp_path / "c.json"), "-o", "-"]) == 0
+    assert _ticks(capsys.readouterr().out, "spend-usd") == ["0.00", "0.50", "1.00", "1.50"]
