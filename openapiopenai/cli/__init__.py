@@ -23,6 +23,7 @@ COMMANDS: Final = {
     "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
     "fetch": "get every page of a usage or costs listing from the API",
+    "report": "write usage and spend over time as one self-contained HTML file of charts and tables",
 }
 """The commands, in the order `--help` lists them, with their one-line help: each is the module
 `openapiopenai.cli.<name>`."""
