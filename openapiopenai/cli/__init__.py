@@ -23,6 +23,7 @@ COMMANDS: Final = {
     "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
     "fetch": "get every page of a usage or costs listing from the API",
+    "focus": "write costs as FOCUS 1.2 rows (CSV or Parquet), the format FinOps tools load",
 }
 """The commands, in the order `--help` lists them, with their one-line help: each is the module
 `openapiopenai.cli.<name>`."""
