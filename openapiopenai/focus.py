@@ -8,6 +8,7 @@ every column comes from.
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ __all__ = [
     "csv_cell",
     "decimal_text",
     "focus_unit",
+    "parquet_modules",
     "time_text",
     "write_csv",
     "write_parquet",
@@ -356,17 +358,21 @@ class ParquetUnavailable(RuntimeError):
         super().__init__(f"Parquet output needs pyarrow: {PARQUET_EXTRA}")
 
 
+def parquet_modules() -> tuple[Any, Any]:
+    """`pyarrow` and `pyarrow.parquet`, or `ParquetUnavailable` when they cannot be imported."""
+    try:
+        return importlib.import_module("pyarrow"), importlib.import_module("pyarrow.parquet")
+    except ImportError:
+        raise ParquetUnavailable() from None
+
+
 def write_parquet(rows: Iterable[Mapping[str, FocusValue]], sink: str | IO[bytes]) -> int:
     """Write the rows as Parquet, a row group at a time: decimal money and quantities, UTC timestamps.
 
     Raises `ParquetUnavailable` without pyarrow, and `InexactValue` for a value the decimal columns cannot hold
     exactly. Returns the number of rows written.
     """
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ParquetUnavailable() from None
+    pa, pq = parquet_modules()
 
     def column_type(name: str) -> Any:
         if name in DECIMAL_COLUMNS:

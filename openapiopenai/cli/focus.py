@@ -7,7 +7,7 @@ import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import IO, Final, cast
 
 from openapiopenai.cli import COMMANDS
@@ -29,6 +29,7 @@ from openapiopenai.focus import (
     FocusExport,
     InexactValue,
     ParquetUnavailable,
+    parquet_modules,
     write_csv,
     write_parquet,
 )
@@ -104,9 +105,9 @@ def run(args: argparse.Namespace) -> int:
         if args.output is None and sys.stdout.isatty():
             args.usage("Parquet is binary: give -o FILE, or redirect standard output")
         try:
-            import pyarrow  # noqa: F401  # pyright: ignore[reportUnusedImport]
-        except ImportError:
-            print(f"{PROG}: error: {ParquetUnavailable()}", file=sys.stderr)
+            parquet_modules()
+        except ParquetUnavailable as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
             return 1
     export = FocusExport(cast("str", account_id), cast("str", account_name))
     check = ListingCheck()
@@ -187,7 +188,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 @contextlib.contextmanager
-def _replacing(path: str, *, binary: bool) -> Iterator[IO[str] | IO[bytes]]:
+def _replacing(path: str, *, binary: bool) -> Generator[IO[str] | IO[bytes]]:
     """A new file written beside `path` that replaces it only once whole: a failed run leaves no half file."""
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".focus-", suffix=".part")
