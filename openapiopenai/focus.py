@@ -112,7 +112,7 @@ FocusValue: TypeAlias = str | Decimal | datetime | None
 """A cell: text, an exact decimal, a UTC time, or null."""
 
 _GROUP_BY: Final[tuple[GroupBy, ...]] = KINDS["costs"].group_by
-_BY_NAMES: Final = " and ".join(_GROUP_BY)
+_BY_NAMES: Final = f"{', '.join(_GROUP_BY[:-1])} and {_GROUP_BY[-1]}"
 
 
 class FocusError(ValueError):
@@ -176,14 +176,16 @@ class FocusExport:
         self._ends: dict[int, int] = {}
         self._rows = 0
 
-    def check_bucket(self, bucket: UsageTimeBucket[Any]) -> list[tuple[str, str]]:
-        """What keeps a bucket's costs from FOCUS rows, each as (path in the bucket, problem); empty if nothing."""
-        return self._checked(bucket).problems
+    def holds(self, bucket_start: int) -> bool:
+        """Whether a bucket starting at this time (Unix seconds) was added."""
+        return bucket_start in self._ends
 
     def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
         """Add the costs results of one bucket (results of other kinds are left out).
 
-        Raises `FocusError` if any of them cannot be a FOCUS row (see `check_bucket`), adding none.
+        Raises `FocusError`, adding nothing, if any of them cannot be a FOCUS row (no amount, no quantity or
+        unit, two results of one group) or the bucket's start was added already; its `problems` say where in
+        the bucket.
         """
         checked = self._checked(bucket)
         if checked.problems:
@@ -207,6 +209,8 @@ class FocusExport:
 
     def _checked(self, bucket: UsageTimeBucket[Any]) -> _Checked:
         problems: list[tuple[str, str]] = []
+        if self.holds(bucket.start_time):
+            problems.append(("start_time", "a bucket with this start was added already: each bucket once"))
         for field in ("start_time", "end_time"):
             try:
                 utc_datetime(getattr(bucket, field))

@@ -349,9 +349,18 @@ def test_two_results_of_one_group_in_one_bucket_are_refused() -> None:
     assert raised.value.problems == [
         (
             "results.1",
-            "the same project_id and line_item and api_key_id as results.0: one bucket holds one result of each group",
+            "the same project_id, line_item and api_key_id as results.0: one bucket holds one result of each group",
         )
     ]
+
+
+def test_a_bucket_added_twice_is_refused() -> None:
+    line = page([bucket(0, [cost("1", line_item="x", quantity=1, quantity_unit="images")])])
+    export = export_of([line])
+    with pytest.raises(FocusError) as raised:
+        export.add(UsageResponse[UsageResult].from_json(line))
+    assert raised.value.problems == [("start_time", "a bucket with this start was added already: each bucket once")]
+    assert export.rows == 1
 
 
 def test_the_billing_account_needs_an_id_and_a_name() -> None:
