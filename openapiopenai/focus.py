@@ -255,23 +255,30 @@ class FocusExport:
         names = self.names
         by = self.tally.by
         project_at, line_item_at, key_at = (by.index(field) for field in ("project_id", "line_item", "api_key_id"))
+        units: dict[str, str] = {}
+        last: datetime | None = None
+        end = period_start = period_end = None
         for group in self.tally.iter_groups(by_time=True):
             start = group.bucket_start
             assert start is not None  # tallied per bucket
             ((currency, amount),) = group.totals.amounts.items()  # one result per row, checked when added
             ((unit, quantity),) = group.quantities.items()
-            end = utc_datetime(self._ends[bucket_time(start)])
-            period = billing_period(start)
+            if start != last:  # the rows of a bucket come together
+                end = utc_datetime(self._ends[bucket_time(start)])
+                period_start, period_end = billing_period(start)
+                last = start
+            pricing_unit = units.get(cast("str", unit))
+            if pricing_unit is None:
+                pricing_unit = units[cast("str", unit)] = focus_unit(cast("str", unit))
             project = cast("str | None", group.values[project_at])
             api_key = cast("str | None", group.values[key_at])
-            pricing_unit = focus_unit(cast("str", unit))
             yield {
                 "BilledCost": amount,
                 "BillingAccountId": self.account_id,
                 "BillingAccountName": self.account_name,
                 "BillingCurrency": currency.upper(),
-                "BillingPeriodEnd": period[1],
-                "BillingPeriodStart": period[0],
+                "BillingPeriodEnd": period_end,
+                "BillingPeriodStart": period_start,
                 "ChargeCategory": CONSTANTS["ChargeCategory"],
                 "ChargeClass": CONSTANTS["ChargeClass"],
                 "ChargeDescription": cast("str | None", group.values[line_item_at]),
@@ -333,8 +340,23 @@ def write_csv(rows: Iterable[Mapping[str, FocusValue]], stream: IO[str]) -> int:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     written = 0
+    times: dict[datetime, str] = {}  # the rows of a bucket share its times: each written once
     for row in rows:
-        writer.writerow([csv_cell(row[column]) for column in COLUMNS])
+        cells: list[str] = []
+        for column in COLUMNS:
+            value = row[column]
+            if type(value) is str:
+                cells.append(value)
+            elif isinstance(value, datetime):
+                text = times.get(value)
+                if text is None:
+                    text = times[value] = time_text(value)
+                    if len(times) > 4096:
+                        times.clear()
+                cells.append(text)
+            else:
+                cells.append(csv_cell(value))
+        writer.writerow(cells)
         written += 1
     return written
 
