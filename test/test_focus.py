@@ -68,6 +68,14 @@ def sample_export(names: dict[str, str] | None = None) -> FocusExport:
     return export_of([(SAMPLE / f"costs-page-{number}.json").read_text() for number in (1, 2)], names)
 
 
+def sample_export_of_the_sample() -> FocusExport:
+    """The sample's rows as `focus --sample` makes them: the sample's own organization, no names."""
+    export = FocusExport(SAMPLE_ORGANIZATION_ID, SAMPLE_ORGANIZATION_NAME)
+    for number in (1, 2):
+        export.add(UsageResponse[UsageResult].from_json((SAMPLE / f"costs-page-{number}.json").read_text()))
+    return export
+
+
 def key(row: dict[str, FocusValue]) -> tuple[Any, ...]:
     return (row["ChargePeriodStart"], row["SubAccountId"], row["ChargeDescription"], row["ResourceId"])
 
@@ -490,12 +498,16 @@ class TestCommand:
     def test_parquet_to_a_file(self, tmp_path: Path) -> None:
         done = focus("--sample", "--format", "parquet", "-o", str(tmp_path / "out.parquet"))
         assert (done.returncode, done.stdout) == (0, "")
-        rows = parquet_rows(tmp_path / "out.parquet")
-        export = FocusExport(SAMPLE_ORGANIZATION_ID, SAMPLE_ORGANIZATION_NAME)
-        for number in (1, 2):
-            export.add(UsageResponse[UsageResult].from_json((SAMPLE / f"costs-page-{number}.json").read_text()))
-        expected = list(export.iter_rows())
-        assert rows == expected
+        assert parquet_rows(tmp_path / "out.parquet") == list(sample_export_of_the_sample().iter_rows())
+
+    def test_parquet_to_standard_output(self) -> None:
+        done = subprocess.run(
+            [sys.executable, "-m", "openapiopenai", "focus", "--sample", "--format", "parquet"],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert parquet_rows(io.BytesIO(done.stdout)) == list(sample_export_of_the_sample().iter_rows())
 
     def test_parquet_without_pyarrow_says_how_to_get_it(self, tmp_path: Path) -> None:
         done = focus("--sample", "--format", "parquet", "-o", str(tmp_path / "out.parquet"), block_pyarrow=True)
