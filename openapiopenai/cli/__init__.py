@@ -24,6 +24,7 @@ COMMANDS: Final = {
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
     "fetch": "get every page of a usage or costs listing from the API",
     "report": "write usage and spend over time as one self-contained HTML file of charts and tables",
+    "focus": "write costs as FOCUS 1.2 rows (CSV or Parquet), the format FinOps tools load",
 }
 """The commands, in the order `--help` lists them, with their one-line help: each is the module
 `openapiopenai.cli.<name>`."""
