@@ -829,7 +829,7 @@ def _refusal(
     status = f"HTTP {error.status}{error.message}"
     if error.status in (401, 403):
         return fail(
-            f"{status}: the Usage and Costs API needs an admin key (sk-admin-...) with the api.usage.read"
+            f"{status}: the Usage and Costs API needs an organization admin key with the api.usage.read"
             " scope, not a project key"
         )
     if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:

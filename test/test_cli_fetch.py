@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
@@ -28,7 +29,7 @@ from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_par
 
 QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-10", "--bucket-width", "1h", "--group-by", "model,size"]
 RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", "slow", "invalid-json"]
-STOPPED = ["wrong-kind", "reject-cursor", "first-page-again"]
+STOPPED = ["wrong-kind", "first-page-again"]
 RESUME_HINT = "out.jsonl holds 1 page and is incomplete: run the same command with --resume to continue\n"
 
 
@@ -163,32 +164,28 @@ def test_retries_that_run_out_name_the_page_reached(tmp_path: Path) -> None:
     )
 
 
-def test_a_cursor_the_api_keeps_rejecting_after_empty_buckets_leaves_every_page_before_it(
+def test_a_rejected_cursor_is_replaced_by_a_request_for_the_rest_of_the_range(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    fake.faults = {2: "reject-cursor"}
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY)
+    first = json.loads((tmp_path / "out.jsonl").read_bytes().splitlines()[0])
+    assert dict(fake.requests[2][1])["start_time"] == str(first["data"][-1]["end_time"])
+    assert "page" not in dict(fake.requests[2][1])
+
+
+def test_costs_whose_last_page_says_has_more_end_complete_without_asking_again(
     fake: FakeApi, base_url: str, tmp_path: Path
 ) -> None:
     costs = ["costs", "--start", "2024-11-01", "--end", "2025-05-01", "--group-by", "line_item"]
     fake.bogus_last_cursor = True  # the last page, of empty buckets, says has_more with a cursor then refused
     ran = fetch(base_url, *costs, "-o", "out.jsonl", cwd=tmp_path)
-    assert (ran.status, ran.stderr) == (
-        1,
-        "openapiopenai fetch: page 3 of costs: the API rejected its own cursor (HTTP 400 (page token is invalid)):"
-        " the listing is incomplete (the last bucket held starts at 1745971200; the buckets held reach the end of"
-        " the range asked for, so has_more=true looks wrong); out.jsonl holds 2 pages and is incomplete:"
-        " run the same command with --resume to continue\n",
-    )
-    pages = [json.loads(line) for line in (tmp_path / "out.jsonl").read_bytes().splitlines()]
-    assert [len(page["data"]) for page in pages] == [180, 1]
-    assert pages[-1]["data"][0]["results"] == []
-    assert pages[-1]["has_more"] is True  # summarize sees an incomplete listing, not a whole one
+    assert (ran.status, ran.stderr, len(fake.requests)) == (0, "", 2)
     fake.bogus_last_cursor = False
-    assert [page["data"] for page in pages] == [
-        page["data"] for page in map(json.loads, expected(fake, *costs).splitlines())
-    ]
-    before = (tmp_path / "out.jsonl").read_bytes()
-    again = fetch(base_url, *costs, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # the cursor is still refused
-    assert again.status == 1
-    assert again.stderr.startswith("openapiopenai fetch: page 3 of costs: the API rejected its own cursor")
-    assert (tmp_path / "out.jsonl").read_bytes() == before
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *costs)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.jsonl"]
 
 
 def test_a_full_disk_leaves_whole_pages_and_resume_completes_them(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
@@ -316,13 +313,98 @@ def test_an_existing_export_is_never_overwritten(fake: FakeApi, base_url: str, t
     assert fake.requests == []
 
 
-def test_resume_with_nothing_to_resume_says_so(base_url: str, tmp_path: Path) -> None:
-    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
-    assert (ran.status, ran.stderr) == (
-        1,
-        "openapiopenai fetch: nothing to resume: out.jsonl.fetch.json is missing (the export is complete, or was"
-        " not started by fetch -o FILE)\n",
+def test_resume_is_the_one_command_a_scheduler_repeats(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    week = ["images", "--start", "2024-11-01", "--end", "2024-11-08", "--group-by", "model"]
+    fake.faults = {1: "wrong-kind"}
+    failed = fetch(base_url, *week, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # nothing there: it starts
+    assert failed.status == 1
+    started = fetch(base_url, *week, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # the same command again
+    assert (started.status, started.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *week)
+    requests = len(fake.requests)
+    again = fetch(base_url, *week, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (again.status, again.stderr) == (
+        0,
+        "openapiopenai fetch: out.jsonl is up to date: it holds the whole listing\n",
     )
+    assert len(fake.requests) == requests
+
+
+def test_resume_extends_a_complete_export_to_a_later_end_with_only_the_new_buckets(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    first = ["images", "--start", "2024-11-01", "--end", "2024-11-08", "--group-by", "model"]
+    later = [*first[:4], "2024-11-20", *first[5:]]
+    assert fetch(base_url, *first, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    held = (tmp_path / "out.jsonl").read_bytes()
+    before = len(fake.requests)
+    ran = fetch(base_url, *later, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (0, "")
+    whole = (tmp_path / "out.jsonl").read_bytes()
+    assert whole.startswith(held)
+    assert [dict(parameters)["start_time"] for _, parameters in fake.requests[before:]] == ["1731024000"]
+    buckets = [b for line in whole.splitlines() for b in json.loads(line)["data"]]
+    wanted = [b for line in expected(fake, *later).splitlines() for b in json.loads(line)["data"]]
+    assert buckets == wanted
+    done = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize", "out.jsonl", "--by", "none"],
+        capture_output=True,
+        cwd=tmp_path,
+        env=environment(),
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode().startswith("images: 2024-11-01 to 2024-11-20 UTC, 19 buckets of 1 day, 2 pages,")
+
+
+def test_resume_refuses_to_extend_an_export_of_another_start(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    before = (tmp_path / "out.jsonl").read_bytes()
+    other = [QUERY[0], "--start", "2024-11-02", "--end", "2024-11-12", *QUERY[5:]]
+    ran = fetch(base_url, *other, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: --resume: out.jsonl holds a listing from 2024-11-01T00:00:00Z, not from"
+        " --start 2024-11-02T00:00:00Z: give the same --start to extend it\n",
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+
+
+def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fake.faults = {2: "wrong-kind"}
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 1
+    held = (tmp_path / "out.jsonl").read_bytes()
+    state = (tmp_path / "out.jsonl.fetch.json").read_bytes()
+    requests = len(fake.requests)
+    with open(tmp_path / "out.jsonl", "rb") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)  # as a fetch writing the export holds it, for its whole run
+        second = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (second.status, second.stderr) == (
+        1,
+        "openapiopenai fetch: out.jsonl is being written by another fetch (it holds the lock): this one"
+        " changed nothing\n",
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == held
+    assert (tmp_path / "out.jsonl.fetch.json").read_bytes() == state
+    assert len(fake.requests) == requests
+    resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # once the lock is free
+    assert (resumed.status, (tmp_path / "out.jsonl").read_bytes()) == (0, expected(fake, *QUERY))
+
+
+def test_the_state_file_is_written_through_an_unpredictable_new_file(tmp_path: Path) -> None:
+    from openapiopenai.cli.fetch import _write_atomically
+
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    state = tmp_path / "out.jsonl.fetch.json"
+    (tmp_path / f"out.jsonl.fetch.json.{os.getpid()}.tmp").symlink_to(victim)  # the name written before
+    _write_atomically(str(state), b"{}\n")
+    assert (state.read_bytes(), victim.read_bytes()) == (b"{}\n", b"precious\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "out.jsonl.fetch.json",
+        f"out.jsonl.fetch.json.{os.getpid()}.tmp",
+        "victim",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -340,6 +422,15 @@ def test_resume_with_nothing_to_resume_says_so(base_url: str, tmp_path: Path) ->
             "context_levels cannot be 'huge': choose from low, medium, high",
         ),
         (["images", "--start", "2024-11-02", "--end", "2024-11-01"], "the end of the range must come after its start"),
+        (
+            ["images", "--start", "2999-01-01"],
+            "the range starts in the future (2999-01-01T00:00:00Z): there is nothing to list yet",
+        ),
+        (
+            ["images", "--start", "0001-01-01"],
+            "the range starts before 1970 (-62135596800), before there was any usage to list",
+        ),
+        (["images", "--start=-1"], "the range starts before 1970 (-1), before there was any usage to list"),
         (
             ["images", "--start", "2024-11-01", "--resume"],
             "--resume needs -o FILE: standard output cannot be continued",
@@ -390,7 +481,7 @@ def test_a_wrong_key_gets_the_admin_key_hint_without_the_key(fake: FakeApi, base
     assert ran.status == 1
     assert ran.stderr == (
         "openapiopenai fetch: page 1 of images: HTTP 401 (Incorrect API key provided: [admin key].): the Usage and"
-        " Costs API needs an admin key (sk-admin-...) with the api.usage.read scope, not a project key;"
+        " Costs API needs an organization admin key with the api.usage.read scope, not a project key;"
         " out.jsonl holds 0 pages and is incomplete: run the same command with --resume to continue\n"
     )
 
