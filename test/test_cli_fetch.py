@@ -20,8 +20,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hostile_api import Hostile, error_body, send, send_json
+from hostile_api import serve as serve_hostile
 
 from openapiopenai.fetch import ENDPOINTS, Query
 
@@ -614,3 +617,156 @@ def test_the_readme_fetch_example_prints_what_it_shows(tmp_path: Path) -> None:
             outputs.append(checked(done))
     assert [(ran.status, ran.stderr) for ran in outputs] == [(0, ""), (0, "")]
     assert outputs[1].stdout.decode() == shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [*QUERY, "--adminkey", FAKE_KEY],
+        [*QUERY, "--key", FAKE_KEY],
+        [FAKE_KEY, "--start", "2024-11-01"],
+        [*QUERY, "--key", FAKE_KEY[:20]],
+        [*QUERY, "--admin-key-file", FAKE_KEY],
+        [*QUERY, "--project-id", FAKE_KEY[:14] + "x"],
+        [*QUERY, "-o", FAKE_KEY[:10] + ".jsonl"],
+    ],
+    ids=["mistyped option", "unknown option", "as KIND", "a part of it", "as the key file", "as a filter", "in -o"],
+)
+def test_a_key_typed_on_the_command_line_is_refused_and_never_echoed(
+    fake: FakeApi, base_url: str, tmp_path: Path, args: list[str]
+) -> None:
+    ran = fetch(base_url, *args, cwd=tmp_path)
+    assert (ran.status, ran.stdout, fake.requests) == (2, b"", [])
+    assert ran.stderr.splitlines()[-1].startswith(("openapiopenai: error: ", "openapiopenai fetch: error: "))
+    for size in range(8, len(FAKE_KEY) + 1):
+        assert FAKE_KEY[:size] not in ran.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"\ufeff{FAKE_KEY}\n",
+        f"OPENAI_ADMIN_KEY={FAKE_KEY}\n",
+        f"export OPENAI_ADMIN_KEY='{FAKE_KEY}'\n",
+        f"# the usage report's key\n{FAKE_KEY}\n",
+    ],
+    ids=["byte order mark", "NAME=value", "export NAME='value'", "a comment"],
+)
+def test_a_key_file_in_a_common_form_gives_the_key(
+    fake: FakeApi, base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, content: str
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(content, encoding="utf-8")
+    key_file.chmod(0o600)
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stderr, ran.stdout) == (0, "", expected(fake, *QUERY))
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            f"OPENAI_API_KEY={FAKE_KEY}\n",
+            "sets OPENAI_API_KEY: give a file with the key alone, or OPENAI_ADMIN_KEY=KEY",
+        ),
+        (f"{FAKE_KEY}\n{FAKE_KEY}\n", "has 2 lines: give a file with the key alone"),
+        ("\n\n", "is empty"),
+    ],
+)
+def test_a_key_file_that_is_not_one_key_is_refused_without_quoting_it(
+    base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, content: str, problem: str
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(content, encoding="utf-8")
+    key_file.chmod(0o600)
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stderr) == (2, f"openapiopenai fetch: error: the admin key file {key_file} {problem}\n")
+
+
+def test_a_key_file_others_can_read_gets_a_warning(
+    fake: FakeApi, base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(FAKE_KEY + "\n")
+    key_file.chmod(0o644)
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stdout) == (0, expected(fake, *QUERY))
+    assert ran.stderr == (
+        f"openapiopenai fetch: warning: other users can read the admin key file {key_file} (mode 644):"
+        f" chmod 600 {key_file}\n"
+    )
+
+
+def test_a_long_wait_is_said_on_stderr_when_it_is_not_a_terminal(
+    fake: FakeApi, base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openapiopenai.cli import main
+
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)  # the command's clock: nothing waits for real
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", FAKE_KEY)
+    fake.faults = {2: "429-retry-after", 3: "500"}
+    monkeypatch.setattr("fake_api._Handler.send_header", _retry_after_of(30))
+    status = main(["fetch", *QUERY, "-o", str(tmp_path / "out.jsonl"), "--base-url", base_url])
+    shown = capsys.readouterr()
+    assert status == 0
+    assert waits[0] == 30
+    assert len(waits) == 2
+    assert waits[1] < 5  # a short wait is not said
+    assert shown.err == (
+        "openapiopenai fetch: page 2 of images: HTTP 429 (Rate limit reached); waiting 30 s before trying again\n"
+    )
+
+
+def _retry_after_of(seconds: int) -> Any:
+    from http.server import BaseHTTPRequestHandler
+
+    def send_header(self: BaseHTTPRequestHandler, name: str, value: str) -> None:
+        BaseHTTPRequestHandler.send_header(self, name, str(seconds) if name == "Retry-After" else value)
+
+    return send_header
+
+
+def test_a_listing_of_many_requests_is_announced(tmp_path: Path) -> None:
+    hostile = Hostile(lambda request, out: send_json(out, 400, error_body("no")))
+    for base_url in serve_hostile(hostile):
+        decade = ["images", "--start", "2015-01-01", "--end", "2025-01-01", "--bucket-width", "1m"]
+        ran = fetch(base_url, *decade, cwd=tmp_path)
+    assert ran.status == 1
+    assert ran.stderr.splitlines()[0] == (
+        "openapiopenai fetch: note: this listing takes at least 3,653 requests (1,440 buckets of 1m a page);"
+        " a wider --bucket-width takes fewer"
+    )
+    assert len(hostile.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (json.dumps(error_body("\x1b]0;owned\x07\x1b[2Jgone")).encode(), "HTTP 400 (\\x1b]0;owned\\x07\\x1b[2Jgone)"),
+        (b'{"error": ' * 100_000, "HTTP 400"),
+        (json.dumps(error_body(f"bad key {FAKE_KEY[:12]}")).encode(), "HTTP 400 (bad key [admin key])"),
+    ],
+    ids=["escape sequences", "deeply nested", "part of the key"],
+)
+def test_server_text_is_printed_safely_in_one_line(tmp_path: Path, body: bytes, said: str) -> None:
+    hostile = Hostile(lambda request, out: send(out, 400, body))
+    for base_url in serve_hostile(hostile):
+        ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        1,
+        f"openapiopenai fetch: page 1 of images: {said}; {RESUME_HINT[:-1]}\n".replace("1 page", "0 pages"),
+    )
+    assert FAKE_KEY[:12] not in ran.stderr
+
+
+def test_an_answer_beyond_max_response_size_is_refused(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    ran = fetch(base_url, *QUERY, "--max-response-size", "10K", cwd=tmp_path)
+    assert (ran.status, ran.stdout) == (1, b"")
+    assert ran.stderr == (
+        "openapiopenai fetch: page 1 of images: the answer is not a valid page of images: the answer is larger"
+        " than 10,240 bytes, the most read as one answer; nothing of it was kept; the output holds 0 pages and is"
+        " incomplete\n"
+    )
+    assert len(fake.requests) == 1
