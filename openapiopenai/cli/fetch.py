@@ -216,7 +216,7 @@ def _say(message: str, key: str = "") -> None:
 def _refuse_key_in_arguments(args: argparse.Namespace, key: str) -> None:
     """A usage error, quoting nothing, if any value on the command line holds the key or its start."""
     for name, value in vars(args).items():
-        values = value if isinstance(value, list) else [value]
+        values: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
         for text in values:
             if name != "admin_key_file" and isinstance(text, str) and mask_key(text, key) != text:
                 raise _UsageError(
