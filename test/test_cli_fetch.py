@@ -594,7 +594,7 @@ def test_every_kind_fetched_summarizes_as_a_complete_listing(base_url: str, tmp_
 
 
 def test_every_fault_of_the_fake_is_covered() -> None:
-    assert set(FAULTS) == {*RETRIED, *STOPPED, "echo-key"}
+    assert set(FAULTS) == {*RETRIED, *STOPPED, "echo-key", "reject-cursor"}
 
 
 def test_the_readme_fetch_example_prints_what_it_shows(tmp_path: Path) -> None:

@@ -262,7 +262,7 @@ def _admin_key(path: str | None) -> str:
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise _Failed(f"cannot read the admin key file {path}: {reason}") from None
-    if sys.platform != "win32" and mode & 0o077:
+    if sys.platform != "win32" and mode & 0o044:
         _say(f"warning: other users can read the admin key file {path} (mode {mode & 0o777:o}): chmod 600 {path}")
     lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
