@@ -413,7 +413,7 @@ class Client:
         target = urllib.parse.urlsplit(self.base_url)
         query = urllib.parse.urlencode(parameters)
         if self.holds_key(urllib.parse.unquote_plus(query)):
-            raise _BadAnswer("the next request would carry the admin key (in a cursor or filter): not sending it")
+            raise _Unacceptable("the next request would carry the admin key (in a cursor or filter): not sending it")
         url_path = target.path.rstrip("/") + path + "?" + query
         attempt = 0
         while True:
@@ -470,16 +470,16 @@ class Client:
         status = response.status
         if status == 200:
             if body is None:
-                raise _BadAnswer(
+                raise _Unacceptable(
                     f"the answer is larger than {self.max_response_bytes:,} bytes, the most read as one answer;"
                     " nothing of it was kept"
                 )
             encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
             if encoding != "identity" or body.startswith(b"\x1f\x8b"):
                 named = "gzip" if encoding == "identity" else self.clean(encoding[:40])
-                raise _BadAnswer(f"the answer is compressed ({named}), which was not asked for")
+                raise _Unacceptable(f"the answer is compressed ({named}), which was not asked for")
             if self.holds_key(body):
-                raise _BadAnswer("the answer holds the admin key (or the start of it): nothing of it was kept")
+                raise _Unacceptable("the answer holds the admin key (or the start of it): nothing of it was kept")
             try:
                 return check(body)
             except ValidationError as error:
@@ -603,7 +603,11 @@ class _GaveUp(Exception):
 
 
 class _BadAnswer(Exception):
-    pass
+    """A `200` whose body is not a valid answer to the request."""
+
+
+class _Unacceptable(Exception):
+    """An answer (or a request) refused whatever it holds: too large, compressed, holding the key."""
 
 
 class _Refused(Exception):
@@ -728,6 +732,8 @@ def iter_query_pages(
             raise fail(f"gave up: {error}") from None
         except _BadAnswer as error:
             raise fail(f"the answer is not a valid page of {query.kind}: {error}") from None
+        except _Unacceptable as error:
+            raise fail(str(error)) from None
         except _Refused as error:
             if error.status == 400 and cursor is not None and expected is not None and expected != restarted_at:
                 # The costs endpoint refuses some of its own cursors; the rest of the range is the same

@@ -765,7 +765,7 @@ def test_an_answer_beyond_max_response_size_is_refused(fake: FakeApi, base_url: 
     ran = fetch(base_url, *QUERY, "--max-response-size", "10K", cwd=tmp_path)
     assert (ran.status, ran.stdout) == (1, b"")
     assert ran.stderr == (
-        "openapiopenai fetch: page 1 of images: the answer is not a valid page of images: the answer is larger"
+        "openapiopenai fetch: page 1 of images: the answer is larger"
         " than 10,240 bytes, the most read as one answer; nothing of it was kept; the output holds 0 pages and is"
         " incomplete\n"
     )
