@@ -394,6 +394,23 @@ def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_ur
     assert (resumed.status, (tmp_path / "out.jsonl").read_bytes()) == (0, expected(fake, *QUERY))
 
 
+def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Path) -> None:
+    fake = FakeApi(seed=3, delay=0.4)
+    for base_url in serve(fake):
+        running = subprocess.Popen(
+            command(base_url, *QUERY, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while not fake.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with open(tmp_path / "out.jsonl", "rb") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # while it waits for its first page
+        _, stderr = running.communicate(timeout=60)
+        assert (running.returncode, stderr) == (0, b"")
+        with open(tmp_path / "out.jsonl", "rb") as other:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it has ended
+
+
 def test_the_state_file_is_written_through_an_unpredictable_new_file(tmp_path: Path) -> None:
     from openapiopenai.cli.fetch import _write_atomically
 
