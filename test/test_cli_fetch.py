@@ -373,6 +373,28 @@ def test_resume_refuses_to_extend_an_export_of_another_start(fake: FakeApi, base
     assert (tmp_path / "out.jsonl").read_bytes() == before
 
 
+def test_resume_refuses_an_export_past_the_end_or_of_unknown_query(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    earlier = [*QUERY[:4], "2024-11-05", *QUERY[5:]]
+    ran = fetch(base_url, *earlier, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: --resume: out.jsonl holds buckets up to 2024-11-10T00:00:00Z, past --end"
+        " 2024-11-05T00:00:00Z\n",
+    )
+    whole = (tmp_path / "out.jsonl").read_bytes()
+    (tmp_path / "part.jsonl").write_bytes(whole.splitlines(keepends=True)[0])  # incomplete, and no state beside it
+    ran = fetch(base_url, *QUERY, "-o", "part.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        1,
+        "openapiopenai fetch: part.jsonl is incomplete and part.jsonl.fetch.json is missing, so its query is"
+        " unknown: not continuing it; fetch into another -o FILE\n",
+    )
+    assert (tmp_path / "part.jsonl").read_bytes() == whole.splitlines(keepends=True)[0]
+
+
 def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
     fake.faults = {2: "wrong-kind"}
     assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 1
