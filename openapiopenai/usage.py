@@ -206,7 +206,8 @@ _MONEY: Final = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, d
 def exact_decimal(value: int | float) -> Decimal:
     """A JSON number as the decimal it was written as: `0.1` is `Decimal('0.1')`, not the binary float's
     `0.1000000000000000055511151231257827...`. A float's shortest representation reads back as the same float,
-    so it is the number the server sent."""
+    so it is the number the server sent, as far as a double holds it: JSON text of more than 17 significant
+    digits reaches the models already rounded to the nearest double (docs/costs.md)."""
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
