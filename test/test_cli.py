@@ -1372,13 +1372,15 @@ def test_a_level_shows_its_latest_and_peak() -> None:
     )
 
 
-def test_a_level_is_not_added_across_buckets() -> None:
+def test_a_level_per_period_is_its_latest_and_peak_in_that_period() -> None:
     assert run("summarize", "--every", "week", stdin=VECTOR_STORES.encode()) == Ran(
-        1,
+        0,
+        "vector_stores: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 1 page, 3 results\n"
+        "week_start  project_id  usage_bytes_latest  usage_bytes_peak\n"
+        "2024-10-28  proj_a                   1,200             1,200\n"
+        "2024-10-28  proj_b                       0               500\n"
+        "total                                1,200             1,500\n",
         "",
-        "openapiopenai: error: vector_stores: usage_bytes is a level, not a counter: --every week cannot add it"
-        " across the 2 buckets of the week of 2024-10-28 (use --every bucket)\n"
-        "openapiopenai: no totals printed: a level cannot be added across buckets\n",
     )
 
 
