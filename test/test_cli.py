@@ -1012,6 +1012,7 @@ def test_validate_reports_the_period_and_completeness() -> None:
         "listing: images: 2024-10-28 to 2024-11-07 UTC, 7 buckets of 1 day, 2 pages, 7 results: incomplete\n"
         "listing: incomplete: no buckets from 2024-11-01T00:00:00Z to 2024-11-04T00:00:00Z,"
         " between autumn-1.json (data.3) and autumn-3.json (data.0): a page is missing\n"
+        "listing: every document is valid; the listing is incomplete (--partial accepts that)\n"
     )
     assert run("validate", "autumn-3.json", "autumn-1.json") == Ran(1, expected, "")
 

@@ -20,3 +20,40 @@ def test_an_empty_last_page_ends_the_listing() -> None:
     assert run("validate", "-", stdin=lines.encode()).stdout.splitlines()[-1] == (
         "listing: images: 2024-11-01 to 2024-11-03 UTC, 2 buckets of 1 day, 3 pages, 2 results: complete"
     )
+
+
+ONE_PAGE_OF_MORE = f"{page_line(result(4, 3), has_more=True)}\n"
+
+
+def test_validate_says_an_incomplete_listing_of_valid_documents_is_what_failed() -> None:
+    ran = run("validate", "-", stdin=ONE_PAGE_OF_MORE.encode())
+    assert ran == Ran(
+        1,
+        "<stdin>: ok: a page of 1 bucket, 1 result\n"
+        "listing: images: 2024-11-01 to 2024-11-02 UTC, 1 bucket of 1 day, 1 page, 1 result: incomplete\n"
+        "listing: incomplete: <stdin> says has_more: true: the pages after 2024-11-02T00:00:00Z were not read"
+        " (next_page: null)\n"
+        "listing: every document is valid; the listing is incomplete (--partial accepts that)\n",
+        "",
+    )
+
+
+def test_validate_partial_accepts_an_incomplete_listing() -> None:
+    ran = run("validate", "-", "--partial", stdin=ONE_PAGE_OF_MORE.encode())
+    assert (ran.status, ran.stdout.splitlines()[-1], ran.stderr) == (
+        0,
+        "listing: every document is valid; the listing is incomplete (accepted with --partial)",
+        "",
+    )
+
+
+def test_validate_partial_still_fails_an_invalid_document_or_a_bucket_read_twice() -> None:
+    invalid = ONE_PAGE_OF_MORE + '{"object": "page"}\n'
+    assert run("validate", "-", "--partial", stdin=invalid.encode()).status == 1
+    twice = ONE_PAGE_OF_MORE * 2
+    ran = run("validate", "-", "--partial", stdin=twice.encode())
+    assert (ran.status, ran.stdout.splitlines()[4]) == (
+        1,
+        "listing: error: the bucket starting 2024-11-01T00:00:00Z is in <stdin>:1 (data.0) and again in <stdin>:2"
+        " (data.0)",
+    )
