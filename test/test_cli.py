@@ -369,9 +369,12 @@ def test_summarize_of_no_results_says_so() -> None:
     assert run("summarize", "-", stdin=b"[]") == Ran(0, "no results: 0 buckets, 0 results\n", "")
 
 
-def test_summarize_of_no_results_of_a_chosen_kind_is_a_zero_total() -> None:
-    expected = "images: 0 buckets, 0 results\n       images  requests\ntotal       0         0\n"
-    assert run("summarize", "--kind", "images", "-", stdin=b"[]") == Ran(0, expected, "")
+def test_summarize_of_no_results_of_a_chosen_kind_is_refused() -> None:
+    expected = (
+        "openapiopenai: error: --kind images: the input holds no images results: it holds no results at all\n"
+        "openapiopenai: no totals printed: no images results\n"
+    )
+    assert run("summarize", "--kind", "images", "-", stdin=b"[]") == Ran(1, "", expected)
 
 
 def test_summarize_refuses_an_incomplete_listing() -> None:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from test_cli import Ran, page_line, result, run
+
+from openapiopenai.cli.fetch import STATE_SUFFIX
+from openapiopenai.documents import FETCH_STATE_SUFFIX
 
 EMPTY_PAGE = '{"object": "page", "data": [], "has_more": false, "next_page": null}'
 
@@ -57,3 +63,52 @@ def test_validate_partial_still_fails_an_invalid_document_or_a_bucket_read_twice
         "listing: error: the bucket starting 2024-11-01T00:00:00Z is in <stdin>:1 (data.0) and again in <stdin>:2"
         " (data.0)",
     )
+
+
+@pytest.mark.parametrize("command", ["summarize", "validate"])
+def test_a_kind_asked_for_and_absent_is_an_error_naming_the_kinds_present(command: str) -> None:
+    ran = run(command, "kinds.jsonl", "--kind", "vector_stores")
+    message = "--kind vector_stores: the input holds no vector_stores results: it holds completions, images, costs"
+    if command == "summarize":
+        assert ran == Ran(
+            1, "", f"openapiopenai: error: {message}\nopenapiopenai: no totals printed: no vector_stores results\n"
+        )
+    else:
+        assert (ran.status, ran.stdout.splitlines()[-1], ran.stderr) == (1, f"listing: error: {message}", "")
+
+
+def test_a_kind_asked_for_with_only_empty_buckets_is_a_zero_listing_of_it() -> None:
+    ran = run("summarize", "-", "--kind", "costs", "--by", "none", stdin=f"{page_line()}\n".encode())
+    assert ran == Ran(
+        0,
+        "costs: 2024-11-01 to 2024-11-02 UTC, 1 bucket of 1 day, 1 page, 0 results\n       amount\ntotal    0.00\n",
+        "",
+    )
+
+
+def test_a_directory_read_skips_the_state_of_an_unfinished_fetch_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "done.jsonl").write_text(f"{page_line(result(4, 3))}\n")
+    (tmp_path / "late.jsonl").write_text(f"{page_line(result(1, 1), has_more=True, day=1)}\n")
+    (tmp_path / f"late.jsonl{FETCH_STATE_SUFFIX}").write_text('{"version": 1, "query": {"kind": "images"}}\n')
+    ran = run("summarize", str(tmp_path), "--by", "none")
+    late = tmp_path / "late.jsonl"
+    assert (ran.status, ran.stdout, ran.stderr.splitlines()) == (
+        1,
+        "",
+        [
+            f"openapiopenai: note: {late}: a fetch into it has not finished (late.jsonl.fetch.json is beside it,"
+            " and is not read): the export is incomplete; fetch ... --resume completes it",
+            f"openapiopenai: error: the listing is incomplete: {late} says has_more: true: the pages after"
+            " 2024-11-03T00:00:00Z were not read (next_page: null)",
+            "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)",
+        ],
+    )
+    validated = run("validate", str(tmp_path))
+    assert "fetch.json: " not in validated.stdout
+    assert validated.stdout.splitlines()[-1] == (
+        "listing: every document is valid; the listing is incomplete (--partial accepts that)"
+    )
+
+
+def test_fetch_names_its_state_file_as_the_directory_read_skips_it() -> None:
+    assert FETCH_STATE_SUFFIX == STATE_SUFFIX

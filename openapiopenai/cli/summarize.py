@@ -16,10 +16,12 @@ from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     PROG,
     Commands,
+    absent_kind,
     add_input,
     add_kind,
     describe_listing,
     input_files,
+    kinds_present,
     listing_of,
     loose_results,
     outcomes,
@@ -214,6 +216,7 @@ class _Reading:
         self.loose: dict[KindName, int] = {}
         self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
         self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
+        self.present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
 
     def tally(self, kind: KindName) -> UsageTally:
         tally = self.tallies.get(kind)
@@ -229,6 +232,8 @@ class _Reading:
         """Count a document; the problems that keep it from being counted."""
         errors: list[DocumentError] = []
         every = self.every
+        if self.only is not None:
+            self.present |= kinds_present(outcome)
         quick = register_page(outcome, self.check, self.only) if every is None else None
         if quick is not None:
             kind, results = quick
@@ -288,6 +293,11 @@ class _Reading:
                 file=sys.stderr,
             )
             return _refuse("results have no time")
+        if self.only is not None:
+            absent = absent_kind(self.only, reports[0], self.loose.get(self.only, 0), self.present)
+            if absent is not None:
+                print(f"{PROG}: error: {absent}", file=sys.stderr)
+                return _refuse(f"no {self.only} results")
         problems = [(listing, problem) for listing in reports for problem in listing.problems]
         for listing, problem in problems:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)

@@ -9,11 +9,13 @@ from typing import cast
 from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     Commands,
+    absent_kind,
     add_input,
     add_kind,
     clear_progress,
     describe_listing,
     input_files,
+    kinds_present,
     listing_of,
     outcomes,
     register,
@@ -54,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     only: KindName | None = args.kind
     valid = rejected = 0
     loose: dict[KindName, int] = {}
+    present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
     for outcome in outcomes(input_files(args), args.max_bytes):
         if isinstance(outcome, Loaded):
             part = outcome.part
@@ -61,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 clear_progress()
                 print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
                 valid += 1
+            if only is not None:
+                present |= kinds_present(outcome)
             if register_page(outcome, check, only) is not None:
                 continue
             for _, item, _ in register(outcome, check, only):
@@ -75,6 +80,11 @@ def run(args: argparse.Namespace) -> int:
     if unknown is not None:
         print(f"listing: error: {unknown}")
         return 1
+    if only is not None:
+        absent = absent_kind(only, reports[0], loose.get(only, 0), present)
+        if absent is not None:
+            print(f"listing: error: {absent}")
+            return 1
     problems = gaps = False
     for listing in reports:
         counted = describe_listing(listing, loose.get(cast("KindName", listing.kind), 0))
