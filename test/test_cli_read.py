@@ -9,6 +9,7 @@ from test_cli import Ran, page_line, result, run
 
 from openapiopenai.cli.fetch import STATE_SUFFIX
 from openapiopenai.documents import FETCH_STATE_SUFFIX
+from openapiopenai.listing import utc_text
 
 EMPTY_PAGE = '{"object": "page", "data": [], "has_more": false, "next_page": null}'
 
@@ -112,3 +113,49 @@ def test_a_directory_read_skips_the_state_of_an_unfinished_fetch_and_says_so(tmp
 
 def test_fetch_names_its_state_file_as_the_directory_read_skips_it() -> None:
     assert FETCH_STATE_SUFFIX == STATE_SUFFIX
+
+
+@pytest.mark.parametrize(
+    ("output_format", "expected"),
+    [
+        pytest.param("csv", "amount_usd\n1000000000000000.000000000000001\n", id="csv"),
+        pytest.param("json", '[\n  {\n    "amount_usd": 1000000000000000.000000000000001\n  }\n]\n', id="json"),
+    ],
+)
+def test_money_keeps_every_digit_past_28(output_format: str, expected: str) -> None:
+    # 31 significant digits: more than a decimal context's default precision of 28.
+    lines = "".join(
+        f'{{"object": "organization.costs.result", "amount": {{"value": {value}, "currency": "usd"}}}}\n'
+        for value in ("1000000000000000", "1e-15")
+    )
+    ran = run("summarize", "--format", output_format, stdin=lines.encode())
+    assert (ran.status, ran.stdout) == (0, expected)
+
+
+@pytest.mark.parametrize("hole", [1, 3600, 86_399, 86_400])
+def test_a_hole_at_the_start_of_since_is_reported(hole: int) -> None:
+    since = 1730419200 - hole  # the data starts 2024-11-01T00:00:00Z
+    ran = run("summarize", "-", "--since", str(since), "--by", "none", stdin=f"{page_line(result(4, 3))}\n".encode())
+    assert ran.status == 1
+    assert ran.stderr.splitlines()[0].startswith(
+        f"openapiopenai: error: the listing is incomplete: no buckets from {utc_text(since)} to 2024-11-01T00:00:00Z,"
+        " before <stdin>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("every", "boundary"),
+    [("day", 1730505600), ("week", 1730678400), ("month", 1733011200)],  # 2024-11-02, Monday 11-04, 12-01
+)
+@pytest.mark.parametrize("over", [1, 1800, 3599])
+def test_a_bucket_crossing_into_the_next_period_by_under_an_hour_is_refused(
+    every: str, boundary: int, over: int
+) -> None:
+    end = boundary + over
+    bucket = (
+        f'{{"object": "page", "data": [{{"object": "bucket", "start_time": {end - 7200}, "end_time": {end},'
+        f' "results": [{result(1, 1)}]}}], "has_more": false, "next_page": null}}'
+    )
+    ran = run("summarize", "-", "--every", every, stdin=bucket.encode())
+    assert ran.status == 1
+    assert f"crosses into the next {every} at {utc_text(boundary)}" in ran.stderr
