@@ -472,8 +472,8 @@ class _Rows:
     (`array('q')`) until a sum outgrows 64 bits, then Python ints; otherwise (few rows) Python ints, and
     results wait in `waiting` to be added up a few thousand at a time. The rest is kept only by the kinds
     and rows that need it: missing-field counts (one column per field, once a field is missing), money
-    (costs: a column of exact sums per currency) and levels (vector stores: a column like the counters
-    when buckets are kept apart, each row having one bucket, else a dict of buckets per row).
+    (costs: a column of exact sums per currency) and levels (vector stores: a dict per row of the level
+    at each bucket, since a row may span buckets: a group, or a group in a period of a time axis).
     """
 
     __slots__ = (
