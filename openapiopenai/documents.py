@@ -196,7 +196,11 @@ def _read_directory(
     except OSError as error:
         yield _unreadable(name, error)
         return
-    files = [entry for entry in entries if not os.path.isdir(os.path.join(path, entry))]
+    files = [
+        entry
+        for entry in entries
+        if not entry.endswith(FETCH_STATE_SUFFIX) and not os.path.isdir(os.path.join(path, entry))
+    ]
     if not files:
         yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
     for entry in files:
@@ -211,6 +215,20 @@ def _read_directory(
 
 DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
 """The files a directory given as input is read for."""
+
+FETCH_STATE_SUFFIX: Final = ".fetch.json"
+"""What `openapiopenai fetch` adds to an export's name for the file that holds its query until the listing is
+complete: a directory read skips such files, which are not usage documents (see `unfinished_fetches`)."""
+
+
+def unfinished_fetches(path: str) -> list[str]:
+    """The exports in a directory whose fetch has not finished, as their names in it (the state file beside
+    each, `NAME.fetch.json`, is there until the listing is complete), in name order."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(FETCH_STATE_SUFFIX))
+    except OSError:
+        return []  # reading the directory reports it
+    return [name.removesuffix(FETCH_STATE_SUFFIX) for name in names]
 
 
 def read_stream(

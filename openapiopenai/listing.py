@@ -548,7 +548,7 @@ class ListingCheck:
     ) -> Unfinished | None:
         if latest is not None:
             place, page = latest
-            if page is None or not self._pages[page].has_more:
+            if page is None or not self._pages[page].has_more or self._ended_by_empty_page(kind):
                 return None
             found = self._pages[page]
             return Unfinished(found.where, found.next_page, place.end)
@@ -558,6 +558,25 @@ class ListingCheck:
             if page_info.has_more and (kind in kinds or not kinds or (include_unknown and None in kinds)):
                 return Unfinished(page_info.where, page_info.next_page, None)
         return None
+
+    def _ended_by_empty_page(self, kind: str) -> bool:
+        """Whether a page without buckets that says `has_more: false` ends this kind's listing.
+
+        The API may end a listing with such a page after one that said `has_more: true`. A page without
+        buckets has no time, so it can follow only the latest page of a listing: it ends this one when no
+        other kind read has a listing still waiting for more pages (which one it ended could not be told).
+        """
+        if not any(not kinds and not page.has_more for page, kinds in zip(self._pages, self._page_kinds, strict=True)):
+            return False
+        return not any(self._waits(other) for other in self._kinds if other is not None and other != kind)
+
+    def _waits(self, kind: str) -> bool:
+        """Whether the page of a kind's latest bucket says `has_more: true`."""
+        state = self._kinds[kind]
+        ends = state.ends
+        latest = max(range(len(state)), key=ends.__getitem__, default=None)
+        page = None if latest is None else state.page_of(latest)
+        return page is not None and self._pages[page].has_more
 
 
 class IncompleteListingError(ValueError):

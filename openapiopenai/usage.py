@@ -207,7 +207,8 @@ _MONEY: Final = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, d
 def exact_decimal(value: int | float) -> Decimal:
     """A JSON number as the decimal it was written as: `0.1` is `Decimal('0.1')`, not the binary float's
     `0.1000000000000000055511151231257827...`. A float's shortest representation reads back as the same float,
-    so it is the number the server sent."""
+    so it is the number the server sent, as far as a double holds it: JSON text of more than 17 significant
+    digits reaches the models already rounded to the nearest double (docs/costs.md)."""
     if isinstance(value, float):
         return Decimal(repr(value))
     return Decimal(value)
@@ -472,8 +473,8 @@ class _Rows:
     (`array('q')`) until a sum outgrows 64 bits, then Python ints; otherwise (few rows) Python ints, and
     results wait in `waiting` to be added up a few thousand at a time. The rest is kept only by the kinds
     and rows that need it: missing-field counts (one column per field, once a field is missing), money
-    (costs: a column of exact sums per currency) and levels (vector stores: a column like the counters
-    when buckets are kept apart, each row having one bucket, else a dict of buckets per row).
+    (costs: a column of exact sums per currency) and levels (vector stores: a dict per row of the level
+    at each bucket, since a row may span buckets: a group, or a group in a period of a time axis).
     """
 
     __slots__ = (
@@ -486,7 +487,6 @@ class _Rows:
         "index",
         "last_slot",
         "level_names",
-        "level_sums",
         "levels",
         "missing",
         "missing_order",
@@ -523,9 +523,8 @@ class _Rows:
         self.amounts: dict[str, list[Decimal | None]] | None = {} if kind == "costs" else None
         self.quantities: dict[str | None, list[Decimal | None]] | None = {} if kind == "costs" and quantities else None
         """Costs, when asked for: a column of exact sums of `quantity` per `quantity_unit` (`None`: no unit)."""
-        self.levels: list[dict[int | None, int]] | None = [] if self.level_names and not per_bucket else None
-        self.level_sums: _Numbers | None = array("q") if self.level_names and per_bucket else None
-        """Per bucket, each row has one bucket: its levels add up there, as counters do."""
+        self.levels: list[dict[int | None, int]] | None = [] if self.level_names else None
+        """Each row's level at each bucket (a row may span buckets: a group, or a group in a period)."""
         self.last_slot = 0
         self.in_order = True
         """Whether rows were added in the order of their buckets' slots, so each bucket's rows are together."""
@@ -545,8 +544,6 @@ class _Rows:
             column.append(None)
         if self.levels is not None:
             self.levels.extend({} for _ in self.level_names)
-        if self.level_sums is not None:
-            self.level_sums.extend([0] * len(self.level_names))
         slot = place % _SPAN
         if slot < self.last_slot:
             self.in_order = False
@@ -636,12 +633,6 @@ class _Rows:
             at = row * len(self.level_names) + index
             if value is None:
                 self.lacks(row, self.width + index)
-            elif self.level_sums is not None:
-                try:
-                    self.level_sums[at] += value
-                except OverflowError:
-                    self.level_sums = _widened(self.level_sums)
-                    self.level_sums[at] += value
             else:
                 assert self.levels is not None
                 by_bucket = self.levels[at]
@@ -694,21 +685,17 @@ class _Rows:
         waiting.clear()
         self.waited = 0
 
-    def totals(self, row: int, kind: KindName, buckets: Iterable[int | None], own: int | None = None) -> Totals:
-        """A row's totals; a level is 0 at each of `buckets` where the row had no result. `own` is the row's
-        bucket when buckets are kept apart."""
+    def totals(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> Totals:
+        """A row's totals; a level is 0 at each of `buckets` (those of the row's group or period, empty ones
+        included) where the row had no result."""
         self.settle()
         at = row * self.width
         levels: dict[str, Level] = {}
         first = row * len(self.level_names)
         for index, name in enumerate(self.level_names):
-            if self.level_sums is not None:
-                level = self.level_sums[first + index]
-                by_bucket = {bucket: level if bucket == own else 0 for bucket in {*buckets, own}}
-            else:
-                assert self.levels is not None
-                held = self.levels[first + index]
-                by_bucket = {bucket: held.get(bucket, 0) for bucket in {*buckets, *held}}
+            assert self.levels is not None
+            held = self.levels[first + index]
+            by_bucket = {bucket: held.get(bucket, 0) for bucket in {*buckets, *held}}
             levels[name] = Level(MappingProxyType(by_bucket))
         return _assembled(
             kind,
@@ -718,22 +705,25 @@ class _Rows:
             self.missing_of(row),
         )
 
-    def rank(self, row: int, kind: KindName, buckets: Iterable[int | None], own: int | None = None) -> tuple[Any, ...]:
-        """`_rank` of `totals(row, kind, buckets, own)`, without building them when the kind has no levels."""
+    def rank(self, row: int, kind: KindName, buckets: Iterable[int | None]) -> tuple[Any, ...]:
+        """`_rank` of `totals(row, kind, buckets)`, without building them when the kind has no levels."""
         if self.level_names:
-            return _rank(self.totals(row, kind, buckets, own))
+            return _rank(self.totals(row, kind, buckets))
         self.settle()
         at = row * self.width
         if self.amounts is None:
             return (*self.counts[at : at + self.width], _ZERO)
-        amounts = self.amounts_of(row)
-        # Summed in the order of the currencies' names, as `Totals` holds them.
-        return (*self.counts[at : at + self.width], sum((amounts[currency] for currency in sorted(amounts)), _ZERO))
+        # Money is never added across currencies: each currency is a place of its own in the key, in the order
+        # of the currencies' names (as `Totals` holds them), 0 where the row has none of it.
+        return (
+            *self.counts[at : at + self.width],
+            *(_ZERO if column[row] is None else column[row] for _, column in sorted(self.amounts.items())),
+        )
 
     def total(self, kind: KindName, buckets: Iterable[int | None]) -> Totals:
         """The totals of every row, as if each row's totals (levels at `buckets`) were added up in row order."""
-        if not self.index:
-            return Totals(kind=kind)
+        if not self.index:  # levels are 0 at the buckets seen, all of them empty
+            return Totals(kind=kind, levels={name: Level(dict.fromkeys(buckets, 0)) for name in self.level_names})
         self.settle()
         width = self.width
         counts = [sum(self.counts[field::width]) for field in range(width)]
@@ -751,14 +741,6 @@ class _Rows:
                 for by_bucket in self.levels[index :: len(self.level_names)]:
                     for bucket, level in by_bucket.items():
                         merged[bucket] = merged.get(bucket, 0) + level
-                levels[name] = Level(MappingProxyType(merged))
-        if self.level_sums is not None:
-            size = len(self.level_names)
-            for index, name in enumerate(self.level_names):
-                merged = dict.fromkeys(buckets, 0)
-                for place, row in self.index.items():
-                    own = _slot_start(place % _SPAN)
-                    merged[own] = merged.get(own, 0) + self.level_sums[row * size + index]
                 levels[name] = Level(MappingProxyType(merged))
         return Totals(*counts, kind=kind, amounts=amounts, levels=levels, missing=self._missing_total())
 
@@ -798,12 +780,8 @@ class _Rows:
 
 
 def _rank(totals: Totals) -> tuple[Any, ...]:
-    """Largest first: by each counter in field order, then levels at their peak, then money."""
-    return (
-        *totals.counts.values(),
-        *(level.peak or 0 for level in totals.levels.values()),
-        sum(totals.amounts.values(), Decimal(0)),
-    )
+    """Largest first, for a kind with levels: by each counter in field order, then levels at their peak."""
+    return (*totals.counts.values(), *(level.peak or 0 for level in totals.levels.values()))
 
 
 @dataclass(frozen=True)
@@ -863,8 +841,9 @@ class UsageTally:
         self._key_numbers: dict[GroupKey, int] = {}
         self._keys: list[GroupKey] = []
         self._rows = _Rows("images")
-        # Every bucket seen, empty ones included: a group absent from a bucket held a level of 0 then.
-        self._buckets: set[int | None] = set()
+        # Every bucket seen, empty ones included, by the slot its results are counted in (0 when buckets are not
+        # kept apart): a group absent from a bucket held a level of 0 then.
+        self._buckets: dict[int, set[int | None]] = {}
         if kind is not None:
             self._set_kind(KINDS[kind])
 
@@ -893,19 +872,31 @@ class UsageTally:
     def _slot(self, bucket: int | None) -> int:
         return _slot(bucket) if self.per_bucket else 0
 
-    def add_results(self, results: Iterable[ApiModel], start: int | None = None) -> None:
+    def add_results(self, results: Iterable[ApiModel], start: int | None = None, *, bucket: int | None = None) -> None:
         """Count results that share one bucket (or one period of a time axis) starting at `start`, in Unix
         seconds; `None` for results without a time. The same as `add_result` for each, only faster.
 
+        `bucket` is the start of the bucket that holds them when `start` is a period's (a level is measured
+        per bucket; default: `start`). No results at all still notes the bucket: it held a level of 0.
         Raises `ValueError` when tallying per bucket and `start` is beyond the calendar.
         """
         slot = self._slot(start)
+        measured = start if bucket is None else bucket
+        self._note(slot, measured)
         if isinstance(results, list):
-            self._add_some(results, slot, start)
+            self._add_some(results, slot, measured)
             return
         pending = iter(results)  # taken a few thousand at a time: an iterator may be long
         while some := list(islice(pending, _SOME)):
-            self._add_some(some, slot, start)
+            self._add_some(some, slot, measured)
+
+    def _note(self, slot: int, bucket: int | None) -> None:
+        """Note a bucket seen at a slot, with results or without."""
+        seen = self._buckets.get(slot)
+        if seen is None:
+            self._buckets[slot] = {bucket}
+        else:
+            seen.add(bucket)
 
     def _add_some(self, results: list[ApiModel], slot: int, start: int | None) -> None:
         """`add_results` for a list of results."""
@@ -1024,7 +1015,7 @@ class UsageTally:
                 )
             self._set_kind(kind)
         self._rows.add_result(self._row(self._key_of(result), slot), result, bucket)
-        self._buckets.add(bucket)
+        self._note(slot, bucket)
 
     def add_in_bucket(self, result: ApiModel, bucket: UsageTimeBucket[Any]) -> None:
         """Count one result of `bucket`."""
@@ -1036,7 +1027,7 @@ class UsageTally:
         Raises `ValueError` when tallying per bucket and the bucket's start is beyond the calendar.
         """
         slot = self._slot(bucket.start_time)
-        self._buckets.add(bucket.start_time)
+        self._note(slot, bucket.start_time)
         for result in bucket.results:
             self._add(result, slot, bucket.start_time)
 
@@ -1050,7 +1041,7 @@ class UsageTally:
         for where, result in _walk(source):
             if result is None:
                 assert isinstance(where, UsageTimeBucket)
-                self._buckets.add(where.start_time)
+                self._note(self._slot(where.start_time), where.start_time)
             elif isinstance(where, UsageTimeBucket):
                 self._add(result, self._slot(where.start_time), where.start_time)
             elif isinstance(where, TimedResult):
@@ -1061,11 +1052,12 @@ class UsageTally:
     @property
     def total(self) -> Totals:
         """The totals over everything counted so far."""
-        return self._rows.total(self.kind or "images", self._buckets)
+        return self._rows.total(self.kind or "images", {bucket for seen in self._buckets.values() for bucket in seen})
 
     def groups(self) -> list[GroupTotals]:
-        """One entry per group, largest first (by the kind's counters in field order, then money), then
-        by bucket start."""
+        """One entry per group, largest first (by the kind's counters in field order, then levels at their
+        peak, then money: by the amount in the first currency in name order, then in the next, never adding
+        one currency to another), then by bucket start."""
         return list(self.iter_groups())
 
     def iter_groups(self, *, by_time: bool = False) -> Iterator[GroupTotals]:
@@ -1081,7 +1073,7 @@ class UsageTally:
             for slot, places in rows.by_slot():
                 buckets = self._buckets_at(slot)
                 start = _slot_start(slot)
-                places.sort(key=lambda place: rows.rank(rows.index[place], kind, buckets, start), reverse=True)
+                places.sort(key=lambda place: rows.rank(rows.index[place], kind, buckets), reverse=True)
                 moment = None if start is None else utc_datetime(start)
                 for place in places:
                     yield self._group(place, moment, kind, buckets)
@@ -1095,20 +1087,19 @@ class UsageTally:
             yield self._group(place, moment, kind, self._buckets_at(place % _SPAN))
 
     def _group(self, place: int, moment: datetime | None, kind: KindName, buckets: Iterable[int | None]) -> GroupTotals:
-        own = _slot_start(place % _SPAN)
         row = self._rows.index[place]
-        totals = self._rows.totals(row, kind, buckets, own)
+        totals = self._rows.totals(row, kind, buckets)
         if self._rows.quantities is None:
             return GroupTotals(self._keys[place // _SPAN], moment, totals)
         return GroupTotals(self._keys[place // _SPAN], moment, totals, MappingProxyType(self._rows.quantities_of(row)))
 
     def _rank(self, place: int, kind: KindName) -> tuple[Any, ...]:
-        slot = place % _SPAN
-        return self._rows.rank(self._rows.index[place], kind, self._buckets_at(slot), _slot_start(slot))
+        return self._rows.rank(self._rows.index[place], kind, self._buckets_at(place % _SPAN))
 
     def _buckets_at(self, slot: int) -> Iterable[int | None]:
-        """The buckets whose levels a group's totals show: its own, or every bucket seen for no bucket."""
-        return self._buckets if slot == 0 else {_slot_start(slot)}
+        """The buckets whose levels a group's totals show: those seen at its slot (every bucket seen, when buckets
+        are not kept apart)."""
+        return self._buckets.get(slot, ())
 
     def group_keys(self) -> Iterator[GroupKey]:
         """The values of the grouping fields of each group, in the order first counted."""
@@ -1168,20 +1159,31 @@ class UsageSummary:
             self._tally(result).add_in_bucket(result, bucket)
 
     def add_page(self, page: UsageResponse[Any]) -> None:
-        """Count every result of one page."""
-        for bucket in page.data:
-            self.add_bucket(bucket)
+        """Count every result of one page; its empty buckets belong to the kinds of its results."""
+        self.add(page)
 
     def add(self, source: UsageSource) -> None:
-        """Count every result of a page, a listing, a bucket, or an iterable of any of these or of results."""
+        """Count every result of a page, a listing, a bucket, or an iterable of any of these or of results.
+
+        An empty bucket belongs to the kinds of the results given with it (in the same call), as a tally of
+        one kind counts every bucket it is given: a level is 0 there. Given with no results, it says
+        nothing of its kind and is left out."""
+        empty: list[int] = []
+        kinds: dict[KindName, UsageTally] = {}
         for where, result in _walk(source):
             if result is None:
-                continue  # an empty bucket says nothing of the kind it belongs to
+                assert isinstance(where, UsageTimeBucket)
+                empty.append(where.start_time)
+                continue
             tally = self._tally(result)
+            kinds[_kind_of(result).name] = tally
             if isinstance(where, UsageTimeBucket):
                 tally.add_in_bucket(result, where)
             else:
                 tally.add_result(result, None if where is None else where.start)
+        for tally in kinds.values():
+            for start in empty:
+                tally.add_results([], start)
 
     @property
     def kinds(self) -> list[KindName]:

@@ -124,6 +124,9 @@ class FakeApi:
     """A fault for every request not in `faults`."""
     bogus_last_cursor: bool = False
     """Answer the last page with has_more=true and a cursor that is then rejected (the costs quirk)."""
+    empty_last_page: bool = False
+    """End each listing as the API sometimes does: the page that holds its last bucket says has_more=true,
+    and the page after it holds no buckets."""
     delay: float = 0.0
     """Seconds to wait before every answer (to give a kill time to land)."""
     requests: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list, repr=False)
@@ -237,18 +240,23 @@ class FakeApi:
             raise BadRequest(f"Invalid limit {limit}: between 1 and {most}")
         buckets = self.buckets(kind, params)
         cursor = _one(params, "page")
+        if cursor == _EMPTY and self.empty_last_page:
+            return {"object": "page", "data": [], "has_more": False, "next_page": None}
         first = 0
         if cursor is not None:
             first = _decode_cursor(cursor, [bucket["start_time"] for bucket in buckets])
         chosen = buckets[first : first + limit]
         has_more = first + limit < len(buckets)
         next_page = _encode_cursor(buckets[first + limit]["start_time"]) if has_more else None
+        if not has_more and self.empty_last_page:
+            has_more, next_page = True, _EMPTY
         if not has_more and self.bogus_last_cursor:
             has_more, next_page = True, _BOGUS
         return {"object": "page", "data": chosen, "has_more": has_more, "next_page": next_page}
 
 
 _BOGUS = "page_AAAA-bogus"
+_EMPTY = "page_AAAA-empty"
 
 
 def _encode_cursor(start: int) -> str:

@@ -97,8 +97,8 @@ class _Reference:
                 Decimal(0)
             ] * money_columns
             rows.append([*key, *group["counts"], *[group["level"]] * 2 * len(levels), *money])
-            # Largest first: counters in field order, then the level's peak, then money.
-            ranks.append((*group["counts"], *[group["level"]] * len(levels), sum(money, Decimal(0))))
+            # Largest first: counters in field order, then the level's peak, then money currency by currency.
+            ranks.append((*group["counts"], *[group["level"]] * len(levels), *money))
         rank = {id(row): value for row, value in zip(rows, ranks, strict=True)}
         rows.sort(key=lambda row: rank[id(row)], reverse=True)  # stable: ties stay in reading order
         empty = sorted({bucket["start_time"] for bucket in buckets} - {row[0] for row in rows})

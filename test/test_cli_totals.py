@@ -99,8 +99,8 @@ def _reference(kind: KindName, buckets: list[dict[str, Any]], *, daily: bool) ->
 
 def _rank(cells: list[Any], counters: tuple[str, ...], levels: tuple[str, ...], order: list[str]) -> tuple[Any, ...]:
     peaks = [cells[len(counters) + 1]] if levels else []
-    money = cells[len(counters) + 2 * len(levels) :]
-    return (*cells[: len(counters)], *peaks, sum(money, Decimal(0)))
+    money = cells[len(counters) + 2 * len(levels) :]  # one cell per currency, in name order: never added up
+    return (*cells[: len(counters)], *peaks, *money)
 
 
 def _day(start: int) -> str:

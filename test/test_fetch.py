@@ -164,6 +164,15 @@ def test_fetch_listing_combines_the_pages_and_is_typed_per_kind(fake: FakeApi, b
     check_fetch.check_fetch(client(base_url))
 
 
+def test_fetch_listing_takes_an_empty_last_page_as_the_end(fake: FakeApi, base_url: str) -> None:
+    fake.empty_last_page = True
+    start, end = RANGES["1d"]
+    listing = fetch_listing(UsageImagesResult, start, end, client=client(base_url))
+    buckets = [bucket for page in expected(fake, Query.build("images", start, end)) for bucket in page["data"]]
+    assert (listing.pages, listing.complete) == (3, True)
+    assert [bucket.to_dict() for bucket in listing.buckets] == buckets
+
+
 @pytest.mark.parametrize("fault", RETRIED)
 def test_a_fault_on_any_page_is_retried_and_the_listing_comes_whole(fake: FakeApi, base_url: str, fault: Any) -> None:
     query = images_query()

@@ -114,6 +114,36 @@ def test_nesting_at_the_limit_from_dict_can_be_read_back_from_json(model: type[A
 
 
 @pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
+@pytest.mark.parametrize(
+    ("nest", "leaf", "extra_depth", "accepted"),
+    [
+        pytest.param(nested_lists, 0, 0, True, id="number-at-the-limit"),
+        pytest.param(nested_lists, 0, 1, False, id="number-past-the-limit"),
+        pytest.param(nested_lists, [], 0, True, id="empty-array-at-the-limit"),
+        pytest.param(nested_objects, {}, 0, True, id="empty-object-at-the-limit"),
+        pytest.param(nested_lists, [], 1, False, id="empty-array-past-the-limit"),
+        pytest.param(nested_lists, [0], 0, False, id="array-holding-a-value-past-the-limit"),
+        pytest.param(nested_objects, {"a": 0}, 0, False, id="object-holding-a-value-past-the-limit"),
+    ],
+)
+def test_every_entry_point_stops_at_the_same_depth(
+    model: type[ApiModel], nest: Any, leaf: Any, extra_depth: int, accepted: bool
+) -> None:
+    # No value inside more than MAX_JSON_DEPTH arrays and objects: an empty one may be the next level.
+    document, _ = with_extra(model, nest(EXTRA_LIMIT[model] + extra_depth, leaf))
+    text = json.dumps(document)
+    outcomes = []
+    for read in (model.from_json, model.model_validate_json, model.from_dict, model.model_validate):
+        try:
+            read(text if read in (model.from_json, model.model_validate_json) else document)
+        except ValidationError:
+            outcomes.append(False)
+        else:
+            outcomes.append(True)
+    assert outcomes == [accepted] * 4
+
+
+@pytest.mark.parametrize("model", MODELS, ids=MODEL_IDS)
 def test_nesting_past_the_limit_is_too_deep_from_dict(model: type[ApiModel]) -> None:
     document, loc = with_extra(model, nested_lists(EXTRA_LIMIT[model] + 1))
     with pytest.raises(ValidationError) as caught:

@@ -249,3 +249,26 @@ def test_buckets_noted_together_as_one_by_one(since: int | None, until: int | No
     assert (together.pages, together.kinds, together.unknown()) == (alone.pages, alone.kinds, alone.unknown())
     with pytest.raises(ValueError, match="2 buckets and 1 paths"):
         together.add_buckets(days(0, 2), "a.json", "images", ["data.0"])
+
+
+def test_an_empty_last_page_ends_the_listing() -> None:
+    check = ListingCheck()
+    check.add_page(page(*days(0, 2), next_page="p2"), "a.json", "images")
+    check.add_page(page(), "b.json", "images")
+    report = check.report("images")
+    assert (report.gaps, report.complete, report.pages) == ((), True, 2)
+
+
+def test_an_empty_page_saying_has_more_does_not_end_the_listing() -> None:
+    check = ListingCheck()
+    check.add_page(page(*days(0, 2), next_page="p2"), "a.json", "images")
+    check.add_page(page(next_page="p3"), "b.json", "images")
+    assert check.report("images").gaps == (Unfinished("a.json", "p2", NOV_1 + 2 * DAY),)
+
+
+def test_an_empty_last_page_ends_no_listing_when_which_cannot_be_told() -> None:
+    check = ListingCheck()
+    check.add_page(page(*days(0, 2), next_page="p2"), "a.json", "images")
+    check.add_page(page(*days(0, 2), next_page="q2"), "other.json", "other")
+    check.add_page(page(), "b.json", "images")
+    assert [check.report(kind).complete for kind in ("images", "other")] == [False, False]

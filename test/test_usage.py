@@ -209,6 +209,17 @@ def test_combine_pages_can_allow_an_incomplete_listing() -> None:
     assert len(listing.buckets) == 1
 
 
+def test_combine_pages_takes_an_empty_last_page_as_the_end() -> None:
+    last = UsageResponse.from_dict({"object": "page", "data": [], "has_more": False, "next_page": None})
+    for pages in (
+        [FIRST_PAGE, SECOND_PAGE.model_copy(update={"has_more": True, "next_page": "p3"}), last],
+        [last, FIRST_PAGE, SECOND_PAGE.model_copy(update={"has_more": True, "next_page": "p3"})],
+    ):
+        listing = combine_pages(pages)
+        assert (listing.pages, listing.complete, listing.next_page) == (3, True, None)
+        assert [b.start_time for b in listing.buckets] == [NOV_1, NOV_1 + DAY]
+
+
 def test_combine_pages_takes_pages_in_any_order() -> None:
     listing = combine_pages([SECOND_PAGE, FIRST_PAGE])
     assert [b.start_time for b in listing.buckets] == [NOV_1, NOV_1 + DAY]

@@ -419,3 +419,16 @@ class TestRecords:
         assert text
         [record] = to_records(page([json.loads(text)]))
         assert record["object"] == json.loads(text)["object"]
+
+
+class TestLargestFirst:
+    def test_money_is_ranked_within_a_currency_never_across(self) -> None:
+        costs = page(
+            [cost(1000, "jpy", line_item="yen"), cost(5, "eur", line_item="euro"), cost(7, "eur", line_item="more")]
+        )
+        assert list(totals_by(costs, "line_item")) == [("more",), ("euro",), ("yen",)]
+
+    def test_per_bucket_too(self) -> None:
+        tally = UsageTally(["line_item"], per_bucket=True)
+        tally.add(page([cost(1000, "jpy", line_item="yen"), cost(5, "eur", line_item="euro")]))
+        assert [group.values for group in tally.groups()] == [("euro",), ("yen",)]

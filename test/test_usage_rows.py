@@ -4,7 +4,7 @@ order buckets arrive in, with counters beyond 64 bits, levels, money and missing
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -53,11 +53,12 @@ def _buckets(kind: KindName) -> list[UsageTimeBucket[UsageResult]]:
     return page.data
 
 
-def _rank(totals: Totals) -> tuple[Any, ...]:
+def _rank(totals: Totals, currencies: Sequence[str] = ()) -> tuple[Any, ...]:
+    """Largest first: counters, levels at their peak, then money in each currency in name order, never added."""
     return (
         *totals.counts.values(),
         *(level.peak or 0 for level in totals.levels.values()),
-        sum(totals.amounts.values(), Decimal(0)),
+        *(totals.amounts.get(currency, Decimal(0)) for currency in currencies),
     )
 
 
@@ -83,7 +84,8 @@ def test_groups_per_bucket_are_each_bucket_tallied_alone(kind: KindName) -> None
     alone = _each_bucket_alone(kind, buckets)
     # Largest first, then by bucket, then in the order first counted.
     expected = sorted(alone, key=lambda group: group.bucket_start or datetime.min)
-    expected.sort(key=lambda group: _rank(group.totals), reverse=True)
+    currencies = sorted(tally.total.amounts)
+    expected.sort(key=lambda group: _rank(group.totals, currencies), reverse=True)
     assert tally.groups() == expected
     assert [repr(group.totals) for group in tally.groups()] == [repr(group.totals) for group in expected]
     # By time: the same groups, bucket after bucket, largest first within one.

@@ -18,6 +18,7 @@ from typing import IO, Final, TypeAlias
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
 from openapiopenai.cli._progress import Progress, input_size
 from openapiopenai.documents import (
+    FETCH_STATE_SUFFIX,
     MAX_DOCUMENT_BYTES,
     Loaded,
     Outcome,
@@ -29,6 +30,7 @@ from openapiopenai.documents import (
     read_path,
     read_sample,
     read_stream,
+    unfinished_fetches,
 )
 from openapiopenai.listing import ListingCheck, ListingReport
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
@@ -119,6 +121,15 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
 def _outcomes(files: Sequence[str], max_bytes: int, progress: Progress) -> Iterator[Outcome]:
     for file in files:
         if file != "-":
+            if os.path.isdir(file):
+                for export in unfinished_fetches(file):
+                    progress.clear()
+                    print(
+                        f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
+                        f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
+                        " fetch ... --resume completes it",
+                        file=sys.stderr,
+                    )
             yield from read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
         elif sys.stdin is None:
             yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
@@ -323,6 +334,23 @@ def kinds_in(document: UsageDocument | list[UsageDocument]) -> set[KindName]:
 
 def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
+
+
+def kinds_present(outcome: Loaded) -> set[KindName]:
+    """The kinds of result a document holds."""
+    document = outcome.document
+    if outcome.part is not None:
+        return set(outcome.part.kinds)
+    return _kinds_in(document if isinstance(document, list) else [document])
+
+
+def absent_kind(only: KindName, report: ListingReport, loose: int, present: Iterable[KindName]) -> str | None:
+    """The problem when the kind asked for is nowhere in the input (no result of it, and no bucket taken as it)."""
+    if report.buckets or report.results or loose:
+        return None
+    held = [name for name in KIND_NAMES if name in set(present)]
+    holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
+    return f"--kind {only}: the input holds no {only} results: {holds}"
 
 
 NO_RESULTS: Final = "no results"

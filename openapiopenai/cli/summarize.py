@@ -16,10 +16,12 @@ from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     PROG,
     Commands,
+    absent_kind,
     add_input,
     add_kind,
     describe_listing,
     input_files,
+    kinds_present,
     listing_of,
     loose_results,
     outcomes,
@@ -220,7 +222,8 @@ class Reading:
         self.tallies: dict[KindName, UsageTally] = {}
         self.loose: dict[KindName, int] = {}
         self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
-        self.level_buckets: dict[tuple[KindName, int], set[int]] = {}  # buckets per period, for kinds with levels
+        self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
+        self.present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
 
     def tally(self, kind: KindName) -> UsageTally:
         tally = self.tallies.get(kind)
@@ -236,14 +239,15 @@ class Reading:
         """Count a document; the problems that keep it from being counted."""
         errors: list[DocumentError] = []
         every = self.every
+        if self.only is not None:
+            self.present |= kinds_present(outcome)
         quick = register_page(outcome, self.check, self.only) if every is None else None
         if quick is not None:
             kind, results = quick
             tally = self.tally(kind) if results else None
-            if tally is not None and LEVELS.get(kind):  # levels are counted at their buckets
+            if tally is not None and LEVELS.get(kind):  # levels are measured at their buckets, empty ones too
                 for bucket in cast("UsageResponse[UsageResult]", outcome.document).data:
-                    if bucket.results:
-                        tally.add_results(bucket.results, bucket.start_time)
+                    tally.add_results(bucket.results, bucket.start_time)
             elif tally is not None:
                 tally.add_results(results)
             return errors
@@ -260,26 +264,26 @@ class Reading:
                 # Valid JSON integers can lie far outside the years a datetime can hold.
                 errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
                 continue
-            start = bucket.start_time if at is None or every == "bucket" else bucket_time(at)
+            start = None if at is None else bucket.start_time if every == "bucket" else bucket_time(at)
             results = bucket.results
-            if not results:
-                pass
+            if not results:  # noted all the same: it held a level of 0
+                for named in kinds:
+                    if named is None:
+                        self.kindless.append((start, bucket.start_time))
+                    else:
+                        self.tally(named).add_results([], start, bucket=bucket.start_time)
             elif self.only is None and len(kinds) == 1 and kinds[0] is not None:
-                self.tally(kinds[0]).add_results(results, start)  # every result is of that kind
+                self.tally(kinds[0]).add_results(results, start, bucket=bucket.start_time)  # every result of it
             else:
                 by_kind: dict[KindName, list[UsageResult]] = {}
                 for result in results:
                     by_kind.setdefault(kind_of(result), []).append(result)
                 for kind, some in by_kind.items():
                     if self.only is None or kind == self.only:
-                        self.tally(kind).add_results(some, start)
+                        self.tally(kind).add_results(some, start, bucket=bucket.start_time)
             if every == "bucket":
                 for named in kinds:
                     self.bucket_starts.setdefault(named, set()).add(bucket.start_time)
-            elif at is not None:
-                for named in kinds:
-                    if named is not None and LEVELS.get(named):
-                        self.level_buckets.setdefault((named, bucket_time(at)), set()).add(bucket.start_time)
         return errors
 
     def finish(self, args: argparse.Namespace) -> int:
@@ -309,22 +313,19 @@ class Reading:
                 file=sys.stderr,
             )
             return _refuse("results have no time", args)
+        if self.only is not None:
+            absent = absent_kind(self.only, reports[0], self.loose.get(self.only, 0), self.present)
+            if absent is not None:
+                print(f"{PROG}: error: {absent}", file=sys.stderr)
+                return _refuse(f"no {self.only} results", args)
         problems = [(listing, problem) for listing in reports for problem in listing.problems]
         for listing, problem in problems:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
-        crowded = next(((key, starts) for key, starts in self.level_buckets.items() if len(starts) > 1), None)
-        if crowded is not None:
-            (kind, period), starts = crowded
-            print(
-                f"{PROG}: error: {kind}: {', '.join(LEVELS[kind])} is a level, not a counter: --every {self.every}"
-                f" cannot add it across the {len(starts)} buckets of the {self.every} of {utc_text(period)[:10]}"
-                " (use --every bucket)",
-                file=sys.stderr,
-            )
         if problems:
             return _refuse("these buckets cannot be counted as one listing", args)
-        if crowded is not None:
-            return _refuse("a level cannot be added across buckets", args)
+        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's
+            for start, measured in self.kindless:
+                self.tally(cast("KindName", reports[0].kind)).add_results([], start, bucket=measured)
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"

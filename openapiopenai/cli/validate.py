@@ -9,11 +9,13 @@ from typing import cast
 from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     Commands,
+    absent_kind,
     add_input,
     add_kind,
     clear_progress,
     describe_listing,
     input_files,
+    kinds_present,
     listing_of,
     outcomes,
     register,
@@ -33,11 +35,18 @@ def add_parser(commands: Commands) -> None:
         description="Say for each document whether it is valid and what it holds, or list every error with its "
         "path. Then, when every document is valid, check their buckets as one listing: the period they cover, "
         "and whether any bucket is there twice, any is missing, or the last page says has_more.",
-        epilog="Exit status: 0 every document valid and the listing whole, 1 an invalid document or a listing "
-        "that is not whole, 2 bad usage.",
+        epilog="Exit status: 0 every document valid and the listing whole (or only incomplete, with --partial), "
+        "1 an invalid document or a listing that is not whole, 2 bad usage. An incomplete listing of valid "
+        "documents is said so in the last line.",
     )
     add_input(parser)
     add_kind(parser)
+    parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="accept an incomplete listing (a page missing, or the last page saying has_more): exit status 0 when "
+        "every document is valid and the buckets are one listing, as summarize --partial prints its totals",
+    )
     parser.set_defaults(run=run)
 
 
@@ -47,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
     only: KindName | None = args.kind
     valid = rejected = 0
     loose: dict[KindName, int] = {}
+    present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
     for outcome in outcomes(input_files(args), args.max_bytes):
         if isinstance(outcome, Loaded):
             part = outcome.part
@@ -54,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
                 clear_progress()
                 print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
                 valid += 1
+            if only is not None:
+                present |= kinds_present(outcome)
             if register_page(outcome, check, only) is not None:
                 continue
             for _, item, _ in register(outcome, check, only):
@@ -68,7 +80,12 @@ def run(args: argparse.Namespace) -> int:
     if unknown is not None:
         print(f"listing: error: {unknown}")
         return 1
-    status = 0
+    if only is not None:
+        absent = absent_kind(only, reports[0], loose.get(only, 0), present)
+        if absent is not None:
+            print(f"listing: error: {absent}")
+            return 1
+    problems = gaps = False
     for listing in reports:
         counted = describe_listing(listing, loose.get(cast("KindName", listing.kind), 0))
         if listing.problems:
@@ -82,6 +99,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"listing: error: {problem}")
         for gap in listing.gaps:
             print(f"listing: incomplete: {gap}")
-        if listing.problems or listing.gaps:
-            status = 1
-    return status
+        problems = problems or bool(listing.problems)
+        gaps = gaps or bool(listing.gaps)
+    if problems:
+        return 1
+    if gaps:
+        # What failed is not a document: say so, as summarize does before printing partial totals.
+        accepted = "accepted with --partial" if args.partial else "--partial accepts that"
+        print(f"listing: every document is valid; the listing is incomplete ({accepted})")
+        return 0 if args.partial else 1
+    return 0

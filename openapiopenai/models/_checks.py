@@ -162,7 +162,9 @@ def json_value(value: Any) -> Any:
                 raise PydanticKnownError("finite_number")
         elif not isinstance(item, (list, dict)):
             raise library_error("json_value", kind=type(item).__name__)
-        elif depth >= limit:
+        elif depth >= limit and item:
+            # At the limit a value is inside as many arrays and objects as the parser reads: an empty array
+            # or object may sit there, as in JSON text, but nothing inside one.
             raise library_error("json_too_deep", limit=limit)
         elif isinstance(item, dict):
             members = cast("dict[object, object]", item)
