@@ -18,7 +18,7 @@ import functools
 import math
 import re
 import types
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -319,29 +319,6 @@ class JsonReader(Generic[T]):
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         return cast("T", self._twin.read_json(json_str))
-
-    def narrowed(self, tags: Collection[str]) -> "JsonReader[T]":
-        """A reader of part of the same values: at each union told apart by a field (a `Discriminator`),
-        only the choices of these tags, a single one read without looking at the tag first.
-
-        What it reads, it reads exactly as this reader does (the same values, of the same types); it refuses
-        the rest, with errors of its own: where it refuses, ask this reader.
-        """
-        reader = cast("JsonReader[T]", object.__new__(JsonReader))
-        reader._read_as(_copied(self._schema, functools.partial(_narrowed_schema, frozenset(tags))), self._twin.title)
-        return reader
-
-
-def _narrowed_schema(tags: frozenset[str], schema: dict[str, Any], copy: _Copy) -> Any:
-    if schema.get("type") == "tagged-union":
-        choices: dict[Any, Any] = schema["choices"]
-        kept = {tag: choice for tag, choice in choices.items() if tag in tags}
-        if len(kept) == 1 and isinstance(only := next(iter(kept.values())), dict):
-            return copy(only)
-        if kept and all(isinstance(choice, dict) for choice in kept.values()):
-            narrowed = {key: copy(value) for key, value in schema.items() if key != "choices"}
-            return {**narrowed, "choices": {tag: copy(choice) for tag, choice in kept.items()}}
-    return {key: copy(value) for key, value in schema.items()}
 
 
 def _json_only(node: Any) -> Any:
