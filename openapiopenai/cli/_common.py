@@ -107,8 +107,8 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
     progress = Progress(sys.stderr, input_size(files))
     # The cyclic garbage collector is off while the documents are read and counted: they and the totals
     # hold no reference cycles, so it would find nothing, yet it walks each page being built, over and
-    # over (see docs/benchmarks.md for what this buys). Rejected documents (exceptions and their
-    # tracebacks) do hold cycles: collected every `COLLECT_EVERY` of them.
+    # over: 7-13% of a command's work on an export (docs/benchmarks.md). Rejected documents (exceptions
+    # and their tracebacks) do hold cycles: collected every `COLLECT_EVERY` of them.
     collecting = gc.isenabled()
     gc.disable()
     rejected = 0
