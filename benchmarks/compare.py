@@ -30,6 +30,7 @@ def main() -> int:
     result = data.result_example()
     page = data.page(1, data.PAGE_BUCKETS)
     unknown = data.page(1, data.PAGE_BUCKETS, unknown_fields=True)
+    unknown_object = data.page(1, data.PAGE_BUCKETS, unknown_object=True)
     completions = data.completions_page(1, data.PAGE_BUCKETS)
     mixed = data.mixed_page(1, data.PAGE_BUCKETS)
     our_result, plain_result = ours.decode_result(result), plain.decode_result(result)
@@ -44,6 +45,11 @@ def main() -> int:
         "decode page": (lambda: ours.decode_page(page), lambda: plain.decode_page(page), 3),
         "encode page": (lambda: ours.encode_page(our_page), lambda: plain.encode_page(plain_page), 5),
         "decode page, unknown fields": (lambda: ours.decode_page(unknown), lambda: plain.decode_page(unknown), 3),
+        "decode page, an unknown object with a list": (
+            lambda: ours.decode_page(unknown_object),
+            lambda: plain.decode_page(unknown_object),
+            3,
+        ),
         "decode completions page": (
             lambda: ours.decode_completions_page(completions),
             lambda: plain.decode_completions_page(completions),

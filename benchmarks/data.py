@@ -17,6 +17,8 @@ PAGE_BUCKETS: Final = 100
 
 UNKNOWN_FIELDS_PAGE: Final = f"page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}-unknown-fields"
 """The main page again, with three small unknown fields in every result."""
+UNKNOWN_OBJECT_PAGE: Final = f"page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}-unknown-object"
+"""The main page again, with an unknown field holding a small object with a list inside in every result."""
 
 SCALING_BUCKETS: Final = (25, 50, 100, 200)
 """Pages of 2,500, 5,000, 10,000 and 20,000 results: each doubles the one before."""
@@ -69,10 +71,23 @@ def _with_unknown_fields(rng: random.Random, result: dict[str, Any]) -> dict[str
     }
 
 
-def page(seed: int, buckets: int, unknown_fields: bool = False) -> bytes:
+def _with_unknown_object(rng: random.Random, result: dict[str, Any]) -> dict[str, Any]:
+    """The result with one unknown field holding a small object with a list inside."""
+    regions = rng.sample(("us", "eu", "apac", "jp"), rng.randrange(1, 4))
+    return {**result, "details": {"tier": rng.choice(("free", "paid")), "regions": regions, "cached": rng.randrange(9)}}
+
+
+def _extended(rng: random.Random, result: dict[str, Any], fields: bool, nested: bool) -> dict[str, Any]:
+    if fields:
+        result = _with_unknown_fields(rng, result)
+    return _with_unknown_object(rng, result) if nested else result
+
+
+def page(seed: int, buckets: int, unknown_fields: bool = False, unknown_object: bool = False) -> bytes:
     """A `UsageResponse` page of `buckets` daily buckets of 100 images results each.
 
-    With `unknown_fields`, every result also has three small fields the models do not declare.
+    With `unknown_fields`, every result also has three small fields the models do not declare; with
+    `unknown_object`, one holding a small object with a list inside.
     """
     rng = random.Random(seed)
     pools = {
@@ -89,8 +104,7 @@ def page(seed: int, buckets: int, unknown_fields: bool = False) -> bytes:
             "start_time": _FIRST_BUCKET + index * _DAY,
             "end_time": _FIRST_BUCKET + (index + 1) * _DAY,
             "results": [
-                _with_unknown_fields(rng, _result(rng, pools)) if unknown_fields else _result(rng, pools)
-                for _ in range(RESULTS_PER_BUCKET)
+                _extended(rng, _result(rng, pools), unknown_fields, unknown_object) for _ in range(RESULTS_PER_BUCKET)
             ],
         }
         for index in range(buckets)
@@ -187,6 +201,7 @@ def write_inputs(folder: Path, seed: int) -> dict[str, Path]:
     documents[f"completions-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = completions_page(seed, PAGE_BUCKETS)
     documents[f"mixed-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = mixed_page(seed, PAGE_BUCKETS)
     documents[UNKNOWN_FIELDS_PAGE] = page(seed, PAGE_BUCKETS, unknown_fields=True)
+    documents[UNKNOWN_OBJECT_PAGE] = page(seed, PAGE_BUCKETS, unknown_object=True)
     paths: dict[str, Path] = {}
     for name, content in documents.items():
         path = folder / f"{name}.json"

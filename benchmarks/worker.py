@@ -16,7 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final, Protocol, cast
 
-from benchmarks.data import PAGE_BUCKETS, RESULTS_PER_BUCKET, SCALING_BUCKETS, UNKNOWN_FIELDS_PAGE
+from benchmarks.data import (
+    PAGE_BUCKETS,
+    RESULTS_PER_BUCKET,
+    SCALING_BUCKETS,
+    UNKNOWN_FIELDS_PAGE,
+    UNKNOWN_OBJECT_PAGE,
+)
 
 PAGE_RESULTS: Final = PAGE_BUCKETS * RESULTS_PER_BUCKET
 SCALING_RESULTS: Final = tuple(buckets * RESULTS_PER_BUCKET for buckets in SCALING_BUCKETS)
@@ -90,6 +96,7 @@ def measure_time(implementation: Implementation, inputs: Path, settings: dict[st
     result_doc = (inputs / "result.json").read_bytes()
     page_doc = (inputs / f"page-{PAGE_RESULTS}.json").read_bytes()
     unknown_doc = (inputs / f"{UNKNOWN_FIELDS_PAGE}.json").read_bytes()
+    unknown_object_doc = (inputs / f"{UNKNOWN_OBJECT_PAGE}.json").read_bytes()
     result = implementation.decode_result(result_doc)
     page = implementation.decode_page(page_doc)
     figures: dict[str, Any] = {
@@ -104,6 +111,7 @@ def measure_time(implementation: Implementation, inputs: Path, settings: dict[st
         "decode_page": (implementation.decode_page, page_doc),
         "encode_page": (implementation.encode_page, page),
         "decode_page_unknown_fields": (implementation.decode_page, unknown_doc),
+        "decode_page_unknown_object": (implementation.decode_page, unknown_object_doc),
     }
     # Pages of other kinds, for the implementations that model them (the generated images-only SDK does not).
     for operation, document in KIND_PAGES.items():

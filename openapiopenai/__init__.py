@@ -1,62 +1,31 @@
-"""Pydantic models of the OpenAI organization Usage and Costs API."""
+"""Pydantic models of the OpenAI organization Usage and Costs API.
 
+The public names are those of `openapiopenai.models` (its `__all__`, the one list of them) and
+`__version__`. The models are imported on first use, so `openapiopenai --version` starts without pydantic.
+"""
+
+import importlib
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from openapiopenai.models import (
-        KINDS,
-        ApiModel,
-        CostsResult,
-        CostsResultAmount,
-        ResultKind,
-        ResultT,
-        UsageAudioSpeechesResult,
-        UsageAudioTranscriptionsResult,
-        UsageCodeInterpreterSessionsResult,
-        UsageCompletionsResult,
-        UsageEmbeddingsResult,
-        UsageFileSearchCallsResult,
-        UsageImagesResult,
-        UsageModerationsResult,
-        UsageResponse,
-        UsageResult,
-        UsageTimeBucket,
-        UsageVectorStoresResult,
-        UsageWebSearchCallsResult,
-    )
+    from openapiopenai.models import *  # noqa: F403
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "KINDS",
-    "ApiModel",
-    "CostsResult",
-    "CostsResultAmount",
-    "ResultKind",
-    "ResultT",
-    "UsageAudioSpeechesResult",
-    "UsageAudioTranscriptionsResult",
-    "UsageCodeInterpreterSessionsResult",
-    "UsageCompletionsResult",
-    "UsageEmbeddingsResult",
-    "UsageFileSearchCallsResult",
-    "UsageImagesResult",
-    "UsageModerationsResult",
-    "UsageResponse",
-    "UsageResult",
-    "UsageTimeBucket",
-    "UsageVectorStoresResult",
-    "UsageWebSearchCallsResult",
-    "__version__",
-]
+
+def _models() -> ModuleType:
+    return importlib.import_module("openapiopenai.models")
 
 
 def __getattr__(name: str) -> Any:
-    # The models are imported on first use, so `openapiopenai --version` starts without pydantic.
-    if name in __all__ and name != "__version__":
-        import openapiopenai.models
-
-        value = getattr(openapiopenai.models, name)
-        globals()[name] = value
+    if name == "__all__":
+        return [*_models().__all__, "__version__"]
+    if name != "models" and not name.startswith("_") and name in _models().__all__:
+        value = globals()[name] = getattr(_models(), name)
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_models().__all__})

@@ -457,11 +457,10 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
     view = memoryview(text)
     first = 0
     for number, (run, found) in enumerate(zip(runs, kinds, strict=True)):
-        # A run of one kind of result is read by a reader of that kind alone: what it reads, it reads as
-        # `_reader` does, and where it refuses, so would `_reader` or `_holds`.
-        reader = _GUESS.of(next(iter(found)).object) if len(found) == 1 else _reader(is_array=False)
         try:
-            document: UsageDocument | None = reader.read(b"".join((head, view[run.start : run.end], tail)))
+            document: UsageDocument | None = _reader(is_array=False).read(
+                b"".join((head, view[run.start : run.end], tail))
+            )
         except ValidationError:
             document = None
         if not (isinstance(document, UsageResponse) and _holds(document, run, found)):
@@ -559,12 +558,6 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
     is_array = first is not None and first.group() == b"["
     # `from_json`'s own reading decides; a document it refuses is read again by the adapter, whose
     # errors (through each model's own schema) the messages below are written for.
-    guess = None if is_array else _GUESS.reader()
-    if guess is not None:
-        try:
-            return Loaded(source, line, guess.read(text)), True
-        except ValidationError:
-            pass  # not a page of the kind guessed: read as any document, for its kind or its errors
     quick = _reader(is_array)
     try:
         document: UsageDocument | list[UsageDocument] = quick.read(text)
@@ -577,7 +570,6 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
         details = error.errors(include_url=False)
         complete = not any(detail["type"] == "json_invalid" for detail in details)
         return Rejected(source, line, _describe(error, text, is_array)), complete
-    _GUESS.saw(document)
     return Loaded(source, line, document), True
 
 
@@ -586,41 +578,6 @@ def _reader(is_array: bool) -> JsonReader[Any]:
     if quick is None:
         quick = _QUICK[is_array] = JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
     return quick
-
-
-class _Guess:
-    """What the next document is likely to be: a page of the same kind of result as the last two, when they
-    were pages of one and the same kind. Such a page is read by a reader of that kind alone, which reads
-    exactly as `_reader` does (see `JsonReader.narrowed`) without telling each result's kind first."""
-
-    def __init__(self) -> None:
-        self.recent: tuple[str | None, str | None] = (None, None)
-        """The `object` of the results of each of the last two documents read by `_reader`, if all of one."""
-        self.readers: dict[str, JsonReader[Any]] = {}
-
-    def reader(self) -> JsonReader[Any] | None:
-        """The reader of the page likely next, if any."""
-        before, last = self.recent
-        return self.of(last) if last is not None and last == before else None
-
-    def of(self, result_object: str) -> JsonReader[Any]:
-        """A reader of pages of results of this `object` only."""
-        reader = self.readers.get(result_object)
-        if reader is None:
-            reader = self.readers[result_object] = _reader(is_array=False).narrowed({"page", result_object})
-        return reader
-
-    def saw(self, document: UsageDocument | list[UsageDocument]) -> None:
-        """Note a document read by `_reader`."""
-        found: str | None = None
-        if isinstance(document, UsageResponse):
-            models = {type(result) for bucket in document.data for result in bucket.results}
-            found = _OBJECT_OF_MODEL.get(models.pop()) if len(models) == 1 else None
-        self.recent = (self.recent[1], found)
-
-
-_OBJECT_OF_MODEL: Final[dict[type[ApiModel], str]] = {kind.model: kind.object for kind in KIND_BY_OBJECT.values()}
-_GUESS: Final = _Guess()
 
 
 def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[DocumentError, ...]:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import islice
 from operator import add, attrgetter, itemgetter
 from types import MappingProxyType, UnionType
-from typing import Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
+from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
 from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
@@ -264,7 +264,8 @@ class Totals:
 
     `Totals(images=12, num_model_requests=9)` (the kind defaults to images), or
     `Totals(kind="completions", input_tokens=5, output_tokens=2, num_model_requests=1)`; counters may also
-    be given positionally, in field order. Counters read as attributes (`totals.images`) or from `counts`.
+    be given positionally, in field order. Counters read from `counts` (`totals.counts["images"]`), or as
+    attributes (`totals.images`), which type checkers do not know.
     Totals of one kind add up with `+` and `sum(...)`.
     """
 
@@ -314,12 +315,14 @@ class Totals:
         )
         setter(self, "missing", MappingProxyType({name: count for name, count in (missing or {}).items() if count}))
 
-    def __getattr__(self, name: str) -> int:
-        try:
-            counts: Mapping[str, int] = object.__getattribute__(self, "counts")
-            return counts[name]
-        except (KeyError, AttributeError):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
+    if not TYPE_CHECKING:  # typed code reads `counts[name]`: an attribute would type-check under any name
+
+        def __getattr__(self, name: str) -> int:
+            try:
+                counts: Mapping[str, int] = object.__getattribute__(self, "counts")
+                return counts[name]
+            except (KeyError, AttributeError):
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable")

@@ -741,7 +741,7 @@ def test_a_closed_standard_output_ends_the_command_with_one_line() -> None:
 
 
 def test_the_command_writes_all_it_prints_before_the_process_ends(capsys: pytest.CaptureFixture[str]) -> None:
-    """The process ends without the interpreter's shutdown (`cli.run`): what is still buffered is written first."""
+    """What is still buffered when the command ends is written before the process exits."""
     args = ["summarize", "--sample", "--kind", "completions", "--every", "bucket", "--format", "csv"]
     environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     done = subprocess.run(

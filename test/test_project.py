@@ -80,3 +80,22 @@ def test_the_package_exports_the_result_type_parameter() -> None:
 
     assert openapiopenai.ResultT is ResultT
     assert "ResultT" in openapiopenai.__all__
+
+
+def test_the_package_names_are_the_models_names() -> None:
+    """One list: `openapiopenai.models.__all__` is what the package exports, lists and shows."""
+    import openapiopenai.models
+
+    assert openapiopenai.__all__ == [*openapiopenai.models.__all__, "__version__"]
+    for name in openapiopenai.models.__all__:
+        assert getattr(openapiopenai, name) is getattr(openapiopenai.models, name), name
+    assert set(openapiopenai.__all__) <= set(dir(openapiopenai))
+    star: dict[str, object] = {}
+    exec("from openapiopenai import *", star)
+    assert {name for name in star if name != "__builtins__"} == set(openapiopenai.__all__)
+
+
+@pytest.mark.parametrize("name", ["imagess", "models_", "_base", "totals"])
+def test_the_package_has_no_other_names(name: str) -> None:
+    with pytest.raises(AttributeError, match=f"has no attribute {name!r}"):
+        getattr(openapiopenai, name)

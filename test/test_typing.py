@@ -18,6 +18,7 @@ CHECKS: list[Callable[[], None]] = [
     check_models.check_every_kind,
     check_models.check_union,
     check_models.check_totals_of_every_kind,
+    check_models.check_totals_counters_by_name,
 ]
 
 

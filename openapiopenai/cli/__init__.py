@@ -40,10 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         arguments = sys.argv[1:] if argv is None else argv
         args = parser(load=_command_named(arguments)).parse_args(arguments)
-        from openapiopenai.cli._common import quiet_collector
-
-        with quiet_collector():
-            status: int = args.run(args)
+        status: int = args.run(args)
         sys.stdout.flush()
     except SystemExit as exit:
         # Usage errors (status 2) and --help or --version (status 0): returned, so callers in Python get a status too.
@@ -61,19 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The `openapiopenai` command and `python -m openapiopenai`: `main`, then the process ends at once.
-
-    Everything the command writes is written and flushed by then. What is left is the interpreter's own
-    shutdown, which frees every object of the models and their schemas one by one: tens of milliseconds
-    a run. The process ends without it (`os._exit`), as a program run from the shell may.
-    """
-    status = main()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # closed or unwritable: `main` has said so where it could
-            status = status or 1
-    os._exit(status)
+    """The `openapiopenai` command and `python -m openapiopenai`: `main`, then exit with its status."""
+    sys.exit(main())
 
 
 def _command_named(arguments: list[str]) -> str | None:

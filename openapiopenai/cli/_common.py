@@ -8,8 +8,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import chain
 from operator import attrgetter
@@ -108,14 +107,27 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
         yield from read_sample()
         return
     progress = Progress(sys.stderr, input_size(files))
+    # The cyclic garbage collector is off while the documents are read and counted: they and the totals
+    # hold no reference cycles, so it would find nothing, yet it walks each page being built, over and
+    # over: 7-13% of a command's work on an export (docs/benchmarks.md). Rejected documents (exceptions
+    # and their tracebacks) do hold cycles: collected every `COLLECT_EVERY` of them.
+    collecting = gc.isenabled()
+    gc.disable()
+    rejected = 0
     try:
         for outcome in _outcomes(files, max_bytes, progress):
+            if not isinstance(outcome, Loaded):
+                rejected += 1
+                if rejected % COLLECT_EVERY == 0:
+                    gc.collect()
             if not isinstance(outcome, Loaded) or outcome.part is None or outcome.part.last:
                 progress.document()
             yield outcome
     finally:
         progress.clear()
         progress = None
+        if collecting:
+            gc.enable()
 
 
 def _outcomes(files: Sequence[str], max_bytes: int, progress: Progress) -> Iterator[Outcome]:
@@ -153,36 +165,10 @@ def report(outcome: Rejected, stream: IO[str]) -> None:
     clear_progress()
     for error in outcome.errors:
         print(f"{place(outcome)}: error: {error}", file=stream)
-    global _rejected
-    _rejected += 1
-    if _rejected % COLLECT_EVERY == 0 and not gc.isenabled():
-        gc.collect()
 
 
 COLLECT_EVERY: Final = 1000
-"""While the cyclic garbage collector is off, collect after this many rejected documents."""
-_rejected = 0
-
-
-@contextmanager
-def quiet_collector() -> Generator[None]:
-    """Run a command with Python's cyclic garbage collector off, and what was loaded before it set aside.
-
-    Documents are read, counted and dropped one at a time, and neither the models nor the totals
-    hold reference cycles: reference counting frees them all. The collector would only walk the
-    objects of the page being built, over and over (a fifth of the run time on a large export).
-    The one source of cycles is the reporting of a rejected document (exceptions and their
-    tracebacks), so `report` collects after every `COLLECT_EVERY` of those.
-    """
-    was_enabled = gc.isenabled()
-    gc.freeze()  # the modules and schemas loaded so far: never garbage, never walked again
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        if was_enabled:
-            gc.enable()
+"""While the documents are read, collect garbage after this many rejected documents."""
 
 
 Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, tuple[KindName | None, ...]]"

@@ -9,7 +9,8 @@ another) read and write exactly what `from_json`, `from_dict`, `to_json` and `to
 - a field absent from the input stays absent in the output.
 
 The last two need a Python call per model instance in pydantic's schema, which would make the
-helpers twice as slow. The helpers therefore run a twin of the schema without those two calls,
+helpers twice as slow (reading an export on the command line: 38-64% more instructions, see
+docs/benchmarks.md). The helpers therefore run a twin of the schema without those two calls,
 then do the same in one step for the whole document: focus the errors of an invalid document, and
 ask pydantic-core to leave out the fields that were not set.
 """
@@ -18,7 +19,7 @@ import functools
 import math
 import re
 import types
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -217,7 +218,9 @@ def _twin(node: Any) -> Any:
 
 def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
     if _is_focus(schema):
-        return model_schema(copy(schema["schema"]))
+        ref = schema.get("ref")
+        twin = model_schema(copy(schema["schema"]))
+        return twin if ref is None else {**twin, "ref": ref}
     twin = {key: copy(value) for key, value in schema.items()}
     kind = twin.get("type")
     if kind == "model":
@@ -318,29 +321,6 @@ class JsonReader(Generic[T]):
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         return cast("T", self._twin.read_json(json_str))
 
-    def narrowed(self, tags: Collection[str]) -> "JsonReader[T]":
-        """A reader of part of the same values: at each union told apart by a field (a `Discriminator`),
-        only the choices of these tags, a single one read without looking at the tag first.
-
-        What it reads, it reads exactly as this reader does (the same values, of the same types); it refuses
-        the rest, with errors of its own: where it refuses, ask this reader.
-        """
-        reader = cast("JsonReader[T]", object.__new__(JsonReader))
-        reader._read_as(_copied(self._schema, functools.partial(_narrowed_schema, frozenset(tags))), self._twin.title)
-        return reader
-
-
-def _narrowed_schema(tags: frozenset[str], schema: dict[str, Any], copy: _Copy) -> Any:
-    if schema.get("type") == "tagged-union":
-        choices: dict[Any, Any] = schema["choices"]
-        kept = {tag: choice for tag, choice in choices.items() if tag in tags}
-        if len(kept) == 1 and isinstance(only := next(iter(kept.values())), dict):
-            return copy(only)
-        if kept and all(isinstance(choice, dict) for choice in kept.values()):
-            narrowed = {key: copy(value) for key, value in schema.items() if key != "choices"}
-            return {**narrowed, "choices": {tag: copy(choice) for tag, choice in kept.items()}}
-    return {key: copy(value) for key, value in schema.items()}
-
 
 def _json_only(node: Any) -> Any:
     """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
@@ -349,7 +329,9 @@ def _json_only(node: Any) -> Any:
 
 def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
     if schema.get("type") == "json-or-python":
-        return copy(schema["json_schema"])
+        ref = schema.get("ref")
+        json_schema = copy(schema["json_schema"])
+        return json_schema if ref is None else {**json_schema, "ref": ref}
     return {key: copy(value) for key, value in schema.items()}
 
 
@@ -420,6 +402,34 @@ def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[An
     return instance
 
 
+_MODEL_VALIDATORS: Final = ("function-after", "function-before", "function-wrap")
+
+
+def _checked(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's schema (under the model validators of its class, if any) with the base's guarantees:
+    every declared field, whatever its annotation, accepts only values that `to_json` can write and
+    `from_json` read back, and a field absent from the input is written as absent."""
+    if schema["type"] in _MODEL_VALIDATORS:
+        return {**schema, "schema": _checked(schema["schema"])}
+    if schema["type"] != "model":
+        return schema
+    schema = {**schema, "schema": _checked_fields(schema["schema"])}
+    if "serialization" not in schema:
+        schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
+    return schema
+
+
+def _checked_fields(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's fields (under its "before" model validators, if any), each checked as `_checked` says."""
+    if schema["type"] in _MODEL_VALIDATORS:
+        return {**schema, "schema": _checked_fields(schema["schema"])}
+    if schema["type"] != "model-fields":
+        return schema
+    fields: dict[str, dict[str, Any]] = schema["fields"]
+    checked = {name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()}
+    return {**schema, "fields": checked}
+
+
 class _ExtraKey:
     """An unknown field's name, to pydantic: any text JSON can hold."""
 
@@ -467,17 +477,12 @@ class ApiModel(BaseModel):
         schema: dict[str, Any] = dict(handler(source))
         if _is_focus(schema):  # pydantic reuses the schema of a model already built
             return cast("core_schema.CoreSchema", schema)
-        if schema["type"] == "model" and schema["schema"]["type"] == "model-fields":
-            # Every declared field of every subclass, whatever its annotation, accepts only values
-            # that `to_json` can write and `from_json` read back.
-            fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
-            checked = {
-                name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()
-            }
-            schema["schema"] = {**schema["schema"], "fields": checked}
-            if "serialization" not in schema:
-                schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
-        return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
+        # The reference other schemas use for this model (a recursive model's own fields, for one)
+        # names the whole of it, focusing included.
+        ref = schema.pop("ref", None)
+        return core_schema.no_info_wrap_validator_function(
+            _focus_errors, cast("core_schema.CoreSchema", _checked(schema)), ref=ref
+        )
 
     def __class_getitem__(cls, typevar_values: Any) -> Any:
         # The type checkers enforce the parameters' bounds; so does the running program.

@@ -1,4 +1,5 @@
 """Checked by mypy --strict and pyright strict; also imported by the test suite so it runs."""
+# pyright: reportUnnecessaryTypeIgnoreComment=true
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -174,3 +175,14 @@ def check_totals_of_every_kind() -> None:
     assert_type(summary["completions"], UsageTally)
     assert_type(summary.kinds, list[KindName])
     assert_type(sum([totals(page), totals(page)]), Totals | Literal[0])
+
+
+def check_totals_counters_by_name() -> None:
+    images = totals(UsageResponse[UsageImagesResult].from_json(PAGE))
+    assert_type(images.counts["images"], int)
+    # A counter is read by name from `counts`; as an attribute it is no name the type checkers know.
+    try:
+        misspelt = images.imagess  # type: ignore[attr-defined]
+    except AttributeError:
+        misspelt = None
+    assert misspelt is None
