@@ -126,13 +126,6 @@ def test_usage_charts_equal_summarize(
     kind: KindName, every: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = _export(kind, tmp_path)
-    if kind == "vector_stores" and every != "day":
-        # A level cannot be added across the buckets of a week or a month: refused, as by summarize.
-        status = main(["report", str(path), "--every", every, "-o", str(tmp_path / "r.html")])
-        assert status == 1
-        assert "is a level, not a counter" in capsys.readouterr().err
-        assert not (tmp_path / "r.html").exists()
-        return
     report = _report(capsys, str(path), "--every", every)
     stack = "model" if "model" in KINDS[kind].group_by else "project_id"
     time = TIME_COLUMNS[every]
