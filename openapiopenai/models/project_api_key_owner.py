@@ -13,7 +13,7 @@ class ProjectApiKeyOwner(ApiModel):
     """`user` or `service_account`"""
 
     user: Omittable[ProjectApiKeyOwnerUser] = None
-    """The user that owns the key, when `type` is `user`."""
+    """The user that owns a project API key."""
 
     service_account: Omittable[ProjectApiKeyOwnerServiceAccount] = None
-    """The service account that owns the key, when `type` is `service_account`."""
+    """The service account that owns a project API key."""
