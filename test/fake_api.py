@@ -28,9 +28,9 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, get_args
 
-from fake_names import FakeNames, NamesBadRequest, is_names_path
-
 from openapiopenai.fetch import BUCKET_WIDTHS, ENDPOINTS, Endpoint
+
+from fake_names import FakeNames, NamesBadRequest, is_names_path
 
 DAY = 86400
 WIDTH_SECONDS = {"1m": 60, "1h": 3600, "1d": DAY}
