@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -265,3 +267,25 @@ def test_a_bad_names_file_is_one_line_and_status_1(capsys: pytest.CaptureFixture
         "",
         "missing.jsonl: error: cannot read it: No such file or directory\n",
     )
+
+
+def test_the_docs_fetch_names_example_prints_what_it_shows(capsys: pytest.CaptureFixture[str]) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "names.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```console\n(.*?)^```$", docs, re.MULTILINE | re.DOTALL) if " fetch " in b]
+    lines = block.splitlines(keepends=True)
+    commands = [line[2:].strip() for line in lines if line.startswith("$ ")]
+    shown = "".join(line for line in lines if not line.startswith("$ "))
+    serve_fake, export_key, *fetches, summarize_command = commands
+    assert serve_fake == ".venv/bin/python test/fake_api.py --port 8765 &"
+    assert export_key == f"export OPENAI_ADMIN_KEY={FAKE_KEY}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ADMIN_KEY_VARIABLE, FAKE_KEY)
+        for base_url in serve(FakeApi()):  # the seed the script serves
+            for line in fetches:
+                program, *args = shlex.split(line.replace("http://127.0.0.1:8765/v1", base_url))
+                assert program == ".venv/bin/openapiopenai"
+                assert main(args) == 0
+    assert capsys.readouterr() == ("", "")
+    program, *args = shlex.split(summarize_command)
+    assert main(args) == 0
+    assert capsys.readouterr() == (shown, "")
