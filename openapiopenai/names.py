@@ -142,8 +142,16 @@ def read_names_from(stream: IO[bytes], source: str) -> dict[str, str]:
     return names_of(_pages(stream, source))
 
 
+MAX_LINE_BYTES: Final = 64 * 1024 * 1024
+"""The longest line of a names file read (64 MiB): a page of 100 objects is a few tens of KiB."""
+
+
 def _pages(stream: IO[bytes], source: str) -> Iterator[NamesPage]:
-    for number, line in enumerate(stream, 1):
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            raise NamesFileError(source, number, f"the line is longer than {MAX_LINE_BYTES:,} bytes: not read")
         if not line.strip():
             continue
         try:

@@ -165,3 +165,12 @@ def test_the_sample_names_each_project_of_the_sample() -> None:
     }
     assert used == {"proj_q4TzL8wX", "proj_7KcHm3Ye"}
     assert used <= set(names)
+
+
+def test_a_line_over_the_limit_is_refused_unread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("openapiopenai.names.MAX_LINE_BYTES", 100)
+    path = tmp_path / "names.jsonl"
+    path.write_bytes(lines(page()) + b'{"object": "list", "data": [' + b" " * 200 + b"]}\n")
+    with pytest.raises(NamesFileError) as caught:
+        read_names(path)
+    assert (caught.value.line, caught.value.problem) == (2, "the line is longer than 100 bytes: not read")
