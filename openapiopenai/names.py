@@ -13,7 +13,7 @@ import functools
 import os
 from collections.abc import Iterable, Iterator
 from importlib import resources
-from typing import IO, Annotated, Any, Final, TypeAlias, Union, cast
+from typing import IO, Annotated, Any, Final, TypeAlias, cast
 
 from pydantic import Discriminator, Tag, TypeAdapter, ValidationError
 
@@ -26,7 +26,7 @@ from openapiopenai.models import (
     UserListResponse,
 )
 
-NamesPage: TypeAlias = Union[ProjectListResponse, UserListResponse, ProjectApiKeyListResponse, ApiKeyList]  # noqa: UP007
+NamesPage: TypeAlias = ProjectListResponse | UserListResponse | ProjectApiKeyListResponse | ApiKeyList
 """A page of one of the four listings that name ids."""
 
 NAMES_PAGE_MODELS: Final[dict[str, type[NamesPage]]] = {
@@ -54,12 +54,10 @@ def _listed(value: Any) -> str | None:
 
 
 _TaggedPage: TypeAlias = Annotated[
-    Union[  # noqa: UP007
-        Annotated[ProjectListResponse, Tag("organization.project")],
-        Annotated[UserListResponse, Tag("organization.user")],
-        Annotated[ProjectApiKeyListResponse, Tag("organization.project.api_key")],
-        Annotated[ApiKeyList, Tag("organization.admin_api_key")],
-    ],
+    Annotated[ProjectListResponse, Tag("organization.project")]
+    | Annotated[UserListResponse, Tag("organization.user")]
+    | Annotated[ProjectApiKeyListResponse, Tag("organization.project.api_key")]
+    | Annotated[ApiKeyList, Tag("organization.admin_api_key")],
     Discriminator(
         _listed,
         custom_error_type="names_page",
