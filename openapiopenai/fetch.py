@@ -1,14 +1,16 @@
 """Getting usage and costs listings from the API: every page, validated, exactly once, or a clear error.
 
 `iter_pages` yields the pages of one listing as they arrive, each validated as a page of the asked
-kind before it is yielded; `fetch_listing` combines them. Both speak HTTPS through the standard
-library, with connect and read timeouts and bounded retries (capped exponential backoff with
-jitter, `Retry-After` honoured). The admin key goes into the `Authorization` header and nowhere
-else: not into URLs, messages or the `repr` of anything.
+kind and checked against the query that asked for it before it is yielded; `fetch_listing` combines
+them. Both speak HTTPS through the standard library, with a connect timeout, one deadline per
+answer, a cap on its size and bounded retries (capped exponential backoff with jitter, `Retry-After`
+honoured). The admin key goes into the `Authorization` header and nowhere else: not into URLs,
+messages or the `repr` of anything, and neither does any part of it of 8 characters or more.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
 import ipaddress
@@ -19,10 +21,11 @@ import random
 import re
 import socket
 import ssl
+import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, TypeVar, get_args
 
@@ -39,6 +42,10 @@ BUCKET_WIDTHS: Final[tuple[BucketWidth, ...]] = get_args(BucketWidth)
 
 DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
 ADMIN_KEY_VARIABLE: Final = "OPENAI_ADMIN_KEY"
+MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
+"""The default cap on one answer's body: 64 MiB, the most read as one document (`MAX_DOCUMENT_BYTES`)."""
+WIDTH_SECONDS: Final[Mapping[BucketWidth, int]] = MappingProxyType({"1m": 60, "1h": 3600, "1d": 86400})
+"""The length of a whole bucket of each width, in seconds."""
 
 _ResultT = TypeVar("_ResultT", bound=ApiModel)
 
@@ -153,6 +160,8 @@ class Query:
             raise ValueError(
                 f"{self.kind} takes bucket width {' or '.join(endpoint.limits)}, not {self.bucket_width!r}"
             )
+        if self.start_time < 0:
+            raise ValueError(f"the range starts before 1970 ({self.start_time}), before there was any usage to list")
         if self.end_time is not None and self.end_time <= self.start_time:
             raise ValueError("the end of the range must come after its start")
         for name in self.group_by:
@@ -227,6 +236,11 @@ class Query:
             pairs.append(("page", page))
         return pairs
 
+    def planned_requests(self, now: int) -> int:
+        """The fewest requests the listing takes: its buckets (up to `now` without an end) over the page size."""
+        end = self.end_time if self.end_time is not None else max(now, self.start_time + 1)
+        return -(-_most_buckets(self.start_time, end, WIDTH_SECONDS[self.bucket_width]) // self.limit)
+
     def to_dict(self) -> dict[str, Any]:
         """The query as JSON-ready data, for saving beside an export (it holds no secret)."""
         return {
@@ -295,6 +309,27 @@ class Retry:
 _RETRIED_STATUSES: Final = frozenset({408, 409, 429})
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
 _HEADER_SAFE: Final = re.compile(r"[!-~]+")
+# A part of the key this long or longer is masked wherever it appears; shorter parts say nothing.
+_KEY_PART: Final = 8
+_MASK: Final = "[admin key]"
+_ERROR_BODY_BYTES: Final = 1024 * 1024
+_CHUNK: Final = 64 * 1024
+# TLS failures that the same request will meet again: retrying them only delays the message.
+_LASTING_TLS: Final = frozenset(
+    {
+        "WRONG_VERSION_NUMBER",
+        "UNSUPPORTED_PROTOCOL",
+        "TLSV1_ALERT_PROTOCOL_VERSION",
+        "NO_PROTOCOLS_AVAILABLE",
+        "CERTIFICATE_VERIFY_FAILED",
+        "TLSV1_ALERT_UNKNOWN_CA",
+        "SSLV3_ALERT_HANDSHAKE_FAILURE",
+        "SSLV3_ALERT_BAD_CERTIFICATE",
+        "TLSV1_UNRECOGNIZED_NAME",
+        "HTTP_REQUEST",
+    }
+)
+_UNICODE_ESCAPE: Final = re.compile(rb"\\u([0-9a-fA-F]{4})")
 
 
 class _Retryable(Exception):
@@ -305,12 +340,15 @@ class _Retryable(Exception):
 
 
 class Client:
-    """A connection to the API: base URL, admin key, timeouts and retries.
+    """A connection to the API: base URL, admin key, timeouts, limits and retries.
 
-    The key is checked and kept, never shown: `repr(client)` leaves it out. Plain `http` is
-    refused except to a loopback address (a local proxy or test server). `sleep`, `random` and
-    `clock` can be replaced (tests use a fake clock instead of waiting). `on_retry` is called with
-    a short description of the problem and the wait before each retry.
+    The key is checked and kept, never shown: `repr(client)` leaves it out, and `clean` masks it (and
+    any part of it of 8 characters or more) in text that quotes the server. Plain `http` is refused
+    except to a loopback address (a local proxy or test server). Each answer must arrive whole within
+    `read_timeout` seconds of the request (one deadline for headers and body, not one per read) and
+    hold at most `max_response_bytes` bytes. `sleep` and `random` can be replaced (tests record the
+    waits instead of waiting). `on_retry` is called with a short description of the problem and the
+    wait before each retry.
     """
 
     def __init__(
@@ -320,6 +358,7 @@ class Client:
         base_url: str = DEFAULT_BASE_URL,
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         retry: Retry | None = None,
         sleep: Callable[[float], None] = time.sleep,
         random: Callable[[], float] = random.random,
@@ -332,10 +371,13 @@ class Client:
             raise ValueError(
                 "the admin key has characters an HTTP header cannot carry (spaces, line breaks, non-ASCII)"
             )
+        if max_response_bytes < 1:
+            raise ValueError("max_response_bytes must be at least 1")
         self._key = key
         self.base_url = _checked_base_url(base_url)
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.max_response_bytes = max_response_bytes
         self.retry = retry or Retry()
         self.sleep = sleep
         self.random = random
@@ -346,63 +388,131 @@ class Client:
         return f"Client(base_url={self.base_url!r})"
 
     def redact(self, text: str) -> str:
-        """`text` with the key, should it appear, replaced: for messages that quote the server."""
-        return text.replace(self._key, "[admin key]")
+        """`text` with the key, and any part of it from its start of 8 characters or more, masked."""
+        return mask_key(text, self._key)
+
+    def clean(self, text: str) -> str:
+        """Server text made safe to print: the key masked, then control characters escaped."""
+        return printable(self.redact(text))
+
+    def holds_key(self, data: str | bytes) -> bool:
+        """Whether `data` holds the key or a part of it from its start of 8 characters or more."""
+        if isinstance(data, bytes):
+            if b"\\u" in data:
+                data = _UNICODE_ESCAPE.sub(lambda found: chr(int(found[1], 16)).encode("utf-8", "replace"), data)
+            data = data.decode("utf-8", "replace")
+        return mask_key(data, self._key) != data
 
     def get(self, path: str, parameters: Sequence[tuple[str, str]], check: Callable[[bytes], Any]) -> Any:
         """GET `path` and return `check(body)` of a `200` answer, retrying what can be retried.
 
         `check` raises `ValidationError` for a body that is not what was asked for; a body that is
-        not JSON at all is retried, any other invalid body ends the request.
+        not JSON at all is retried, any other invalid body ends the request. A request that would
+        carry the key (in a cursor sent back) is never made, and a body that holds it is refused.
         """
         target = urllib.parse.urlsplit(self.base_url)
-        url_path = target.path.rstrip("/") + path + "?" + urllib.parse.urlencode(parameters)
+        query = urllib.parse.urlencode(parameters)
+        if self.holds_key(urllib.parse.unquote_plus(query)):
+            raise _Unacceptable("the next request would carry the admin key (in a cursor or filter): not sending it")
+        url_path = target.path.rstrip("/") + path + "?" + query
         attempt = 0
         while True:
             try:
                 return self._attempt(target, url_path, check)
             except _Retryable as failure:
+                problem = self.clean(failure.problem)
                 if attempt >= self.retry.retries:
                     tries = attempt + 1
-                    raise _GaveUp(f"{self.redact(failure.problem)} ({tries} {_plural(tries, 'attempt')})") from None
+                    raise _GaveUp(f"{problem} ({tries} {_plural(tries, 'attempt')})") from None
                 if failure.retry_after is not None and failure.retry_after > self.retry.max_retry_after:
                     raise _GaveUp(
-                        f"{failure.problem}, asking to wait {failure.retry_after:g} s"
+                        f"{problem}, asking to wait {failure.retry_after:g} s"
                         f" (more than {self.retry.max_retry_after:g} s)"
                     ) from None
                 wait = self.retry.delay(attempt, self.random(), failure.retry_after)
                 if self.on_retry is not None:
-                    self.on_retry(self.redact(failure.problem), wait)
+                    self.on_retry(problem, wait)
                 self.sleep(wait)
                 attempt += 1
 
     def _attempt(self, target: urllib.parse.SplitResult, url_path: str, check: Callable[[bytes], Any]) -> Any:
         connection = self._connect(target)
+        # One deadline for the whole answer: a server that sends a byte a second never ends otherwise.
+        expired = threading.Event()
+        timer = threading.Timer(self.read_timeout, _cut_off, (connection, expired))
+        timer.daemon = True
+        timer.start()
         try:
             try:
                 connection.putrequest("GET", url_path, skip_accept_encoding=True)
                 connection.putheader("Authorization", f"Bearer {self._key}")
                 connection.putheader("Accept", "application/json")
+                connection.putheader("Accept-Encoding", "identity")
                 connection.putheader("User-Agent", "openapiopenai")
                 connection.endheaders()
                 response = connection.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as error:
+                try:
+                    cap = self.max_response_bytes if response.status == 200 else _ERROR_BODY_BYTES
+                    body = _read_body(response, cap)
+                finally:
+                    response.close()
+            except (OSError, http.client.HTTPException, ValueError) as error:
+                if expired.is_set():
+                    raise _Retryable(self._late()) from None
+                if isinstance(error, ssl.SSLError) and _lasting_tls(error):
+                    raise _GaveUp(_network_problem(error)) from None
                 raise _Retryable(_network_problem(error)) from None
+            if expired.is_set():  # the answer was cut off at the deadline: what came may look whole
+                raise _Retryable(self._late())
         finally:
+            timer.cancel()
             connection.close()
         status = response.status
         if status == 200:
+            if body is None:
+                raise _Unacceptable(
+                    f"the answer is larger than {self.max_response_bytes:,} bytes, the most read as one answer;"
+                    " nothing of it was kept"
+                )
+            encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity" or body.startswith(b"\x1f\x8b"):
+                named = "gzip" if encoding == "identity" else self.clean(encoding[:40])
+                raise _Unacceptable(f"the answer is compressed ({named}), which was not asked for")
+            if self.holds_key(body):
+                raise _Unacceptable("the answer holds the admin key (or the start of it): nothing of it was kept")
             try:
                 return check(body)
             except ValidationError as error:
-                if any(detail["type"] == "json_invalid" for detail in error.errors(include_url=False)):
-                    raise _Retryable("the answer is not JSON (cut short?)") from None
-                raise _BadAnswer(_first_problem(error)) from None
-        message = self.redact(_api_message(body))
+                details = error.errors(include_url=False)
+                if any(detail["type"] == "json_invalid" for detail in details):
+                    raise _Retryable(f"the answer is not JSON ({_json_problem(details)})") from None
+                raise _BadAnswer(self.clean(_first_problem(error))) from None
+        message = self._api_message(body or b"")
+        if 300 <= status < 400:
+            location = self.clean(response.getheader("Location") or "nowhere")
+            raise _Refused(
+                status,
+                f" (to {_cut(location)}): redirects are not followed, the key is sent only to the base URL;"
+                " check the base URL",
+            )
         if status in _RETRIED_STATUSES or status >= 500:
             raise _Retryable(f"HTTP {status}{message}", _retry_after(response.getheader("Retry-After")))
         raise _Refused(status, message)
+
+    def _late(self) -> str:
+        return f"no whole answer within {self.read_timeout:g} s"
+
+    def _api_message(self, body: bytes) -> str:
+        """` (the message)` of an OpenAI error body, or nothing: the key masked, then on one printable
+        line, then cut short (in that order, so that no part of the key survives the cut)."""
+        try:
+            data = json.loads(body)
+            message = data["error"]["message"]
+        except (ValueError, TypeError, KeyError, RecursionError):
+            return ""
+        if not isinstance(message, str) or not message:
+            return ""
+        return f" ({_cut(self.clean(' '.join(self.redact(message).split())))})"
 
     def _connect(self, target: urllib.parse.SplitResult) -> http.client.HTTPConnection:
         host, port = target.hostname or "", target.port
@@ -415,11 +525,77 @@ class Client:
             connection.connect()
         except OSError as error:
             connection.close()
+            if isinstance(error, ssl.SSLError) and _lasting_tls(error):
+                raise _GaveUp(_network_problem(error)) from None
             raise _Retryable(_network_problem(error)) from None
         if connection.sock is not None:
-            # The connect timeout above; from here on, each wait for the server's bytes.
+            # The connect timeout above; from here on, each wait for the server's bytes (and the
+            # deadline over them all).
             connection.sock.settimeout(self.read_timeout)
         return connection
+
+
+def _cut_off(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
+    expired.set()
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def _read_body(response: http.client.HTTPResponse, cap: int) -> bytes | None:
+    """The body, or `None` once it is longer than `cap` bytes (the rest is left unread)."""
+    length = response.getheader("Content-Length")
+    if length is not None and length.strip().isdigit() and int(length) > cap:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read1(_CHUNK):
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _lasting_tls(error: ssl.SSLError) -> bool:
+    return isinstance(error, ssl.SSLCertVerificationError) or error.reason in _LASTING_TLS
+
+
+def _json_problem(details: Sequence[Any]) -> str:
+    message = str(next(detail["msg"] for detail in details if detail["type"] == "json_invalid"))
+    return "cut short?" if "EOF" in message else _cut(printable(message.removeprefix("Invalid JSON: ")), 80)
+
+
+def mask_key(text: str, key: str) -> str:
+    """`text` with `key`, and every part of it from its start of 8 characters or more, replaced by
+    `[admin key]`. A key shorter than that is masked whole."""
+    shortest = min(_KEY_PART, len(key))
+    head = key[:shortest]
+    if not head or head not in text:
+        return text
+    parts: list[str] = []
+    done = 0
+    while (found := text.find(head, done)) >= 0:
+        stop = found + shortest
+        while stop - found < len(key) and stop < len(text) and text[stop] == key[stop - found]:
+            stop += 1
+        parts += [text[done:found], _MASK]
+        done = stop
+    parts.append(text[done:])
+    return "".join(parts)
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (escape sequences, line breaks, ...) written as Python escapes,
+    so that text from a server cannot move the cursor, set a terminal's title or forge a line."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
+
+
+def _cut(text: str, most: int = 200) -> str:
+    return text if len(text) <= most else text[:most] + "..."
 
 
 class _GaveUp(Exception):
@@ -427,7 +603,11 @@ class _GaveUp(Exception):
 
 
 class _BadAnswer(Exception):
-    pass
+    """A `200` whose body is not a valid answer to the request."""
+
+
+class _Unacceptable(Exception):
+    """An answer (or a request) refused whatever it holds: too large, compressed, holding the key."""
 
 
 class _Refused(Exception):
@@ -478,19 +658,6 @@ def _network_problem(error: BaseException) -> str:
     return f"connection failed: {type(error).__name__}"
 
 
-def _api_message(body: bytes) -> str:
-    """` (the message)` of an OpenAI error body, or nothing; on one line and not too long."""
-    try:
-        data = json.loads(body)
-        message = data["error"]["message"]
-    except (ValueError, TypeError, KeyError):
-        return ""
-    if not isinstance(message, str) or not message:
-        return ""
-    line = " ".join(message.split())
-    return f" ({line[:200]}{'...' if len(line) > 200 else ''})"
-
-
 def _retry_after(value: str | None) -> float | None:
     """Seconds from a `Retry-After` header: a number of seconds or an HTTP date."""
     if value is None:
@@ -525,48 +692,86 @@ def iter_query_pages(
     page: str | None = None,
     pages_before: int = 0,
     after: int | None = None,
+    held_until: int | None = None,
 ) -> Iterator[UsageResponse[Any]]:
     """The pages of `query`'s listing from cursor `page` on (from the start when `None`), validated.
 
-    `pages_before` numbers the pages in messages when continuing a listing, and `after` is the start
-    of the last bucket already held: a page that goes back to it or before is refused, so a page
-    is never taken twice. Raises `FetchError` (or `CursorRejectedError`) naming the page reached.
+    Each page is checked against the query before it is yielded: every bucket lies inside the range,
+    is as wide as asked (the first and last may be cut by the range), and starts where the one before
+    it ended; a page that says `has_more` holds buckets; the listing ends at the end asked for. So a
+    listing takes at most one request per bucket of the range (plus retries), whatever the server says. Once the buckets reach the end asked for the listing
+    is complete: a `has_more: true` on that last page (the costs endpoint sends one) is yielded as
+    `false`, and no further request is made. A cursor the API rejects (`400`) is replaced by a new
+    request for the rest of the range, from the end of the last bucket held.
+
+    `pages_before` numbers the pages in messages when continuing a listing; `after` is the start of
+    the last bucket already held and `held_until` its end. Raises `FetchError` (or
+    `CursorRejectedError`) naming the page reached; nothing of a page that fails a check is yielded.
     """
     endpoint = query.endpoint
     page_model: type[UsageResponse[Any]] = UsageResponse[endpoint.result]  # type: ignore[name-defined]
+    width = WIDTH_SECONDS[query.bucket_width]
+    end = query.end_time
+    # Without an end, the API lists up to its now: a bucket may reach at most one width past ours.
+    latest = end if end is not None else max(int(time.time()), query.start_time) + width
     number = pages_before
     seen_cursors: set[str] = set()
     cursor = page
+    asked = query  # after a rejected cursor, the rest of the range
+    restarted_at: int | None = None
     last_start = after
-    last_end: int | None = None
+    expected = query.start_time if page is None and after is None and held_until is None else held_until
 
     def fail(message: str, error: type[FetchError] = FetchError) -> FetchError:
         return error(f"page {number + 1} of {query.kind}: {message}", pages=number - pages_before, next_page=cursor)
 
     while True:
         try:
-            fetched: UsageResponse[Any] = client.get(endpoint.path, query.parameters(cursor), page_model.from_json)
+            fetched: UsageResponse[Any] = client.get(endpoint.path, asked.parameters(cursor), page_model.from_json)
         except _GaveUp as error:
             raise fail(f"gave up: {error}") from None
         except _BadAnswer as error:
             raise fail(f"the answer is not a valid page of {query.kind}: {error}") from None
+        except _Unacceptable as error:
+            raise fail(str(error)) from None
         except _Refused as error:
-            end = query.end_time
-            reached_end = last_end is not None and end is not None and last_end >= end
-            raise _refusal(fail, error, cursor, last_start, reached_end) from None
-        for bucket in fetched.data:
-            if last_start is not None and bucket.start_time <= last_start:
-                raise fail(
-                    f"the bucket starting at {bucket.start_time} does not follow the one starting at {last_start}:"
-                    " the API repeated or reordered buckets; nothing from this page was kept"
-                )
-            last_start, last_end = bucket.start_time, bucket.end_time
-        if fetched.has_more and fetched.next_page is None:
-            raise fail("has_more is true but next_page is null: the listing is incomplete")
+            if error.status == 400 and cursor is not None and expected is not None and expected != restarted_at:
+                # The costs endpoint refuses some of its own cursors; the rest of the range is the same
+                # listing, asked for afresh from the end of the last bucket held.
+                asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
+                continue
+            raise _refusal(fail, error, query, cursor, last_start) from None
+        problem = None
+        for index, bucket in enumerate(fetched.data):
+            start, stop = bucket.start_time, bucket.end_time
+            last = index == len(fetched.data) - 1 and not fetched.has_more
+            problem = _bucket_problem(start, stop, query, asked.start_time, latest, expected, last_start, last)
+            if problem is not None:
+                break
+            expected, last_start = stop, start
+        covered = end is not None and expected is not None and expected >= end
+        if problem is not None:
+            pass
+        elif fetched.has_more and not covered:
+            if fetched.next_page is None:
+                problem = "has_more is true but next_page is null: the listing is incomplete"
+            elif not fetched.data:
+                problem = "has_more is true but the page holds no buckets: the listing does not advance"
+            elif fetched.next_page in seen_cursors or fetched.next_page == cursor:
+                shown = client.clean(repr(fetched.next_page))
+                problem = f"the API gave the cursor {_cut(shown, 80)} a second time; stopping rather than loop"
+        elif not covered and end is not None:
+            problem = (
+                "the listing holds no buckets"
+                if expected is None or expected == query.start_time
+                else f"the listing ends at {_when(expected)}, before the end asked for ({_when(end)}): buckets are missing"
+            )
+        if problem is not None:
+            raise fail(f"{problem}; nothing from this page was kept")
         if cursor is not None:
             seen_cursors.add(cursor)
-        if fetched.has_more and fetched.next_page in seen_cursors:
-            raise fail(f"the API gave the cursor {fetched.next_page!r} a second time; stopping rather than loop")
+        if covered and fetched.has_more:
+            fetched = fetched.model_copy(update={"has_more": False, "next_page": None})
         number += 1
         yield fetched
         if not fetched.has_more:
@@ -574,20 +779,72 @@ def iter_query_pages(
         cursor = fetched.next_page
 
 
+def _bucket_problem(
+    start: int,
+    stop: int,
+    query: Query,
+    asked_start: int,
+    latest: int,
+    expected: int | None,
+    last_start: int | None,
+    last: bool,
+) -> str | None:
+    """What is wrong with a bucket from `start` to `stop` of `query`'s listing, or `None`."""
+    span = f"{_when(start)} to {_when(stop)}"
+    width = WIDTH_SECONDS[query.bucket_width]
+    end = query.end_time
+    if stop <= start:
+        return f"the bucket starting at {_when(start)} ends at {_when(stop)}, not after it"
+    if start < query.start_time or stop > latest:
+        asked = f"{_when(query.start_time)} to {_when(end) if end is not None else 'now'}"
+        return f"the bucket {span} lies outside the range asked for ({asked})"
+    if expected is not None and start < expected:
+        return (
+            f"the bucket starting at {_when(start)} does not follow the one ending at {_when(expected)}:"
+            " the API repeated or reordered buckets"
+        )
+    if expected is not None and start > expected:
+        return f"the bucket starting at {_when(start)} leaves a gap after the one ending at {_when(expected)}"
+    if expected is None and last_start is not None and start <= last_start:
+        return (
+            f"the bucket starting at {_when(start)} does not follow the one starting at {_when(last_start)}:"
+            " the API repeated or reordered buckets"
+        )
+    cut = stop - start < width and (start == asked_start or stop == end or (end is None and last))
+    if stop - start != width and not cut:
+        return f"the bucket {span} is {stop - start} s long, not the {query.bucket_width} asked for"
+    return None
+
+
+def _most_buckets(start: int, end: int, width: int) -> int:
+    """The most buckets of `width` seconds from `start` to `end`: one more if the first is cut short."""
+    return -(-(end - start) // width) + (1 if start % width else 0)
+
+
+def _when(moment: int) -> str:
+    """A Unix time as an ISO time in UTC, for messages."""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+    except (OverflowError, OSError, ValueError):
+        return str(moment)
+
+
 def _refusal(
-    fail: Callable[..., FetchError], error: _Refused, cursor: str | None, last_start: int | None, reached_end: bool
+    fail: Callable[..., FetchError], error: _Refused, query: Query, cursor: str | None, last_start: int | None
 ) -> FetchError:
     status = f"HTTP {error.status}{error.message}"
     if error.status in (401, 403):
         return fail(
-            f"{status}: the Usage and Costs API needs an admin key (sk-admin-...) with the api.usage.read"
+            f"{status}: the Usage and Costs API needs an organization admin key with the api.usage.read"
             " scope, not a project key"
         )
+    if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
+        return fail(
+            f"{status}: the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
+            " group by project_id or line_item instead"
+        )
     if error.status == 400 and cursor is not None:
-        notes = [] if last_start is None else [f"the last bucket held starts at {last_start}"]
-        if reached_end:
-            notes.append("the buckets held reach the end of the range asked for, so has_more=true looks wrong")
-        held = f" ({'; '.join(notes)})" if notes else ""
+        held = "" if last_start is None else f" (the last bucket held starts at {last_start})"
         return fail(
             f"the API rejected its own cursor ({status}): the listing is incomplete{held}",
             CursorRejectedError,

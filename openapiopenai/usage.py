@@ -10,6 +10,7 @@ import decimal
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from itertools import islice
@@ -489,6 +490,7 @@ class _Rows:
         "levels",
         "missing",
         "missing_order",
+        "quantities",
         "rows_of_keys",
         "waited",
         "waiting",
@@ -496,7 +498,7 @@ class _Rows:
         "zeros",
     )
 
-    def __init__(self, kind: KindName, per_bucket: bool = False) -> None:
+    def __init__(self, kind: KindName, per_bucket: bool = False, quantities: bool = False) -> None:
         self.counters = counters = COUNTERS[kind]
         self.level_names: tuple[str, ...] = LEVELS.get(kind, ())
         self.width = len(counters)
@@ -519,6 +521,8 @@ class _Rows:
         """The fields a row lacks, by index in `fields`, in the order first lacked: only where that is not
         field order."""
         self.amounts: dict[str, list[Decimal | None]] | None = {} if kind == "costs" else None
+        self.quantities: dict[str | None, list[Decimal | None]] | None = {} if kind == "costs" and quantities else None
+        """Costs, when asked for: a column of exact sums of `quantity` per `quantity_unit` (`None`: no unit)."""
         self.levels: list[dict[int | None, int]] | None = [] if self.level_names and not per_bucket else None
         self.level_sums: _Numbers | None = array("q") if self.level_names and per_bucket else None
         """Per bucket, each row has one bucket: its levels add up there, as counters do."""
@@ -536,6 +540,8 @@ class _Rows:
         if self.missing is not None:
             self.missing.extend([0] * len(self.fields))
         for column in (self.amounts or {}).values():
+            column.append(None)
+        for column in (self.quantities or {}).values():
             column.append(None)
         if self.levels is not None:
             self.levels.extend({} for _ in self.level_names)
@@ -589,6 +595,8 @@ class _Rows:
                     missing = self.missing = _widened(missing)
 
     def add_amount(self, row: int, result: ApiModel) -> None:
+        if self.quantities is not None:
+            self.add_quantity(row, result)
         amount = getattr(result, "amount", None)
         if amount is None or amount.value is None or amount.currency is None:
             self.lacks(row, len(self.fields) - 1)
@@ -600,6 +608,24 @@ class _Rows:
             column = amounts[amount.currency] = [None] * len(self.index)
         held = column[row]
         column[row] = _MONEY.add(_ZERO if held is None else held, exact_decimal(amount.value))
+
+    def add_quantity(self, row: int, result: ApiModel) -> None:
+        quantity = getattr(result, "quantity", None)
+        if quantity is None:
+            return
+        quantities = self.quantities
+        assert quantities is not None
+        unit: str | None = getattr(result, "quantity_unit", None)
+        column = quantities.get(unit)
+        if column is None:
+            column = quantities[unit] = [None] * len(self.index)
+        held = column[row]
+        column[row] = _MONEY.add(_ZERO if held is None else held, exact_decimal(quantity))
+
+    def quantities_of(self, row: int) -> dict[str | None, Decimal]:
+        if self.quantities is None:
+            return {}
+        return {unit: held for unit, column in self.quantities.items() if (held := column[row]) is not None}
 
     def add_result(self, row: int, result: ApiModel, bucket: int | None) -> None:
         """Count one result of any kind in a row, its levels at `bucket`."""
@@ -789,6 +815,9 @@ class GroupTotals:
     bucket_start: datetime | None
     """The bucket's start when tallied per bucket, else `None`."""
     totals: Totals
+    quantities: Mapping[str | None, Decimal] = dataclass_field(default_factory=lambda: MappingProxyType({}), hash=False)
+    """Costs, from a tally made with `quantities=True`: the exact sum of the results' `quantity` per
+    `quantity_unit` (`None` for a quantity without a unit). Empty otherwise."""
 
 
 def _check_by(by: Sequence[GroupBy]) -> tuple[GroupBy, ...]:
@@ -811,9 +840,18 @@ class UsageTally:
     gives them), and `GroupTotals.bucket_start` is that second in UTC.
     """
 
-    def __init__(self, by: Sequence[GroupBy] = (), *, per_bucket: bool = False, kind: KindName | None = None) -> None:
+    def __init__(
+        self,
+        by: Sequence[GroupBy] = (),
+        *,
+        per_bucket: bool = False,
+        kind: KindName | None = None,
+        quantities: bool = False,
+    ) -> None:
         self.by: tuple[GroupBy, ...] = _check_by(by)
         self.per_bucket = per_bucket
+        self.quantities = quantities
+        """Whether each group of costs also sums `quantity` per unit (`GroupTotals.quantities`)."""
         self.kind: KindName | None = None
         self._model: type[ApiModel] | None = None
         self._key_of: Callable[[object], GroupKey] = _getter(self.by)
@@ -840,7 +878,7 @@ class UsageTally:
         self._model = kind.model
         self._key_of = _getter(self.by)
         self._key_in = _item_getter(self.by)
-        self._rows = _Rows(kind.name, self.per_bucket)  # nothing was counted yet
+        self._rows = _Rows(kind.name, self.per_bucket, self.quantities)  # nothing was counted yet
         counters = COUNTERS[kind.name]
         # Only plain counters take the fast path; levels and money are added result by result.
         simple = kind.name not in LEVELS and kind.name != "costs"
@@ -1058,9 +1096,11 @@ class UsageTally:
 
     def _group(self, place: int, moment: datetime | None, kind: KindName, buckets: Iterable[int | None]) -> GroupTotals:
         own = _slot_start(place % _SPAN)
-        return GroupTotals(
-            self._keys[place // _SPAN], moment, self._rows.totals(self._rows.index[place], kind, buckets, own)
-        )
+        row = self._rows.index[place]
+        totals = self._rows.totals(row, kind, buckets, own)
+        if self._rows.quantities is None:
+            return GroupTotals(self._keys[place // _SPAN], moment, totals)
+        return GroupTotals(self._keys[place // _SPAN], moment, totals, MappingProxyType(self._rows.quantities_of(row)))
 
     def _rank(self, place: int, kind: KindName) -> tuple[Any, ...]:
         slot = place % _SPAN

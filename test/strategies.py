@@ -1,10 +1,20 @@
 """Hypothesis strategies for valid Usage API documents, unknown fields included."""
 
 import json
+import os
 from collections.abc import Collection
 from typing import Any, Final
 
 from hypothesis import strategies as st
+
+PROFILE: Final = os.environ.get("HYPOTHESIS_PROFILE", "light")
+"""The Hypothesis profile of this run (loaded by conftest.py): `light` unless the environment asks for `deep`."""
+
+
+def examples(deep: int) -> int:
+    """How many examples a property tries: `deep` under the deep profile, a fifth of it (at least 10) otherwise."""
+    return deep if PROFILE == "deep" else max(10, deep // 5)
+
 
 RESULT_OBJECT: Final = "organization.usage.images.result"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import pty
@@ -19,16 +20,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hostile_api import Hostile, error_body, send, send_json
+from hostile_api import serve as serve_hostile
 
 from openapiopenai.fetch import ENDPOINTS, Query
 
 from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_params, serve
+from strategies import PROFILE
 
 QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-10", "--bucket-width", "1h", "--group-by", "model,size"]
 RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", "slow", "invalid-json"]
-STOPPED = ["wrong-kind", "reject-cursor", "first-page-again"]
+STOPPED = ["wrong-kind", "first-page-again"]
 RESUME_HINT = "out.jsonl holds 1 page and is incomplete: run the same command with --resume to continue\n"
 
 
@@ -163,32 +168,28 @@ def test_retries_that_run_out_name_the_page_reached(tmp_path: Path) -> None:
     )
 
 
-def test_a_cursor_the_api_keeps_rejecting_after_empty_buckets_leaves_every_page_before_it(
+def test_a_rejected_cursor_is_replaced_by_a_request_for_the_rest_of_the_range(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    fake.faults = {2: "reject-cursor"}
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY)
+    first = json.loads((tmp_path / "out.jsonl").read_bytes().splitlines()[0])
+    assert dict(fake.requests[2][1])["start_time"] == str(first["data"][-1]["end_time"])
+    assert "page" not in dict(fake.requests[2][1])
+
+
+def test_costs_whose_last_page_says_has_more_end_complete_without_asking_again(
     fake: FakeApi, base_url: str, tmp_path: Path
 ) -> None:
     costs = ["costs", "--start", "2024-11-01", "--end", "2025-05-01", "--group-by", "line_item"]
     fake.bogus_last_cursor = True  # the last page, of empty buckets, says has_more with a cursor then refused
     ran = fetch(base_url, *costs, "-o", "out.jsonl", cwd=tmp_path)
-    assert (ran.status, ran.stderr) == (
-        1,
-        "openapiopenai fetch: page 3 of costs: the API rejected its own cursor (HTTP 400 (page token is invalid)):"
-        " the listing is incomplete (the last bucket held starts at 1745971200; the buckets held reach the end of"
-        " the range asked for, so has_more=true looks wrong); out.jsonl holds 2 pages and is incomplete:"
-        " run the same command with --resume to continue\n",
-    )
-    pages = [json.loads(line) for line in (tmp_path / "out.jsonl").read_bytes().splitlines()]
-    assert [len(page["data"]) for page in pages] == [180, 1]
-    assert pages[-1]["data"][0]["results"] == []
-    assert pages[-1]["has_more"] is True  # summarize sees an incomplete listing, not a whole one
+    assert (ran.status, ran.stderr, len(fake.requests)) == (0, "", 2)
     fake.bogus_last_cursor = False
-    assert [page["data"] for page in pages] == [
-        page["data"] for page in map(json.loads, expected(fake, *costs).splitlines())
-    ]
-    before = (tmp_path / "out.jsonl").read_bytes()
-    again = fetch(base_url, *costs, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # the cursor is still refused
-    assert again.status == 1
-    assert again.stderr.startswith("openapiopenai fetch: page 3 of costs: the API rejected its own cursor")
-    assert (tmp_path / "out.jsonl").read_bytes() == before
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *costs)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.jsonl"]
 
 
 def test_a_full_disk_leaves_whole_pages_and_resume_completes_them(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
@@ -223,7 +224,7 @@ def test_a_torn_last_line_is_cut_off_on_resume(fake: FakeApi, base_url: str, tmp
 KILL_QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-13", "--bucket-width", "1m", "--group-by", "model"]
 
 
-@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("seed", range(5 if PROFILE == "deep" else 2))
 def test_killed_at_random_moments_and_resumed_the_export_is_identical(seed: int, tmp_path: Path) -> None:
     fake = FakeApi(seed=3, delay=0.03)
     rng = random.Random(seed)
@@ -316,13 +317,137 @@ def test_an_existing_export_is_never_overwritten(fake: FakeApi, base_url: str, t
     assert fake.requests == []
 
 
-def test_resume_with_nothing_to_resume_says_so(base_url: str, tmp_path: Path) -> None:
-    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+def test_resume_is_the_one_command_a_scheduler_repeats(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    week = ["images", "--start", "2024-11-01", "--end", "2024-11-08", "--group-by", "model"]
+    fake.faults = {1: "wrong-kind"}
+    failed = fetch(base_url, *week, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # nothing there: it starts
+    assert failed.status == 1
+    started = fetch(base_url, *week, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # the same command again
+    assert (started.status, started.stderr) == (0, "")
+    assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *week)
+    requests = len(fake.requests)
+    again = fetch(base_url, *week, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (again.status, again.stderr) == (
+        0,
+        "openapiopenai fetch: out.jsonl is up to date: it holds the whole listing\n",
+    )
+    assert len(fake.requests) == requests
+
+
+def test_resume_extends_a_complete_export_to_a_later_end_with_only_the_new_buckets(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    first = ["images", "--start", "2024-11-01", "--end", "2024-11-08", "--group-by", "model"]
+    later = [*first[:4], "2024-11-20", *first[5:]]
+    assert fetch(base_url, *first, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    held = (tmp_path / "out.jsonl").read_bytes()
+    before = len(fake.requests)
+    ran = fetch(base_url, *later, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (0, "")
+    whole = (tmp_path / "out.jsonl").read_bytes()
+    assert whole.startswith(held)
+    assert [dict(parameters)["start_time"] for _, parameters in fake.requests[before:]] == ["1731024000"]
+    buckets = [b for line in whole.splitlines() for b in json.loads(line)["data"]]
+    wanted = [b for line in expected(fake, *later).splitlines() for b in json.loads(line)["data"]]
+    assert buckets == wanted
+    done = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", "summarize", "out.jsonl", "--by", "none"],
+        capture_output=True,
+        cwd=tmp_path,
+        env=environment(),
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode().startswith("images: 2024-11-01 to 2024-11-20 UTC, 19 buckets of 1 day, 2 pages,")
+
+
+def test_resume_refuses_to_extend_an_export_of_another_start(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    before = (tmp_path / "out.jsonl").read_bytes()
+    other = [QUERY[0], "--start", "2024-11-02", "--end", "2024-11-12", *QUERY[5:]]
+    ran = fetch(base_url, *other, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: --resume: out.jsonl holds a listing from 2024-11-01T00:00:00Z, not from"
+        " --start 2024-11-02T00:00:00Z: give the same --start to extend it\n",
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+
+
+def test_resume_refuses_an_export_past_the_end_or_of_unknown_query(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    earlier = [*QUERY[:4], "2024-11-05", *QUERY[5:]]
+    ran = fetch(base_url, *earlier, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        "openapiopenai fetch: error: --resume: out.jsonl holds buckets up to 2024-11-10T00:00:00Z, past --end"
+        " 2024-11-05T00:00:00Z\n",
+    )
+    whole = (tmp_path / "out.jsonl").read_bytes()
+    (tmp_path / "part.jsonl").write_bytes(whole.splitlines(keepends=True)[0])  # incomplete, and no state beside it
+    ran = fetch(base_url, *QUERY, "-o", "part.jsonl", "--resume", cwd=tmp_path)
     assert (ran.status, ran.stderr) == (
         1,
-        "openapiopenai fetch: nothing to resume: out.jsonl.fetch.json is missing (the export is complete, or was"
-        " not started by fetch -o FILE)\n",
+        "openapiopenai fetch: part.jsonl is incomplete and part.jsonl.fetch.json is missing, so its query is"
+        " unknown: not continuing it; fetch into another -o FILE\n",
     )
+    assert (tmp_path / "part.jsonl").read_bytes() == whole.splitlines(keepends=True)[0]
+
+
+def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    fake.faults = {2: "wrong-kind"}
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 1
+    held = (tmp_path / "out.jsonl").read_bytes()
+    state = (tmp_path / "out.jsonl.fetch.json").read_bytes()
+    requests = len(fake.requests)
+    with open(tmp_path / "out.jsonl", "rb") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)  # as a fetch writing the export holds it, for its whole run
+        second = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (second.status, second.stderr) == (
+        1,
+        "openapiopenai fetch: out.jsonl is being written by another fetch (it holds the lock): this one"
+        " changed nothing\n",
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == held
+    assert (tmp_path / "out.jsonl.fetch.json").read_bytes() == state
+    assert len(fake.requests) == requests
+    resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)  # once the lock is free
+    assert (resumed.status, (tmp_path / "out.jsonl").read_bytes()) == (0, expected(fake, *QUERY))
+
+
+def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Path) -> None:
+    fake = FakeApi(seed=3, delay=0.4)
+    for base_url in serve(fake):
+        running = subprocess.Popen(
+            command(base_url, *QUERY, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
+        )
+        deadline = time.monotonic() + 60
+        while not fake.requests and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with open(tmp_path / "out.jsonl", "rb") as other, pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # while it waits for its first page
+        _, stderr = running.communicate(timeout=60)
+        assert (running.returncode, stderr) == (0, b"")
+        with open(tmp_path / "out.jsonl", "rb") as other:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it has ended
+
+
+def test_the_state_file_is_written_through_an_unpredictable_new_file(tmp_path: Path) -> None:
+    from openapiopenai.cli.fetch import _write_atomically
+
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious\n")
+    state = tmp_path / "out.jsonl.fetch.json"
+    (tmp_path / f"out.jsonl.fetch.json.{os.getpid()}.tmp").symlink_to(victim)  # the name written before
+    _write_atomically(str(state), b"{}\n")
+    assert (state.read_bytes(), victim.read_bytes()) == (b"{}\n", b"precious\n")
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "out.jsonl.fetch.json",
+        f"out.jsonl.fetch.json.{os.getpid()}.tmp",
+        "victim",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -340,6 +465,15 @@ def test_resume_with_nothing_to_resume_says_so(base_url: str, tmp_path: Path) ->
             "context_levels cannot be 'huge': choose from low, medium, high",
         ),
         (["images", "--start", "2024-11-02", "--end", "2024-11-01"], "the end of the range must come after its start"),
+        (
+            ["images", "--start", "2999-01-01"],
+            "the range starts in the future (2999-01-01T00:00:00Z): there is nothing to list yet",
+        ),
+        (
+            ["images", "--start", "0001-01-01"],
+            "the range starts before 1970 (-62135596800), before there was any usage to list",
+        ),
+        (["images", "--start=-1"], "the range starts before 1970 (-1), before there was any usage to list"),
         (
             ["images", "--start", "2024-11-01", "--resume"],
             "--resume needs -o FILE: standard output cannot be continued",
@@ -390,7 +524,7 @@ def test_a_wrong_key_gets_the_admin_key_hint_without_the_key(fake: FakeApi, base
     assert ran.status == 1
     assert ran.stderr == (
         "openapiopenai fetch: page 1 of images: HTTP 401 (Incorrect API key provided: [admin key].): the Usage and"
-        " Costs API needs an admin key (sk-admin-...) with the api.usage.read scope, not a project key;"
+        " Costs API needs an organization admin key with the api.usage.read scope, not a project key;"
         " out.jsonl holds 0 pages and is incomplete: run the same command with --resume to continue\n"
     )
 
@@ -500,7 +634,7 @@ def test_every_kind_fetched_summarizes_as_a_complete_listing(base_url: str, tmp_
 
 
 def test_every_fault_of_the_fake_is_covered() -> None:
-    assert set(FAULTS) == {*RETRIED, *STOPPED, "echo-key"}
+    assert set(FAULTS) == {*RETRIED, *STOPPED, "echo-key", "reject-cursor"}
 
 
 def test_the_readme_fetch_example_prints_what_it_shows(tmp_path: Path) -> None:
@@ -523,3 +657,156 @@ def test_the_readme_fetch_example_prints_what_it_shows(tmp_path: Path) -> None:
             outputs.append(checked(done))
     assert [(ran.status, ran.stderr) for ran in outputs] == [(0, ""), (0, "")]
     assert outputs[1].stdout.decode() == shown
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [*QUERY, "--adminkey", FAKE_KEY],
+        [*QUERY, "--key", FAKE_KEY],
+        [FAKE_KEY, "--start", "2024-11-01"],
+        [*QUERY, "--key", FAKE_KEY[:20]],
+        [*QUERY, "--admin-key-file", FAKE_KEY],
+        [*QUERY, "--project-id", FAKE_KEY[:14] + "x"],
+        [*QUERY, "-o", FAKE_KEY[:10] + ".jsonl"],
+    ],
+    ids=["mistyped option", "unknown option", "as KIND", "a part of it", "as the key file", "as a filter", "in -o"],
+)
+def test_a_key_typed_on_the_command_line_is_refused_and_never_echoed(
+    fake: FakeApi, base_url: str, tmp_path: Path, args: list[str]
+) -> None:
+    ran = fetch(base_url, *args, cwd=tmp_path)
+    assert (ran.status, ran.stdout, fake.requests) == (2, b"", [])
+    assert ran.stderr.splitlines()[-1].startswith(("openapiopenai: error: ", "openapiopenai fetch: error: "))
+    for size in range(8, len(FAKE_KEY) + 1):
+        assert FAKE_KEY[:size] not in ran.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        f"\ufeff{FAKE_KEY}\n",
+        f"OPENAI_ADMIN_KEY={FAKE_KEY}\n",
+        f"export OPENAI_ADMIN_KEY='{FAKE_KEY}'\n",
+        f"# the usage report's key\n{FAKE_KEY}\n",
+    ],
+    ids=["byte order mark", "NAME=value", "export NAME='value'", "a comment"],
+)
+def test_a_key_file_in_a_common_form_gives_the_key(
+    fake: FakeApi, base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, content: str
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(content, encoding="utf-8")
+    key_file.chmod(0o600)
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stderr, ran.stdout) == (0, "", expected(fake, *QUERY))
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            f"OPENAI_API_KEY={FAKE_KEY}\n",
+            "sets OPENAI_API_KEY: give a file with the key alone, or OPENAI_ADMIN_KEY=KEY",
+        ),
+        (f"{FAKE_KEY}\n{FAKE_KEY}\n", "has 2 lines: give a file with the key alone"),
+        ("\n\n", "is empty"),
+    ],
+)
+def test_a_key_file_that_is_not_one_key_is_refused_without_quoting_it(
+    base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, content: str, problem: str
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(content, encoding="utf-8")
+    key_file.chmod(0o600)
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stderr) == (2, f"openapiopenai fetch: error: the admin key file {key_file} {problem}\n")
+
+
+def test_a_key_file_others_can_read_gets_a_warning(
+    fake: FakeApi, base_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    key_file = tmp_path_factory.mktemp("secret") / "admin-key"
+    key_file.write_text(FAKE_KEY + "\n")
+    key_file.chmod(0o644)
+    ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
+    assert (ran.status, ran.stdout) == (0, expected(fake, *QUERY))
+    assert ran.stderr == (
+        f"openapiopenai fetch: warning: other users can read the admin key file {key_file} (mode 644):"
+        f" chmod 600 {key_file}\n"
+    )
+
+
+def test_a_long_wait_is_said_on_stderr_when_it_is_not_a_terminal(
+    fake: FakeApi, base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openapiopenai.cli import main
+
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)  # the command's clock: nothing waits for real
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", FAKE_KEY)
+    fake.faults = {2: "429-retry-after", 3: "500"}
+    monkeypatch.setattr("fake_api._Handler.send_header", _retry_after_of(30))
+    status = main(["fetch", *QUERY, "-o", str(tmp_path / "out.jsonl"), "--base-url", base_url])
+    shown = capsys.readouterr()
+    assert status == 0
+    assert waits[0] == 30
+    assert len(waits) == 2
+    assert waits[1] < 5  # a short wait is not said
+    assert shown.err == (
+        "openapiopenai fetch: page 2 of images: HTTP 429 (Rate limit reached); waiting 30 s before trying again\n"
+    )
+
+
+def _retry_after_of(seconds: int) -> Any:
+    from http.server import BaseHTTPRequestHandler
+
+    def send_header(self: BaseHTTPRequestHandler, name: str, value: str) -> None:
+        BaseHTTPRequestHandler.send_header(self, name, str(seconds) if name == "Retry-After" else value)
+
+    return send_header
+
+
+def test_a_listing_of_many_requests_is_announced(tmp_path: Path) -> None:
+    hostile = Hostile(lambda request, out: send_json(out, 400, error_body("no")))
+    for base_url in serve_hostile(hostile):
+        decade = ["images", "--start", "2015-01-01", "--end", "2025-01-01", "--bucket-width", "1m"]
+        ran = fetch(base_url, *decade, cwd=tmp_path)
+    assert ran.status == 1
+    assert ran.stderr.splitlines()[0] == (
+        "openapiopenai fetch: note: this listing takes at least 3,653 requests (1,440 buckets of 1m a page);"
+        " a wider --bucket-width takes fewer"
+    )
+    assert len(hostile.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (json.dumps(error_body("\x1b]0;owned\x07\x1b[2Jgone")).encode(), "HTTP 400 (\\x1b]0;owned\\x07\\x1b[2Jgone)"),
+        (b'{"error": ' * 100_000, "HTTP 400"),
+        (json.dumps(error_body(f"bad key {FAKE_KEY[:12]}")).encode(), "HTTP 400 (bad key [admin key])"),
+    ],
+    ids=["escape sequences", "deeply nested", "part of the key"],
+)
+def test_server_text_is_printed_safely_in_one_line(tmp_path: Path, body: bytes, said: str) -> None:
+    hostile = Hostile(lambda request, out: send(out, 400, body))
+    for base_url in serve_hostile(hostile):
+        ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        1,
+        f"openapiopenai fetch: page 1 of images: {said}; {RESUME_HINT[:-1]}\n".replace("1 page", "0 pages"),
+    )
+    assert FAKE_KEY[:12] not in ran.stderr
+
+
+def test_an_answer_beyond_max_response_size_is_refused(fake: FakeApi, base_url: str, tmp_path: Path) -> None:
+    ran = fetch(base_url, *QUERY, "--max-response-size", "10K", cwd=tmp_path)
+    assert (ran.status, ran.stdout) == (1, b"")
+    assert ran.stderr == (
+        "openapiopenai fetch: page 1 of images: the answer is larger"
+        " than 10,240 bytes, the most read as one answer; nothing of it was kept; the output holds 0 pages and is"
+        " incomplete\n"
+    )
+    assert len(fake.requests) == 1

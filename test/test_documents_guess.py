@@ -18,6 +18,7 @@ from openapiopenai.documents import Loaded, read_stream
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageTimeBucket
 
 from model_helpers import generated_result
+from strategies import examples
 
 HOUR = 3600
 FIRST = 1_730_419_200  # 2024-11-01
@@ -109,7 +110,7 @@ def _read(chosen: list[int]) -> list[Any]:
     return shapes
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(chosen=st.lists(st.integers(0, len(LINES) - 1), min_size=2, max_size=14), repeat=st.integers(1, 4))
 def test_guessing_the_kind_reads_what_reading_each_line_alone_reads(chosen: list[int], repeat: int) -> None:
     chosen = [index for index in chosen for _ in range(repeat)]  # runs of the same line, so guesses are made

@@ -23,7 +23,7 @@ from openapiopenai.documents import Loaded, Outcome, Part, Rejected, read_path
 from openapiopenai.models import KIND_NAMES, MAX_JSON_DEPTH, KindName, UsageResponse, UsageTimeBucket
 
 from model_helpers import generated_result
-from strategies import json_values, page_documents
+from strategies import examples, json_values, page_documents
 
 DAY = 86_400
 FIRST = 1_730_419_200  # 2024-11-01
@@ -416,7 +416,7 @@ def test_long_lines_are_read_as_short_ones(text: str, monkeypatch: pytest.Monkey
     assert outcomes() == expected
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     page=page_documents | json_values,
     indent=st.sampled_from([None, 0, 2]),

@@ -21,6 +21,7 @@ from openapiopenai.models import MAX_INT_DIGITS
 
 from model_helpers import NEGATIVE_INT_DIGITS
 from openapi_spec import RESULT_MODELS, example
+from strategies import examples
 
 RESULT: dict[str, Any] = {
     "object": "organization.usage.images.result",
@@ -47,7 +48,7 @@ VALID: dict[type[ApiModel], dict[str, Any]] = {
 }
 MODELS: list[type[ApiModel]] = list(VALID)
 
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(200), suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse(call: Any, *args: Any) -> ApiModel | None:

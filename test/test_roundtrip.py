@@ -20,6 +20,7 @@ from strategies import (
     bucket_documents,
     canonical,
     documents_of_schema,
+    examples,
     page_documents,
     page_documents_of,
     result_documents,
@@ -44,11 +45,11 @@ MODELS_WITH_FIELDS = [
 MODELS = [pytest.param(*param.values[:2], id=param.id) for param in MODELS_WITH_FIELDS]
 
 # Whole pages are large; fewer of them keep the file quick while each still covers many results.
-examples = settings(max_examples=100, deadline=None)
+some_examples = settings(max_examples=examples(100))
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_from_json_to_json_gives_back_the_document(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
@@ -60,7 +61,7 @@ def test_from_json_to_json_gives_back_the_document(
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_from_dict_to_dict_gives_back_the_document(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
@@ -70,7 +71,7 @@ def test_from_dict_to_dict_gives_back_the_document(
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_unescaped_utf8_text_and_bytes_read_the_same(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
@@ -84,7 +85,7 @@ def test_unescaped_utf8_text_and_bytes_read_the_same(
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_indented_json_reads_back_the_same(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
@@ -96,7 +97,7 @@ def test_indented_json_reads_back_the_same(
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_equal_documents_give_equal_models(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject
@@ -110,7 +111,7 @@ def test_equal_documents_give_equal_models(
 
 
 @pytest.mark.parametrize(("model", "documents", "declared"), MODELS_WITH_FIELDS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_declared_fields_come_first_then_unknown_fields_in_input_order(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], declared: tuple[str, ...], data: st.DataObject
@@ -122,7 +123,7 @@ def test_declared_fields_come_first_then_unknown_fields_in_input_order(
 
 
 @pytest.mark.parametrize(("model", "documents"), MODELS)
-@examples
+@some_examples
 @given(data=st.data())
 def test_copies_and_pickles_write_the_same_document(
     model: type[ApiModel], documents: st.SearchStrategy[dict[str, Any]], data: st.DataObject

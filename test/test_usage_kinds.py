@@ -29,7 +29,7 @@ from openapiopenai.usage import (
 )
 
 from openapi_spec import MODEL_SCHEMAS, RESULT_MODELS, example, response_example
-from strategies import documents_of_schema, page_documents_of
+from strategies import documents_of_schema, examples, page_documents_of
 
 DAY = 86_400
 NOV_1 = 1_730_419_200
@@ -102,7 +102,7 @@ class TestCounters:
         assert [*COUNTERS[kind], *(["usage_bytes"] if kind == "vector_stores" else [])] == integers  # type: ignore[index]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60))
 @given(data=st.data(), model=st.sampled_from([kind.model for name, kind in KINDS.items() if COUNTERS[name]]))
 def test_counters_add_up_as_the_json_says(data: st.DataObject, model: type[ApiModel]) -> None:
     kind = next(name for name, k in KINDS.items() if k.model is model)

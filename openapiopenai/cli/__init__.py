@@ -12,6 +12,7 @@ import argparse
 import importlib
 import io
 import os
+import re
 import sys
 from typing import Final, NoReturn
 
@@ -23,6 +24,8 @@ COMMANDS: Final = {
     "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
     "fetch": "get every page of a usage or costs listing from the API",
+    "report": "write usage and spend over time as one self-contained HTML file of charts and tables",
+    "focus": "write costs as FOCUS 1.2 rows (CSV or Parquet), the format FinOps tools load",
 }
 """The commands, in the order `--help` lists them, with their one-line help: each is the module
 `openapiopenai.cli.<name>`."""
@@ -84,6 +87,27 @@ def _command_named(arguments: list[str]) -> str | None:
     return None
 
 
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors never repeat an admin key typed where it does not belong."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(_masked(message))
+
+
+_KEY_LIKE: Final = re.compile(r"sk-[A-Za-z0-9_-]+")
+
+
+def _masked(message: str) -> str:
+    """`message` with anything shaped like an OpenAI key, or holding the start of the one in the
+    environment, replaced: a key given as KIND or as the value of a mistyped option is not echoed."""
+    key = os.environ.get("OPENAI_ADMIN_KEY", "")
+    if key:
+        from openapiopenai.fetch import mask_key
+
+        message = mask_key(message, key)
+    return _KEY_LIKE.sub("[admin key]", message)
+
+
 FETCH_NAMES: Final = "fetch_names"
 
 
@@ -94,7 +118,7 @@ def parser(*, load: bool | str | None = True) -> argparse.ArgumentParser:
     only listed; with `False` or `None`, none is: enough for `--help`, `--version` and a missing command,
     and much faster to start.
     """
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog=PROG,
         description="Check, total and fetch OpenAI organization usage and costs exports.",
         epilog="Input: FILEs, directories of *.json and *.jsonl files, '-' for standard input (the default when it "

@@ -343,6 +343,11 @@ def _kinds_in(document: list[UsageDocument]) -> set[KindName]:
     return found
 
 
+def kinds_in(document: UsageDocument | list[UsageDocument]) -> set[KindName]:
+    """The kinds of result a document holds (a page, a bucket, a result, or an array of them)."""
+    return _kinds_in(document if isinstance(document, list) else [document])
+
+
 def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 

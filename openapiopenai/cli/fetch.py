@@ -4,7 +4,10 @@ The export is written so that it is always either a run of whole pages or, after
 whole pages and one torn last line that `--resume` cuts off: each page is one line, written and
 flushed to disk (fsync) before the next request. Beside an export to a file, `FILE.fetch.json`
 holds the query (never the key) until the listing is complete; `--resume` reads it, refuses a
-different query, and continues from the cursor in the export's last page.
+different query, and continues from the cursor in the export's last page. `--resume` is also the
+one command a scheduler repeats: it starts an export that is not there, continues one that stopped,
+says a complete one is up to date, and extends a complete one to a later `--end`. One process at a
+time writes an export: it holds a lock on the file for the whole run.
 """
 
 from __future__ import annotations
@@ -15,31 +18,44 @@ import errno
 import json
 import math
 import os
+import re
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, cast
 
 from pydantic import ValidationError
 
-from openapiopenai.cli._common import PROG, Commands, parse_when
+from openapiopenai.cli._common import PROG, Commands, parse_size, parse_when
 from openapiopenai.fetch import (
     ADMIN_KEY_VARIABLE,
     BUCKET_WIDTHS,
     DEFAULT_BASE_URL,
     ENDPOINTS,
+    MAX_RESPONSE_BYTES,
     Client,
     FetchError,
     Query,
     Retry,
     iter_query_pages,
+    mask_key,
+    printable,
 )
 from openapiopenai.models import UsageResponse
+
+if sys.platform != "win32":
+    import fcntl
 
 STATE_SUFFIX: Final = ".fetch.json"
 _STATE_VERSION: Final = 1
 RECENT: Final = 3600
 """Buckets that ended less than this many seconds ago may still change on the API's side."""
+SAID_WAIT: Final = 5.0
+"""A wait before a retry this long or longer is said on standard error, terminal or not."""
+MANY_REQUESTS: Final = 100
+"""A listing that takes this many requests or more is announced before the first."""
+_KEY_ASSIGNMENT: Final = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
 
 # Each array filter's option: `project_ids` is `--project-id`, given once per value.
 _FILTER_OPTIONS: Final = {
@@ -59,8 +75,9 @@ def add_parser(commands: Commands) -> None:
         description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
         "one page per line, ready for summarize. The admin key is read from the environment variable "
         f"{ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
-        epilog="Exit status: 0 the whole listing was fetched, 1 it could not be (the message says how far it "
-        "got; with -o FILE, run the same command with --resume to continue), 2 bad usage, 130 interrupted.",
+        epilog="Exit status: 0 the whole listing was fetched (or, with --resume, the export was already up to "
+        "date), 1 it could not be (the message says how far it got; with -o FILE, run the same command with "
+        "--resume to continue), 2 bad usage, 130 interrupted.",
     )
     parser.add_argument(
         "kind", metavar="KIND", choices=list(ENDPOINTS), help=f"one of: {kinds} (and see: {PROG} fetch names --help)"
@@ -89,7 +106,10 @@ def add_parser(commands: Commands) -> None:
         "-o", "--output", default="-", metavar="FILE", help="the export to write, '-' for standard output (default)"
     )
     parser.add_argument(
-        "--resume", action="store_true", help="continue an export to FILE that stopped early, with the same query"
+        "--resume",
+        action="store_true",
+        help="start FILE if it is not there, continue it if it stopped early, extend it to a later --end if it"
+        " is complete; say 'up to date' if there is nothing to add (the command for a scheduler to repeat)",
     )
     parser.add_argument(
         "--admin-key-file",
@@ -103,7 +123,15 @@ def add_parser(commands: Commands) -> None:
         type=_seconds,
         default=60.0,
         metavar="SECONDS",
-        help="how long to wait for the server to connect (at most 10 s) and for each part of its answer; default: 60",
+        help="how long to wait for the server to connect (at most 10 s) and for each whole answer; default: 60",
+    )
+    parser.add_argument(
+        "--max-response-size",
+        type=parse_size,
+        default=MAX_RESPONSE_BYTES,
+        metavar="SIZE",
+        help="refuse an answer larger than this, unread: bytes, or with K, M or G for KiB, MiB or GiB;"
+        f" default: {MAX_RESPONSE_BYTES // 1024**2}M (the same as a document's cap)",
     )
     parser.add_argument(
         "--retries",
@@ -146,29 +174,58 @@ class _Failed(Exception):
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the listing; the exit status says whether all of it was written."""
+    key = os.environ.get(ADMIN_KEY_VARIABLE, "")
     try:
         if args.key_argument is not None:
             raise _UsageError(
                 f"the admin key is never taken from the command line, where other users can see it:"
                 f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
             )
+        key = _admin_key(args.admin_key_file)
+        _refuse_key_in_arguments(args, key)
         query = _query(args)
+        now = int(time.time())
+        if query.start_time >= now:
+            raise _UsageError(
+                f"the range starts in the future ({_when(query.start_time)}): there is nothing to list yet"
+            )
         client = Client(
-            _admin_key(args.admin_key_file),
+            key,
             base_url=args.base_url,
             connect_timeout=min(10.0, args.timeout),
             read_timeout=args.timeout,
+            max_response_bytes=args.max_response_size,
             retry=Retry(retries=args.retries),
+            sleep=time.sleep,
         )
         if args.resume and args.output == "-":
             raise _UsageError("--resume needs -o FILE: standard output cannot be continued")
     except (_UsageError, ValueError) as error:
-        print(f"{PROG} fetch: error: {error}", file=sys.stderr)
+        _say(f"error: {error}", key)
         return 2
     except _Failed as error:
-        print(f"{PROG} fetch: {error}", file=sys.stderr)
+        _say(str(error), key)
         return 1
     return _Run(args, query, client).run()
+
+
+def _say(message: str, key: str = "") -> None:
+    """One line on standard error: the key masked (any part of it), control characters escaped."""
+    text = mask_key(message, key) if key else message
+    print(f"{PROG} fetch: {printable(text)}", file=sys.stderr)
+
+
+def _refuse_key_in_arguments(args: argparse.Namespace, key: str) -> None:
+    """A usage error, quoting nothing, if any value on the command line holds the key or its start."""
+    for name, value in vars(args).items():
+        values: list[object] = cast("list[object]", value) if isinstance(value, list) else [value]
+        for text in values:
+            if name != "admin_key_file" and isinstance(text, str) and mask_key(text, key) != text:
+                raise _UsageError(
+                    "a value on the command line holds the admin key (or its start), where other users can see"
+                    " it: the key is read only from the environment or --admin-key-file; change the key if"
+                    " others can read your command lines"
+                )
 
 
 def _query(args: argparse.Namespace) -> Query:
@@ -198,15 +255,43 @@ def _admin_key(path: str | None) -> str:
         if not key:
             raise _UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
         return key
+    if not os.path.exists(path) and (path.startswith("sk-") or _holds_start_of(path, os.environ)):
+        raise _UsageError("--admin-key-file takes the name of a file that holds the key, not the key itself")
     try:
-        with open(path, encoding="utf-8") as stream:
-            key = stream.read().strip()
+        with open(path, "rb") as stream:
+            mode = os.fstat(stream.fileno()).st_mode
+            text = stream.read(64 * 1024).decode("utf-8-sig")  # a byte order mark is not part of the key
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
         raise _Failed(f"cannot read the admin key file {path}: {reason}") from None
-    if not key:
+    if sys.platform != "win32" and mode & 0o044:
+        _say(f"warning: other users can read the admin key file {path} (mode {mode & 0o777:o}): chmod 600 {path}")
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
         raise _UsageError(f"the admin key file {path} is empty")
+    if len(lines) > 1:
+        raise _UsageError(f"the admin key file {path} has {len(lines)} lines: give a file with the key alone")
+    key = lines[0]
+    assignment = _KEY_ASSIGNMENT.fullmatch(key)
+    if assignment is not None:
+        if assignment[1] != ADMIN_KEY_VARIABLE:
+            raise _UsageError(
+                f"the admin key file {path} sets {assignment[1]}: give a file with the key alone, or"
+                f" {ADMIN_KEY_VARIABLE}=KEY"
+            )
+        key = assignment[2].strip()
+        if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+            key = key[1:-1]
     return key
+
+
+def _holds_start_of(text: str, environment: Any) -> bool:
+    key = environment.get(ADMIN_KEY_VARIABLE, "")
+    return bool(key) and mask_key(text, key) != text
+
+
+def _when(moment: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
 
 
 @dataclass
@@ -215,7 +300,9 @@ class _Held:
 
     pages: int = 0
     buckets: int = 0
+    first_start: int | None = None
     last_start: int | None = None
+    last_end: int | None = None
     next_page: str | None = None
     complete: bool = False
 
@@ -224,6 +311,8 @@ class _Run:
     def __init__(self, args: argparse.Namespace, query: Query, client: Client) -> None:
         self.args = args
         self.query = query
+        self.asked = query
+        """The query of the requests: when extending a complete export, the part after what it holds."""
         self.client = client
         self.output: str = args.output
         self.to_file = self.output != "-"
@@ -237,36 +326,40 @@ class _Run:
 
     def run(self) -> int:
         try:
-            if self.to_file:
-                self._open()
-                if self.held.complete:
-                    self._finish()
-                    print(f"{PROG} fetch: {self.output} already holds the whole listing", file=sys.stderr)
+            try:
+                if self.to_file and not self._open():
                     return 0
-            self._warn_if_recent()
-            self._fetch()
+                self._warn_if_recent()
+                self._fetch()
+                self._end_progress()
+                if self.to_file:
+                    self._finish()
+            finally:
+                if self.fd >= 0:
+                    os.close(self.fd)  # and with it the lock
         except _UsageError as error:
-            print(f"{PROG} fetch: error: {error}", file=sys.stderr)
+            self._say(f"error: {error}")
             return 2
         except _Failed as error:
             self._end_progress()
-            print(f"{PROG} fetch: {error}", file=sys.stderr)
+            self._say(str(error))
             return 1
         except FetchError as error:
             self._end_progress()
-            print(f"{PROG} fetch: {error}; {self._saved()}", file=sys.stderr)
+            self._say(f"{error}; {self._saved()}")
+            return 1
+        except RecursionError:
+            self._end_progress()
+            self._say(f"an answer was nested too deeply to read; {self._saved()}")
             return 1
         except KeyboardInterrupt:
             self._end_progress()
-            print(f"{PROG} fetch: interrupted; {self._saved()}", file=sys.stderr)
+            self._say(f"interrupted; {self._saved()}")
             return 130
-        finally:
-            if self.fd >= 0 and self.to_file:
-                os.close(self.fd)
-        self._end_progress()
-        if self.to_file:
-            self._finish()
         return 0
+
+    def _say(self, message: str) -> None:
+        print(f"{PROG} fetch: {self.client.clean(message)}", file=sys.stderr)
 
     def _saved(self) -> str:
         pages = _count(self.held.pages, "page")
@@ -276,39 +369,89 @@ class _Run:
 
     # The export file ---------------------------------------------------------------------------
 
-    def _open(self) -> None:
+    def _open(self) -> bool:
+        """Open and lock the export, check what it holds; `False` when there is nothing to fetch."""
         state = {"version": _STATE_VERSION, "query": self.query.to_dict(), "base_url": self.client.base_url}
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise _UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
-        if self.args.resume:
-            saved = self._read_state()
-            if saved != state:
+        if not self.args.resume:
+            if os.path.lexists(self.state_path):
                 raise _UsageError(
-                    f"--resume: {self.output} was started with another query: {_difference(saved, state)}"
+                    f"{self.state_path} exists: give --resume to continue that export, or another -o FILE"
                 )
-        elif os.path.lexists(self.output) or os.path.lexists(self.state_path):
-            which = self.output if os.path.lexists(self.output) else self.state_path
-            raise _UsageError(f"{which} exists: give --resume to continue that export, or another -o FILE")
-        else:
-            _write_atomically(self.state_path, json.dumps(state, indent=2).encode() + b"\n")
+            self._open_export(os.O_EXCL)
+            _write_atomically(self.state_path, _state_bytes(state))
+            return True
+        self._open_export(0)
+        saved = self._read_state()
+        if saved is not None and saved != state:
+            raise _UsageError(f"--resume: {self.output} was started with another query: {_difference(saved, state)}")
+        self._read_held()
+        held = self.held
+        if saved is not None or held.pages == 0:
+            if saved is None:
+                _write_atomically(self.state_path, _state_bytes(state))
+            if not held.complete:
+                return True
+            self._finish()  # the last page was written, the state not yet removed
+        elif not held.complete:
+            raise _Failed(
+                f"{self.output} is incomplete and {self.state_path} is missing, so its query is unknown:"
+                " not continuing it; fetch into another -o FILE"
+            )
+        return self._extend(state)
+
+    def _open_export(self, exclusive: int) -> None:
+        flags = os.O_RDWR | os.O_CREAT | exclusive | getattr(os, "O_BINARY", 0)
         try:
-            self.fd = os.open(self.output, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o644)
+            self.fd = os.open(self.output, flags, 0o644)
+        except FileExistsError:
+            raise _UsageError(
+                f"{self.output} exists: give --resume to continue that export, or another -o FILE"
+            ) from None
         except OSError as error:
             raise _Failed(f"cannot open {self.output}: {error.strerror}") from None
-        self._read_held()
+        if sys.platform != "win32":
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise _Failed(
+                    f"{self.output} is being written by another fetch (it holds the lock): this one changed nothing"
+                ) from None
+
+    def _extend(self, state: dict[str, Any]) -> bool:
+        """A complete export: up to date, or to be extended to a later end with the same query."""
+        held, query = self.held, self.query
+        if held.first_start is None or held.last_end is None:
+            raise _Failed(f"{self.output} holds no buckets: not extending it; fetch into another -o FILE")
+        if held.first_start != query.start_time:
+            raise _UsageError(
+                f"--resume: {self.output} holds a listing from {_when(held.first_start)}, not from --start"
+                f" {_when(query.start_time)}: give the same --start to extend it"
+            )
+        end = query.end_time if query.end_time is not None else int(time.time())
+        if held.last_end > end:
+            raise _UsageError(
+                f"--resume: {self.output} holds buckets up to {_when(held.last_end)}, past --end {_when(end)}"
+            )
+        if held.last_end == end or (query.end_time is None and end - held.last_end < RECENT):
+            print(f"{PROG} fetch: {self.output} is up to date: it holds the whole listing", file=sys.stderr)
+            return False
+        _write_atomically(self.state_path, _state_bytes(state))
+        self.asked = replace(query, start_time=held.last_end)
+        return True
 
     def _read_state(self) -> Any:
+        """The saved state, or `None` when there is none."""
         try:
             with open(self.state_path, "rb") as stream:
-                return json.loads(stream.read())
+                return json.loads(stream.read(1024 * 1024))
         except FileNotFoundError:
-            raise _Failed(
-                f"nothing to resume: {self.state_path} is missing (the export is complete, or was not started"
-                " by fetch -o FILE)"
-            ) from None
-        except (OSError, ValueError) as error:
-            raise _Failed(f"cannot read {self.state_path}: {getattr(error, 'strerror', None) or error}") from None
+            return None
+        except (OSError, ValueError, RecursionError) as error:
+            reason = getattr(error, "strerror", None) or "not a state file fetch writes"
+            raise _Failed(f"cannot read {self.state_path}: {reason}") from None
 
     def _read_held(self) -> None:
         """Check the pages already in the export; cut off a torn last line left by a crash."""
@@ -339,7 +482,10 @@ class _Run:
         held.pages += 1
         held.buckets += len(page.data)
         if page.data:
+            if held.first_start is None:
+                held.first_start = page.data[0].start_time
             held.last_start = page.data[-1].start_time
+            held.last_end = page.data[-1].end_time
         held.next_page = page.next_page if page.has_more else None
         held.complete = not page.has_more
 
@@ -359,11 +505,23 @@ class _Run:
                 " change: fetch that part again later for final figures",
                 file=sys.stderr,
             )
+        requests = self.asked.planned_requests(now)
+        if requests >= MANY_REQUESTS:
+            print(
+                f"{PROG} fetch: note: this listing takes at least {requests:,} requests ({self.asked.limit:,}"
+                f" buckets of {self.asked.bucket_width} a page); a wider --bucket-width takes fewer",
+                file=sys.stderr,
+            )
 
     def _fetch(self) -> None:
         held = self.held
         pages = iter_query_pages(
-            self.client, self.query, page=held.next_page, pages_before=held.pages, after=held.last_start
+            self.client,
+            self.asked,
+            page=held.next_page,
+            pages_before=held.pages,
+            after=held.last_start,
+            held_until=held.last_end,
         )
         self._show_progress()
         for page in pages:
@@ -397,6 +555,10 @@ class _Run:
     def _retried(self, problem: str, wait: float) -> None:
         self.retries += 1
         self._show_progress(f"{problem}, retrying in {wait:.1f} s")
+        if wait >= SAID_WAIT and not self.progress:
+            # A scheduler's log shows why a run takes long: a long wait is never silent.
+            page = f"page {self.held.pages + 1} of {self.query.kind}"
+            self._say(f"{page}: {problem}; waiting {wait:.0f} s before trying again")
 
     def _show_progress(self, note: str = "") -> None:
         if self.progress:
@@ -433,10 +595,20 @@ def _difference(saved: Any, wanted: dict[str, Any]) -> str:
     return "; ".join(differences) or "it differs"
 
 
+def _state_bytes(state: dict[str, Any]) -> bytes:
+    return json.dumps(state, indent=2).encode() + b"\n"
+
+
 def _write_atomically(path: str, data: bytes) -> None:
-    temporary = f"{path}.{os.getpid()}.tmp"
+    # A temporary file of an unpredictable name, created only if it is not there (no planted link is
+    # followed), beside its target so that the rename stays on one file system.
+    directory, name = os.path.split(os.path.abspath(path))
     try:
-        with open(temporary, "wb") as stream:
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise _Failed(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())

@@ -132,7 +132,7 @@ def add_parser(commands: Commands) -> None:
         "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
     )
     add_names(parser)
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, refused="no totals printed")
 
 
 def _group_by(text: str) -> tuple[GroupBy, ...]:
@@ -165,13 +165,20 @@ def _output_format(text: str) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Total the documents; print no totals and return 1 if any could not be used or the listing is not whole."""
+    reading = read(args)
+    return reading if isinstance(reading, int) else reading.finish(args)
+
+
+def read(args: argparse.Namespace) -> Reading | int:
+    """Read and count every document as the arguments ask (`by`, `every`, `kind`, `since`, `until`); the exit
+    status instead, having said why, if any document could not be used."""
     files = input_files(args)
     since: int | None = args.since
     until: int | None = args.until
     if since is not None and until is not None and since >= until:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     names = names_of(args)
-    reading = _Reading(args.by, args.every, args.kind, ListingCheck(since, until), names)
+    reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until), names)
     rejected = 0
     held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, args.max_bytes):
@@ -191,12 +198,12 @@ def run(args: argparse.Namespace) -> int:
     if rejected:
         # Totals of only the usable part would look complete: print none.
         documents = "document" if rejected == 1 else "documents"
-        return _refuse(f"{rejected} {documents} could not be used")
-    return reading.finish(args)
+        return _refuse(f"{rejected} {documents} could not be used", args)
+    return reading
 
 
-def _refuse(why: str) -> int:
-    print(f"{PROG}: no totals printed: {why}", file=sys.stderr)
+def _refuse(why: str, args: argparse.Namespace) -> int:
+    print(f"{PROG}: {args.refused}: {why}", file=sys.stderr)
     return 1
 
 
@@ -204,7 +211,7 @@ def _note(text: str) -> None:
     print(f"{PROG}: note: {text}", file=sys.stderr)
 
 
-class _Reading:
+class Reading:
     """The running totals of each kind read, the listing check, and what the totals will need to say."""
 
     def __init__(
@@ -287,10 +294,23 @@ class _Reading:
 
     def finish(self, args: argparse.Namespace) -> int:
         """Check the listing of each kind, then print the totals, or refuse them."""
+        reports = self.checked(args)
+        if isinstance(reports, int):
+            return reports
+        if args.format != "table" and len(reports) > 1:
+            args.usage(
+                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
+                " writes one table; choose one with --kind"
+            )
+        return self._print(args, reports)
+
+    def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
+        """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
+        exit status instead, having said why, when the totals cannot be given."""
         reports, unknown = listing_of(self.check, self.only, self.loose)
         if unknown is not None:
             print(f"{PROG}: error: {unknown}", file=sys.stderr)
-            return _refuse("the buckets cannot be told apart by kind")
+            return _refuse("the buckets cannot be told apart by kind", args)
         loose = sum(self.loose.values())
         if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
             print(
@@ -298,7 +318,7 @@ class _Reading:
                 " (--every, --since, --until need buckets)",
                 file=sys.stderr,
             )
-            return _refuse("results have no time")
+            return _refuse("results have no time", args)
         problems = [(listing, problem) for listing in reports for problem in listing.problems]
         for listing, problem in problems:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
@@ -312,21 +332,19 @@ class _Reading:
                 file=sys.stderr,
             )
         if problems:
-            return _refuse("these buckets cannot be counted as one listing")
+            return _refuse("these buckets cannot be counted as one listing", args)
         if crowded is not None:
-            return _refuse("a level cannot be added across buckets")
+            return _refuse("a level cannot be added across buckets", args)
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"
             for gap in listing.gaps:
                 print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
         if partial and not args.partial:
-            return _refuse("the listing is incomplete (--partial prints them anyway)")
-        if args.format != "table" and len(reports) > 1:
-            args.usage(
-                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
-                " writes one table; choose one with --kind"
-            )
+            return _refuse("the listing is incomplete (--partial prints them anyway)", args)
+        return reports
+
+    def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
             counted = describe_listing(listing, self.loose.get(cast("KindName", listing.kind), 0))
@@ -668,18 +686,44 @@ def _table(
     lines = [header, *([_text(cell, every) for cell in row] for row in [*rows, total_row])]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     numbers_from = len(header) - numbers
+    bars: list[str] = []
     if sys.stdout.isatty():
         _fit(widths, header, numbers_from, fixed=1 if every else 0)
+        if every is not None and rows:
+            room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
+            bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH)) if room >= 4 else []
     ellipsis = "…" if _can_write("…") else "~"
     return "\n".join(
         "  ".join(
-            cell.rjust(width)
-            if column >= numbers_from
-            else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+            [
+                cell.rjust(width)
+                if column >= numbers_from
+                else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
+                for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+            ]
+            + ([bars[number - 1]] if 0 < number <= len(bars) else [])
         ).rstrip()
-        for line in lines
+        for number, line in enumerate(lines)
     )
+
+
+BAR_WIDTH: Final = 16
+"""The most characters the bar of a row of a table with a time axis takes on a terminal."""
+_EIGHTHS: Final = " ▏▎▍▌▋▊▉"
+
+
+def _bars(cells: Sequence[_Cell], width: int) -> list[str]:
+    """A bar per row in Unicode blocks, eighths of a character, for the first number of each (its main counter,
+    or the amount); none where the terminal cannot show the blocks or there is nothing to draw."""
+    values = [cell if isinstance(cell, (int, Decimal)) and not isinstance(cell, bool) else 0 for cell in cells]
+    highest = max(values, default=0)
+    if highest <= 0 or not _can_write("█▏"):
+        return []
+    drawn: list[str] = []
+    for value in values:
+        full, part = divmod(round(max(value, 0) * width * 8 / highest), 8)
+        drawn.append("█" * full + _EIGHTHS[part].strip())
+    return drawn
 
 
 def _header(name: str) -> str:
