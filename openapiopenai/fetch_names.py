@@ -10,6 +10,7 @@ fetched, so a fetch continues where it stopped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -23,6 +24,26 @@ from openapiopenai.fetch import (
 )
 from openapiopenai.models import ApiKeyList, ProjectApiKeyListResponse, ProjectListResponse, UserListResponse
 from openapiopenai.names import NamesPage, names_of
+
+_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
+_REDACTED: Final = re.compile(r'"sk-[a-z]{0,8}-?\.\.\.[A-Za-z0-9_-]{0,8}"')
+
+
+class NamesClient(Client):
+    """A `Client` for the listings that name ids.
+
+    A `Client` refuses an answer that holds the admin key or its start (8 characters or more). The key
+    listings hold each key's redacted value, such as `"sk-admin...wxyz"`: the start every admin key
+    shares, `...`, and a few of the key's last characters. Such a value is not taken for the key; the
+    key itself, or any longer part of it, is still refused.
+    """
+
+    def holds_key(self, data: str | bytes) -> bool:
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        # JSON may write any character as an escape: read them first, as the key may hide behind them.
+        text = _ESCAPE.sub(lambda found: chr(int(found[1], 16)), text)
+        return super().holds_key(_REDACTED.sub('""', text))
+
 
 PAGE_SIZE: Final = 100
 """Items asked for per page: the most the listings allow."""
@@ -71,7 +92,7 @@ class FetchedPage:
     fetched: bool
 
 
-def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[FetchedPage]:
+def iter_names_pages(client: NamesClient, held: Iterable[bytes] = ()) -> Iterator[FetchedPage]:
     """Every page of the four listings, in order: projects, users, each project's API keys, admin API keys.
 
     `held` are pages already fetched, as JSON text, in the order this gave them: they are validated
@@ -103,13 +124,13 @@ class HeldPageError(FetchError):
         self.line = line
 
 
-def fetch_names(client: Client) -> dict[str, str]:
+def fetch_names(client: NamesClient) -> dict[str, str]:
     """Every id the four listings name, with its name (see `openapiopenai.names.names_in`)."""
     return names_of(fetched.page for fetched in iter_names_pages(client))
 
 
 class _Walk:
-    def __init__(self, client: Client, held: Iterator[bytes]) -> None:
+    def __init__(self, client: NamesClient, held: Iterator[bytes]) -> None:
         self.client = client
         self.held = held
         self.held_pages = 0

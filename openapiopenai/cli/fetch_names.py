@@ -28,8 +28,8 @@ from openapiopenai.cli.fetch import (
     _UsageError,  # pyright: ignore[reportPrivateUsage]
     _write_atomically,  # pyright: ignore[reportPrivateUsage]
 )
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry
-from openapiopenai.fetch_names import HeldPageError, iter_names_pages
+from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, FetchError, Retry
+from openapiopenai.fetch_names import HeldPageError, NamesClient, iter_names_pages
 
 _STATE: Final[dict[str, Any]] = {"version": 1, "listing": "names"}
 _NAME: Final = f"{PROG} fetch names"
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             )
         if args.resume and args.output == "-":
             raise _UsageError("--resume needs -o FILE: standard output cannot be continued")
-        client = Client(
+        client = NamesClient(
             _admin_key(args.admin_key_file),
             base_url=args.base_url,
             connect_timeout=min(10.0, args.timeout),
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _Run:
-    def __init__(self, output: str, resume: bool, client: Client) -> None:
+    def __init__(self, output: str, resume: bool, client: NamesClient) -> None:
         self.output = output
         self.resume = resume
         self.client = client
