@@ -289,3 +289,67 @@ def test_the_docs_fetch_names_example_prints_what_it_shows(capsys: pytest.Captur
     program, *args = shlex.split(summarize_command)
     assert main(args) == 0
     assert capsys.readouterr() == (shown, "")
+
+
+# focus and report take --names too
+
+
+def _cost(project_id: str, api_key_id: str | None, value: float) -> dict[str, Any]:
+    return {
+        "object": "organization.costs.result",
+        "amount": {"value": value, "currency": "usd"},
+        "line_item": "gpt-4o, input",
+        "project_id": project_id,
+        "api_key_id": api_key_id,
+        "quantity": 1000,
+        "quantity_unit": "tokens",
+    }
+
+
+@pytest.fixture
+def costs(base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
+    """Names fetched from the fake, and a costs page of its projects and keys (one key it does not name)."""
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl")[0] == 0
+    capsys.readouterr()
+    results = [
+        _cost("proj_q4TzL8wX", "key_A", 1.25),
+        _cost("proj_7KcHm3Ye", "key_B", 0.5),
+        _cost("proj_Zr0aP2mN", "key_D", 0.75),
+        _cost("proj_gone", "key_unknown", 0.1),
+    ]
+    bucket = {"object": "bucket", "start_time": DATA_START, "end_time": DATA_START + 86400, "results": results}
+    page = {"object": "page", "data": [bucket], "has_more": False, "next_page": None}
+    (tmp_path / "costs.json").write_text(json.dumps(page))
+    return Path("costs.json")
+
+
+def test_focus_names_each_sub_account_and_resource(costs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    organization = ["--organization-id", "org-1", "--organization-name", "Org"]
+    assert main(["focus", str(costs), *organization, "--names", "names.jsonl"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(row["SubAccountName"], row["ResourceId"], row["ResourceName"]) for row in rows] == [
+        ("Storefront", "key_A", "storefront-prod"),
+        ("Old pilot", "key_D", "pilot"),
+        ("Catalogue", "key_B", "catalogue-batch"),
+        ("Retired", "key_unknown", ""),  # a key without a name keeps its id, and no name
+    ]
+    assert main(["focus", str(costs), *organization]) == 0
+    plain = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [row["SubAccountName"] for row in plain] == [row["SubAccountId"] for row in rows]
+
+
+def test_the_report_shows_the_names(costs: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["report", str(costs), "-o", "named.html", "--names", "names.jsonl"]) == 0
+    assert main(["report", str(costs), "-o", "plain.html"]) == 0
+    capsys.readouterr()
+    named = (tmp_path / "named.html").read_text()
+    plain = (tmp_path / "plain.html").read_text()
+    for name in ("Storefront", "Catalogue", "Old pilot", "Retired"):
+        assert name in named
+        assert name not in plain
+
+
+def test_focus_and_report_refuse_a_bad_names_file_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in (["focus", "--sample"], ["report", "--sample", "-o", "r.html"]):
+        assert main([*command, "--names", "missing.jsonl"]) == 1
+        assert capsys.readouterr() == ("", "missing.jsonl: error: cannot read it: No such file or directory\n")
