@@ -30,6 +30,8 @@ from typing import Any, Literal, get_args
 
 from openapiopenai.fetch import BUCKET_WIDTHS, ENDPOINTS, Endpoint
 
+from fake_names import FakeNames, NamesBadRequest, is_names_path
+
 DAY = 86400
 WIDTH_SECONDS = {"1m": 60, "1h": 3600, "1d": DAY}
 DEFAULT_LIMITS = {"1m": 60, "1h": 24, "1d": 7}
@@ -130,6 +132,8 @@ class FakeApi:
     delay: float = 0.0
     """Seconds to wait before every answer (to give a kill time to land)."""
     requests: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list, repr=False)
+    names: FakeNames = field(default_factory=FakeNames)
+    """The organization's projects, users and API keys, for the listings that name ids (`fake_names`)."""
     events: dict[str, list[Event]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -318,6 +322,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.fake.delay:
             time.sleep(self.fake.delay)
         kind = self._kind(url.path)
+        if kind is None and is_names_path(url.path.removeprefix("/v1")):
+            kind = url.path.removeprefix("/v1")  # one of the listings that name ids
         if kind is None:
             self._send(404, _error_body(f"Invalid URL (GET {url.path})"))
             return
@@ -334,8 +340,8 @@ class _Handler(BaseHTTPRequestHandler):
                 raise BadRequest("page token is invalid")
             if params.get("page") == [_BOGUS]:
                 raise BadRequest("page token is invalid")
-            page = self.fake.page(kind, params)
-        except BadRequest as error:
+            page = self.fake.names.page(kind, params) if kind not in ENDPOINTS else self.fake.page(kind, params)
+        except (BadRequest, NamesBadRequest) as error:
             self._send(400, _error_body(str(error)))
             return
         body = json.dumps(page).encode()
@@ -370,8 +376,9 @@ class _Handler(BaseHTTPRequestHandler):
             wrong = self.fake.page(other, {"start_time": [str(DATA_START)], "bucket_width": ["1d"]})
             self._send(200, json.dumps(wrong).encode())
         elif fault == "first-page-again":
-            first = {name: values for name, values in params.items() if name != "page"}
-            self._send(200, json.dumps(self.fake.page(kind, first)).encode())
+            first = {name: values for name, values in params.items() if name not in ("page", "after")}
+            again = self.fake.names.page(kind, first) if kind not in ENDPOINTS else self.fake.page(kind, first)
+            self._send(200, json.dumps(again).encode())
         elif fault == "reject-cursor":
             self._send(200, body)  # the first page has no cursor to reject
 

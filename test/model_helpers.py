@@ -12,7 +12,29 @@ import pytest
 from _pytest.mark import ParameterSet
 from pydantic import Field
 
-from openapiopenai import KINDS, ApiModel, CostsResultAmount, UsageImagesResult, UsageResponse, UsageTimeBucket
+from openapiopenai import (
+    KINDS,
+    AdminApiKey,
+    AdminApiKeyOwner,
+    ApiKeyList,
+    ApiModel,
+    CostsResultAmount,
+    Project,
+    ProjectApiKey,
+    ProjectApiKeyListResponse,
+    ProjectApiKeyOwner,
+    ProjectApiKeyOwnerServiceAccount,
+    ProjectApiKeyOwnerUser,
+    ProjectListResponse,
+    UsageImagesResult,
+    UsageResponse,
+    UsageTimeBucket,
+    User,
+    UserListResponse,
+    UserProjects,
+    UserProjectsDataInner,
+    UserUser,
+)
 from openapiopenai.models import MAX_INT_DIGITS, KindName
 from openapiopenai.usage import COUNTERS, LEVELS
 
@@ -54,6 +76,59 @@ def minimal_document(model: type[ApiModel]) -> dict[str, Any]:
     return document
 
 
+PROJECT: Final[dict[str, Any]] = {"id": "proj_a", "object": "organization.project", "name": "A", "created_at": 7}
+USER: Final[dict[str, Any]] = {"object": "organization.user", "id": "user_a", "name": "Ada", "added_at": 7}
+OWNER_USER: Final[dict[str, Any]] = {
+    "id": "user_a",
+    "email": "a@example.com",
+    "name": "Ada",
+    "created_at": 7,
+    "role": "owner",
+}
+OWNER_ACCOUNT: Final[dict[str, Any]] = {"id": "svc_a", "name": "bot", "created_at": 7, "role": "member"}
+PROJECT_API_KEY: Final[dict[str, Any]] = {
+    "object": "organization.project.api_key",
+    "redacted_value": "sk-...x",
+    "name": "prod",
+    "created_at": 7,
+    "last_used_at": None,
+    "id": "key_a",
+    "owner_project_access": "active",
+    "owner": {"type": "user", "user": OWNER_USER},
+}
+ADMIN_API_KEY: Final[dict[str, Any]] = {
+    "object": "organization.admin_api_key",
+    "id": "key_b",
+    "redacted_value": "sk-admin...x",
+    "created_at": 7,
+    "expires_at": None,
+    "owner": {"type": "user", "id": "user_a"},
+}
+
+
+def _list_of(item: dict[str, Any]) -> dict[str, Any]:
+    return {"object": "list", "data": [item], "has_more": False}
+
+
+NAMES_SAMPLES: Final[dict[type[ApiModel], dict[str, Any]]] = {
+    Project: PROJECT,
+    ProjectListResponse: _list_of(PROJECT),
+    User: USER,
+    UserUser: {"object": "user", "id": "user_a"},
+    UserProjects: {"object": "list", "data": [{"id": "proj_a"}]},
+    UserProjectsDataInner: {"id": "proj_a", "role": "owner"},
+    UserListResponse: _list_of(USER),
+    ProjectApiKey: PROJECT_API_KEY,
+    ProjectApiKeyOwner: {"type": "service_account", "service_account": OWNER_ACCOUNT},
+    ProjectApiKeyOwnerUser: OWNER_USER,
+    ProjectApiKeyOwnerServiceAccount: OWNER_ACCOUNT,
+    ProjectApiKeyListResponse: _list_of(PROJECT_API_KEY),
+    AdminApiKey: ADMIN_API_KEY,
+    AdminApiKeyOwner: {"type": "user", "object": "organization.user", "id": "user_a", "created_at": 7},
+    ApiKeyList: _list_of(ADMIN_API_KEY),
+}
+"""A small valid document of every model of the listings that name ids."""
+
 SAMPLES: Final[dict[type[ApiModel], dict[str, Any]]] = {
     UsageImagesResult: RESULT,
     UsageTimeBucket: BUCKET,
@@ -62,12 +137,28 @@ SAMPLES: Final[dict[type[ApiModel], dict[str, Any]]] = {
     MeteredResult: {"object": "metered.result", "amount": 1.5},
     **{kind.model: minimal_document(kind.model) for kind in KINDS.values() if kind.model is not UsageImagesResult},
     CostsResultAmount: {"value": 1.5, "currency": "usd"},
+    **NAMES_SAMPLES,
 }
 """A small valid document of every model, the library's own and users' subclasses alike."""
 
+
+def _names_a_kind(model: type[ApiModel]) -> bool:
+    """Whether the innermost object of the model's sample (a page's first item) names its kind in `object`."""
+    while "data" in model.model_fields and get_origin(model.model_fields["data"].annotation) is list:
+        (model,) = get_args(model.model_fields["data"].annotation)
+        if not isinstance(model, type) or not issubclass(model, ApiModel):
+            return False  # a usage page's buckets: generic, checked with their own sample
+    field = model.model_fields.get("object")
+    return field is not None and get_origin(field.annotation) is Literal
+
+
 ALL_MODELS: Final = [pytest.param(model, id=model.__name__) for model in SAMPLES]
-OBJECT_MODELS: Final = [pytest.param(model, id=model.__name__) for model in SAMPLES if "object" in model.model_fields]
-"""The models whose documents name their kind in `object`."""
+OBJECT_MODELS: Final = [
+    pytest.param(model, id=model.__name__)
+    for model in SAMPLES
+    if "object" in model.model_fields and (model in (UsageResponse, UsageTimeBucket) or _names_a_kind(model))
+]
+"""The models whose documents name their kind in `object`, down to the first item of a page."""
 
 
 def sample(model: type[ApiModel]) -> dict[str, Any]:

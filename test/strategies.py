@@ -136,18 +136,26 @@ def _value_of(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
         return integers | floats
     if kind == "boolean":
         return st.booleans()
-    if kind == "object":
+    if (
+        kind == "object"
+        and "required" not in schema
+        and all("type" in inner for inner in schema["properties"].values())
+    ):
         return st.fixed_dictionaries(
             {}, optional={name: _value_of(inner) for name, inner in schema["properties"].items()}
         )
+    if kind == "object":  # with required or nullable members (the names listings' objects)
+        return documents_of_schema(schema, unknown=False)  # unknown fields at the top are enough, and quicker
+    if kind == "array":
+        return st.lists(_value_of(schema["items"]), max_size=2)
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     return texts
 
 
-def documents_of_schema(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+def documents_of_schema(schema: dict[str, Any], *, unknown: bool = True) -> st.SearchStrategy[dict[str, Any]]:
     """Valid documents of a schema of the spec: required fields always, optional ones present or absent,
-    `null` only where the spec allows it, and unknown fields."""
+    `null` only where the spec allows it, and unknown fields (unless `unknown` is false)."""
     required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for name, prop in schema["properties"].items():
@@ -157,4 +165,5 @@ def documents_of_schema(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, A
         if len(present) < len(branches):
             value = st.none() | value
         (required if name in schema.get("required", []) else optional)[name] = value
-    return _document(st.fixed_dictionaries(required, optional=optional), tuple(schema["properties"]))
+    known = st.fixed_dictionaries(required, optional=optional)
+    return _document(known, tuple(schema["properties"])) if unknown else known

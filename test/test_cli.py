@@ -775,7 +775,7 @@ def doc_files() -> list[tuple[str, str]]:
 
 def test_docs_show_commands_and_files() -> None:
     assert (len(doc_commands()), [name for name, _ in doc_files()]) == (
-        22,
+        23,
         ["listing.jsonl", "incomplete.json", "bad-values.json", "some-bad-lines.jsonl", "costs.json"],
     )
 

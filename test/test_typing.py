@@ -9,6 +9,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "typing"))
 
 import check_models
+import check_names
 
 CHECKS: list[Callable[[], None]] = [
     check_models.check_result,
@@ -19,6 +20,7 @@ CHECKS: list[Callable[[], None]] = [
     check_models.check_union,
     check_models.check_totals_of_every_kind,
     check_models.check_totals_counters_by_name,
+    check_names.check_read_page,
 ]
 
 

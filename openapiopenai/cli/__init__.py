@@ -64,11 +64,12 @@ def run() -> NoReturn:
 
 def _command_named(arguments: list[str]) -> str | None:
     """The command the arguments name before any `--help` or `--version`: only its own parser is needed."""
-    for argument in arguments:
+    for index, argument in enumerate(arguments):
         if argument in ("-h", "--help", "--version") or argument.startswith("--v"):
             return None
         if not argument.startswith("-"):
-            return argument
+            # `fetch names` is a command of its own, with its own options (the module `fetch_names`).
+            return FETCH_NAMES if arguments[index : index + 2] == ["fetch", "names"] else argument
     return None
 
 
@@ -93,6 +94,9 @@ def _masked(message: str) -> str:
     return _KEY_LIKE.sub("[admin key]", message)
 
 
+FETCH_NAMES: Final = "fetch_names"
+
+
 def parser(*, load: bool | str | None = True) -> argparse.ArgumentParser:
     """The whole command line's parser, with every command's subparser.
 
@@ -112,6 +116,8 @@ def parser(*, load: bool | str | None = True) -> argparse.ArgumentParser:
     for name, summary in COMMANDS.items():
         if load is True or load == name:
             importlib.import_module(f"{__name__}.{name}").add_parser(commands)
+        elif load == FETCH_NAMES and name == "fetch":
+            importlib.import_module(f"{__name__}.{FETCH_NAMES}").add_parser(commands)
         else:
             commands.add_parser(name, help=summary, add_help=False)
     return top

@@ -33,6 +33,7 @@ from openapiopenai.documents import (
 )
 from openapiopenai.listing import ListingCheck, ListingReport
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
+from openapiopenai.names import SAMPLE_NAMES, NamesFileError, read_names, read_sample_names
 
 SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
 
@@ -68,6 +69,32 @@ def add_input(parser: argparse.ArgumentParser) -> None:
 
 
 _SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
+
+
+def add_names(parser: argparse.ArgumentParser) -> None:
+    """The --names option: a names file (`fetch names` writes one), to show a name beside each id."""
+    parser.add_argument(
+        "--names",
+        metavar="FILE",
+        help="show the name of each project, user and API key beside its id, from this file as"
+        f" '{PROG} fetch names' writes it; '{SAMPLE_NAMES}' for the built-in sample's names (./{SAMPLE_NAMES}"
+        " for a file of that name); an id with no name stays an id",
+    )
+
+
+def names_of(args: argparse.Namespace) -> dict[str, str]:
+    """The names given with --names, by id: empty without it. A file that cannot be read, or that holds
+    anything but pages of names, ends the command (status 1) with one line on standard error."""
+    path: str | None = getattr(args, "names", None)
+    if path is None:
+        return {}
+    try:
+        return read_sample_names() if path == SAMPLE_NAMES else read_names(path)
+    except NamesFileError as error:
+        clear_progress()
+        where = error.path if error.line is None else f"{error.path}:{error.line}"
+        print(f"{where}: error: {error.problem}", file=sys.stderr)
+        raise SystemExit(1) from None
 
 
 def parse_size(text: str) -> int:

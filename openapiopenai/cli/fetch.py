@@ -79,7 +79,9 @@ def add_parser(commands: Commands) -> None:
         "date), 1 it could not be (the message says how far it got; with -o FILE, run the same command with "
         "--resume to continue), 2 bad usage, 130 interrupted.",
     )
-    parser.add_argument("kind", metavar="KIND", choices=list(ENDPOINTS), help=f"one of: {kinds}")
+    parser.add_argument(
+        "kind", metavar="KIND", choices=list(ENDPOINTS), help=f"one of: {kinds} (and see: {PROG} fetch names --help)"
+    )
     parser.add_argument("--start", required=True, type=parse_when, metavar="WHEN", help="start of the range, inclusive")
     parser.add_argument(
         "--end", type=parse_when, metavar="WHEN", help="end of the range, exclusive (default: now, as the API says)"

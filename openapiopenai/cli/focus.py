@@ -15,10 +15,12 @@ from openapiopenai.cli._common import (
     PROG,
     Commands,
     add_input,
+    add_names,
     describe_listing,
     input_files,
     kinds_in,
     listing_of,
+    names_of,
     outcomes,
     register,
     report,
@@ -73,6 +75,7 @@ def add_parser(commands: Commands) -> None:
         action="store_true",
         help="write the rows of an incomplete listing too, labelled partial on standard error (exit status 0)",
     )
+    add_names(parser)
     parser.set_defaults(run=run)
 
 
@@ -110,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         except ParquetUnavailable as error:
             print(f"{PROG}: error: {error}", file=sys.stderr)
             return 1
-    export = FocusExport(cast("str", account_id), cast("str", account_name))
+    export = FocusExport(cast("str", account_id), cast("str", account_name), names_of(args))
     check = ListingCheck()
     skipped: set[KindName] = set()
     loose = 0

@@ -9,7 +9,7 @@ import tempfile
 from typing import Final, cast, get_args
 
 from openapiopenai.cli import COMMANDS
-from openapiopenai.cli._common import PROG, Commands, add_input, parse_when
+from openapiopenai.cli._common import PROG, Commands, add_input, add_names, parse_when
 from openapiopenai.cli.summarize import read
 from openapiopenai.models import KindName
 from openapiopenai.report import KindCounted, Period, SpendBy, render_report
@@ -70,6 +70,7 @@ def add_parser(commands: Commands) -> None:
         action="store_true",
         help="write the report of an incomplete listing too, every chart and table of that kind labelled partial",
     )
+    add_names(parser)
     # Read and checked as by summarize, with every field grouped and each kind's own tally.
     parser.set_defaults(run=run, by=None, kind=None, refused="no report written")
 
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if isinstance(reports, int):
         return reports
     kinds = [KindCounted(listing, reading.tallies.get(cast("KindName", listing.kind))) for listing in reports]
-    page = render_report(kinds, args.every, spend_by=args.spend_by)
+    page = render_report(kinds, args.every, spend_by=args.spend_by, names=reading.names)
     output: str = args.output
     if output == "-":
         sys.stdout.write(page)

@@ -19,11 +19,13 @@ from openapiopenai.cli._common import (
     absent_kind,
     add_input,
     add_kind,
+    add_names,
     describe_listing,
     input_files,
     kinds_present,
     listing_of,
     loose_results,
+    names_of,
     outcomes,
     parse_when,
     register,
@@ -131,6 +133,7 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument(
         "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
     )
+    add_names(parser)
     parser.set_defaults(run=run, refused="no totals printed")
 
 
@@ -176,7 +179,8 @@ def read(args: argparse.Namespace) -> Reading | int:
     until: int | None = args.until
     if since is not None and until is not None and since >= until:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
-    reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until))
+    names = names_of(args)
+    reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until), names)
     rejected = 0
     held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, args.max_bytes):
@@ -213,9 +217,15 @@ class Reading:
     """The running totals of each kind read, the listing check, and what the totals will need to say."""
 
     def __init__(
-        self, chosen: tuple[GroupBy, ...] | None, every: Every | None, only: KindName | None, check: ListingCheck
+        self,
+        chosen: tuple[GroupBy, ...] | None,
+        every: Every | None,
+        only: KindName | None,
+        check: ListingCheck,
+        names: dict[str, str] | None = None,
     ) -> None:
         self.chosen: tuple[GroupBy, ...] | None = chosen
+        self.names = names or {}
         self.every: Every | None = every
         self.only: KindName | None = only
         self.check = check
@@ -420,7 +430,35 @@ class Reading:
                 for group in tally.iter_groups()
             )
         header = [*([TIME_COLUMNS[every]] if every else []), *fields, *(column.name for column in columns)]
+        if self.names:
+            header, rows = _with_names(header, rows, self.names)
         return header, rows, [column.value(total) for column in columns], columns
+
+
+NAME_COLUMNS: Final[dict[str, str]] = {
+    "project_id": "project_name",
+    "user_id": "user_name",
+    "api_key_id": "api_key_name",
+}
+"""With --names, the column added right after each id column: the id's name, blank when it has none."""
+
+
+def _with_names(
+    header: list[str], rows: Iterable[list[_Cell]], names: dict[str, str]
+) -> tuple[list[str], Iterator[list[_Cell]]]:
+    """The header and rows with a name column after each id column; the id columns stay as they are."""
+    ids = {index for index, name in enumerate(header) if name in NAME_COLUMNS}
+    named_header = [added for name in header for added in (name, NAME_COLUMNS.get(name)) if added is not None]
+
+    def named(row: list[_Cell]) -> list[_Cell]:
+        cells: list[_Cell] = []
+        for index, cell in enumerate(row):
+            cells.append(cell)
+            if index in ids:
+                cells.append(names.get(cell, BLANK) if isinstance(cell, str) else BLANK)
+        return cells
+
+    return named_header, map(named, rows)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,21 @@
-"""The models of the Usage and Costs API: one per result kind, and the page and bucket that hold them."""
+"""The models of the Usage and Costs API (one per result kind, and the page and bucket that hold them), and of
+the listings that name what usage results carry as ids: projects, users, and API keys."""
 
 from openapiopenai.models._base import MAX_INT_DIGITS, MAX_JSON_DEPTH, ApiModel
+from openapiopenai.models.admin_api_key import AdminApiKey
+from openapiopenai.models.admin_api_key_owner import AdminApiKeyOwner
+from openapiopenai.models.api_key_list import ApiKeyList
 from openapiopenai.models.costs_result import CostsResult
 from openapiopenai.models.costs_result_amount import CostsResultAmount
 from openapiopenai.models.kinds import KIND_BY_OBJECT, KIND_NAMES, KINDS, QUANTITY_UNITS, GroupBy, KindName, ResultKind
+from openapiopenai.models.project import Project
+from openapiopenai.models.project_api_key import ProjectApiKey
+from openapiopenai.models.project_api_key_list_response import ProjectApiKeyListResponse
+from openapiopenai.models.project_api_key_owner import ProjectApiKeyOwner
+from openapiopenai.models.project_api_key_owner_service_account import ProjectApiKeyOwnerServiceAccount
+from openapiopenai.models.project_api_key_owner_user import ProjectApiKeyOwnerUser
+from openapiopenai.models.project_list_response import ProjectListResponse
+from openapiopenai.models.public_project_residency import PublicProjectResidency
 from openapiopenai.models.usage_audio_speeches_result import UsageAudioSpeechesResult
 from openapiopenai.models.usage_audio_transcriptions_result import UsageAudioTranscriptionsResult
 from openapiopenai.models.usage_code_interpreter_sessions_result import UsageCodeInterpreterSessionsResult
@@ -17,6 +29,11 @@ from openapiopenai.models.usage_result import UsageResult
 from openapiopenai.models.usage_time_bucket import ResultT, UsageTimeBucket
 from openapiopenai.models.usage_vector_stores_result import UsageVectorStoresResult
 from openapiopenai.models.usage_web_search_calls_result import UsageWebSearchCallsResult
+from openapiopenai.models.user import User
+from openapiopenai.models.user_list_response import UserListResponse
+from openapiopenai.models.user_projects import UserProjects
+from openapiopenai.models.user_projects_data_inner import UserProjectsDataInner
+from openapiopenai.models.user_user import UserUser
 
 __all__ = [
     "KINDS",
@@ -25,11 +42,22 @@ __all__ = [
     "MAX_INT_DIGITS",
     "MAX_JSON_DEPTH",
     "QUANTITY_UNITS",
+    "AdminApiKey",
+    "AdminApiKeyOwner",
+    "ApiKeyList",
     "ApiModel",
     "CostsResult",
     "CostsResultAmount",
     "GroupBy",
     "KindName",
+    "Project",
+    "ProjectApiKey",
+    "ProjectApiKeyListResponse",
+    "ProjectApiKeyOwner",
+    "ProjectApiKeyOwnerServiceAccount",
+    "ProjectApiKeyOwnerUser",
+    "ProjectListResponse",
+    "PublicProjectResidency",
     "ResultKind",
     "ResultT",
     "UsageAudioSpeechesResult",
@@ -45,4 +73,9 @@ __all__ = [
     "UsageTimeBucket",
     "UsageVectorStoresResult",
     "UsageWebSearchCallsResult",
+    "User",
+    "UserListResponse",
+    "UserProjects",
+    "UserProjectsDataInner",
+    "UserUser",
 ]
