@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_cli import Ran, page_line, result, run
 
 from openapiopenai.cli.fetch import STATE_SUFFIX
 from openapiopenai.documents import FETCH_STATE_SUFFIX
 from openapiopenai.listing import utc_text
+
+from test_cli import Ran, page_line, result, run
 
 EMPTY_PAGE = '{"object": "page", "data": [], "has_more": false, "next_page": null}'
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from test_cli import run, run_on_a_terminal
 
 BLOCKS = "█▏▎▍▌▋▊▉"

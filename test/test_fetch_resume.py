@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cli_fetch import QUERY, expected, fetch
-from test_fetch import client, images_query
 
 from openapiopenai.cli.fetch import STATE_SUFFIX
 from openapiopenai.fetch import FetchError, iter_query_pages
 
 from fake_api import FakeApi, serve
+from test_cli_fetch import QUERY, expected, fetch
+from test_fetch import client, images_query
 
 
 class RepeatingLastBucket(FakeApi):
@@ -41,7 +42,8 @@ def test_a_next_page_repeating_the_last_bucket_is_refused(repeating: tuple[Repea
     first = next(pages)
     with pytest.raises(FetchError, match="page 2 of images: the bucket starting at") as raised:
         next(pages)
-    assert f"does not follow the one starting at {first.data[-1].start_time}" in str(raised.value)
+    ended = datetime.fromtimestamp(first.data[-1].end_time, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f"does not follow the one ending at {ended}" in str(raised.value)
 
 
 def test_a_resumed_page_repeating_the_last_bucket_held_is_refused(
@@ -53,7 +55,7 @@ def test_a_resumed_page_repeating_the_last_bucket_held_is_refused(
     held = (tmp_path / "out.jsonl").read_bytes()
     resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
     assert resumed.status == 1
-    assert "does not follow the one starting at" in resumed.stderr
+    assert "does not follow the one ending at" in resumed.stderr
     assert (tmp_path / "out.jsonl").read_bytes() == held
 
 
@@ -105,7 +107,10 @@ def test_resume_cuts_a_torn_tail_off_even_when_nothing_new_is_written(
     (tmp_path / "out.jsonl").write_bytes(b"".join(lines) + lines[0][:100])
     requests = len(fake.requests)
     resumed = fetch(base_url, *QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
-    assert (resumed.status, resumed.stderr) == (0, "openapiopenai fetch: out.jsonl already holds the whole listing\n")
+    assert (resumed.status, resumed.stderr) == (
+        0,
+        "openapiopenai fetch: out.jsonl is up to date: it holds the whole listing\n",
+    )
     assert len(fake.requests) == requests  # nothing was left to ask for
     assert (tmp_path / "out.jsonl").read_bytes() == b"".join(lines)
     assert not (tmp_path / f"out.jsonl{STATE_SUFFIX}").exists()

@@ -7,13 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from test_cli import run
 
 from openapiopenai import KINDS, UsageResponse, UsageResult
 from openapiopenai.models import KIND_NAMES, KindName
 from openapiopenai.usage import COUNTERS, LEVELS, Totals, UsageSummary, UsageTally, totals, totals_per_kind
 
 from openapi_spec import response_example
+from test_cli import run
 
 DAY = 86_400
 NOV_1 = 1_730_419_200
