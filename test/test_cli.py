@@ -35,7 +35,49 @@ class Ran:
 
 
 def run(*args: str, stdin: bytes = b"", cwd: Path = DATA, **env: str) -> Ran:
-    """The command's exit status and output, with COLUMNS fixed so argparse wraps alike everywhere."""
+    """The command's exit status and output, with COLUMNS fixed so argparse wraps alike everywhere.
+
+    It runs `main` in this process (`run_main`), which is many times quicker than a new interpreter;
+    `test_a_command_runs_alike_in_a_process_of_its_own` shows that a process of its own
+    (`python -m openapiopenai`) gives the same status and output.
+    """
+    status, out, err = run_main(list(args), stdin=stdin, cwd=cwd, env={"COLUMNS": "80", **env})
+    return Ran(status, out.decode(), err.decode())
+
+
+def run_main(
+    args: list[str], *, stdin: bytes = b"", cwd: Path, env: dict[str, str], unset: tuple[str, ...] = ()
+) -> tuple[int, bytes, bytes]:
+    """`main(args)` in this process, with its own standard streams, directory and environment (`env` added,
+    `unset` taken away), all put back after: the exit status and the bytes written to stdout and stderr."""
+    saved = sys.stdin, sys.stdout, sys.stderr
+    directory, environment = os.getcwd(), dict(os.environ)
+    out, err = io.BytesIO(), io.BytesIO()
+    streams = [
+        io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"),
+        io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+        io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+    ]
+    sys.stdin, sys.stdout, sys.stderr = streams
+    for name in unset:
+        os.environ.pop(name, None)
+    os.environ.update(env)
+    os.chdir(cwd)
+    try:
+        status = main(args)
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+        os.chdir(directory)
+        os.environ.clear()
+        os.environ.update(environment)
+        for stream in streams:
+            stream.flush()
+            stream.detach()  # the bytes stay readable: closing the wrapper would close them
+    return status, out.getvalue(), err.getvalue()
+
+
+def run_process(*args: str, stdin: bytes = b"", cwd: Path = DATA, **env: str) -> Ran:
+    """As `run`, in a process of its own: `python -m openapiopenai`, as users run it."""
     environment = {**os.environ, "COLUMNS": "80", **env}
     environment.pop("PYTHONWARNINGS", None)
     done = subprocess.run(
@@ -144,6 +186,25 @@ def test_console_script_runs_the_same_command() -> None:
         pytest.skip("the console script is not installed next to this interpreter")
     done = subprocess.run([script, "summarize", "--sample"], capture_output=True, text=True, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (0, SAMPLE_OUTPUT, "")
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        pytest.param(("summarize", "--sample"), b"", id="summarize-sample"),
+        pytest.param(("summarize", "page.json", "--every", "day", "--format", "csv"), b"", id="csv"),
+        pytest.param(("summarize", "-", "--format", "json"), (DATA / "page.json").read_bytes(), id="stdin-json"),
+        pytest.param(("validate", "bad-values.json", "not-json.csv"), b"", id="invalid"),
+        pytest.param(("summarize", "incomplete.json"), b"", id="incomplete"),
+        pytest.param(("summarize", "--every", "fortnight"), b"", id="usage-error"),
+        pytest.param(("focus", "--sample"), b"", id="focus"),
+        pytest.param(("report", "--sample", "-o", "-"), b"", id="report"),
+        pytest.param(("--help",), b"", id="help"),
+    ],
+)
+def test_a_command_runs_alike_in_a_process_of_its_own(args: tuple[str, ...], stdin: bytes) -> None:
+    """What the other tests run in this process (`run`) is what a user's `python -m openapiopenai` gives."""
+    assert run(*args, stdin=stdin) == run_process(*args, stdin=stdin)
 
 
 # Each option and format, on page.json: dall-e-3/1024x1024 10+5 images, dall-e-2/256x256 8,
@@ -1227,7 +1288,7 @@ def test_null_and_empty_strings_are_told_apart_in_every_format() -> None:
 
 def test_output_the_terminal_cannot_encode_is_escaped() -> None:
     lines = page_line(result(3, 1, model="画像-1"))
-    ran = run("summarize", "--by", "model", "--format", "csv", stdin=lines.encode(), PYTHONIOENCODING="cp1252")
+    ran = run_process("summarize", "--by", "model", "--format", "csv", stdin=lines.encode(), PYTHONIOENCODING="cp1252")
     assert (ran.status, ran.stdout) == (0, "model,images,num_model_requests\n\\u753b\\u50cf-1,3,1\n")
 
 

@@ -30,6 +30,7 @@ from openapiopenai.fetch import ENDPOINTS, Query
 
 from fake_api import DATA_START, FAKE_KEY, FAULTS, FakeApi, export_of, query_params, serve
 from strategies import PROFILE
+from test_cli import run_main
 
 QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-10", "--bucket-width", "1h", "--group-by", "model,size"]
 RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", "slow", "invalid-json"]
@@ -82,7 +83,16 @@ def checked(done: subprocess.CompletedProcess[bytes]) -> Ran:
     return ran
 
 
-def fetch(base_url: str, *args: str, cwd: Path, key: str | None = FAKE_KEY, **options: object) -> Ran:
+def fetch(base_url: str, *args: str, cwd: Path, key: str | None = FAKE_KEY) -> Ran:
+    """The fetch command run in this process (`run_main`: quicker than a new interpreter; the tests that
+    need a process of its own, killed, interrupted or holding a lock, start one with `command`)."""
+    env = {"COLUMNS": "80"} if key is None else {"COLUMNS": "80", "OPENAI_ADMIN_KEY": key}
+    status, out, err = run_main(["fetch", *args, "--base-url", base_url], cwd=cwd, env=env, unset=("OPENAI_ADMIN_KEY",))
+    return checked(subprocess.CompletedProcess([], status, out, err))
+
+
+def fetch_process(base_url: str, *args: str, cwd: Path, key: str | None = FAKE_KEY, **options: Any) -> Ran:
+    """As `fetch`, in a process of its own: `python -m openapiopenai fetch`, as users run it."""
     done = subprocess.run(
         command(base_url, *args),
         capture_output=True,
@@ -104,6 +114,25 @@ def expected(fake: FakeApi, *args: str) -> bytes:
 
     query: Query = _query(parsed)
     return export_of(fake.pages(query.kind, query_params(urllib.parse.urlencode(query.parameters()))))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["-o", "out.jsonl"], id="export"),
+        pytest.param(["-o", "-"], id="stdout"),
+        pytest.param(["-o", "out.jsonl", "--group-by", "colour"], id="usage-error"),
+    ],
+)
+def test_the_fetch_runs_alike_in_a_process_of_its_own(base_url: str, tmp_path: Path, args: list[str]) -> None:
+    """What the other tests run in this process (`fetch`) is what `python -m openapiopenai fetch` gives."""
+    here, there = tmp_path / "here", tmp_path / "there"
+    here.mkdir()
+    there.mkdir()
+    assert fetch(base_url, *QUERY, *args, cwd=here) == fetch_process(base_url, *QUERY, *args, cwd=there)
+    assert {path.name: path.read_bytes() for path in here.iterdir()} == {
+        path.name: path.read_bytes() for path in there.iterdir()
+    }
 
 
 def test_the_export_is_the_whole_listing_one_compact_page_per_line(
@@ -200,7 +229,7 @@ def test_a_full_disk_leaves_whole_pages_and_resume_completes_them(fake: FakeApi,
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (first + 100, first + 100))
 
-    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path, preexec_fn=small_disk)
+    ran = fetch_process(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path, preexec_fn=small_disk)
     assert ran.status == 1
     assert ran.stderr == f"openapiopenai fetch: cannot write out.jsonl: File too large; {RESUME_HINT}"
     assert (tmp_path / "out.jsonl").read_bytes() == whole[:first]
