@@ -164,6 +164,12 @@ class Browser:
         return answer["result"].get("value")
 
     def screenshot(self, target: Path) -> Path:
+        """A picture of the whole page, at `target` or, where REPORT_SCREENSHOTS names a folder (CI's log lists
+        it), at a file of that name there."""
+        folder = os.environ.get("REPORT_SCREENSHOTS")
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            target = Path(folder) / target.name
         metrics = self.call("Page.getLayoutMetrics", session=True)["cssContentSize"]
         clip = {"x": 0, "y": 0, "width": metrics["width"], "height": metrics["height"], "scale": 1}
         shot = self.call("Page.captureScreenshot", session=True, format="png", clip=clip, captureBeyondViewport=True)
