@@ -374,6 +374,35 @@ def test_resume_refuses_to_extend_an_export_of_another_start(fake: FakeApi, base
     assert (tmp_path / "out.jsonl").read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    ("options", "difference"),
+    [
+        (
+            ["--bucket-width", "1d", "--group-by", "model,size"],
+            "out.jsonl holds buckets of 1 hour, not --bucket-width 1d",
+        ),
+        (["--bucket-width", "1h", "--group-by", "model"], "out.jsonl is grouped by size too, not --group-by model"),
+        (["--bucket-width", "1h"], "out.jsonl is grouped by model, size, and the command has no --group-by"),
+    ],
+    ids=["width", "fewer-fields", "no-grouping"],
+)
+def test_resume_refuses_to_extend_a_complete_export_of_another_width_or_grouping(
+    fake: FakeApi, base_url: str, tmp_path: Path, options: list[str], difference: str
+) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    before = (tmp_path / "out.jsonl").read_bytes()
+    requests = len(fake.requests)
+    for end in ("2024-11-10", "2024-11-12"):  # up to date, and extended
+        ran = fetch(base_url, *QUERY[:4], end, *options, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+        assert (ran.status, ran.stderr) == (
+            2,
+            f"openapiopenai fetch: error: --resume: {difference}: give the same query to extend it\n",
+        )
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+    assert len(fake.requests) == requests
+    assert not (tmp_path / "out.jsonl.fetch.json").exists()
+
+
 def test_resume_refuses_an_export_past_the_end_or_of_unknown_query(
     fake: FakeApi, base_url: str, tmp_path: Path
 ) -> None:

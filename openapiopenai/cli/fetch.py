@@ -34,6 +34,7 @@ from openapiopenai.fetch import (
     DEFAULT_BASE_URL,
     ENDPOINTS,
     MAX_RESPONSE_BYTES,
+    WIDTH_SECONDS,
     Client,
     FetchError,
     Query,
@@ -305,6 +306,12 @@ class _Held:
     last_end: int | None = None
     next_page: str | None = None
     complete: bool = False
+    odd_width: int | None = None
+    """The width of a bucket that no listing of the query's width holds: longer, or shorter inside it."""
+    short: int | None = None
+    """The width of the latest bucket held if it is shorter than the query's width and not the first."""
+    grouped: tuple[str, ...] = ()
+    """The group-by fields that have a value in some result, in the endpoint's order."""
 
 
 class _Run:
@@ -425,6 +432,9 @@ class _Run:
         held, query = self.held, self.query
         if held.first_start is None or held.last_end is None:
             raise _Failed(f"{self.output} holds no buckets: not extending it; fetch into another -o FILE")
+        problem = self._other_query()
+        if problem:
+            raise _UsageError(f"--resume: {problem}: give the same query to extend it")
         if held.first_start != query.start_time:
             raise _UsageError(
                 f"--resume: {self.output} holds a listing from {_when(held.first_start)}, not from --start"
@@ -441,6 +451,20 @@ class _Run:
         _write_atomically(self.state_path, _state_bytes(state))
         self.asked = replace(query, start_time=held.last_end)
         return True
+
+    def _other_query(self) -> str | None:
+        """How a complete export, which keeps no record of its query, shows that it was fetched with another."""
+        held, query = self.held, self.query
+        if held.odd_width is not None:
+            names = {60: "1 minute", 3600: "1 hour", 86_400: "1 day"}
+            held_width = names.get(held.odd_width, f"{held.odd_width:,} seconds")
+            return f"{self.output} holds buckets of {held_width}, not --bucket-width {query.bucket_width}"
+        extra = [name for name in held.grouped if name not in query.group_by]
+        if extra and query.group_by:
+            return f"{self.output} is grouped by {', '.join(extra)} too, not --group-by {','.join(query.group_by)}"
+        if extra:
+            return f"{self.output} is grouped by {', '.join(extra)}, and the command has no --group-by"
+        return None
 
     def _read_state(self) -> Any:
         """The saved state, or `None` when there is none."""
@@ -479,6 +503,28 @@ class _Run:
 
     def _held_page(self, page: UsageResponse[Any]) -> None:
         held = self.held
+        width = WIDTH_SECONDS[self.query.bucket_width]
+        for bucket in page.data:
+            if held.short is not None and held.odd_width is None:
+                held.odd_width = held.short  # a short bucket with another after it: not cut by the range
+            held.short = None
+            seconds = bucket.end_time - bucket.start_time
+            if seconds > width and held.odd_width is None:
+                held.odd_width = seconds
+            elif seconds < width and (held.buckets or bucket is not page.data[0]):
+                held.short = seconds  # the range's end may cut the last bucket short, and only it
+        fields = ENDPOINTS[self.query.kind].group_by
+        missing = [name for name in fields if name not in held.grouped]
+        if missing:
+            found = {
+                name
+                for bucket in page.data
+                for result in bucket.results
+                for name in missing
+                if getattr(result, name, None) is not None
+            }
+            if found:
+                held.grouped = tuple(name for name in fields if name in found or name in held.grouped)
         held.pages += 1
         held.buckets += len(page.data)
         if page.data:
