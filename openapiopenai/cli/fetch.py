@@ -72,7 +72,8 @@ def add_parser(commands: Commands) -> None:
         "fetch",
         # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
         allow_abbrev=False,
-        help="get every page of a usage or costs listing from the API",
+        help="get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects,"
+        " users and keys",
         description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
         "one page per line, ready for summarize. The admin key is read from the environment variable "
         f"{ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
