@@ -307,10 +307,10 @@ class _Held:
     last_end: int | None = None
     next_page: str | None = None
     complete: bool = False
-    odd_width: int | None = None
-    """The width of a bucket that no listing of the query's width holds: longer, or shorter inside it."""
-    short: int | None = None
-    """The width of the latest bucket held if it is shorter than the query's width and not the first."""
+    widest: int = 0
+    """The width of the widest bucket held."""
+    full: bool = False
+    """Whether a bucket held is as wide as the query's bucket width (only those the range cuts are narrower)."""
     grouped: tuple[str, ...] = ()
     """The group-by fields that have a value in some result, in the endpoint's order."""
 
@@ -456,9 +456,12 @@ class _Run:
     def _other_query(self) -> str | None:
         """How a complete export, which keeps no record of its query, shows that it was fetched with another."""
         held, query = self.held, self.query
-        if held.odd_width is not None:
+        width = WIDTH_SECONDS[query.bucket_width]
+        # Wider buckets than asked for, or many buckets and none as wide: another width. (Two buckets may
+        # both be cut by the range; an extended export may hold more, but also the full ones between.)
+        if held.widest > width or (not held.full and held.buckets > 2):
             names = {60: "1 minute", 3600: "1 hour", 86_400: "1 day"}
-            held_width = names.get(held.odd_width, f"{held.odd_width:,} seconds")
+            held_width = names.get(held.widest, f"{held.widest:,} seconds")
             return f"{self.output} holds buckets of {held_width}, not --bucket-width {query.bucket_width}"
         extra = [name for name in held.grouped if name not in query.group_by]
         if extra and query.group_by:
@@ -506,14 +509,9 @@ class _Run:
         held = self.held
         width = WIDTH_SECONDS[self.query.bucket_width]
         for bucket in page.data:
-            if held.short is not None and held.odd_width is None:
-                held.odd_width = held.short  # a short bucket with another after it: not cut by the range
-            held.short = None
             seconds = bucket.end_time - bucket.start_time
-            if seconds > width and held.odd_width is None:
-                held.odd_width = seconds
-            elif seconds < width and (held.buckets or bucket is not page.data[0]):
-                held.short = seconds  # the range's end may cut the last bucket short, and only it
+            held.widest = max(held.widest, seconds)
+            held.full = held.full or seconds == width
         fields = ENDPOINTS[self.query.kind].group_by
         missing = [name for name in fields if name not in held.grouped]
         if missing:
