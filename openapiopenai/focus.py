@@ -227,13 +227,12 @@ class FocusExport:
             if amount is None or amount.value is None or amount.currency is None:
                 problems.append((path, "a cost without an amount and currency cannot be a FOCUS row"))
             if result.quantity is None:
-                problems.append(
-                    (
-                        path,
-                        "no quantity: FOCUS needs PricingQuantity for usage, and the API gives it only in "
-                        "costs grouped by line_item (fetch costs with --group-by line_item)",
-                    )
+                why = (
+                    "this cost of a line_item has none"
+                    if result.line_item is not None  # grouped by line item already: the hint would mislead
+                    else "the API gives it only in costs grouped by line_item (fetch costs with --group-by line_item)"
                 )
+                problems.append((path, f"no quantity: FOCUS needs PricingQuantity for usage, and {why}"))
             elif result.quantity_unit is None:
                 problems.append((path, "a quantity without a unit (quantity_unit is null): FOCUS needs PricingUnit"))
             key = tuple(getattr(result, field) for field in _GROUP_BY)

@@ -179,6 +179,22 @@ class Missing:
 
 
 @dataclass(frozen=True)
+class Outside:
+    """A period open at one end (only `since`, or only `until`) that none of the kind's buckets lies in."""
+
+    since: int | None
+    until: int | None
+    nearest: BucketPlace
+    """The latest bucket (when the period starts after the data) or the earliest (when it ends before it)."""
+
+    def __str__(self) -> str:
+        place = self.nearest
+        if self.until is None:
+            return f"no buckets from {utc_text(self.since or 0)} on: the data ends at {utc_text(place.end)}, in {place}"
+        return f"no buckets before {utc_text(self.until)}: the data starts at {utc_text(place.start)}, in {place}"
+
+
+@dataclass(frozen=True)
 class Unfinished:
     """The page that holds the latest bucket says `has_more: true`: pages after it were not read."""
 
@@ -196,7 +212,7 @@ class Unfinished:
 Problem: TypeAlias = Repeated | Overlapping | Backwards | Cut
 """A reason the buckets cannot be one listing: counting them would count something twice or in part."""
 
-Gap: TypeAlias = Missing | Unfinished
+Gap: TypeAlias = Missing | Outside | Unfinished
 """A reason the listing is incomplete: counting it would leave something out."""
 
 
@@ -526,6 +542,11 @@ class ListingCheck:
             gaps.append(Missing(previous.end, self.until, previous, None))
         if self.since is not None and self.until is not None and first is None and not gaps:
             gaps.append(Missing(self.since, self.until, None, None))
+        if first is None and not gaps and not problems and (self.since is None) != (self.until is None):
+            valid = [i for i in order if ends[i] > starts[i]]
+            if latest is not None and valid:
+                nearest = latest if self.until is None else valid[0]
+                gaps.append(Outside(self.since, self.until, state.place(nearest)))
         covered = self.until is not None and previous is not None and previous.end >= self.until
         if not covered:
             ended = None if latest is None else (state.place(latest), state.page_of(latest))

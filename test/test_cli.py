@@ -1214,6 +1214,36 @@ def test_a_period_beyond_the_data_is_incomplete() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("options", "gap"),
+    [
+        (
+            ["--since", "2030-01-01"],
+            "no buckets from 2030-01-01T00:00:00Z on: the data ends at 2024-11-07T00:00:00Z, in autumn-3.json (data.2)",
+        ),
+        (
+            ["--until", "2024-10-01"],
+            "no buckets before 2024-10-01T00:00:00Z: the data starts at 2024-10-28T00:00:00Z, in autumn-1.json"
+            " (data.0)",
+        ),
+    ],
+    ids=["since-after-the-data", "until-before-the-data"],
+)
+@pytest.mark.parametrize(
+    "command",
+    [["summarize"], ["summarize", "--kind", "images"], ["report"]],
+    ids=["summarize", "summarize-kind", "report"],
+)
+def test_a_period_open_at_one_end_outside_the_data_is_incomplete(
+    command: list[str], options: list[str], gap: str, tmp_path: Path
+) -> None:
+    output = ["-o", str(tmp_path / "report.html")] if command == ["report"] else []
+    ran = run(*command, *AUTUMN, *options, *output)
+    assert ran.status == 1
+    assert f"the listing is incomplete: {gap}" in ran.stderr
+    assert "holds no images results" not in ran.stderr
+
+
 def test_a_bucket_across_a_calendar_boundary_is_refused() -> None:
     noon = '{"object": "bucket", "start_time": 1730462400, "end_time": 1730548800, "results": []}'
     ran = run("summarize", "--every", "day", stdin=noon.encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import pty
@@ -401,6 +402,48 @@ def test_resume_refuses_to_extend_an_export_of_another_start(fake: FakeApi, base
         " --start 2024-11-02T00:00:00Z: give the same --start to extend it\n",
     )
     assert (tmp_path / "out.jsonl").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("options", "difference"),
+    [
+        (
+            ["--bucket-width", "1d", "--group-by", "model,size"],
+            "out.jsonl holds buckets of 1 hour, not --bucket-width 1d",
+        ),
+        (["--bucket-width", "1h", "--group-by", "model"], "out.jsonl is grouped by size too, not --group-by model"),
+        (["--bucket-width", "1h"], "out.jsonl is grouped by model, size, and the command has no --group-by"),
+    ],
+    ids=["width", "fewer-fields", "no-grouping"],
+)
+def test_resume_refuses_to_extend_a_complete_export_of_another_width_or_grouping(
+    fake: FakeApi, base_url: str, tmp_path: Path, options: list[str], difference: str
+) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    before = (tmp_path / "out.jsonl").read_bytes()
+    requests = len(fake.requests)
+    for end in ("2024-11-10", "2024-11-12"):  # up to date, and extended
+        ran = fetch(base_url, *QUERY[:4], end, *options, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+        assert (ran.status, ran.stderr) == (
+            2,
+            f"openapiopenai fetch: error: --resume: {difference}: give the same query to extend it\n",
+        )
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+    assert len(fake.requests) == requests
+    assert not (tmp_path / "out.jsonl.fetch.json").exists()
+
+
+def test_resume_extends_an_export_again_and_again_across_buckets_cut_by_each_end(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    first = ["images", "--start", "2024-11-01", "--end"]
+    for end in ("2024-11-08T12:00:00Z", "2024-11-10T06:00:00Z", "2024-11-10T18:00:00Z", "2024-11-15"):
+        ran = fetch(base_url, *first, end, "--group-by", "model", "-o", "out.jsonl", "--resume", cwd=tmp_path)
+        assert (ran.status, ran.stderr) == (0, ""), end
+    buckets = [b for line in (tmp_path / "out.jsonl").read_bytes().splitlines() for b in json.loads(line)["data"]]
+    assert (buckets[0]["start_time"], buckets[-1]["end_time"]) == (1730419200, 1731628800)  # Nov 1 to 15
+    assert all(b["start_time"] == a["end_time"] for a, b in itertools.pairwise(buckets))
+    assert sum(b["end_time"] - b["start_time"] < 86_400 for b in buckets) >= 3  # cut by the ends, inside the file
 
 
 def test_resume_refuses_an_export_past_the_end_or_of_unknown_query(

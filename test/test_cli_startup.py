@@ -69,3 +69,7 @@ def test_importing_the_package_defers_the_models() -> None:
     code = "import sys, openapiopenai; before = 'pydantic' in sys.modules; openapiopenai.UsageImagesResult; print(before, 'pydantic' in sys.modules)"
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert process.stdout.split() == ["False", "True"]
+
+
+def test_the_help_of_fetch_points_to_fetch_names() -> None:
+    assert "'fetch names' gets the names of projects, users and keys" in " ".join(parser().format_help().split())

@@ -335,6 +335,12 @@ class TestNames:
             id="not-grouped-by-line-item",
         ),
         pytest.param(
+            cost("1", line_item="gpt-4o, input"),
+            "results.0",
+            "no quantity: FOCUS needs PricingQuantity for usage, and this cost of a line_item has none",
+            id="grouped-by-line-item-without-quantity",
+        ),
+        pytest.param(
             cost("1", line_item="x", quantity=3, quantity_unit=None),
             "results.0",
             "a quantity without a unit (quantity_unit is null): FOCUS needs PricingUnit",

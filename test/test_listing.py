@@ -12,6 +12,7 @@ from openapiopenai.listing import (
     Cut,
     ListingCheck,
     Missing,
+    Outside,
     Overlapping,
     Repeated,
     Unfinished,
@@ -134,6 +135,37 @@ def test_a_period_boundary_inside_a_bucket_is_a_problem() -> None:
     check = ListingCheck(since=NOV_1 + 3600)
     check.add_bucket(days(0, 1)[0], "a.json", "images")
     assert check.report("images").problems == (Cut(BucketPlace(NOV_1, NOV_1 + DAY, "a.json", ""), NOV_1 + 3600),)
+
+
+@pytest.mark.parametrize(
+    ("since", "until", "text"),
+    [
+        (
+            NOV_1 + 9 * DAY,
+            None,
+            "no buckets from 2024-11-10T00:00:00Z on: the data ends at 2024-11-05T00:00:00Z, in a.json (data.3)",
+        ),
+        (
+            NOV_1 + 4 * DAY,
+            None,
+            "no buckets from 2024-11-05T00:00:00Z on: the data ends at 2024-11-05T00:00:00Z, in a.json (data.3)",
+        ),
+        (
+            None,
+            NOV_1 - DAY,
+            "no buckets before 2024-10-31T00:00:00Z: the data starts at 2024-11-01T00:00:00Z, in a.json (data.0)",
+        ),
+    ],
+)
+def test_a_period_open_at_one_end_that_misses_every_bucket_is_a_gap(
+    since: int | None, until: int | None, text: str
+) -> None:
+    check = ListingCheck(since=since, until=until)
+    check.add_page(page(*days(0, 4)), "a.json", "images")
+    report = check.report("images")
+    assert report.buckets == 0
+    assert [str(gap) for gap in report.gaps] == [text]
+    assert isinstance(report.gaps[0], Outside)
 
 
 def test_a_period_with_no_buckets_at_all() -> None:

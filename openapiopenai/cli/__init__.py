@@ -23,7 +23,7 @@ PROG: Final = "openapiopenai"
 COMMANDS: Final = {
     "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
-    "fetch": "get every page of a usage or costs listing from the API",
+    "fetch": "get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects, users and keys",
     "report": "write usage and spend over time as one self-contained HTML file of charts and tables",
     "focus": "write costs as FOCUS 1.2 rows (CSV or Parquet), the format FinOps tools load",
 }

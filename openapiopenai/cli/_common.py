@@ -359,9 +359,9 @@ def kinds_present(outcome: Loaded) -> set[KindName]:
 
 def absent_kind(only: KindName, report: ListingReport, loose: int, present: Iterable[KindName]) -> str | None:
     """The problem when the kind asked for is nowhere in the input (no result of it, and no bucket taken as it)."""
-    if report.buckets or report.results or loose:
-        return None
     held = [name for name in KIND_NAMES if name in set(present)]
+    if report.buckets or report.results or loose or only in held:
+        return None  # held, if perhaps outside the period asked for: the listing check says so
     holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
     return f"--kind {only}: the input holds no {only} results: {holds}"
 

@@ -34,6 +34,7 @@ from openapiopenai.fetch import (
     DEFAULT_BASE_URL,
     ENDPOINTS,
     MAX_RESPONSE_BYTES,
+    WIDTH_SECONDS,
     Client,
     FetchError,
     Query,
@@ -71,7 +72,8 @@ def add_parser(commands: Commands) -> None:
         "fetch",
         # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
         allow_abbrev=False,
-        help="get every page of a usage or costs listing from the API",
+        help="get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects,"
+        " users and keys",
         description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
         "one page per line, ready for summarize. The admin key is read from the environment variable "
         f"{ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
@@ -305,6 +307,12 @@ class _Held:
     last_end: int | None = None
     next_page: str | None = None
     complete: bool = False
+    widest: int = 0
+    """The width of the widest bucket held."""
+    full: bool = False
+    """Whether a bucket held is as wide as the query's bucket width (only those the range cuts are narrower)."""
+    grouped: tuple[str, ...] = ()
+    """The group-by fields that have a value in some result, in the endpoint's order."""
 
 
 class _Run:
@@ -425,6 +433,9 @@ class _Run:
         held, query = self.held, self.query
         if held.first_start is None or held.last_end is None:
             raise _Failed(f"{self.output} holds no buckets: not extending it; fetch into another -o FILE")
+        problem = self._other_query()
+        if problem:
+            raise _UsageError(f"--resume: {problem}: give the same query to extend it")
         if held.first_start != query.start_time:
             raise _UsageError(
                 f"--resume: {self.output} holds a listing from {_when(held.first_start)}, not from --start"
@@ -441,6 +452,23 @@ class _Run:
         _write_atomically(self.state_path, _state_bytes(state))
         self.asked = replace(query, start_time=held.last_end)
         return True
+
+    def _other_query(self) -> str | None:
+        """How a complete export, which keeps no record of its query, shows that it was fetched with another."""
+        held, query = self.held, self.query
+        width = WIDTH_SECONDS[query.bucket_width]
+        # Wider buckets than asked for, or many buckets and none as wide: another width. (Two buckets may
+        # both be cut by the range; an extended export may hold more, but also the full ones between.)
+        if held.widest > width or (not held.full and held.buckets > 2):
+            names = {60: "1 minute", 3600: "1 hour", 86_400: "1 day"}
+            held_width = names.get(held.widest, f"{held.widest:,} seconds")
+            return f"{self.output} holds buckets of {held_width}, not --bucket-width {query.bucket_width}"
+        extra = [name for name in held.grouped if name not in query.group_by]
+        if extra and query.group_by:
+            return f"{self.output} is grouped by {', '.join(extra)} too, not --group-by {','.join(query.group_by)}"
+        if extra:
+            return f"{self.output} is grouped by {', '.join(extra)}, and the command has no --group-by"
+        return None
 
     def _read_state(self) -> Any:
         """The saved state, or `None` when there is none."""
@@ -479,6 +507,23 @@ class _Run:
 
     def _held_page(self, page: UsageResponse[Any]) -> None:
         held = self.held
+        width = WIDTH_SECONDS[self.query.bucket_width]
+        for bucket in page.data:
+            seconds = bucket.end_time - bucket.start_time
+            held.widest = max(held.widest, seconds)
+            held.full = held.full or seconds == width
+        fields = ENDPOINTS[self.query.kind].group_by
+        missing = [name for name in fields if name not in held.grouped]
+        if missing:
+            found = {
+                name
+                for bucket in page.data
+                for result in bucket.results
+                for name in missing
+                if getattr(result, name, None) is not None
+            }
+            if found:
+                held.grouped = tuple(name for name in fields if name in found or name in held.grouped)
         held.pages += 1
         held.buckets += len(page.data)
         if page.data:
