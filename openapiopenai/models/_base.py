@@ -218,9 +218,7 @@ def _twin(node: Any) -> Any:
 
 def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
     if _is_focus(schema):
-        ref = schema.get("ref")
-        twin = model_schema(copy(schema["schema"]))
-        return twin if ref is None else {**twin, "ref": ref}
+        return model_schema(copy(schema["schema"]))
     twin = {key: copy(value) for key, value in schema.items()}
     kind = twin.get("type")
     if kind == "model":
@@ -329,9 +327,7 @@ def _json_only(node: Any) -> Any:
 
 def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
     if schema.get("type") == "json-or-python":
-        ref = schema.get("ref")
-        json_schema = copy(schema["json_schema"])
-        return json_schema if ref is None else {**json_schema, "ref": ref}
+        return copy(schema["json_schema"])
     return {key: copy(value) for key, value in schema.items()}
 
 
@@ -402,34 +398,6 @@ def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[An
     return instance
 
 
-_MODEL_VALIDATORS: Final = ("function-after", "function-before", "function-wrap")
-
-
-def _checked(schema: dict[str, Any]) -> dict[str, Any]:
-    """A model's schema (under the model validators of its class, if any) with the base's guarantees:
-    every declared field, whatever its annotation, accepts only values that `to_json` can write and
-    `from_json` read back, and a field absent from the input is written as absent."""
-    if schema["type"] in _MODEL_VALIDATORS:
-        return {**schema, "schema": _checked(schema["schema"])}
-    if schema["type"] != "model":
-        return schema
-    schema = {**schema, "schema": _checked_fields(schema["schema"])}
-    if "serialization" not in schema:
-        schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
-    return schema
-
-
-def _checked_fields(schema: dict[str, Any]) -> dict[str, Any]:
-    """A model's fields (under its "before" model validators, if any), each checked as `_checked` says."""
-    if schema["type"] in _MODEL_VALIDATORS:
-        return {**schema, "schema": _checked_fields(schema["schema"])}
-    if schema["type"] != "model-fields":
-        return schema
-    fields: dict[str, dict[str, Any]] = schema["fields"]
-    checked = {name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()}
-    return {**schema, "fields": checked}
-
-
 class _ExtraKey:
     """An unknown field's name, to pydantic: any text JSON can hold."""
 
@@ -477,12 +445,17 @@ class ApiModel(BaseModel):
         schema: dict[str, Any] = dict(handler(source))
         if _is_focus(schema):  # pydantic reuses the schema of a model already built
             return cast("core_schema.CoreSchema", schema)
-        # The reference other schemas use for this model (a recursive model's own fields, for one)
-        # names the whole of it, focusing included.
-        ref = schema.pop("ref", None)
-        return core_schema.no_info_wrap_validator_function(
-            _focus_errors, cast("core_schema.CoreSchema", _checked(schema)), ref=ref
-        )
+        if schema["type"] == "model" and schema["schema"]["type"] == "model-fields":
+            # Every declared field of every subclass, whatever its annotation, accepts only values
+            # that `to_json` can write and `from_json` read back.
+            fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
+            checked = {
+                name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()
+            }
+            schema["schema"] = {**schema["schema"], "fields": checked}
+            if "serialization" not in schema:
+                schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
+        return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
 
     def __class_getitem__(cls, typevar_values: Any) -> Any:
         # The type checkers enforce the parameters' bounds; so does the running program.
