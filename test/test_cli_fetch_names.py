@@ -127,14 +127,19 @@ def test_resume_refuses_a_file_whose_pages_are_not_the_listings_in_order(
     )
 
 
-def test_resume_of_a_complete_file_says_so(base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    assert fetch_names(base_url, capsys, "-o", "names.jsonl")[0] == 0
+def test_resume_is_the_one_command_a_scheduler_repeats(
+    base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--resume starts when there is nothing, and says a complete file is complete, changing nothing."""
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume")[0] == 0
+    whole = (tmp_path / "names.jsonl").read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["names.jsonl"]
     assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (
-        1,
+        0,
         "",
-        f"{PROG}: nothing to resume: names.jsonl.fetch.json is missing (the names fetch is complete, or was not"
-        " started by fetch names -o FILE)\n",
+        f"{PROG}: names.jsonl already holds every name (it is complete): remove it to fetch them again\n",
     )
+    assert (tmp_path / "names.jsonl").read_bytes() == whole
 
 
 def test_an_existing_file_is_never_overwritten(

@@ -107,6 +107,10 @@ def run(args: argparse.Namespace) -> int:
     return _Run(args.output, args.resume, client).run()
 
 
+class _Complete(Exception):
+    """--resume of a names file whose fetch finished: nothing to do (a scheduler repeats the command)."""
+
+
 class _Run:
     def __init__(self, output: str, resume: bool, client: NamesClient) -> None:
         self.output = output
@@ -135,6 +139,12 @@ class _Run:
         except _UsageError as error:
             print(f"{_NAME}: error: {error}", file=sys.stderr)
             return 2
+        except _Complete:
+            print(
+                f"{_NAME}: {self.output} already holds every name (it is complete): remove it to fetch them again",
+                file=sys.stderr,
+            )
+            return 0
         except _Failed as error:
             self._end_progress()
             print(f"{_NAME}: {error}", file=sys.stderr)
@@ -173,7 +183,9 @@ class _Run:
         """Open the file to write; with --resume, the whole pages it holds (a torn last line is cut off)."""
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             raise _UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
-        if self.resume:
+        if self.resume and not os.path.lexists(self.state_path) and os.path.lexists(self.output):
+            raise _Complete
+        if self.resume and os.path.lexists(self.state_path):
             self._check_state()
         elif os.path.lexists(self.output) or os.path.lexists(self.state_path):
             which = self.output if os.path.lexists(self.output) else self.state_path
