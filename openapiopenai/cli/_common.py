@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from itertools import chain
 from operator import attrgetter
@@ -19,6 +19,7 @@ from openapiopenai.cli._progress import Progress, input_size
 from openapiopenai.documents import (
     FETCH_STATE_SUFFIX,
     MAX_DOCUMENT_BYTES,
+    DocumentError,
     Loaded,
     Outcome,
     Rejected,
@@ -192,6 +193,29 @@ def report(outcome: Rejected, stream: IO[str]) -> None:
     clear_progress()
     for error in outcome.errors:
         print(f"{place(outcome)}: error: {error}", file=stream)
+
+
+def use_each(files: Sequence[str] | None, max_bytes: int, use: Callable[[Loaded], list[DocumentError]]) -> int:
+    """Read every document, give each one read (each part of a page read in parts) to `use`, and report each
+    that could not be read or used, with the problems `use` found in it (a page read in parts: when its last
+    part is read, all of them together). Returns how many documents could not be used."""
+    rejected = 0
+    held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
+    for outcome in outcomes(files, max_bytes):
+        if isinstance(outcome, Loaded):
+            errors = use(outcome)
+            if outcome.part is not None:
+                held += errors
+                if not outcome.part.last:
+                    continue
+                errors, held = held, []
+            if errors:
+                outcome = Rejected(outcome.source, outcome.line, tuple(errors))
+        if isinstance(outcome, Rejected):
+            held = []  # a page found invalid after some of its parts: its errors alone are reported
+            report(outcome, sys.stderr)
+            rejected += 1
+    return rejected
 
 
 COLLECT_EVERY: Final = 1000

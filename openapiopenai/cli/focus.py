@@ -21,11 +21,10 @@ from openapiopenai.cli._common import (
     kinds_in,
     listing_of,
     names_of,
-    outcomes,
     register,
-    report,
+    use_each,
 )
-from openapiopenai.documents import DocumentError, Loaded, Rejected
+from openapiopenai.documents import DocumentError, Loaded
 from openapiopenai.focus import (
     FOCUS_VERSION,
     FocusError,
@@ -117,35 +116,26 @@ def run(args: argparse.Namespace) -> int:
     check = ListingCheck()
     skipped: set[KindName] = set()
     loose = 0
-    rejected = 0
-    held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
-    for outcome in outcomes(files, args.max_bytes):
-        if isinstance(outcome, Loaded):
-            skipped |= kinds_in(outcome.document) - {"costs"}
-            errors: list[DocumentError] = []
-            for path, item, _ in register(outcome, check, "costs"):
-                if not isinstance(item, UsageTimeBucket):
-                    loose += 1
-                    continue
-                bucket = cast("UsageTimeBucket[UsageResult]", item)
-                if export.holds(bucket.start_time):
-                    continue  # read twice: the listing check names both places
-                try:
-                    export.add_bucket(bucket)
-                except FocusError as error:
-                    prefix = f"{path}." if path else ""
-                    errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
-            if outcome.part is not None:
-                held += errors
-                if not outcome.part.last:
-                    continue
-                errors, held = held, []
-            if errors:
-                outcome = Rejected(outcome.source, outcome.line, tuple(errors))
-        if isinstance(outcome, Rejected):
-            held = []
-            report(outcome, sys.stderr)
-            rejected += 1
+
+    def use(outcome: Loaded) -> list[DocumentError]:
+        nonlocal loose, skipped
+        skipped |= kinds_in(outcome.document) - {"costs"}
+        errors: list[DocumentError] = []
+        for path, item, _ in register(outcome, check, "costs"):
+            if not isinstance(item, UsageTimeBucket):
+                loose += 1
+                continue
+            bucket = cast("UsageTimeBucket[UsageResult]", item)
+            if export.holds(bucket.start_time):
+                continue  # read twice: the listing check names both places
+            try:
+                export.add_bucket(bucket)
+            except FocusError as error:
+                prefix = f"{path}." if path else ""
+                errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
+        return errors
+
+    rejected = use_each(files, args.max_bytes, use)
     if skipped:
         print(f"{PROG}: note: skipped the results of other kinds: {', '.join(sorted(skipped))}", file=sys.stderr)
     if rejected:

@@ -26,13 +26,12 @@ from openapiopenai.cli._common import (
     listing_of,
     loose_results,
     names_of,
-    outcomes,
     parse_when,
     register,
     register_page,
-    report,
+    use_each,
 )
-from openapiopenai.documents import DocumentError, Loaded, Rejected, kind_of
+from openapiopenai.documents import DocumentError, Loaded, kind_of
 from openapiopenai.listing import (
     Every,
     ListingCheck,
@@ -181,22 +180,7 @@ def read(args: argparse.Namespace) -> Reading | int:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     names = names_of(args)
     reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until), names)
-    rejected = 0
-    held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
-    for outcome in outcomes(files, args.max_bytes):
-        if isinstance(outcome, Loaded):
-            errors = reading.count(outcome)
-            if outcome.part is not None:
-                held += errors
-                if not outcome.part.last:
-                    continue
-                errors, held = held, []
-            if errors:
-                outcome = Rejected(outcome.source, outcome.line, tuple(errors))
-        if isinstance(outcome, Rejected):
-            held = []  # a page found invalid after some of its parts: its errors alone are reported
-            report(outcome, sys.stderr)
-            rejected += 1
+    rejected = use_each(files, args.max_bytes, reading.count)
     if rejected:
         # Totals of only the usable part would look complete: print none.
         documents = "document" if rejected == 1 else "documents"
