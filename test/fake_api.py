@@ -22,7 +22,7 @@ import struct
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -413,8 +413,13 @@ class _Server(ThreadingHTTPServer):
 
 def serve(fake: FakeApi) -> Iterator[str]:
     """Serve `fake` on 127.0.0.1 while the generator is suspended; yields the base URL (`.../v1`)."""
-    handler = type("Handler", (_Handler,), {"fake": fake})
-    server = _Server(("127.0.0.1", 0), handler)
+    yield from serve_on_loopback(_Server, type("Handler", (_Handler,), {"fake": fake}))
+
+
+def serve_on_loopback(server_class: Callable[[tuple[str, int], Any], Any], handler: Any) -> Iterator[str]:
+    """Serve with `handler` on a free port of 127.0.0.1 while the generator is suspended, in a thread of its own;
+    yields the base URL (`.../v1`), and shuts the server down after."""
+    server = server_class(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

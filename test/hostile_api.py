@@ -12,13 +12,12 @@ from __future__ import annotations
 import itertools
 import json
 import socketserver
-import threading
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from fake_api import query_params
+from fake_api import query_params, serve_on_loopback
 
 WIDTHS = {"1m": 60, "1h": 3600, "1d": 86400}
 
@@ -124,13 +123,4 @@ class _Server(socketserver.ThreadingTCPServer):
 
 def serve(hostile: Hostile) -> Iterator[str]:
     """Serve `hostile` on 127.0.0.1 while the generator is suspended; yields the base URL (`.../v1`)."""
-    handler = type("Handler", (_Handler,), {"hostile": hostile})
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    yield from serve_on_loopback(_Server, type("Handler", (_Handler,), {"hostile": hostile}))
