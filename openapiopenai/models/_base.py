@@ -52,7 +52,6 @@ from typing_extensions import Self
 
 from openapiopenai.models._checks import (
     EXTRA_KEY_SCHEMA,
-    EXTRA_VALUE_MARK,
     EXTRA_VALUE_SCHEMA,
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
@@ -259,28 +258,12 @@ class _Twin:
         return SchemaValidator(_json_only(self.schema), self.config)
 
     @functools.cached_property
-    def quick_json_validator(self) -> SchemaValidator:
-        """Validates JSON text known to hold no NaN, Infinity or number too large for a double: unknown
-        values are then taken as the parser gives them, as plain pydantic does, with nothing left to refuse."""
-        return SchemaValidator(_json_only(self.schema, quick=True), self.config)
-
-    @functools.cached_property
     def serializer(self) -> SchemaSerializer:
         return SchemaSerializer(self.schema, self.config)
 
     def read_json(self, json_str: str | bytes | bytearray) -> Any:
         """What `from_json` does: validate at the speed of pydantic's plain schema, then refuse the text
-        `NaN` or `Infinity` hidden by a later duplicate key; errors focused once for the whole document.
-
-        Text that cannot hold a non-finite number (nearly all text) has its unknown values read without
-        a check: one pass of a pattern over the text costs less than checking each value as it is read.
-        """
-        if not _may_hold_constants(json_str) and not _may_overflow(json_str):
-            try:
-                return self.quick_json_validator.validate_json(json_str)
-            except ValidationError as error:
-                # Only an unknown value's check tells the two validators apart, and it has nothing to refuse.
-                raise focus_on_wrong_objects(error) from None
+        `NaN` or `Infinity` hidden by a later duplicate key; errors focused once for the whole document."""
         try:
             value = self.json_validator.validate_json(json_str)
         except ValidationError as error:
@@ -339,13 +322,9 @@ class JsonReader(Generic[T]):
         return cast("T", self._twin.read_json(json_str))
 
 
-def _json_only(node: Any, quick: bool = False) -> Any:
-    """A copy of a schema that reads JSON only: each choice between JSON and Python input made.
-
-    With `quick`, an unknown field's value is any JSON value, unchecked: for text that holds no
-    non-finite number, the one thing the check refuses.
-    """
-    return _copied(node, _quick_json_only_schema if quick else _json_only_schema)
+def _json_only(node: Any) -> Any:
+    """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
+    return _copied(node, _json_only_schema)
 
 
 def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
@@ -354,13 +333,6 @@ def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
         json_schema = copy(schema["json_schema"])
         return json_schema if ref is None else {**json_schema, "ref": ref}
     return {key: copy(value) for key, value in schema.items()}
-
-
-def _quick_json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
-    metadata: object = schema.get("metadata")
-    if isinstance(metadata, dict) and cast("dict[str, Any]", metadata).get(EXTRA_VALUE_MARK):
-        return core_schema.any_schema()
-    return _json_only_schema(schema, copy)
 
 
 def _json_invalid(title: str, json_str: Any, message: str) -> ValidationError:
@@ -394,46 +366,6 @@ def _may_hold_constants(text: str | bytes | bytearray) -> bool:
     if len(text) < _SHORT:
         return b"NaN" in text or b"Infinity" in text
     return _NAN_BYTES(text) is not None or _INFINITY_BYTES(text) is not None
-
-
-# Where a number too large for a double may be: an exponent of three digits or more, or a run of
-# 210 digits (a 209-digit number times 10**99 is still below the largest double; a negative exponent
-# only makes a number smaller). The text is first made to spell each digit 0 and each E or + as e (a
-# table lookup per byte), so that two plain searches find them: a pattern over the text itself would
-# cost several times more than reading it.
-_DIGITS_AS_ZERO: Final = bytes.maketrans(b"0123456789E+", b"0000000000ee")
-_EXPONENT: Final = b"e000"
-_DIGIT_RUN: Final = b"0" * 210
-_NUMBER_PART: Final = frozenset(b"0123456789.-+eE")
-_BEFORE_VALUE: Final = frozenset(b":,[{ \t\r\n")
-_LONGEST_SKIPPED: Final = 300
-
-
-def _may_overflow(text: str | bytes | bytearray) -> bool:
-    """Whether the text may hold a number that the parser reads as infinity, such as `1e400`.
-
-    An exponent inside a string, as in an identifier `key_3e123`, is told apart by what precedes
-    it; whatever could begin a number (or is too long to look at) counts.
-    """
-    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-    shape = raw.translate(_DIGITS_AS_ZERO)
-    if _DIGIT_RUN in shape:
-        return True
-    at = shape.find(_EXPONENT)
-    while at >= 0:
-        if _may_begin_number(raw, at):
-            return True
-        at = shape.find(_EXPONENT, at + 1)
-    return False
-
-
-def _may_begin_number(raw: bytes | bytearray, exponent: int) -> bool:
-    """Whether the exponent at `exponent` may belong to a number: what precedes it may precede a value."""
-    before = exponent
-    lowest = max(exponent - _LONGEST_SKIPPED, 0)
-    while before > lowest and raw[before - 1] in _NUMBER_PART:
-        before -= 1
-    return before == 0 or before == lowest or raw[before - 1] in _BEFORE_VALUE
 
 
 def _members(value: object) -> list[object]:

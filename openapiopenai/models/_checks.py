@@ -254,10 +254,6 @@ def _labelled(
     return writable(choice, unwrap, levels), choice["type"]
 
 
-EXTRA_VALUE_MARK: Final = "openapiopenai_extra_value"
-"""The metadata key that marks an unknown field's value schema, for readers of text cleared beforehand."""
-
-
 def _any_json(_schema: Any, _handler: Any) -> dict[str, Any]:
     return {}
 
@@ -292,7 +288,7 @@ def _extra_value_schema() -> core_schema.CoreSchema:
         # outermost union is written out rather than referred to: one step less per value.
         json_schema=core_schema.custom_error_schema(json_value_union(), custom_error_type="finite_number"),
         python_schema=core_schema.no_info_after_validator_function(json_value, core_schema.any_schema()),
-        metadata={"pydantic_js_functions": [_any_json], EXTRA_VALUE_MARK: True},
+        metadata={"pydantic_js_functions": [_any_json]},
     )
     return core_schema.definitions_schema(checked, [from_json])
 
