@@ -599,6 +599,45 @@ class TestUnknownValuesThatAreNotJson:
         assert number in str(error["input"])
 
     @pytest.mark.parametrize(
+        "number",
+        [
+            pytest.param("1E400", id="capital-exponent"),
+            pytest.param("1e+400", id="signed-exponent"),
+            pytest.param("2.5E+0400", id="exponent-with-a-leading-zero"),
+            pytest.param("1.8e308", id="just-beyond-the-largest-double"),
+            pytest.param("-12.5e999", id="negative-with-a-fraction"),
+            pytest.param("1" + "0" * 309 + ".5", id="long-mantissa"),
+            pytest.param("1" + "0" * 215 + "e99", id="long-mantissa-two-digit-exponent"),
+            pytest.param("1" + "0" * 700 + "e-300", id="long-mantissa-negative-exponent"),
+            pytest.param("[1, \n\t 2e400]", id="in-a-list-after-whitespace"),
+            pytest.param('{"a": "key_3e123", "b": [3e400]}', id="beside-an-identifier-spelling-an-exponent"),
+        ],
+    )
+    def test_numbers_too_large_for_a_double_in_every_spelling(self, number: str) -> None:
+        with pytest.raises(ValidationError) as exc_info:
+            UsageImagesResult.from_json(MINIMAL_JSON[:-1] + ',"x":' + number + "}")
+        [error] = exc_info.value.errors(include_url=False)
+        assert (error["type"], error["loc"]) == ("finite_number", ("x",))
+
+    @pytest.mark.parametrize(
+        ("text", "value"),
+        [
+            pytest.param('"key_3e123"', "key_3e123", id="identifier"),
+            pytest.param('"a:1e400"', "a:1e400", id="in-a-string-after-a-colon"),
+            pytest.param('["1e400", "x, 1E+999"]', ["1e400", "x, 1E+999"], id="strings-in-a-list"),
+            pytest.param("1e-400", 0.0, id="too-small-for-a-double"),
+            pytest.param("1.5e308", 1.5e308, id="large-double"),
+            pytest.param("1" + "0" * 300, 10**300, id="long-integer"),
+            pytest.param("1" + "0" * 200 + ".5e99", 1e299, id="long-mantissa-within-a-double"),
+            pytest.param('{"a": [1e+99, 2E300]}', {"a": [1e99, 2e300]}, id="finite-exponents"),
+        ],
+    )
+    def test_finite_numbers_and_strings_that_look_like_large_ones_are_kept(self, text: str, value: Any) -> None:
+        result = UsageImagesResult.from_json(MINIMAL_JSON[:-1] + ',"x":' + text + "}")
+        assert result.to_dict() == {**MINIMAL, "x": value}
+        assert type(result.to_dict()["x"]) is type(value)
+
+    @pytest.mark.parametrize(
         ("value", "kind"),
         [
             pytest.param(object(), "object", id="object"),

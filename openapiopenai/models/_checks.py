@@ -269,16 +269,19 @@ def _extra_value_schema() -> core_schema.CoreSchema:
     nested = core_schema.definition_reference_schema(ref)
 
     def json_value_union(ref: str | None = None) -> core_schema.CoreSchema:
-        # Tried in order, the first to accept wins: the commonest kinds first, and float after int
-        # so that 1 stays an integer.
+        # Tried in order, the first to accept wins: the commonest scalars first, then objects and
+        # arrays (each choice a value fails makes an error holding the value, which for an object or
+        # an array means converting it whole, so they are tried early), and float after int so that
+        # 1 stays an integer. Counted with callgrind against plain pydantic, objects and arrays before
+        # null and float took a page with an unknown object from 1.66x to 1.39x, with scalars unchanged.
         choices: list[core_schema.CoreSchema | tuple[core_schema.CoreSchema, str]] = [
             core_schema.str_schema(strict=True),
             core_schema.int_schema(strict=True),
             core_schema.bool_schema(strict=True),
+            core_schema.dict_schema(core_schema.str_schema(), nested, strict=True),
+            core_schema.list_schema(nested, strict=True),
             core_schema.none_schema(),
             core_schema.float_schema(strict=True, allow_inf_nan=False),
-            core_schema.list_schema(nested, strict=True),
-            core_schema.dict_schema(core_schema.str_schema(), nested, strict=True),
         ]
         return core_schema.union_schema(choices, mode="left_to_right", ref=ref)
 
