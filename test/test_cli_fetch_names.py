@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import re
@@ -152,6 +153,30 @@ def test_an_existing_file_is_never_overwritten(
         f"{PROG}: error: names.jsonl exists: give --resume to continue that names fetch, or another -o FILE\n",
     )
     assert (tmp_path / "names.jsonl").read_text() == "keep me\n"
+
+
+def test_one_writer_per_names_file_the_second_changes_nothing(
+    fake: FakeApi, base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    expected = whole(fake, base_url, capsys)
+    fake.faults = {4: "wrong-kind"}
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl")[0] == 1
+    held = (tmp_path / "names.jsonl").read_bytes()
+    state = (tmp_path / "names.jsonl.fetch.json").read_bytes()
+    fake.faults, fake.requests = {}, []
+    with open(tmp_path / "names.jsonl", "rb") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)  # as a names fetch writing the file holds it, for its whole run
+        second = fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume")
+    assert second == (
+        1,
+        "",
+        f"{PROG}: names.jsonl is being written by another fetch (it holds the lock): this one changed nothing\n",
+    )
+    assert (tmp_path / "names.jsonl").read_bytes() == held
+    assert (tmp_path / "names.jsonl.fetch.json").read_bytes() == state
+    assert fake.requests == []
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (0, "", "")  # once the lock is free
+    assert (tmp_path / "names.jsonl").read_bytes() == expected
 
 
 def test_the_key_is_never_an_argument(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:
