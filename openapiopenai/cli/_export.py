@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Final
 
 from openapiopenai.cli._common import PROG
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE, Client, FetchError, mask_key
+from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key
 
 if sys.platform != "win32":
     import fcntl
@@ -251,6 +251,50 @@ def _sync_directory(path: str) -> None:
 
 
 # The options both commands take -------------------------------------------------------------
+
+
+def add_key_options(parser: argparse.ArgumentParser, waited_for: str) -> None:
+    """`--admin-key-file`, a trap for a key given on the command line, and `--timeout` for `waited_for`."""
+    parser.add_argument(
+        "--admin-key-file", metavar="FILE", help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}"
+    )
+    # Caught so that a key typed on the command line is refused without being repeated.
+    parser.add_argument("--admin-key", "--api-key", dest="key_argument", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help=f"how long to wait for the server to connect (at most 10 s) and for {waited_for}; default: 60",
+    )
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """`--retries` and `--base-url`."""
+    parser.add_argument(
+        "--retries",
+        type=count_of_retries,
+        default=Retry().retries,
+        metavar="N",
+        help=f"retry a failed request up to N times, waiting longer each time; default: {Retry().retries}",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
+    )
+
+
+def checked_key(args: argparse.Namespace) -> str:
+    """The admin key, never from the command line; a usage error for `--resume` to standard output."""
+    if args.key_argument is not None:
+        raise UsageError(
+            "the admin key is never taken from the command line, where other users can see it:"
+            f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
+        )
+    if args.resume and args.output == "-":
+        raise UsageError("--resume needs -o FILE: standard output cannot be continued")
+    return admin_key(args.admin_key_file)
 
 
 def seconds(text: str) -> float:

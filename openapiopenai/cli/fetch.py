@@ -31,15 +31,14 @@ from openapiopenai.cli._export import (
     Export,
     Failed,
     UsageError,
-    admin_key,
+    add_key_options,
+    add_server_options,
+    checked_key,
     count,
-    count_of_retries,
-    seconds,
 )
 from openapiopenai.fetch import (
     ADMIN_KEY_VARIABLE,
     BUCKET_WIDTHS,
-    DEFAULT_BASE_URL,
     ENDPOINTS,
     MAX_RESPONSE_BYTES,
     WIDTH_SECONDS,
@@ -113,20 +112,7 @@ def add_parser(commands: Commands) -> None:
         help="start FILE if it is not there, continue it if it stopped early, extend it to a later --end if it"
         " is complete; say 'up to date' if there is nothing to add (the command for a scheduler to repeat)",
     )
-    parser.add_argument(
-        "--admin-key-file",
-        metavar="FILE",
-        help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}",
-    )
-    # Caught so that a key typed on the command line is refused without being repeated.
-    parser.add_argument("--admin-key", "--api-key", dest="key_argument", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--timeout",
-        type=seconds,
-        default=60.0,
-        metavar="SECONDS",
-        help="how long to wait for the server to connect (at most 10 s) and for each whole answer; default: 60",
-    )
+    add_key_options(parser, "each whole answer")
     parser.add_argument(
         "--max-response-size",
         type=parse_size,
@@ -135,18 +121,7 @@ def add_parser(commands: Commands) -> None:
         help="refuse an answer larger than this, unread: bytes, or with K, M or G for KiB, MiB or GiB;"
         f" default: {MAX_RESPONSE_BYTES // 1024**2}M (the same as a document's cap)",
     )
-    parser.add_argument(
-        "--retries",
-        type=count_of_retries,
-        default=Retry().retries,
-        metavar="N",
-        help=f"retry a failed request up to N times, waiting longer each time; default: {Retry().retries}",
-    )
-    parser.add_argument(
-        "--base-url",
-        default=DEFAULT_BASE_URL,
-        help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
-    )
+    add_server_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -154,12 +129,7 @@ def run(args: argparse.Namespace) -> int:
     """Fetch the listing; the exit status says whether all of it was written."""
     key = os.environ.get(ADMIN_KEY_VARIABLE, "")
     try:
-        if args.key_argument is not None:
-            raise UsageError(
-                f"the admin key is never taken from the command line, where other users can see it:"
-                f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
-            )
-        key = admin_key(args.admin_key_file)
+        key = checked_key(args)
         _refuse_key_in_arguments(args, key)
         query = _query(args)
         now = int(time.time())
@@ -176,8 +146,6 @@ def run(args: argparse.Namespace) -> int:
             retry=Retry(retries=args.retries),
             sleep=time.sleep,
         )
-        if args.resume and args.output == "-":
-            raise UsageError("--resume needs -o FILE: standard output cannot be continued")
     except (UsageError, ValueError) as error:
         _say(f"error: {error}", key)
         return 2

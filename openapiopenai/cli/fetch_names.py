@@ -15,8 +15,8 @@ import sys
 from typing import Any, Final
 
 from openapiopenai.cli._common import PROG, Commands
-from openapiopenai.cli._export import Export, Failed, UsageError, admin_key, count_of_retries, seconds
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Retry, printable
+from openapiopenai.cli._export import Export, Failed, UsageError, add_key_options, add_server_options, checked_key
+from openapiopenai.fetch import ADMIN_KEY_VARIABLE, Retry, printable
 from openapiopenai.fetch_names import HeldPageError, NamesClient, iter_names_pages
 
 _STATE: Final[dict[str, Any]] = {"version": 1, "listing": "names"}
@@ -42,45 +42,16 @@ def add_parser(commands: Commands) -> None:
         "-o", "--output", default="-", metavar="FILE", help="the file to write, '-' for standard output (default)"
     )
     parser.add_argument("--resume", action="store_true", help="continue a names fetch to FILE that stopped early")
-    parser.add_argument(
-        "--admin-key-file", metavar="FILE", help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}"
-    )
-    # Caught so that a key typed on the command line is refused without being repeated.
-    parser.add_argument("--admin-key", "--api-key", dest="key_argument", help=argparse.SUPPRESS)
-    parser.add_argument(
-        "--timeout",
-        type=seconds,
-        default=60.0,
-        metavar="SECONDS",
-        help="how long to wait for the server to connect (at most 10 s) and for each part of its answer; default: 60",
-    )
-    parser.add_argument(
-        "--retries",
-        type=count_of_retries,
-        default=Retry().retries,
-        metavar="N",
-        help=f"retry a failed request up to N times, waiting longer each time; default: {Retry().retries}",
-    )
-    parser.add_argument(
-        "--base-url",
-        default=DEFAULT_BASE_URL,
-        help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
-    )
+    add_key_options(parser, "each part of its answer")
+    add_server_options(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the names; the exit status says whether all of them were written."""
     try:
-        if args.key_argument is not None:
-            raise UsageError(
-                "the admin key is never taken from the command line, where other users can see it:"
-                f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
-            )
-        if args.resume and args.output == "-":
-            raise UsageError("--resume needs -o FILE: standard output cannot be continued")
         client = NamesClient(
-            admin_key(args.admin_key_file),
+            checked_key(args),
             base_url=args.base_url,
             connect_timeout=min(10.0, args.timeout),
             read_timeout=args.timeout,
