@@ -4,7 +4,8 @@ The four listings (`openapiopenai.fetch_names`) are written one page per line, e
 and then written and flushed to disk before the next request, like a usage fetch: the file is always
 a run of whole pages (and, after a crash, one torn last line that `--resume` cuts off). Beside a
 names file, `FILE.fetch.json` says that a names fetch is under way until it is complete; `--resume`
-reads the pages already in the file again (no request for them) and goes on after the last.
+reads the pages already in the file again (no request for them) and goes on after the last. The
+file is written the way `fetch` writes an export (`openapiopenai.cli._export`), under its lock.
 """
 
 from __future__ import annotations
