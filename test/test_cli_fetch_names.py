@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shlex
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from openapiopenai.names import read_names
 
 from fake_api import DATA_START, FAKE_KEY, FakeApi, serve
 from fake_names import NAMES
+from test_cli_fetch import _retry_after_of  # pyright: ignore[reportPrivateUsage]
 
 PROG = "openapiopenai fetch names"
 
@@ -177,6 +179,24 @@ def test_one_writer_per_names_file_the_second_changes_nothing(
     assert fake.requests == []
     assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (0, "", "")  # once the lock is free
     assert (tmp_path / "names.jsonl").read_bytes() == expected
+
+
+def test_a_long_wait_is_said_on_stderr_when_it_is_not_a_terminal(
+    fake: FakeApi, base_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = whole(fake, base_url, capsys)
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)  # the command's clock: nothing waits for real
+    fake.faults = {2: "429-retry-after", 3: "500"}
+    monkeypatch.setattr("fake_api._Handler.send_header", _retry_after_of(30))
+    assert fetch_names(base_url, capsys) == (
+        0,
+        expected.decode(),
+        f"{PROG}: page 2 of names: HTTP 429 (Rate limit reached); waiting 30 s before trying again\n",
+    )
+    assert waits[0] == 30
+    assert len(waits) == 2
+    assert waits[1] < 5  # a short wait is not said
 
 
 def test_the_key_is_never_an_argument(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:

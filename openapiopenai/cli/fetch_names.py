@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from typing import Any, Final
 
 from openapiopenai.cli._common import PROG, Commands
@@ -57,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
             connect_timeout=min(10.0, args.timeout),
             read_timeout=args.timeout,
             retry=Retry(retries=args.retries),
+            sleep=time.sleep,
         )
     except (UsageError, ValueError) as error:
         print(f"{_NAME}: error: {error}", file=sys.stderr)
