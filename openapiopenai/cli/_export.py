@@ -112,7 +112,7 @@ class Export:
     # The file ----------------------------------------------------------------------------------
 
     def check_regular(self) -> None:
-        if os.path.exists(self.output) and not os.path.isfile(self.output):
+        if self.to_file and os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
 

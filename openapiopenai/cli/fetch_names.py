@@ -84,6 +84,7 @@ class _Run:
 
     def _run(self) -> None:
         export = self.export
+        export.check_regular()
         if export.to_file and self.resume and self._complete():
             return
         held = self._open() if export.to_file else []
@@ -113,7 +114,6 @@ class _Run:
     def _open(self) -> list[bytes]:
         """Open and lock the file to write; with --resume, the whole pages it holds (a torn last line is cut off)."""
         export = self.export
-        export.check_regular()
         exists = "give --resume to continue that names fetch, or another -o FILE"
         if self.resume and os.path.lexists(export.state_path):
             self._check_state()
