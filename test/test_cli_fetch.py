@@ -489,11 +489,18 @@ def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_ur
     assert (resumed.status, (tmp_path / "out.jsonl").read_bytes()) == (0, expected(fake, *QUERY))
 
 
-def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Path) -> None:
-    fake = FakeApi(seed=3, delay=0.4)
+@pytest.mark.parametrize(
+    ("args", "delay"),
+    [(QUERY, 0.4), (["names"], 0.2)],  # names: 12 pages of two objects
+    ids=["usage", "names"],
+)
+def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(
+    tmp_path: Path, args: list[str], delay: float
+) -> None:
+    fake = FakeApi(seed=3, delay=delay)
     for base_url in serve(fake):
         running = subprocess.Popen(
-            command(base_url, *QUERY, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
+            command(base_url, *args, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
         )
         deadline = time.monotonic() + 60
         while not fake.requests and time.monotonic() < deadline:

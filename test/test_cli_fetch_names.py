@@ -8,7 +8,6 @@ import io
 import json
 import re
 import shlex
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,13 +21,7 @@ from openapiopenai.names import read_names
 
 from fake_api import DATA_START, FAKE_KEY, FakeApi, serve
 from fake_names import NAMES
-from test_cli_fetch import (
-    _retry_after_of,  # pyright: ignore[reportPrivateUsage]
-    environment,
-)
-from test_cli_fetch import (
-    command as fetch_command,
-)
+from test_cli_fetch import _retry_after_of  # pyright: ignore[reportPrivateUsage]
 
 PROG = "openapiopenai fetch names"
 
@@ -186,26 +179,6 @@ def test_one_writer_per_names_file_the_second_changes_nothing(
     assert fake.requests == []
     assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (0, "", "")  # once the lock is free
     assert (tmp_path / "names.jsonl").read_bytes() == expected
-
-
-def test_a_running_names_fetch_holds_the_lock_on_its_file_until_it_ends(tmp_path: Path) -> None:
-    fake = FakeApi(seed=5, events_per_kind=60, delay=0.2)
-    for base_url in serve(fake):
-        running = subprocess.Popen(
-            fetch_command(base_url, "names", "-o", "names.jsonl"),
-            cwd=tmp_path,
-            env=environment(),
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 60
-        while not fake.requests and time.monotonic() < deadline:
-            time.sleep(0.01)
-        with open(tmp_path / "names.jsonl", "rb") as other, pytest.raises(BlockingIOError):
-            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # while it waits for its first page
-        _, stderr = running.communicate(timeout=60)
-        assert (running.returncode, stderr) == (0, b"")
-        with open(tmp_path / "names.jsonl", "rb") as other:
-            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once it has ended
 
 
 def test_a_long_wait_is_said_on_stderr_when_it_is_not_a_terminal(
