@@ -489,11 +489,18 @@ def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_ur
     assert (resumed.status, (tmp_path / "out.jsonl").read_bytes()) == (0, expected(fake, *QUERY))
 
 
-def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Path) -> None:
-    fake = FakeApi(seed=3, delay=0.4)
+@pytest.mark.parametrize(
+    ("args", "delay"),
+    [(QUERY, 0.4), (["names"], 0.2)],  # names: 12 pages of two objects
+    ids=["usage", "names"],
+)
+def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(
+    tmp_path: Path, args: list[str], delay: float
+) -> None:
+    fake = FakeApi(seed=3, delay=delay)
     for base_url in serve(fake):
         running = subprocess.Popen(
-            command(base_url, *QUERY, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
+            command(base_url, *args, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
         )
         deadline = time.monotonic() + 60
         while not fake.requests and time.monotonic() < deadline:
@@ -507,13 +514,13 @@ def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Pa
 
 
 def test_the_state_file_is_written_through_an_unpredictable_new_file(tmp_path: Path) -> None:
-    from openapiopenai.cli.fetch import _write_atomically
+    from openapiopenai.cli._export import write_atomically
 
     victim = tmp_path / "victim"
     victim.write_bytes(b"precious\n")
     state = tmp_path / "out.jsonl.fetch.json"
     (tmp_path / f"out.jsonl.fetch.json.{os.getpid()}.tmp").symlink_to(victim)  # the name written before
-    _write_atomically(str(state), b"{}\n")
+    write_atomically(str(state), b"{}\n")
     assert (state.read_bytes(), victim.read_bytes()) == (b"{}\n", b"precious\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "out.jsonl.fetch.json",

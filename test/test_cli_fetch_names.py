@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import re
 import shlex
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from openapiopenai.names import read_names
 
 from fake_api import DATA_START, FAKE_KEY, FakeApi, serve
 from fake_names import NAMES
+from test_cli_fetch import _retry_after_of  # pyright: ignore[reportPrivateUsage]
 
 PROG = "openapiopenai fetch names"
 
@@ -152,6 +155,48 @@ def test_an_existing_file_is_never_overwritten(
         f"{PROG}: error: names.jsonl exists: give --resume to continue that names fetch, or another -o FILE\n",
     )
     assert (tmp_path / "names.jsonl").read_text() == "keep me\n"
+
+
+def test_one_writer_per_names_file_the_second_changes_nothing(
+    fake: FakeApi, base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    expected = whole(fake, base_url, capsys)
+    fake.faults = {4: "wrong-kind"}
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl")[0] == 1
+    held = (tmp_path / "names.jsonl").read_bytes()
+    state = (tmp_path / "names.jsonl.fetch.json").read_bytes()
+    fake.faults, fake.requests = {}, []
+    with open(tmp_path / "names.jsonl", "rb") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)  # as a names fetch writing the file holds it, for its whole run
+        second = fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume")
+    assert second == (
+        1,
+        "",
+        f"{PROG}: names.jsonl is being written by another fetch (it holds the lock): this one changed nothing\n",
+    )
+    assert (tmp_path / "names.jsonl").read_bytes() == held
+    assert (tmp_path / "names.jsonl.fetch.json").read_bytes() == state
+    assert fake.requests == []
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (0, "", "")  # once the lock is free
+    assert (tmp_path / "names.jsonl").read_bytes() == expected
+
+
+def test_a_long_wait_is_said_on_stderr_when_it_is_not_a_terminal(
+    fake: FakeApi, base_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = whole(fake, base_url, capsys)
+    waits: list[float] = []
+    monkeypatch.setattr(time, "sleep", waits.append)  # the command's clock: nothing waits for real
+    fake.faults = {2: "429-retry-after", 3: "500"}
+    monkeypatch.setattr("fake_api._Handler.send_header", _retry_after_of(30))
+    assert fetch_names(base_url, capsys) == (
+        0,
+        expected.decode(),
+        f"{PROG}: page 2 of names: HTTP 429 (Rate limit reached); waiting 30 s before trying again\n",
+    )
+    assert waits[0] == 30
+    assert len(waits) == 2
+    assert waits[1] < 5  # a short wait is not said
 
 
 def test_the_key_is_never_an_argument(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,359 @@
+"""Writing an export, the one way `fetch` and `fetch names` both use, and the options they share.
+
+An export to a file is always a run of whole pages, one a line, or, after a crash, a run of whole
+pages and one torn last line that `--resume` cuts off: each page is written and flushed to disk
+(fsync) before the next request, or, if that fails, the file is cut back to what it held. Beside it,
+`FILE.fetch.json` holds what `--resume` needs until the listing is complete. One process at a time
+writes an export: it holds a lock on the file for the whole run (where the system has `flock`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import Any, Final
+
+from openapiopenai.cli._common import PROG
+from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key
+
+if sys.platform != "win32":
+    import fcntl
+
+STATE_SUFFIX: Final = ".fetch.json"
+SAID_WAIT: Final = 5.0
+"""A wait before a retry this long or longer is said on standard error, terminal or not."""
+_KEY_ASSIGNMENT: Final = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)")
+
+
+class UsageError(Exception):
+    """Bad usage: exit status 2."""
+
+
+class Failed(Exception):
+    """The command could not do its work: exit status 1, and the message says why."""
+
+
+class Export:
+    """One export being written: to a file (locked, with its state beside it) or to standard output."""
+
+    def __init__(
+        self, output: str, name: str, what: str, client: Client, clean: Callable[[str], str] | None = None
+    ) -> None:
+        self.output = output
+        self.name = name
+        """The command, at the start of each message."""
+        self.what = what
+        """What is listed, at the start of the progress line and in a long wait's note."""
+        self.clean = clean or client.clean
+        """How a message is made safe to print (by default: the key masked, control characters escaped)."""
+        self.to_file = output != "-"
+        self.state_path = output + STATE_SUFFIX
+        self.fd = -1
+        self.length = 0
+        """The bytes of whole pages in the file."""
+        self.pages = 0
+        """The pages the export holds, written by this run or before."""
+        self.retries = 0
+        self.detail: Callable[[], str] = str
+        """More counts for the progress line, after the pages."""
+        self.progress = sys.stderr.isatty()
+        self.shown = False
+        client.on_retry = self.retried
+
+    def run(self, body: Callable[[], object]) -> int:
+        """Run `body`, which writes the export; say what went wrong, and return the exit status."""
+        try:
+            try:
+                body()
+            finally:
+                if self.fd >= 0:
+                    os.close(self.fd)  # and with it the lock
+                    self.fd = -1
+        except UsageError as error:
+            self.end_progress()
+            self.say(f"error: {error}")
+            return 2
+        except Failed as error:
+            self.end_progress()
+            self.say(str(error))
+            return 1
+        except FetchError as error:
+            self.end_progress()
+            self.say(f"{error}; {self.saved()}")
+            return 1
+        except RecursionError:
+            self.end_progress()
+            self.say(f"an answer was nested too deeply to read; {self.saved()}")
+            return 1
+        except KeyboardInterrupt:
+            self.end_progress()
+            self.say(f"interrupted; {self.saved()}")
+            return 130
+        self.end_progress()
+        return 0
+
+    def say(self, message: str) -> None:
+        print(f"{self.name}: {self.clean(message)}", file=sys.stderr)
+
+    def saved(self) -> str:
+        pages = count(self.pages, "page")
+        if not self.to_file:
+            return f"the output holds {pages} and is incomplete"
+        return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
+
+    # The file ----------------------------------------------------------------------------------
+
+    def check_regular(self) -> None:
+        if self.to_file and os.path.exists(self.output) and not os.path.isfile(self.output):
+            # A device or a pipe can be neither checked nor cut back on resume.
+            raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
+
+    def open(self, *, new: bool, exists: str) -> None:
+        """Open and lock the file; `new`: only if it is not there, else a usage error that ends with `exists`."""
+        flags = os.O_RDWR | os.O_CREAT | (os.O_EXCL if new else 0) | getattr(os, "O_BINARY", 0)
+        try:
+            self.fd = os.open(self.output, flags, 0o644)
+        except FileExistsError:
+            raise UsageError(f"{self.output} exists: {exists}") from None
+        except OSError as error:
+            raise Failed(f"cannot open {self.output}: {error.strerror}") from None
+        if sys.platform != "win32":
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise Failed(
+                    f"{self.output} is being written by another fetch (it holds the lock): this one changed nothing"
+                ) from None
+
+    def lines(self) -> Iterator[bytes]:
+        """The lines the file holds, from its start; the last may be torn (no line end)."""
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        with os.fdopen(os.dup(self.fd), "rb") as stream:
+            yield from stream
+
+    def keep(self, length: int) -> None:
+        """Keep the first `length` bytes, the whole pages held (a torn last line is cut off); write after them."""
+        if length != os.fstat(self.fd).st_size:
+            os.ftruncate(self.fd, length)
+            os.fsync(self.fd)
+        self.length = length
+        os.lseek(self.fd, length, os.SEEK_SET)
+
+    def write(self, line: bytes) -> None:
+        """Write one page whole, and flush it to disk, or leave the export as it was."""
+        if not self.to_file:
+            sys.stdout.buffer.write(line)
+            sys.stdout.buffer.flush()
+        else:
+            try:
+                written = 0
+                while written < len(line):
+                    written += os.write(self.fd, line[written:])
+                os.fsync(self.fd)
+            except BaseException as error:
+                # A full disk or an interruption part-way: leave the export as it was before this page.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.fd, self.length)
+                    os.lseek(self.fd, self.length, os.SEEK_SET)
+                if isinstance(error, OSError):
+                    reason = error.strerror or errno.errorcode.get(error.errno or 0, str(error))
+                    raise Failed(f"cannot write {self.output}: {reason}; {self.saved()}") from None
+                raise
+            self.length += len(line)
+        self.pages += 1
+
+    # The state beside it -----------------------------------------------------------------------
+
+    def save_state(self, state: dict[str, Any]) -> None:
+        write_atomically(self.state_path, json.dumps(state, indent=2).encode() + b"\n")
+
+    def read_state(self) -> Any:
+        """The saved state, or `None` when there is none."""
+        try:
+            with open(self.state_path, "rb") as stream:
+                return json.loads(stream.read(1024 * 1024))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, RecursionError) as error:
+            reason = getattr(error, "strerror", None) or "not a state file fetch writes"
+            raise Failed(f"cannot read {self.state_path}: {reason}") from None
+
+    def finish(self) -> None:
+        """The listing is complete: remove the state."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.state_path)
+        _sync_directory(self.state_path)
+
+    # Talk --------------------------------------------------------------------------------------
+
+    def retried(self, problem: str, wait: float) -> None:
+        self.retries += 1
+        self.show_progress(f"{problem}, retrying in {wait:.1f} s")
+        if wait >= SAID_WAIT and not self.progress:
+            # A scheduler's log shows why a run takes long: a long wait is never silent.
+            self.say(f"page {self.pages + 1} of {self.what}: {problem}; waiting {wait:.0f} s before trying again")
+
+    def show_progress(self, note: str = "") -> None:
+        if self.progress:
+            line = f"{self.what}: {count(self.pages, 'page')}{self.detail()}, {self.retries} retried"
+            sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
+            sys.stderr.flush()
+            self.shown = True
+
+    def end_progress(self) -> None:
+        if self.progress and self.shown:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+        self.progress = False
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    # A temporary file of an unpredictable name, created only if it is not there (no planted link is
+    # followed), beside its target so that the rename stays on one file system.
+    directory, name = os.path.split(os.path.abspath(path))
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
+    except OSError as error:
+        raise Failed(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise Failed(f"cannot write {path}: {error.strerror}") from None
+    _sync_directory(path)
+
+
+def _sync_directory(path: str) -> None:
+    # A rename or unlink is durable once the directory is; some systems cannot open a directory.
+    with contextlib.suppress(OSError):
+        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# The options both commands take -------------------------------------------------------------
+
+
+def add_key_options(parser: argparse.ArgumentParser, waited_for: str) -> None:
+    """`--admin-key-file`, a trap for a key given on the command line, and `--timeout` for `waited_for`."""
+    parser.add_argument(
+        "--admin-key-file", metavar="FILE", help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}"
+    )
+    # Caught so that a key typed on the command line is refused without being repeated.
+    parser.add_argument("--admin-key", "--api-key", dest="key_argument", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout",
+        type=seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help=f"how long to wait for the server to connect (at most 10 s) and for {waited_for}; default: 60",
+    )
+
+
+def add_server_options(parser: argparse.ArgumentParser) -> None:
+    """`--retries` and `--base-url`."""
+    parser.add_argument(
+        "--retries",
+        type=count_of_retries,
+        default=Retry().retries,
+        metavar="N",
+        help=f"retry a failed request up to N times, waiting longer each time; default: {Retry().retries}",
+    )
+    parser.add_argument(
+        "--base-url",
+        default=DEFAULT_BASE_URL,
+        help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
+    )
+
+
+def checked_key(args: argparse.Namespace) -> str:
+    """The admin key, never from the command line; a usage error for `--resume` to standard output."""
+    if args.key_argument is not None:
+        raise UsageError(
+            "the admin key is never taken from the command line, where other users can see it:"
+            f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
+        )
+    if args.resume and args.output == "-":
+        raise UsageError("--resume needs -o FILE: standard output cannot be continued")
+    return admin_key(args.admin_key_file)
+
+
+def seconds(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        number = math.nan
+    if not 0 < number < math.inf:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return number
+
+
+def count_of_retries(text: str) -> int:
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of retries from 0 to 100")
+    return int(text)
+
+
+def admin_key(path: str | None) -> str:
+    """The key from the environment, or from the file at `path`."""
+    if path is None:
+        key = os.environ.get(ADMIN_KEY_VARIABLE, "")
+        if not key:
+            raise UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
+        return key
+    if not os.path.exists(path) and (path.startswith("sk-") or _holds_start_of(path, os.environ)):
+        raise UsageError("--admin-key-file takes the name of a file that holds the key, not the key itself")
+    try:
+        with open(path, "rb") as stream:
+            mode = os.fstat(stream.fileno()).st_mode
+            text = stream.read(64 * 1024).decode("utf-8-sig")  # a byte order mark is not part of the key
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise Failed(f"cannot read the admin key file {path}: {reason}") from None
+    if sys.platform != "win32" and mode & 0o044:
+        print(
+            f"{PROG} fetch: warning: other users can read the admin key file {path} (mode {mode & 0o777:o}):"
+            f" chmod 600 {path}",
+            file=sys.stderr,
+        )
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise UsageError(f"the admin key file {path} is empty")
+    if len(lines) > 1:
+        raise UsageError(f"the admin key file {path} has {len(lines)} lines: give a file with the key alone")
+    key = lines[0]
+    assignment = _KEY_ASSIGNMENT.fullmatch(key)
+    if assignment is not None:
+        if assignment[1] != ADMIN_KEY_VARIABLE:
+            raise UsageError(
+                f"the admin key file {path} sets {assignment[1]}: give a file with the key alone, or"
+                f" {ADMIN_KEY_VARIABLE}=KEY"
+            )
+        key = assignment[2].strip()
+        if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
+            key = key[1:-1]
+    return key
+
+
+def _holds_start_of(text: str, environment: Any) -> bool:
+    key = environment.get(ADMIN_KEY_VARIABLE, "")
+    return bool(key) and mask_key(text, key) != text
