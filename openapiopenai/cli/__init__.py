@@ -59,7 +59,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def run() -> NoReturn:
     """The `openapiopenai` command and `python -m openapiopenai`: `main`, then exit with its status."""
-    sys.exit(main())
+    status = main()
+    if status == 130:
+        # Ctrl-C can land inside the standard library's HTTP and socket code and leave a half-made object
+        # whose finalizer fails as the interpreter exits ("Exception ignored in: <socket.SocketIO ...>").
+        # The command has said it was interrupted and what it kept: the process, which is ours, ends quietly.
+        sys.unraisablehook = _quiet
+    sys.exit(status)
+
+
+def _quiet(unraisable: object) -> None:
+    """An unraisable exception, after an interrupt: not shown."""
 
 
 def _command_named(arguments: list[str]) -> str | None:
