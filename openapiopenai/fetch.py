@@ -1,11 +1,9 @@
 """Getting usage and costs listings from the API: every page, validated, exactly once, or a clear error.
 
-`iter_pages` yields the pages of one listing as they arrive, each validated as a page of the asked
-kind and checked against the query that asked for it before it is yielded; `fetch_listing` combines
-them. Both speak HTTPS through the standard library, with a connect timeout, one deadline per
-answer, a cap on its size and bounded retries (capped exponential backoff with jitter, `Retry-After`
-honoured). The admin key goes into the `Authorization` header and nowhere else: not into URLs,
-messages or the `repr` of anything, and neither does any part of it of 8 characters or more.
+`iter_pages` yields the pages of one listing, each validated as a page of the asked kind and checked
+against the query before it is yielded; `fetch_listing` combines them. `Client` speaks HTTPS through
+the standard library with a connect timeout, one deadline per answer, a cap on its size and bounded
+retries. The admin key goes into the `Authorization` header and nowhere else.
 """
 
 from __future__ import annotations
@@ -39,15 +37,14 @@ BucketWidth = Literal["1m", "1h", "1d"]
 """The width of a time bucket: a minute, an hour or a (UTC) day."""
 
 BUCKET_WIDTHS: Final[tuple[BucketWidth, ...]] = get_args(BucketWidth)
-
 DEFAULT_BASE_URL: Final = "https://api.openai.com/v1"
 ADMIN_KEY_VARIABLE: Final = "OPENAI_ADMIN_KEY"
 MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
 """The default cap on one answer's body: 64 MiB, the most read as one document (`MAX_DOCUMENT_BYTES`)."""
 WIDTH_SECONDS: Final[Mapping[BucketWidth, int]] = MappingProxyType({"1m": 60, "1h": 3600, "1d": 86400})
-"""The length of a whole bucket of each width, in seconds."""
 
 _ResultT = TypeVar("_ResultT", bound=ApiModel)
+_T = TypeVar("_T")
 
 Filters: TypeAlias = Mapping[str, "Sequence[str] | bool"]
 """Filters of a query by their query parameter name: `{"project_ids": ["proj_1"], "batch": True}`."""
@@ -59,8 +56,7 @@ _USAGE_LIMITS: Final[Mapping[BucketWidth, int]] = MappingProxyType({"1m": 1440, 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One kind's operation: its result kind (path, model, group-by fields) and the other query
-    parameters the spec allows for it."""
+    """One kind's operation: its result kind (path, model, group-by fields) and the other query parameters."""
 
     result_kind: ResultKind
     filters: Mapping[str, tuple[str, ...] | None]
@@ -72,7 +68,6 @@ class Endpoint:
 
     @property
     def kind(self) -> KindName:
-        """The kind's name, the last part of its path: `images`, `costs`, ..."""
         return self.result_kind.name
 
     @property
@@ -85,47 +80,36 @@ class Endpoint:
 
     @property
     def group_by(self) -> tuple[str, ...]:
-        """The values `group_by` accepts."""
         return self.result_kind.group_by
 
 
-def _filters(*names: str, **enums: tuple[str, ...] | None) -> dict[str, tuple[str, ...] | None]:
-    return {**dict.fromkeys(names), **enums}
-
-
-def _endpoint(
-    name: KindName,
-    filters: Mapping[str, tuple[str, ...] | None],
-    flags: tuple[str, ...] = (),
-    limits: Mapping[BucketWidth, int] = _USAGE_LIMITS,
-) -> Endpoint:
-    return Endpoint(KINDS[name], filters, flags, limits)
-
-
-_IMAGE_SOURCES: Final = ("image.generation", "image.edit", "image.variation")
+def _endpoint(name: KindName, *names: str, flags: tuple[str, ...] = (), **enums: tuple[str, ...] | None) -> Endpoint:
+    limits: Mapping[BucketWidth, int] = MappingProxyType({"1d": 180}) if name == "costs" else _USAGE_LIMITS
+    return Endpoint(KINDS[name], {**dict.fromkeys(names), **enums}, flags, limits)
 
 
 ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
     {
         endpoint.kind: endpoint
         for endpoint in (
-            _endpoint("completions", _filters(*_USAGE_FILTERS), flags=("batch",)),
-            _endpoint("embeddings", _filters(*_USAGE_FILTERS)),
-            _endpoint("moderations", _filters(*_USAGE_FILTERS)),
+            _endpoint("completions", *_USAGE_FILTERS, flags=("batch",)),
+            _endpoint("embeddings", *_USAGE_FILTERS),
+            _endpoint("moderations", *_USAGE_FILTERS),
             # The spec's list of sizes is out of date (newer models have other sizes): any size is passed on.
-            _endpoint("images", _filters(*_USAGE_FILTERS, sources=_IMAGE_SOURCES, sizes=None)),
-            _endpoint("audio_speeches", _filters(*_USAGE_FILTERS)),
-            _endpoint("audio_transcriptions", _filters(*_USAGE_FILTERS)),
-            _endpoint("vector_stores", _filters("project_ids")),
-            _endpoint("code_interpreter_sessions", _filters("project_ids")),
-            _endpoint("file_search_calls", _filters("project_ids", "user_ids", "api_key_ids", "vector_store_ids")),
-            _endpoint("web_search_calls", _filters(*_USAGE_FILTERS, context_levels=("low", "medium", "high"))),
-            _endpoint("costs", _filters("project_ids", "api_key_ids"), limits={"1d": 180}),
+            _endpoint(
+                "images", *_USAGE_FILTERS, sources=("image.generation", "image.edit", "image.variation"), sizes=None
+            ),
+            _endpoint("audio_speeches", *_USAGE_FILTERS),
+            _endpoint("audio_transcriptions", *_USAGE_FILTERS),
+            _endpoint("vector_stores", "project_ids"),
+            _endpoint("code_interpreter_sessions", "project_ids"),
+            _endpoint("file_search_calls", "project_ids", "user_ids", "api_key_ids", "vector_store_ids"),
+            _endpoint("web_search_calls", *_USAGE_FILTERS, context_levels=("low", "medium", "high")),
+            _endpoint("costs", "project_ids", "api_key_ids"),
         )
     }
 )
-"""Every kind the API lists, by name, with the query parameters the spec allows for it (besides
-`start_time`, `end_time`, `bucket_width`, `group_by`, `limit` and `page`)."""
+"""Every kind the API lists, by name, with the query parameters the spec allows for it."""
 
 
 def endpoint_for(result: type[ApiModel]) -> Endpoint:
@@ -172,27 +156,24 @@ class Query:
         if len(set(self.group_by)) != len(self.group_by):
             raise ValueError("group_by names a field twice")
         for name, values in self.filters:
-            self._check_filter(endpoint, name, values)
+            if name in endpoint.flags:
+                if not isinstance(values, bool):
+                    raise ValueError(f"the {name} filter is true or false")
+                continue
+            if name not in endpoint.filters:
+                known = ", ".join([*endpoint.filters, *endpoint.flags])
+                raise ValueError(f"{self.kind} has no filter {name!r}: choose from {known}")
+            if isinstance(values, bool) or not values:
+                raise ValueError(f"the {name} filter needs at least one value")
+            allowed = endpoint.filters[name]
+            for value in values:
+                if allowed is not None and value not in allowed:
+                    raise ValueError(f"{name} cannot be {value!r}: choose from {', '.join(allowed)}")
         most = endpoint.limits[self.bucket_width]
         if self.limit == 0:
             object.__setattr__(self, "limit", most)
         elif not 1 <= self.limit <= most:
             raise ValueError(f"limit must be 1 to {most} for bucket width {self.bucket_width}, not {self.limit}")
-
-    def _check_filter(self, endpoint: Endpoint, name: str, values: tuple[str, ...] | bool) -> None:
-        if name in endpoint.flags:
-            if not isinstance(values, bool):
-                raise ValueError(f"the {name} filter is true or false")
-            return
-        if name not in endpoint.filters:
-            known = [*endpoint.filters, *endpoint.flags]
-            raise ValueError(f"{self.kind} has no filter {name!r}: choose from {', '.join(known)}")
-        allowed = endpoint.filters[name]
-        if isinstance(values, bool) or not values:
-            raise ValueError(f"the {name} filter needs at least one value")
-        for value in values:
-            if allowed is not None and value not in allowed:
-                raise ValueError(f"{name} cannot be {value!r}: choose from {', '.join(allowed)}")
 
     @classmethod
     def build(
@@ -232,46 +213,32 @@ class Query:
                 pairs.append((name, "true" if values else "false"))
             else:
                 pairs += [(f"{name}[]", value) for value in values]
-        if page is not None:
-            pairs.append(("page", page))
-        return pairs
+        return pairs if page is None else [*pairs, ("page", page)]
 
     def planned_requests(self, now: int) -> int:
         """The fewest requests the listing takes: its buckets (up to `now` without an end) over the page size."""
         end = self.end_time if self.end_time is not None else max(now, self.start_time + 1)
-        return -(-_most_buckets(self.start_time, end, WIDTH_SECONDS[self.bucket_width]) // self.limit)
+        width = WIDTH_SECONDS[self.bucket_width]
+        buckets = -(-(end - self.start_time) // width) + (1 if self.start_time % width else 0)
+        return -(-buckets // self.limit)
 
     def to_dict(self) -> dict[str, Any]:
         """The query as JSON-ready data, for saving beside an export (it holds no secret)."""
-        return {
-            "kind": self.kind,
-            "start_time": self.start_time,
-            "end_time": self.end_time,
-            "bucket_width": self.bucket_width,
-            "group_by": list(self.group_by),
-            "filters": {name: values if isinstance(values, bool) else list(values) for name, values in self.filters},
-            "limit": self.limit,
-        }
+        filters = {name: values if isinstance(values, bool) else list(values) for name, values in self.filters}
+        return {**self.__dict__, "group_by": list(self.group_by), "filters": filters}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Query:
-        """The query `to_dict` gave; `ValueError` or `TypeError` for anything else."""
-        return cls.build(
-            data["kind"],
-            data["start_time"],
-            data["end_time"],
-            bucket_width=data["bucket_width"],
-            group_by=data["group_by"],
-            filters=data["filters"],
-            limit=data["limit"],
-        )
+        """The query `to_dict` gave; `ValueError`, `KeyError` or `TypeError` for anything else."""
+        options = {name: data[name] for name in ("bucket_width", "group_by", "filters", "limit")}
+        return cls.build(data["kind"], data["start_time"], data["end_time"], **options)
 
 
 class FetchError(Exception):
     """A listing could not be fetched to its end. The message is one line and names the page reached.
 
-    `pages` is how many pages were fetched before the failure, and `next_page` the cursor to
-    continue from (`None` when the failure was on the first page).
+    `pages` is how many pages were yielded before the failure, and `next_page` the cursor to continue
+    from (`None` when nothing was yielded of a listing fetched from its start).
     """
 
     def __init__(self, message: str, *, pages: int = 0, next_page: str | None = None) -> None:
@@ -281,7 +248,7 @@ class FetchError(Exception):
 
 
 class CursorRejectedError(FetchError):
-    """The API refused a cursor it gave itself (`400`): the listing is incomplete."""
+    """The API refused a cursor it gave itself (`400`), and asking afresh did not help: the listing is incomplete."""
 
 
 @dataclass(frozen=True)
@@ -290,9 +257,8 @@ class Retry:
 
     Timeouts, dropped connections, `429`, `408`, `409`, `5xx` and bodies that are not JSON are
     retried up to `retries` times per request. The n-th wait is `initial * 2**n` seconds capped at
-    `cap`, times a random factor between 0.5 and 1 (jitter, so that many clients do not retry in
-    step). A `Retry-After` from the server is waited instead when it asks for longer, up to
-    `max_retry_after` seconds; a longer demand ends the fetch.
+    `cap`, times a random factor between 0.5 and 1 (jitter). A `Retry-After` from the server is
+    waited instead when it asks for longer, up to `max_retry_after` seconds; a longer demand ends the fetch.
     """
 
     retries: int = 5
@@ -306,14 +272,14 @@ class Retry:
         return backoff if retry_after is None else max(backoff, retry_after)
 
 
-_RETRIED_STATUSES: Final = frozenset({408, 409, 429})
-_LOOPBACK_NAMES: Final = frozenset({"localhost"})
 _HEADER_SAFE: Final = re.compile(r"[!-~]+")
-# A part of the key this long or longer is masked wherever it appears; shorter parts say nothing.
+# Every admin key begins with this public label; what follows it is the secret.
+_KEY_LABEL: Final = "sk-admin-"
+# A part of the secret this long or longer is masked wherever it appears; shorter parts say nothing.
 _KEY_PART: Final = 8
 _MASK: Final = "[admin key]"
+_UNICODE_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ERROR_BODY_BYTES: Final = 1024 * 1024
-_CHUNK: Final = 64 * 1024
 # TLS failures that the same request will meet again: retrying them only delays the message.
 _LASTING_TLS: Final = frozenset(
     {
@@ -321,7 +287,6 @@ _LASTING_TLS: Final = frozenset(
         "UNSUPPORTED_PROTOCOL",
         "TLSV1_ALERT_PROTOCOL_VERSION",
         "NO_PROTOCOLS_AVAILABLE",
-        "CERTIFICATE_VERIFY_FAILED",
         "TLSV1_ALERT_UNKNOWN_CA",
         "SSLV3_ALERT_HANDSHAKE_FAILURE",
         "SSLV3_ALERT_BAD_CERTIFICATE",
@@ -329,26 +294,30 @@ _LASTING_TLS: Final = frozenset(
         "HTTP_REQUEST",
     }
 )
-_UNICODE_ESCAPE: Final = re.compile(rb"\\u([0-9a-fA-F]{4})")
 
 
 class _Retryable(Exception):
     def __init__(self, problem: str, retry_after: float | None = None) -> None:
         super().__init__(problem)
-        self.problem = problem
         self.retry_after = retry_after
+
+
+class _Failed(Exception):
+    """A request that failed for good; `status` is the HTTP status of a refusal (0 otherwise)."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class Client:
     """A connection to the API: base URL, admin key, timeouts, limits and retries.
 
-    The key is checked and kept, never shown: `repr(client)` leaves it out, and `clean` masks it (and
-    any part of it of 8 characters or more) in text that quotes the server. Plain `http` is refused
-    except to a loopback address (a local proxy or test server). Each answer must arrive whole within
-    `read_timeout` seconds of the request (one deadline for headers and body, not one per read) and
-    hold at most `max_response_bytes` bytes. `sleep` and `random` can be replaced (tests record the
-    waits instead of waiting). `on_retry` is called with a short description of the problem and the
-    wait before each retry.
+    The key is kept, never shown: `repr(client)` leaves it out, and `clean` masks it in text that
+    quotes the server. Plain `http` is refused except to a loopback address. Each answer must arrive
+    whole within `read_timeout` seconds of the request and hold at most `max_response_bytes` bytes.
+    `sleep` and `random` can be replaced (tests record the waits instead of waiting); `on_retry` is
+    called with a short description of the problem and the wait before each retry.
     """
 
     def __init__(
@@ -388,7 +357,7 @@ class Client:
         return f"Client(base_url={self.base_url!r})"
 
     def redact(self, text: str) -> str:
-        """`text` with the key, and any part of it from its start of 8 characters or more, masked."""
+        """`text` with the key masked (see `mask_key`)."""
         return mask_key(text, self._key)
 
     def clean(self, text: str) -> str:
@@ -396,54 +365,74 @@ class Client:
         return printable(self.redact(text))
 
     def holds_key(self, data: str | bytes) -> bool:
-        """Whether `data` holds the key or a part of it from its start of 8 characters or more."""
-        if isinstance(data, bytes):
-            if b"\\u" in data:
-                data = _UNICODE_ESCAPE.sub(lambda found: chr(int(found[1], 16)).encode("utf-8", "replace"), data)
-            data = data.decode("utf-8", "replace")
-        return mask_key(data, self._key) != data
+        """Whether `data` holds the key as `mask_key` finds it, also behind JSON's `\\u` escapes."""
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        if "\\u" in text:
+            text = _UNICODE_ESCAPE.sub(lambda found: chr(int(found[1], 16)), text)
+        return mask_key(text, self._key) != text
 
-    def get(self, path: str, parameters: Sequence[tuple[str, str]], check: Callable[[bytes], Any]) -> Any:
-        """GET `path` and return `check(body)` of a `200` answer, retrying what can be retried.
+    def get(self, path: str, parameters: Sequence[tuple[str, str]], read: Callable[[bytes], _T], what: str) -> _T:
+        """GET `path` and return `read(body)` of a `200` answer, retrying what can be retried.
 
-        `check` raises `ValidationError` for a body that is not what was asked for; a body that is
-        not JSON at all is retried, any other invalid body ends the request. A request that would
-        carry the key (in a cursor sent back) is never made, and a body that holds it is refused.
+        `read` raises `ValidationError` for a body that is not a page of `what`: a body that is not JSON
+        at all is retried, any other ends the request. A request that would carry the key (in a cursor
+        sent back) is never made, and a body that holds it is refused.
         """
         target = urllib.parse.urlsplit(self.base_url)
         query = urllib.parse.urlencode(parameters)
         if self.holds_key(urllib.parse.unquote_plus(query)):
-            raise _Unacceptable("the next request would carry the admin key (in a cursor or filter): not sending it")
+            raise _Failed("the next request would carry the admin key (in a cursor or filter): not sending it")
         url_path = target.path.rstrip("/") + path + "?" + query
-        attempt = 0
-        while True:
+        for attempt in range(self.retry.retries + 1):
             try:
-                return self._attempt(target, url_path, check)
+                body = self._attempt(target, url_path)
+                try:
+                    return read(body)
+                except ValidationError as error:
+                    details = error.errors(include_url=False)
+                    invalid = next((detail["msg"] for detail in details if detail["type"] == "json_invalid"), None)
+                    if invalid is None:
+                        problem = self.clean(_first_problem(error))
+                        raise _Failed(f"the answer is not a valid page of {what}: {problem}") from None
+                    shown = (
+                        "cut short?"
+                        if "EOF" in invalid
+                        else _cut(printable(invalid.removeprefix("Invalid JSON: ")), 80)
+                    )
+                    raise _Retryable(f"the answer is not JSON ({shown})") from None
             except _Retryable as failure:
-                problem = self.clean(failure.problem)
-                if attempt >= self.retry.retries:
-                    tries = attempt + 1
-                    raise _GaveUp(f"{problem} ({tries} {_plural(tries, 'attempt')})") from None
+                problem = self.clean(str(failure))
+                if attempt == self.retry.retries:
+                    raise _Failed(f"gave up: {problem} ({attempt + 1} attempt{'s' if attempt else ''})") from None
                 if failure.retry_after is not None and failure.retry_after > self.retry.max_retry_after:
-                    raise _GaveUp(
-                        f"{problem}, asking to wait {failure.retry_after:g} s"
+                    raise _Failed(
+                        f"gave up: {problem}, asking to wait {failure.retry_after:g} s"
                         f" (more than {self.retry.max_retry_after:g} s)"
                     ) from None
                 wait = self.retry.delay(attempt, self.random(), failure.retry_after)
                 if self.on_retry is not None:
                     self.on_retry(problem, wait)
                 self.sleep(wait)
-                attempt += 1
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, target: urllib.parse.SplitResult, url_path: str, check: Callable[[bytes], Any]) -> Any:
-        connection = self._connect(target)
+    def _attempt(self, target: urllib.parse.SplitResult, url_path: str) -> bytes:
+        """One request: the body of a `200` answer, or an exception saying what came instead."""
+        host, port = target.hostname or "", target.port
+        connection = (
+            http.client.HTTPSConnection(host, port, timeout=self.connect_timeout, context=self._tls)
+            if target.scheme == "https"
+            else http.client.HTTPConnection(host, port, timeout=self.connect_timeout)
+        )
         # One deadline for the whole answer: a server that sends a byte a second never ends otherwise.
         expired = threading.Event()
         timer = threading.Timer(self.read_timeout, _cut_off, (connection, expired))
         timer.daemon = True
-        timer.start()
         try:
             try:
+                connection.connect()
+                if connection.sock is not None:
+                    connection.sock.settimeout(self.read_timeout)
+                timer.start()
                 connection.putrequest("GET", url_path, skip_accept_encoding=True)
                 connection.putheader("Authorization", f"Bearer {self._key}")
                 connection.putheader("Accept", "application/json")
@@ -451,96 +440,65 @@ class Client:
                 connection.putheader("User-Agent", "openapiopenai")
                 connection.endheaders()
                 response = connection.getresponse()
-                try:
+                with contextlib.closing(response):
                     cap = self.max_response_bytes if response.status == 200 else _ERROR_BODY_BYTES
                     body = _read_body(response, cap)
-                finally:
-                    response.close()
             except (OSError, http.client.HTTPException, ValueError) as error:
                 if expired.is_set():
-                    raise _Retryable(self._late()) from None
-                if isinstance(error, ssl.SSLError) and _lasting_tls(error):
-                    raise _GaveUp(_network_problem(error)) from None
+                    raise _Retryable(f"no whole answer within {self.read_timeout:g} s") from None
+                if isinstance(error, ssl.SSLError) and (
+                    isinstance(error, ssl.SSLCertVerificationError) or error.reason in _LASTING_TLS
+                ):
+                    raise _Failed(f"gave up: {_network_problem(error)}") from None
                 raise _Retryable(_network_problem(error)) from None
             if expired.is_set():  # the answer was cut off at the deadline: what came may look whole
-                raise _Retryable(self._late())
+                raise _Retryable(f"no whole answer within {self.read_timeout:g} s")
         finally:
             timer.cancel()
             connection.close()
         status = response.status
         if status == 200:
             if body is None:
-                raise _Unacceptable(
+                raise _Failed(
                     f"the answer is larger than {self.max_response_bytes:,} bytes, the most read as one answer;"
                     " nothing of it was kept"
                 )
             encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
             if encoding != "identity" or body.startswith(b"\x1f\x8b"):
                 named = "gzip" if encoding == "identity" else self.clean(encoding[:40])
-                raise _Unacceptable(f"the answer is compressed ({named}), which was not asked for")
+                raise _Failed(f"the answer is compressed ({named}), which was not asked for")
             if self.holds_key(body):
-                raise _Unacceptable("the answer holds the admin key (or the start of it): nothing of it was kept")
-            try:
-                return check(body)
-            except ValidationError as error:
-                details = error.errors(include_url=False)
-                if any(detail["type"] == "json_invalid" for detail in details):
-                    raise _Retryable(f"the answer is not JSON ({_json_problem(details)})") from None
-                raise _BadAnswer(self.clean(_first_problem(error))) from None
-        message = self._api_message(body or b"")
+                raise _Failed("the answer holds the admin key (or the start of it): nothing of it was kept")
+            return body
         if 300 <= status < 400:
-            location = self.clean(response.getheader("Location") or "nowhere")
-            raise _Refused(
-                status,
-                f" (to {_cut(location)}): redirects are not followed, the key is sent only to the base URL;"
+            location = _cut(self.clean(response.getheader("Location") or "nowhere"))
+            raise _Failed(
+                f"HTTP {status} (to {location}): redirects are not followed, the key is sent only to the base URL;"
                 " check the base URL",
+                status,
             )
-        if status in _RETRIED_STATUSES or status >= 500:
-            raise _Retryable(f"HTTP {status}{message}", _retry_after(response.getheader("Retry-After")))
-        raise _Refused(status, message)
-
-    def _late(self) -> str:
-        return f"no whole answer within {self.read_timeout:g} s"
+        said = f"HTTP {status}{self._api_message(body or b'')}"
+        if status in (408, 409, 429) or status >= 500:
+            raise _Retryable(said, _retry_after(response.getheader("Retry-After")))
+        raise _Failed(said, status)
 
     def _api_message(self, body: bytes) -> str:
-        """` (the message)` of an OpenAI error body, or nothing: the key masked, then on one printable
-        line, then cut short (in that order, so that no part of the key survives the cut)."""
+        """` (the message)` of an OpenAI error body, or nothing: masked and on one line before it is cut
+        short, so that no part of the key survives the cut."""
         try:
-            data = json.loads(body)
-            message = data["error"]["message"]
+            message = json.loads(body)["error"]["message"]
         except (ValueError, TypeError, KeyError, RecursionError):
             return ""
         if not isinstance(message, str) or not message:
             return ""
         return f" ({_cut(self.clean(' '.join(self.redact(message).split())))})"
 
-    def _connect(self, target: urllib.parse.SplitResult) -> http.client.HTTPConnection:
-        host, port = target.hostname or "", target.port
-        connection: http.client.HTTPConnection
-        if target.scheme == "https":
-            connection = http.client.HTTPSConnection(host, port, timeout=self.connect_timeout, context=self._tls)
-        else:
-            connection = http.client.HTTPConnection(host, port, timeout=self.connect_timeout)
-        try:
-            connection.connect()
-        except OSError as error:
-            connection.close()
-            if isinstance(error, ssl.SSLError) and _lasting_tls(error):
-                raise _GaveUp(_network_problem(error)) from None
-            raise _Retryable(_network_problem(error)) from None
-        if connection.sock is not None:
-            # The connect timeout above; from here on, each wait for the server's bytes (and the
-            # deadline over them all).
-            connection.sock.settimeout(self.read_timeout)
-        return connection
-
 
 def _cut_off(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
     expired.set()
-    sock = connection.sock
-    if sock is not None:
+    if connection.sock is not None:
         with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+            connection.sock.shutdown(socket.SHUT_RDWR)
 
 
 def _read_body(response: http.client.HTTPResponse, cap: int) -> bytes | None:
@@ -550,7 +508,7 @@ def _read_body(response: http.client.HTTPResponse, cap: int) -> bytes | None:
         return None
     chunks: list[bytes] = []
     size = 0
-    while chunk := response.read1(_CHUNK):
+    while chunk := response.read1(64 * 1024):
         size += len(chunk)
         if size > cap:
             return None
@@ -558,32 +516,28 @@ def _read_body(response: http.client.HTTPResponse, cap: int) -> bytes | None:
     return b"".join(chunks)
 
 
-def _lasting_tls(error: ssl.SSLError) -> bool:
-    return isinstance(error, ssl.SSLCertVerificationError) or error.reason in _LASTING_TLS
-
-
-def _json_problem(details: Sequence[Any]) -> str:
-    message = str(next(detail["msg"] for detail in details if detail["type"] == "json_invalid"))
-    return "cut short?" if "EOF" in message else _cut(printable(message.removeprefix("Invalid JSON: ")), 80)
-
-
 def mask_key(text: str, key: str) -> str:
-    """`text` with `key`, and every part of it from its start of 8 characters or more, replaced by
-    `[admin key]`. A key shorter than that is masked whole."""
-    shortest = min(_KEY_PART, len(key))
-    head = key[:shortest]
+    """`text` with every part of `key` that shows 8 or more characters of its secret replaced by `[admin key]`.
+
+    `sk-admin-`, which every admin key begins with, is a public label rather than part of the secret:
+    it is masked with the secret after it, but alone (as in the redacted `sk-admin...wxyz` the API
+    lists) it is not the key. A key whose secret is shorter than 8 characters is masked whole.
+    """
+    secret = key.removeprefix(_KEY_LABEL) if len(key) - len(_KEY_LABEL) >= _KEY_PART else key
+    head = secret[:_KEY_PART]
     if not head or head not in text:
         return text
     parts: list[str] = []
     done = 0
     while (found := text.find(head, done)) >= 0:
-        stop = found + shortest
-        while stop - found < len(key) and stop < len(text) and text[stop] == key[stop - found]:
+        stop = found + len(head)
+        while stop - found < len(secret) and stop < len(text) and text[stop] == secret[stop - found]:
             stop += 1
+        if secret is not key and text.endswith(_KEY_LABEL, done, found):
+            found -= len(_KEY_LABEL)
         parts += [text[done:found], _MASK]
         done = stop
-    parts.append(text[done:])
-    return "".join(parts)
+    return "".join([*parts, text[done:]])
 
 
 def printable(text: str) -> str:
@@ -596,25 +550,6 @@ def printable(text: str) -> str:
 
 def _cut(text: str, most: int = 200) -> str:
     return text if len(text) <= most else text[:most] + "..."
-
-
-class _GaveUp(Exception):
-    pass
-
-
-class _BadAnswer(Exception):
-    """A `200` whose body is not a valid answer to the request."""
-
-
-class _Unacceptable(Exception):
-    """An answer (or a request) refused whatever it holds: too large, compressed, holding the key."""
-
-
-class _Refused(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(status, message)
-        self.status = status
-        self.message = message
 
 
 def _checked_base_url(base_url: str) -> str:
@@ -634,10 +569,8 @@ def _checked_base_url(base_url: str) -> str:
 
 
 def _is_loopback(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return host.lower() == "localhost" or ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 
@@ -651,6 +584,8 @@ def _network_problem(error: BaseException) -> str:
         return "the answer was cut short"
     if isinstance(error, http.client.RemoteDisconnected):
         return "the server closed the connection without answering"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"TLS error: the server's certificate does not verify ({error.verify_message or error.reason})"
     if isinstance(error, ssl.SSLError):
         return f"TLS error: {error.reason or error}"
     if isinstance(error, OSError) and error.strerror:
@@ -666,23 +601,35 @@ def _retry_after(value: str | None) -> float | None:
         seconds = float(value)
     except ValueError:
         try:
-            when = email.utils.parsedate_to_datetime(value)
+            seconds = email.utils.parsedate_to_datetime(value).timestamp() - time.time()
         except (TypeError, ValueError):
             return None
-        seconds = when.timestamp() - time.time()
     return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def _first_problem(error: ValidationError) -> str:
     details = focus_on_wrong_objects(error).errors(include_url=False)
-    first = details[0]
-    where = ".".join(str(part) for part in first["loc"])
+    where = ".".join(str(part) for part in details[0]["loc"])
     more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
-    return f"{where + ': ' if where else ''}{first['msg']}{more}"
+    return f"{where + ': ' if where else ''}{details[0]['msg']}{more}"
 
 
-def _plural(count: int, noun: str) -> str:
-    return noun if count == 1 else f"{noun}s"
+def iso_utc(moment: int) -> str:
+    """A Unix time as an ISO time in UTC, for messages."""
+    try:
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
+    except (OverflowError, OSError, ValueError):
+        return str(moment)
+
+
+def repeated_cursor(client: Client, cursor: str, seen: set[str]) -> str | None:
+    """The problem with a cursor the API gave before (a listing that would loop), or `None`; `seen` keeps it."""
+    if cursor in seen:
+        return (
+            f"the API gave the cursor {_cut(client.clean(repr(cursor)), 80)} a second time; stopping rather than loop"
+        )
+    seen.add(cursor)
+    return None
 
 
 def iter_query_pages(
@@ -697,58 +644,53 @@ def iter_query_pages(
     """The pages of `query`'s listing from cursor `page` on (from the start when `None`), validated.
 
     Each page is checked against the query before it is yielded: every bucket lies inside the range,
-    is as wide as asked (the first and last may be cut by the range), and starts where the one before
-    it ended; a page that says `has_more` holds buckets; the listing ends at the end asked for. So a
-    listing takes at most one request per bucket of the range (plus retries), whatever the server says. Once the buckets reach the end asked for the listing
-    is complete: a `has_more: true` on that last page (the costs endpoint sends one) is yielded as
-    `false`, and no further request is made. A cursor the API rejects (`400`) is replaced by a new
-    request for the rest of the range, from the end of the last bucket held.
+    is as wide as asked (the first and last may be cut by the range) and starts where the one before
+    it ended; a page that says `has_more` holds buckets and a new cursor; the listing ends at the end
+    asked for. Once the buckets reach that end the listing is complete: a `has_more: true` on the last
+    page (the costs endpoint sends one) is yielded as `false`, and no further request is made. A
+    cursor the API rejects (`400`) is replaced by a request for the rest of the range.
 
     `pages_before` numbers the pages in messages when continuing a listing; `after` is the start of
-    the last bucket already held and `held_until` its end. Raises `FetchError` (or
-    `CursorRejectedError`) naming the page reached; nothing of a page that fails a check is yielded.
+    the last bucket already held and `held_until` its end. Raises `FetchError` naming the page
+    reached; nothing of a page that fails a check is yielded.
     """
-    endpoint = query.endpoint
-    page_model: type[UsageResponse[Any]] = UsageResponse[endpoint.result]  # type: ignore[name-defined]
+    page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.result]  # type: ignore[name-defined]
     width = WIDTH_SECONDS[query.bucket_width]
     end = query.end_time
     # Without an end, the API lists up to its now: a bucket may reach at most one width past ours.
     latest = end if end is not None else max(int(time.time()), query.start_time) + width
     number = pages_before
-    seen_cursors: set[str] = set()
-    cursor = page
+    seen: set[str] = set() if page is None else {page}
+    cursor = resume_from = page  # the cursor of the next request, and the last one the API gave
     asked = query  # after a rejected cursor, the rest of the range
     restarted_at: int | None = None
     last_start = after
     expected = query.start_time if page is None and after is None and held_until is None else held_until
 
     def fail(message: str, error: type[FetchError] = FetchError) -> FetchError:
-        return error(f"page {number + 1} of {query.kind}: {message}", pages=number - pages_before, next_page=cursor)
+        return error(
+            f"page {number + 1} of {query.kind}: {message}", pages=number - pages_before, next_page=resume_from
+        )
 
     while True:
         try:
-            fetched: UsageResponse[Any] = client.get(endpoint.path, asked.parameters(cursor), page_model.from_json)
-        except _GaveUp as error:
-            raise fail(f"gave up: {error}") from None
-        except _BadAnswer as error:
-            raise fail(f"the answer is not a valid page of {query.kind}: {error}") from None
-        except _Unacceptable as error:
-            raise fail(str(error)) from None
-        except _Refused as error:
+            fetched = client.get(query.endpoint.path, asked.parameters(cursor), page_model.from_json, query.kind)
+        except _Failed as error:
             if error.status == 400 and cursor is not None and expected is not None and expected != restarted_at:
                 # The costs endpoint refuses some of its own cursors; the rest of the range is the same
                 # listing, asked for afresh from the end of the last bucket held.
                 asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
                 continue
-            raise _refusal(fail, error, query, cursor, last_start) from None
+            raise _refusal(fail, error, query, resume_from, last_start) from None
         problem = None
         for index, bucket in enumerate(fetched.data):
-            start, stop = bucket.start_time, bucket.end_time
             last = index == len(fetched.data) - 1 and not fetched.has_more
-            problem = _bucket_problem(start, stop, query, asked.start_time, latest, expected, last_start, last)
+            problem = _bucket_problem(
+                bucket.start_time, bucket.end_time, query, asked, latest, expected, last_start, last
+            )
             if problem is not None:
                 break
-            expected, last_start = stop, start
+            expected, last_start = bucket.end_time, bucket.start_time
         covered = end is not None and expected is not None and expected >= end
         if problem is not None:
             pass
@@ -757,99 +699,72 @@ def iter_query_pages(
                 problem = "has_more is true but next_page is null: the listing is incomplete"
             elif not fetched.data:
                 problem = "has_more is true but the page holds no buckets: the listing does not advance"
-            elif fetched.next_page in seen_cursors or fetched.next_page == cursor:
-                shown = client.clean(repr(fetched.next_page))
-                problem = f"the API gave the cursor {_cut(shown, 80)} a second time; stopping rather than loop"
+            else:
+                problem = repeated_cursor(client, fetched.next_page, seen)
         elif not covered and end is not None:
             problem = (
                 "the listing holds no buckets"
                 if expected is None or expected == query.start_time
-                else f"the listing ends at {_when(expected)}, before the end asked for ({_when(end)}): buckets are missing"
+                else f"the listing ends at {iso_utc(expected)}, before the end asked for ({iso_utc(end)}): buckets are missing"
             )
         if problem is not None:
             raise fail(f"{problem}; nothing from this page was kept")
-        if cursor is not None:
-            seen_cursors.add(cursor)
         if covered and fetched.has_more:
             fetched = fetched.model_copy(update={"has_more": False, "next_page": None})
         number += 1
         yield fetched
         if not fetched.has_more:
             return
-        cursor = fetched.next_page
+        cursor = resume_from = fetched.next_page
 
 
 def _bucket_problem(
     start: int,
     stop: int,
     query: Query,
-    asked_start: int,
+    asked: Query,
     latest: int,
     expected: int | None,
     last_start: int | None,
     last: bool,
 ) -> str | None:
     """What is wrong with a bucket from `start` to `stop` of `query`'s listing, or `None`."""
-    span = f"{_when(start)} to {_when(stop)}"
-    width = WIDTH_SECONDS[query.bucket_width]
+    span = f"{iso_utc(start)} to {iso_utc(stop)}"
     end = query.end_time
     if stop <= start:
-        return f"the bucket starting at {_when(start)} ends at {_when(stop)}, not after it"
+        return f"the bucket starting at {iso_utc(start)} ends at {iso_utc(stop)}, not after it"
     if start < query.start_time or stop > latest:
-        asked = f"{_when(query.start_time)} to {_when(end) if end is not None else 'now'}"
-        return f"the bucket {span} lies outside the range asked for ({asked})"
-    if expected is not None and start < expected:
-        return (
-            f"the bucket starting at {_when(start)} does not follow the one ending at {_when(expected)}:"
-            " the API repeated or reordered buckets"
-        )
+        return f"the bucket {span} lies outside the range asked for ({iso_utc(query.start_time)} to {iso_utc(end) if end is not None else 'now'})"
+    follows = expected if expected is not None else last_start
+    if follows is not None and (start < follows or (expected is None and start == follows)):
+        before = f"ending at {iso_utc(follows)}" if expected is not None else f"starting at {iso_utc(follows)}"
+        return f"the bucket starting at {iso_utc(start)} does not follow the one {before}: the API repeated or reordered buckets"
     if expected is not None and start > expected:
-        return f"the bucket starting at {_when(start)} leaves a gap after the one ending at {_when(expected)}"
-    if expected is None and last_start is not None and start <= last_start:
-        return (
-            f"the bucket starting at {_when(start)} does not follow the one starting at {_when(last_start)}:"
-            " the API repeated or reordered buckets"
-        )
-    cut = stop - start < width and (start == asked_start or stop == end or (end is None and last))
+        return f"the bucket starting at {iso_utc(start)} leaves a gap after the one ending at {iso_utc(expected)}"
+    width = WIDTH_SECONDS[query.bucket_width]
+    cut = stop - start < width and (start == asked.start_time or stop == end or (end is None and last))
     if stop - start != width and not cut:
         return f"the bucket {span} is {stop - start} s long, not the {query.bucket_width} asked for"
     return None
 
 
-def _most_buckets(start: int, end: int, width: int) -> int:
-    """The most buckets of `width` seconds from `start` to `end`: one more if the first is cut short."""
-    return -(-(end - start) // width) + (1 if start % width else 0)
-
-
-def _when(moment: int) -> str:
-    """A Unix time as an ISO time in UTC, for messages."""
-    try:
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(moment))
-    except (OverflowError, OSError, ValueError):
-        return str(moment)
-
-
 def _refusal(
-    fail: Callable[..., FetchError], error: _Refused, query: Query, cursor: str | None, last_start: int | None
+    fail: Callable[..., FetchError], error: _Failed, query: Query, cursor: str | None, last_start: int | None
 ) -> FetchError:
-    status = f"HTTP {error.status}{error.message}"
     if error.status in (401, 403):
         return fail(
-            f"{status}: the Usage and Costs API needs an organization admin key with the api.usage.read"
+            f"{error}: the Usage and Costs API needs an organization admin key with the api.usage.read"
             " scope, not a project key"
         )
     if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
         return fail(
-            f"{status}: the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
+            f"{error}: the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
             " group by project_id or line_item instead"
         )
     if error.status == 400 and cursor is not None:
         held = "" if last_start is None else f" (the last bucket held starts at {last_start})"
-        return fail(
-            f"the API rejected its own cursor ({status}): the listing is incomplete{held}",
-            CursorRejectedError,
-        )
-    return fail(status)
+        return fail(f"the API rejected its own cursor ({error}): the listing is incomplete{held}", CursorRejectedError)
+    return fail(str(error))
 
 
 def iter_pages(
@@ -866,18 +781,12 @@ def iter_pages(
 ) -> Iterator[UsageResponse[_ResultT]]:
     """The pages of one listing of `result`'s kind, each validated before it is yielded.
 
-    `iter_pages(UsageImagesResult, start)` yields `UsageResponse[UsageImagesResult]`. `page` is a
-    cursor to continue from (`FetchError.next_page`). Without `client`, one is made with the key
-    in the `OPENAI_ADMIN_KEY` environment variable.
+    `page` is a cursor to continue from (`FetchError.next_page`). Without `client`, one is made with
+    the key in the `OPENAI_ADMIN_KEY` environment variable.
     """
+    kind = endpoint_for(result).kind
     query = Query.build(
-        endpoint_for(result).kind,
-        start_time,
-        end_time,
-        bucket_width=bucket_width,
-        group_by=group_by,
-        filters=filters,
-        limit=limit,
+        kind, start_time, end_time, bucket_width=bucket_width, group_by=group_by, filters=filters, limit=limit
     )
     return iter_query_pages(client or Client(), query, page=page)
 
@@ -894,14 +803,5 @@ def fetch_listing(
     client: Client | None = None,
 ) -> UsageListing[_ResultT]:
     """The whole listing, combined with `combine_pages`; `FetchError` when it cannot be had whole."""
-    pages = iter_pages(
-        result,
-        start_time,
-        end_time,
-        bucket_width=bucket_width,
-        group_by=group_by,
-        filters=filters,
-        limit=limit,
-        client=client,
-    )
-    return combine_pages(pages)
+    options: dict[str, Any] = {"bucket_width": bucket_width, "group_by": group_by, "filters": filters, "limit": limit}
+    return combine_pages(iter_pages(result, start_time, end_time, client=client, **options))

@@ -250,11 +250,34 @@ def test_a_cursor_that_holds_the_key_is_never_sent() -> None:
     hostile = Hostile(bent(lambda request, honest: None))
     for base_url in serve(hostile):
         with pytest.raises(FetchError) as raised:
-            list(iter_query_pages(client(base_url), QUERY, page="c1" + KEY[:12], after=START))
+            list(iter_query_pages(client(base_url), QUERY, page="c1" + KEY[9:17], after=START))
     assert hostile.requests == []
     assert str(raised.value) == (
         "page 1 of images: the next request would carry the admin key (in a cursor or filter): not sending it"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "holds", "masked"),
+    [
+        pytest.param(KEY, True, "[admin key]", id="the key"),
+        pytest.param(f"key: {KEY[:17]}.", True, "key: [admin key].", id="8 characters of its secret"),
+        pytest.param(f"key: {KEY[9:17]}.", True, "key: [admin key].", id="its secret without the label"),
+        pytest.param(f"key: {KEY[:16]}.", False, None, id="7 characters of its secret"),
+        pytest.param('{"redacted_value": "sk-admin...cret"}', False, None, id="an admin key redacted"),
+        pytest.param('{"redacted_value": "sk-proj-...abcd"}', False, None, id="a project key redacted"),
+        pytest.param('{"redacted_value": "sk-admin-HOSTILEh...cret"}', True, None, id="more of it, redacted"),
+        pytest.param('{"name": "\\u0048OSTILEhostile"}', True, None, id="its secret behind escapes"),
+    ],
+)
+def test_the_key_is_eight_characters_or_more_of_its_secret_after_the_public_label(
+    text: str, holds: bool, masked: str | None
+) -> None:
+    tls = Client(KEY, base_url="https://api.openai.com/v1")
+    assert (tls.holds_key(text), tls.holds_key(text.encode())) == (holds, holds)
+    if masked is not None:
+        assert mask_key(text, KEY) == masked
+    assert mask_key("sk-admin-short", "sk-admin-short") == "[admin key]"  # a short secret: the whole key
 
 
 def test_server_text_reaches_messages_with_control_characters_escaped() -> None:
