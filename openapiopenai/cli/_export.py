@@ -18,11 +18,11 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from typing import Any, Final
+import time
+from collections.abc import Callable
+from typing import Any, Final, cast
 
-from openapiopenai.cli._common import PROG
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key
+from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
 
 if sys.platform != "win32":
     import fcntl
@@ -42,18 +42,18 @@ class Failed(Exception):
 
 
 class Export:
-    """One export being written: to a file (locked, with its state beside it) or to standard output."""
+    """One export being written: to a file (locked, with its state beside it) or to standard output.
 
-    def __init__(
-        self, output: str, name: str, what: str, client: Client, clean: Callable[[str], str] | None = None
-    ) -> None:
+    `name` starts each message; `what` (`images`, `names`) starts the progress line; `fetch` names the
+    fetch in the message about an existing file (`export`, `names fetch`).
+    """
+
+    def __init__(self, output: str, name: str, what: str, fetch: str) -> None:
         self.output = output
         self.name = name
-        """The command, at the start of each message."""
         self.what = what
-        """What is listed, at the start of the progress line and in a long wait's note."""
-        self.clean = clean or client.clean
-        """How a message is made safe to print (by default: the key masked, control characters escaped)."""
+        self.fetch = fetch
+        self.key = os.environ.get(ADMIN_KEY_VARIABLE, "")
         self.to_file = output != "-"
         self.state_path = output + STATE_SUFFIX
         self.fd = -1
@@ -66,7 +66,6 @@ class Export:
         """More counts for the progress line, after the pages."""
         self.progress = sys.stderr.isatty()
         self.shown = False
-        client.on_retry = self.retried
 
     def run(self, body: Callable[[], object]) -> int:
         """Run `body`, which writes the export; say what went wrong, and return the exit status."""
@@ -77,31 +76,25 @@ class Export:
                 if self.fd >= 0:
                     os.close(self.fd)  # and with it the lock
                     self.fd = -1
+            status, said = 0, ""
         except UsageError as error:
-            self.end_progress()
-            self.say(f"error: {error}")
-            return 2
+            status, said = 2, f"error: {error}"
         except Failed as error:
-            self.end_progress()
-            self.say(str(error))
-            return 1
+            status, said = 1, str(error)
         except FetchError as error:
-            self.end_progress()
-            self.say(f"{error}; {self.saved()}")
-            return 1
+            status, said = 1, f"{error}; {self.saved()}"
         except RecursionError:
-            self.end_progress()
-            self.say(f"an answer was nested too deeply to read; {self.saved()}")
-            return 1
+            status, said = 1, f"an answer was nested too deeply to read; {self.saved()}"
         except KeyboardInterrupt:
-            self.end_progress()
-            self.say(f"interrupted; {self.saved()}")
-            return 130
+            status, said = 130, f"interrupted; {self.saved()}"
         self.end_progress()
-        return 0
+        if said:
+            self.say(said)
+        return status
 
     def say(self, message: str) -> None:
-        print(f"{self.name}: {self.clean(message)}", file=sys.stderr)
+        """One line on standard error: the key masked (any part of it), control characters escaped."""
+        print(f"{self.name}: {printable(mask_key(message, self.key) if self.key else message)}", file=sys.stderr)
 
     def saved(self) -> str:
         pages = count(self.pages, "page")
@@ -109,16 +102,55 @@ class Export:
             return f"the output holds {pages} and is incomplete"
         return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
 
+    def connect(self, args: argparse.Namespace, **options: Any) -> Client:
+        """The client the options ask for, its key never from the command line; `UsageError` otherwise."""
+        if args.key_argument is not None:
+            raise UsageError(
+                "the admin key is never taken from the command line, where other users can see it:"
+                f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
+            )
+        if args.resume and args.output == "-":
+            raise UsageError("--resume needs -o FILE: standard output cannot be continued")
+        self.key = admin_key(args.admin_key_file)
+        for name, value in vars(args).items():
+            values = cast("list[object]", value) if isinstance(value, list) else [value]
+            if name != "admin_key_file" and any(
+                isinstance(text, str) and mask_key(text, self.key) != text for text in values
+            ):
+                raise UsageError(
+                    "a value on the command line holds the admin key (or its start), where other users can see"
+                    " it: the key is read only from the environment or --admin-key-file; change the key if"
+                    " others can read your command lines"
+                )
+        try:
+            return Client(
+                self.key,
+                base_url=args.base_url,
+                connect_timeout=min(10.0, args.timeout),
+                read_timeout=args.timeout,
+                retry=Retry(retries=args.retries),
+                sleep=time.sleep,
+                on_retry=self.retried,
+                **options,
+            )
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
     # The file ----------------------------------------------------------------------------------
 
-    def check_regular(self) -> None:
-        if self.to_file and os.path.exists(self.output) and not os.path.isfile(self.output):
+    def start(self, resume: bool, state: dict[str, Any]) -> tuple[list[bytes], bool]:
+        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off).
+
+        Returns those pages and whether a fetch finished them (no state beside them). Without `resume`
+        only a new file is written; with it, the state saved beside the file must be `state`.
+        """
+        if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
-
-    def open(self, *, new: bool, exists: str) -> None:
-        """Open and lock the file; `new`: only if it is not there, else a usage error that ends with `exists`."""
-        flags = os.O_RDWR | os.O_CREAT | (os.O_EXCL if new else 0) | getattr(os, "O_BINARY", 0)
+        exists = f"give --resume to continue that {self.fetch}, or another -o FILE"
+        if not resume and os.path.lexists(self.state_path):
+            raise UsageError(f"{self.state_path} exists: {exists}")
+        flags = os.O_RDWR | os.O_CREAT | (0 if resume else os.O_EXCL) | getattr(os, "O_BINARY", 0)
         try:
             self.fd = os.open(self.output, flags, 0o644)
         except FileExistsError:
@@ -132,20 +164,19 @@ class Export:
                 raise Failed(
                     f"{self.output} is being written by another fetch (it holds the lock): this one changed nothing"
                 ) from None
-
-    def lines(self) -> Iterator[bytes]:
-        """The lines the file holds, from its start; the last may be torn (no line end)."""
-        os.lseek(self.fd, 0, os.SEEK_SET)
+        saved = self.read_state() if resume else None
+        if saved is not None and saved != state:
+            raise UsageError(f"--resume: {self.output} was started with another query: {_difference(saved, state)}")
         with os.fdopen(os.dup(self.fd), "rb") as stream:
-            yield from stream
-
-    def keep(self, length: int) -> None:
-        """Keep the first `length` bytes, the whole pages held (a torn last line is cut off); write after them."""
-        if length != os.fstat(self.fd).st_size:
-            os.ftruncate(self.fd, length)
+            lines = [line for line in stream if line.endswith(b"\n")]
+        self.length = sum(map(len, lines))
+        if self.length != os.fstat(self.fd).st_size:
+            os.ftruncate(self.fd, self.length)
             os.fsync(self.fd)
-        self.length = length
-        os.lseek(self.fd, length, os.SEEK_SET)
+        os.lseek(self.fd, self.length, os.SEEK_SET)
+        if saved is None and not lines:
+            self.save_state(state)
+        return lines, saved is None and bool(lines)
 
     def write(self, line: bytes) -> None:
         """Write one page whole, and flush it to disk, or leave the export as it was."""
@@ -169,8 +200,6 @@ class Export:
                 raise
             self.length += len(line)
         self.pages += 1
-
-    # The state beside it -----------------------------------------------------------------------
 
     def save_state(self, state: dict[str, Any]) -> None:
         write_atomically(self.state_path, json.dumps(state, indent=2).encode() + b"\n")
@@ -219,6 +248,21 @@ def count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+def _difference(saved: Any, wanted: dict[str, Any]) -> str:
+    """How a saved state differs from the one wanted, field by field (a query's fields among them)."""
+    state = cast("dict[str, Any]", saved) if isinstance(saved, dict) else {}
+    if state.get("version") != wanted["version"]:
+        return "its state file is not one this version writes"
+    old: dict[str, Any] = {**state, **(state.get("query") or {})}
+    new: dict[str, Any] = {**wanted, **(wanted.get("query") or {})}
+    differences = [
+        f"{name} {json.dumps(old.get(name))} (now {json.dumps(value)})"
+        for name, value in new.items()
+        if name != "query" and old.get(name) != value
+    ]
+    return "; ".join(differences) or "it differs"
+
+
 def write_atomically(path: str, data: bytes) -> None:
     # A temporary file of an unpredictable name, created only if it is not there (no planted link is
     # followed), beside its target so that the rename stays on one file system.
@@ -250,11 +294,17 @@ def _sync_directory(path: str) -> None:
             os.close(fd)
 
 
-# The options both commands take -------------------------------------------------------------
-
-
-def add_key_options(parser: argparse.ArgumentParser, waited_for: str) -> None:
-    """`--admin-key-file`, a trap for a key given on the command line, and `--timeout` for `waited_for`."""
+def add_options(parser: argparse.ArgumentParser, waited_for: str, resume: str) -> None:
+    """`-o`, `--resume` (doing `resume`), the key, `--timeout` (for `waited_for`), `--retries` and `--base-url`."""
+    parser.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="the file to write, '-' for standard output (default)"
+    )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help=f"start FILE if it is not there, continue it if it stopped early, {resume} (the command for a"
+        " scheduler to repeat)",
+    )
     parser.add_argument(
         "--admin-key-file", metavar="FILE", help=f"read the admin key from this file instead of {ADMIN_KEY_VARIABLE}"
     )
@@ -267,10 +317,6 @@ def add_key_options(parser: argparse.ArgumentParser, waited_for: str) -> None:
         metavar="SECONDS",
         help=f"how long to wait for the server to connect (at most 10 s) and for {waited_for}; default: 60",
     )
-
-
-def add_server_options(parser: argparse.ArgumentParser) -> None:
-    """`--retries` and `--base-url`."""
     parser.add_argument(
         "--retries",
         type=count_of_retries,
@@ -283,18 +329,6 @@ def add_server_options(parser: argparse.ArgumentParser) -> None:
         default=DEFAULT_BASE_URL,
         help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
     )
-
-
-def checked_key(args: argparse.Namespace) -> str:
-    """The admin key, never from the command line; a usage error for `--resume` to standard output."""
-    if args.key_argument is not None:
-        raise UsageError(
-            "the admin key is never taken from the command line, where other users can see it:"
-            f" set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE"
-        )
-    if args.resume and args.output == "-":
-        raise UsageError("--resume needs -o FILE: standard output cannot be continued")
-    return admin_key(args.admin_key_file)
 
 
 def seconds(text: str) -> float:
@@ -314,13 +348,15 @@ def count_of_retries(text: str) -> int:
 
 
 def admin_key(path: str | None) -> str:
-    """The key from the environment, or from the file at `path`."""
+    """The key from the environment, or from the file at `path`; `UsageError` when there is none."""
     if path is None:
         key = os.environ.get(ADMIN_KEY_VARIABLE, "")
         if not key:
             raise UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
         return key
-    if not os.path.exists(path) and (path.startswith("sk-") or _holds_start_of(path, os.environ)):
+    environment_key = os.environ.get(ADMIN_KEY_VARIABLE, "")
+    holds_key = path.startswith("sk-") or (environment_key and mask_key(path, environment_key) != path)
+    if holds_key and not os.path.exists(path):
         raise UsageError("--admin-key-file takes the name of a file that holds the key, not the key itself")
     try:
         with open(path, "rb") as stream:
@@ -328,10 +364,10 @@ def admin_key(path: str | None) -> str:
             text = stream.read(64 * 1024).decode("utf-8-sig")  # a byte order mark is not part of the key
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
-        raise Failed(f"cannot read the admin key file {path}: {reason}") from None
+        raise UsageError(f"cannot read the admin key file {path}: {reason}") from None
     if sys.platform != "win32" and mode & 0o044:
         print(
-            f"{PROG} fetch: warning: other users can read the admin key file {path} (mode {mode & 0o777:o}):"
+            f"openapiopenai fetch: warning: other users can read the admin key file {path} (mode {mode & 0o777:o}):"
             f" chmod 600 {path}",
             file=sys.stderr,
         )
@@ -340,20 +376,12 @@ def admin_key(path: str | None) -> str:
         raise UsageError(f"the admin key file {path} is empty")
     if len(lines) > 1:
         raise UsageError(f"the admin key file {path} has {len(lines)} lines: give a file with the key alone")
-    key = lines[0]
-    assignment = _KEY_ASSIGNMENT.fullmatch(key)
-    if assignment is not None:
-        if assignment[1] != ADMIN_KEY_VARIABLE:
-            raise UsageError(
-                f"the admin key file {path} sets {assignment[1]}: give a file with the key alone, or"
-                f" {ADMIN_KEY_VARIABLE}=KEY"
-            )
-        key = assignment[2].strip()
-        if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
-            key = key[1:-1]
-    return key
-
-
-def _holds_start_of(text: str, environment: Any) -> bool:
-    key = environment.get(ADMIN_KEY_VARIABLE, "")
-    return bool(key) and mask_key(text, key) != text
+    assignment = _KEY_ASSIGNMENT.fullmatch(lines[0])
+    if assignment is None:
+        return lines[0]
+    if assignment[1] != ADMIN_KEY_VARIABLE:
+        raise UsageError(
+            f"the admin key file {path} sets {assignment[1]}: give a file with the key alone, or {ADMIN_KEY_VARIABLE}=KEY"
+        )
+    key = assignment[2].strip()
+    return key[1:-1] if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"" else key
