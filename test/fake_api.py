@@ -18,9 +18,9 @@ import itertools
 import json
 import random
 import socket
+import ssl
 import struct
 import threading
-import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -49,7 +49,7 @@ Fault = Literal[
     "503",
     "reset",  # headers and half the body, then the connection is reset
     "truncated",  # Content-Length says more than is sent, then the connection closes
-    "slow",  # the answer comes after `slow_seconds`
+    "slow",  # no answer: the client's deadline ends the wait
     "invalid-json",  # 200 with a body that is not JSON
     "wrong-kind",  # 200 with a valid page of another kind
     "reject-cursor",  # 400 "page token is invalid" for this request's cursor
@@ -120,7 +120,6 @@ class FakeApi:
     events_per_kind: int = 400
     now: int = NOW
     key: str = FAKE_KEY
-    slow_seconds: float = 1.0
     faults: dict[int, Fault] = field(default_factory=dict)
     always: Fault | None = None
     """A fault for every request not in `faults`."""
@@ -129,8 +128,9 @@ class FakeApi:
     empty_last_page: bool = False
     """End each listing as the API sometimes does: the page that holds its last bucket says has_more=true,
     and the page after it holds no buckets."""
-    delay: float = 0.0
-    """Seconds to wait before every answer (to give a kill time to land)."""
+    answer_up_to: int | None = None
+    """When set, a request numbered past it waits (up to a minute) until `allow` lets it through, so that a
+    test can stop a client at a request of its choosing."""
     requests: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list, repr=False)
     names: FakeNames = field(default_factory=FakeNames)
     """The organization's projects, users and API keys, for the listings that name ids (`fake_names`)."""
@@ -139,7 +139,7 @@ class FakeApi:
     def __post_init__(self) -> None:
         rng = random.Random(self.seed)
         self.events = {}
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         for kind, endpoint in ENDPOINTS.items():
             counters = _counter_fields(endpoint)
             events = []
@@ -154,6 +154,12 @@ class FakeApi:
                 events.append(Event(moment, groups, values))
             events.sort(key=lambda event: event.time)
             self.events[kind] = events
+
+    def allow(self, up_to: int | None) -> None:
+        """Answer the requests up to number `up_to` (every request when `None`)."""
+        with self._lock:
+            self.answer_up_to = up_to
+            self._lock.notify_all()
 
     def buckets(self, kind: str, params: Mapping[str, list[str]]) -> list[dict[str, Any]]:
         """Every bucket of the listing a query asks for (all pages), as the API writes them."""
@@ -319,8 +325,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.requests.append((url.path, urllib.parse.parse_qsl(url.query, keep_blank_values=True)))
             number = len(self.fake.requests)
             fault = self.fake.faults.get(number, self.fake.always)
-        if self.fake.delay:
-            time.sleep(self.fake.delay)
+            up_to = lambda: self.fake.answer_up_to is None or number <= self.fake.answer_up_to  # noqa: E731
+            self.fake._lock.wait_for(up_to, timeout=60)
         kind = self._kind(url.path)
         if kind is None and is_names_path(url.path.removeprefix("/v1")):
             kind = url.path.removeprefix("/v1")  # one of the listings that name ids
@@ -367,8 +373,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body[: len(body) // 2])
             self.close_connection = True
         elif fault == "slow":
-            time.sleep(self.fake.slow_seconds)
-            self._send(200, body)
+            # No answer until the client stops waiting for it (at its deadline), however loaded the machine.
+            self.connection.settimeout(60)
+            with contextlib.suppress(OSError):
+                self.connection.recv(1)
+            self.close_connection = True
         elif fault == "invalid-json":
             self._send(200, b'{"object": "page", "data": [{"object": "bucket", ')
         elif fault == "wrong-kind":
@@ -406,14 +415,22 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    tls: ssl.SSLContext | None = None
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        connection, address = super().get_request()
+        # The handshake here: a client that refuses the certificate ends it, and the request is never read.
+        return (connection if self.tls is None else self.tls.wrap_socket(connection, server_side=True)), address
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that went away (a timeout, a kill) is expected here
 
 
-def serve(fake: FakeApi) -> Iterator[str]:
-    """Serve `fake` on 127.0.0.1 while the generator is suspended; yields the base URL (`.../v1`)."""
-    yield from serve_on_loopback(_Server, type("Handler", (_Handler,), {"fake": fake}))
+def serve(fake: FakeApi, tls: ssl.SSLContext | None = None) -> Iterator[str]:
+    """Serve `fake` on 127.0.0.1 (over TLS with `tls`) while the generator is suspended; yields the base URL."""
+    server = type("Server", (_Server,), {"tls": tls})
+    for url in serve_on_loopback(server, type("Handler", (_Handler,), {"fake": fake})):
+        yield url if tls is None else url.replace("http:", "https:", 1)
 
 
 def serve_on_loopback(server_class: Callable[[tuple[str, int], Any], Any], handler: Any) -> Iterator[str]:

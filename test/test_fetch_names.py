@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
 from openapiopenai.fetch import Client, FetchError, Retry
 from openapiopenai.fetch_names import HeldPageError, fetch_names, iter_names_pages
 
-from fake_api import FAKE_KEY, FakeApi, serve
+from fake_api import FAKE_KEY, FakeApi
 from fake_names import API_KEYS, NAMES, PROJECTS
 
 
 @pytest.fixture
 def fake() -> FakeApi:
     return FakeApi(events_per_kind=1)
-
-
-@pytest.fixture
-def base_url(fake: FakeApi) -> Iterator[str]:
-    yield from serve(fake)
 
 
 def client(base_url: str, retries: int = 2) -> Client:

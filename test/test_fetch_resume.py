@@ -31,7 +31,7 @@ class RepeatingLastBucket(FakeApi):
 
 @pytest.fixture
 def repeating() -> Iterator[tuple[RepeatingLastBucket, str]]:
-    fake = RepeatingLastBucket(seed=3, slow_seconds=2.0)
+    fake = RepeatingLastBucket(seed=3)
     for url in serve(fake):
         yield fake, url
 
@@ -57,16 +57,6 @@ def test_a_resumed_page_repeating_the_last_bucket_held_is_refused(
     assert resumed.status == 1
     assert "does not follow the one ending at" in resumed.stderr
     assert (tmp_path / "out.jsonl").read_bytes() == held
-
-
-@pytest.fixture
-def fake() -> FakeApi:
-    return FakeApi(seed=3, slow_seconds=2.0)
-
-
-@pytest.fixture
-def base_url(fake: FakeApi) -> Iterator[str]:
-    yield from serve(fake)
 
 
 def stopped_after(fake: FakeApi, base_url: str, tmp_path: Path, pages: int) -> list[bytes]:
