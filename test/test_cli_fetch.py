@@ -13,6 +13,7 @@ import resource
 import shlex
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -36,6 +37,7 @@ from test_cli import run_main
 QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-10", "--bucket-width", "1h", "--group-by", "model,size"]
 RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", "slow", "invalid-json"]
 STOPPED = ["wrong-kind", "first-page-again"]
+TLS = Path(__file__).parent / "data" / "tls"
 RESUME_HINT = "out.jsonl holds 1 page and is incomplete: run the same command with --resume to continue\n"
 
 
@@ -44,16 +46,6 @@ class Ran:
     status: int
     stdout: bytes
     stderr: str
-
-
-@pytest.fixture
-def fake() -> FakeApi:
-    return FakeApi(seed=3, slow_seconds=2.0)
-
-
-@pytest.fixture
-def base_url(fake: FakeApi) -> Iterator[str]:
-    yield from serve(fake)
 
 
 @pytest.fixture(autouse=True)
@@ -164,7 +156,7 @@ def test_a_retried_fault_still_gives_the_whole_listing(
     fake: FakeApi, base_url: str, tmp_path: Path, fault: str
 ) -> None:
     fake.faults = {2: fault}  # type: ignore[dict-item]
-    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", "--timeout", "0.5", cwd=tmp_path)
+    ran = fetch(base_url, *QUERY, "-o", "out.jsonl", "--timeout", "2", cwd=tmp_path)
     assert (ran.status, ran.stderr) == (0, "")
     assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *QUERY)
     assert len(fake.requests) == 3
@@ -256,7 +248,7 @@ KILL_QUERY = ["images", "--start", "2024-11-01", "--end", "2024-11-13", "--bucke
 
 @pytest.mark.parametrize("seed", range(5 if PROFILE == "deep" else 2))
 def test_killed_at_random_moments_and_resumed_the_export_is_identical(seed: int, tmp_path: Path) -> None:
-    fake = FakeApi(seed=3, delay=0.03)
+    fake = FakeApi(seed=3)
     rng = random.Random(seed)
     output = tmp_path / "out.jsonl"
     state = tmp_path / "out.jsonl.fetch.json"
@@ -264,39 +256,38 @@ def test_killed_at_random_moments_and_resumed_the_export_is_identical(seed: int,
     for base_url in serve(fake):
         whole = expected(fake, *KILL_QUERY, "--base-url", base_url)
         assert len(whole.splitlines()) == 12
-        for _ in range(30):
-            resume = ["--resume"] if state.exists() else []
-            if output.exists() and not resume:
-                break  # complete: the state goes once the last page is safe
+        for kill in range(4):
+            # One or two more answers, then the next request waits: the run cannot end before the kill lands.
+            answered = len(fake.requests) + rng.randint(1, 2)
+            fake.allow(answered)
             process = subprocess.Popen(
-                command(base_url, *KILL_QUERY, "-o", "out.jsonl", *resume),
+                command(base_url, *KILL_QUERY, "-o", "out.jsonl", *(["--resume"] if kill else [])),
                 cwd=tmp_path,
                 env=environment(),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
-            if len(held_at_kills) < 4:
-                # Kill once the run has made a random number of requests, at a random moment after that:
-                # while it waits for a page, validates it, or writes it.
-                target = len(fake.requests) + rng.randint(1, 4)
-                while len(fake.requests) < target and process.poll() is None:
-                    time.sleep(0.002)
-                time.sleep(rng.uniform(0, 0.05))
-                process.send_signal(signal.SIGKILL)
+            # Kill while it waits for the next page, or a random moment after the last answer: while it
+            # validates or writes that page (the last kill waits, so that some page is surely held).
+            waits = kill == 3 or rng.random() < 0.5
+            while len(fake.requests) < answered + (1 if waits else 0) and process.poll() is None:
+                time.sleep(0.002)
+            time.sleep(0 if waits else rng.uniform(0, 0.05))
+            process.send_signal(signal.SIGKILL)
             stdout, stderr = process.communicate(timeout=120)
             checked(subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr))
-            if process.returncode == -signal.SIGKILL:
-                held_at_kills.append(output.read_bytes().count(b"\n") if output.exists() else 0)
-            else:
-                assert process.returncode == 0, stderr
+            assert process.returncode == -signal.SIGKILL, stderr
+            held_at_kills.append(output.read_bytes().count(b"\n") if output.exists() else 0)
+        fake.allow(None)
+        resumed = fetch(base_url, *KILL_QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
+        assert (resumed.status, resumed.stderr) == (0, "")
         assert output.read_bytes() == whole
         assert not state.exists()
-    assert len(held_at_kills) == 4
     assert held_at_kills[-1] > 0  # the kills landed while pages were being fetched and written
 
 
 def test_ctrl_c_stops_cleanly_and_resume_completes(tmp_path: Path) -> None:
-    fake = FakeApi(seed=3, delay=0.3)
+    fake = FakeApi(seed=3, answer_up_to=2)  # the third request waits: Ctrl-C comes while it waits
     for base_url in serve(fake):
         process = subprocess.Popen(
             command(base_url, *KILL_QUERY, "-o", "out.jsonl"),
@@ -305,18 +296,18 @@ def test_ctrl_c_stops_cleanly_and_resume_completes(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        while len(fake.requests) < 3:
+        while len(fake.requests) < 3 and process.poll() is None:
             time.sleep(0.01)
         process.send_signal(signal.SIGINT)
         stdout, stderr = process.communicate(timeout=60)
         ran = checked(subprocess.CompletedProcess(process.args, 0, stdout, stderr))
         assert process.returncode == 130
-        pages = (tmp_path / "out.jsonl").read_bytes().count(b"\n")
         assert ran.stderr == (
-            f"openapiopenai fetch: interrupted; out.jsonl holds {pages} pages and is incomplete:"
+            "openapiopenai fetch: interrupted; out.jsonl holds 2 pages and is incomplete:"
             " run the same command with --resume to continue\n"
         )
-        fake.delay = 0
+        assert (tmp_path / "out.jsonl").read_bytes().count(b"\n") == 2
+        fake.allow(None)
         resumed = fetch(base_url, *KILL_QUERY, "-o", "out.jsonl", "--resume", cwd=tmp_path)
         assert (resumed.status, resumed.stderr) == (0, "")
         assert (tmp_path / "out.jsonl").read_bytes() == expected(fake, *KILL_QUERY, "--base-url", base_url)
@@ -489,24 +480,18 @@ def test_one_writer_per_export_the_second_changes_nothing(fake: FakeApi, base_ur
     assert (resumed.status, (tmp_path / "out.jsonl").read_bytes()) == (0, expected(fake, *QUERY))
 
 
-@pytest.mark.parametrize(
-    ("args", "delay"),
-    [(QUERY, 0.4), (["names"], 0.2)],  # names: 12 pages of two objects
-    ids=["usage", "names"],
-)
-def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(
-    tmp_path: Path, args: list[str], delay: float
-) -> None:
-    fake = FakeApi(seed=3, delay=delay)
+@pytest.mark.parametrize("args", [QUERY, ["names"]], ids=["usage", "names"])
+def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Path, args: list[str]) -> None:
+    fake = FakeApi(seed=3, answer_up_to=0)  # the first request waits until the lock is checked
     for base_url in serve(fake):
         running = subprocess.Popen(
             command(base_url, *args, "-o", "out.jsonl"), cwd=tmp_path, env=environment(), stderr=subprocess.PIPE
         )
-        deadline = time.monotonic() + 60
-        while not fake.requests and time.monotonic() < deadline:
+        while not fake.requests and running.poll() is None:
             time.sleep(0.01)
         with open(tmp_path / "out.jsonl", "rb") as other, pytest.raises(BlockingIOError):
             fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # while it waits for its first page
+        fake.allow(None)
         _, stderr = running.communicate(timeout=60)
         assert (running.returncode, stderr) == (0, b"")
         with open(tmp_path / "out.jsonl", "rb") as other:
@@ -595,6 +580,35 @@ def test_the_key_can_come_from_a_file(
     key_file.write_text(FAKE_KEY + "\n")
     ran = fetch(base_url, *QUERY, "--admin-key-file", str(key_file), cwd=tmp_path, key=None)
     assert (ran.status, ran.stdout) == (0, expected(fake, *QUERY))
+
+
+@pytest.mark.parametrize("args", [QUERY, ["names"]], ids=["usage", "names"])
+def test_a_key_file_that_cannot_be_read_is_a_usage_error(
+    fake: FakeApi, base_url: str, tmp_path: Path, args: list[str]
+) -> None:
+    missing = tmp_path / "no-such-key"
+    ran = fetch(base_url, *args, "--admin-key-file", str(missing), cwd=tmp_path, key=None)
+    name = "fetch names" if args == ["names"] else "fetch"
+    assert (ran.status, ran.stdout, ran.stderr) == (
+        2,
+        b"",
+        f"openapiopenai {name}: error: cannot read the admin key file {missing}: No such file or directory\n",
+    )
+    assert fake.requests == []
+
+
+def test_a_server_whose_certificate_does_not_verify_is_refused_in_one_line(fake: FakeApi, tmp_path: Path) -> None:
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(TLS / "cert.pem", TLS / "key.pem")
+    for base_url in serve(fake, tls):
+        ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
+    assert (ran.status, ran.stdout, ran.stderr) == (
+        1,
+        b"",
+        "openapiopenai fetch: page 1 of images: gave up: TLS error: the server's certificate does not verify"
+        f" (self-signed certificate); {RESUME_HINT}".replace("1 page", "0 pages"),
+    )
+    assert fake.requests == []  # not retried, and the request, with its key, was never sent
 
 
 def test_a_wrong_key_gets_the_admin_key_hint_without_the_key(fake: FakeApi, base_url: str, tmp_path: Path) -> None:

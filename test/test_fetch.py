@@ -23,7 +23,7 @@ from openapiopenai.fetch import (
 )
 from openapiopenai.models import UsageImagesResult
 
-from fake_api import DATA_START, DAY, FAKE_KEY, FakeApi, export_of, query_params, serve
+from fake_api import DATA_START, DAY, FAKE_KEY, FakeApi, export_of, query_params
 
 sys.path.insert(0, str(Path(__file__).parent / "typing"))
 
@@ -42,12 +42,7 @@ RETRIED = ["429", "429-retry-after", "500", "502", "503", "reset", "truncated", 
 
 @pytest.fixture
 def fake() -> FakeApi:
-    return FakeApi(seed=7, slow_seconds=1.0)
-
-
-@pytest.fixture
-def base_url(fake: FakeApi) -> Iterator[str]:
-    yield from serve(fake)
+    return FakeApi(seed=7)
 
 
 class Waits(list[float]):
@@ -58,7 +53,7 @@ def client(base_url: str, waits: Waits | None = None, **options: Any) -> Client:
     return Client(
         FAKE_KEY,
         base_url=base_url,
-        read_timeout=0.3,
+        read_timeout=2,  # the "slow" fault answers nothing: a margin for every other answer on a busy machine
         sleep=(waits if waits is not None else Waits()).append,
         random=lambda: 0.5,
         **options,
@@ -232,6 +227,21 @@ def test_a_cursor_rejected_where_the_listing_cannot_be_asked_afresh_says_it_is_i
         f" incomplete (the last bucket held starts at {after})"
     )
     assert raised.value.next_page == first.next_page
+
+
+def test_a_failure_after_a_cursor_restart_says_where_to_resume(fake: FakeApi, base_url: str) -> None:
+    query = images_query()
+    fake.faults = {2: "reject-cursor", 3: "wrong-kind"}  # the fresh request for the rest fails too
+    got = []
+    with pytest.raises(FetchError) as raised:
+        got.extend(iter_query_pages(client(base_url), query))
+    (first,) = got
+    assert (raised.value.pages, raised.value.next_page) == (1, first.next_page)
+    last = first.data[-1]
+    rest = iter_query_pages(
+        client(base_url), query, page=raised.value.next_page, after=last.start_time, held_until=last.end_time
+    )
+    assert fetched(iter([*got, *rest])) == expected(fake, query)
 
 
 def test_a_has_more_after_the_buckets_reach_the_end_is_not_followed(fake: FakeApi, base_url: str) -> None:
