@@ -25,9 +25,10 @@ import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any, Final, Literal, TypeAlias, TypeVar, get_args
+from typing import Any, Final, Literal, TypeAlias, TypedDict, TypeVar, get_args
 
 from pydantic import ValidationError
+from typing_extensions import Unpack
 
 from openapiopenai.models import KINDS, ApiModel, KindName, ResultKind, UsageResponse
 from openapiopenai.models._base import focus_on_wrong_objects
@@ -55,10 +56,9 @@ _USAGE_LIMITS: Final[Mapping[BucketWidth, int]] = MappingProxyType({"1m": 1440, 
 
 
 @dataclass(frozen=True)
-class Endpoint:
-    """One kind's operation: its result kind (path, model, group-by fields) and the other query parameters."""
+class Endpoint(ResultKind):
+    """One kind's operation: the kind (name, path, result model, group-by fields) and its other query parameters."""
 
-    result_kind: ResultKind
     filters: Mapping[str, tuple[str, ...] | None]
     """The array filters and the values each accepts (`None`: any string)."""
     flags: tuple[str, ...]
@@ -66,31 +66,16 @@ class Endpoint:
     limits: Mapping[BucketWidth, int]
     """The bucket widths the endpoint accepts, each with the most buckets one page may hold."""
 
-    @property
-    def kind(self) -> KindName:
-        return self.result_kind.name
-
-    @property
-    def path(self) -> str:
-        return self.result_kind.path
-
-    @property
-    def result(self) -> type[ApiModel]:
-        return self.result_kind.model
-
-    @property
-    def group_by(self) -> tuple[str, ...]:
-        return self.result_kind.group_by
-
 
 def _endpoint(name: KindName, *names: str, flags: tuple[str, ...] = (), **enums: tuple[str, ...] | None) -> Endpoint:
+    kind = KINDS[name]
     limits: Mapping[BucketWidth, int] = MappingProxyType({"1d": 180}) if name == "costs" else _USAGE_LIMITS
-    return Endpoint(KINDS[name], {**dict.fromkeys(names), **enums}, flags, limits)
+    return Endpoint(kind.name, kind.path, kind.model, kind.group_by, {**dict.fromkeys(names), **enums}, flags, limits)
 
 
 ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
     {
-        endpoint.kind: endpoint
+        endpoint.name: endpoint
         for endpoint in (
             _endpoint("completions", *_USAGE_FILTERS, flags=("batch",)),
             _endpoint("embeddings", *_USAGE_FILTERS),
@@ -115,7 +100,7 @@ ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
 def endpoint_for(result: type[ApiModel]) -> Endpoint:
     """The endpoint whose results `result` models; `ValueError` for a model of no endpoint."""
     for endpoint in ENDPOINTS.values():
-        if endpoint.result is result:
+        if endpoint.model is result:
             return endpoint
     raise ValueError(f"{result.__name__} is not the result of any usage or costs endpoint")
 
@@ -282,7 +267,7 @@ _UNICODE_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ERROR_BODY_BYTES: Final = 1024 * 1024
 # TLS failures that the same request will meet again: retrying them only delays the message.
 _LASTING_TLS: Final = frozenset(
-    {
+    [
         "WRONG_VERSION_NUMBER",
         "UNSUPPORTED_PROTOCOL",
         "TLSV1_ALERT_PROTOCOL_VERSION",
@@ -292,7 +277,7 @@ _LASTING_TLS: Final = frozenset(
         "SSLV3_ALERT_BAD_CERTIFICATE",
         "TLSV1_UNRECOGNIZED_NAME",
         "HTTP_REQUEST",
-    }
+    ]
 )
 
 
@@ -356,13 +341,9 @@ class Client:
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r})"
 
-    def redact(self, text: str) -> str:
-        """`text` with the key masked (see `mask_key`)."""
-        return mask_key(text, self._key)
-
     def clean(self, text: str) -> str:
         """Server text made safe to print: the key masked, then control characters escaped."""
-        return printable(self.redact(text))
+        return printable(mask_key(text, self._key))
 
     def holds_key(self, data: str | bytes) -> bool:
         """Whether `data` holds the key as `mask_key` finds it, also behind JSON's `\\u` escapes."""
@@ -383,7 +364,8 @@ class Client:
         if self.holds_key(urllib.parse.unquote_plus(query)):
             raise _Failed("the next request would carry the admin key (in a cursor or filter): not sending it")
         url_path = target.path.rstrip("/") + path + "?" + query
-        for attempt in range(self.retry.retries + 1):
+        attempt = 0
+        while True:
             try:
                 body = self._attempt(target, url_path)
                 try:
@@ -413,7 +395,7 @@ class Client:
                 if self.on_retry is not None:
                     self.on_retry(problem, wait)
                 self.sleep(wait)
-        raise AssertionError("unreachable")  # pragma: no cover
+                attempt += 1
 
     def _attempt(self, target: urllib.parse.SplitResult, url_path: str) -> bytes:
         """One request: the body of a `200` answer, or an exception saying what came instead."""
@@ -491,7 +473,7 @@ class Client:
             return ""
         if not isinstance(message, str) or not message:
             return ""
-        return f" ({_cut(self.clean(' '.join(self.redact(message).split())))})"
+        return f" ({_cut(self.clean(' '.join(message.split())))})"
 
 
 def _cut_off(connection: http.client.HTTPConnection, expired: threading.Event) -> None:
@@ -575,22 +557,23 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+_NETWORK_PROBLEMS: Final = (
+    (TimeoutError, "timed out"),
+    (ConnectionResetError, "connection reset"),
+    (http.client.IncompleteRead, "the answer was cut short"),
+    (http.client.RemoteDisconnected, "the server closed the connection without answering"),
+)
+
+
 def _network_problem(error: BaseException) -> str:
-    if isinstance(error, (socket.timeout, TimeoutError)):
-        return "timed out"
-    if isinstance(error, ConnectionResetError):
-        return "connection reset"
-    if isinstance(error, http.client.IncompleteRead):
-        return "the answer was cut short"
-    if isinstance(error, http.client.RemoteDisconnected):
-        return "the server closed the connection without answering"
+    said = next((said for kind, said in _NETWORK_PROBLEMS if isinstance(error, kind)), None)
+    if said is not None:
+        return said
     if isinstance(error, ssl.SSLCertVerificationError):
         return f"TLS error: the server's certificate does not verify ({error.verify_message or error.reason})"
     if isinstance(error, ssl.SSLError):
         return f"TLS error: {error.reason or error}"
-    if isinstance(error, OSError) and error.strerror:
-        return f"connection failed: {error.strerror}"
-    return f"connection failed: {type(error).__name__}"
+    return f"connection failed: {getattr(error, 'strerror', None) or type(error).__name__}"
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -654,7 +637,7 @@ def iter_query_pages(
     the last bucket already held and `held_until` its end. Raises `FetchError` naming the page
     reached; nothing of a page that fails a check is yielded.
     """
-    page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.result]  # type: ignore[name-defined]
+    page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
     width = WIDTH_SECONDS[query.bucket_width]
     end = query.end_time
     # Without an end, the API lists up to its now: a bucket may reach at most one width past ours.
@@ -767,27 +750,30 @@ def _refusal(
     return fail(str(error))
 
 
+class QueryOptions(TypedDict, total=False):
+    """A query's options besides its kind and range, as `Query.build` takes them."""
+
+    bucket_width: BucketWidth
+    group_by: Sequence[str]
+    filters: Filters | None
+    limit: int | None
+
+
 def iter_pages(
     result: type[_ResultT],
     start_time: int,
     end_time: int | None = None,
     *,
-    bucket_width: BucketWidth = "1d",
-    group_by: Sequence[str] = (),
-    filters: Filters | None = None,
-    limit: int | None = None,
     page: str | None = None,
     client: Client | None = None,
+    **options: Unpack[QueryOptions],
 ) -> Iterator[UsageResponse[_ResultT]]:
     """The pages of one listing of `result`'s kind, each validated before it is yielded.
 
     `page` is a cursor to continue from (`FetchError.next_page`). Without `client`, one is made with
     the key in the `OPENAI_ADMIN_KEY` environment variable.
     """
-    kind = endpoint_for(result).kind
-    query = Query.build(
-        kind, start_time, end_time, bucket_width=bucket_width, group_by=group_by, filters=filters, limit=limit
-    )
+    query = Query.build(endpoint_for(result).name, start_time, end_time, **options)
     return iter_query_pages(client or Client(), query, page=page)
 
 
@@ -796,12 +782,8 @@ def fetch_listing(
     start_time: int,
     end_time: int | None = None,
     *,
-    bucket_width: BucketWidth = "1d",
-    group_by: Sequence[str] = (),
-    filters: Filters | None = None,
-    limit: int | None = None,
     client: Client | None = None,
+    **options: Unpack[QueryOptions],
 ) -> UsageListing[_ResultT]:
     """The whole listing, combined with `combine_pages`; `FetchError` when it cannot be had whole."""
-    options: dict[str, Any] = {"bucket_width": bucket_width, "group_by": group_by, "filters": filters, "limit": limit}
     return combine_pages(iter_pages(result, start_time, end_time, client=client, **options))
