@@ -106,7 +106,7 @@ def _object_value(model: Any) -> str:
 
 def _counter_fields(endpoint: Endpoint) -> list[str]:
     names = []
-    for name, info in endpoint.result.model_fields.items():
+    for name, info in endpoint.model.model_fields.items():
         if info.annotation in (int, int | None):
             names.append(name)
     return names
@@ -212,8 +212,8 @@ class FakeApi:
         return buckets
 
     def _result(self, endpoint: Endpoint, grouped: dict[str, Any], sums: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {"object": _object_value(endpoint.result)}
-        for name in endpoint.result.model_fields:
+        result: dict[str, Any] = {"object": _object_value(endpoint.model)}
+        for name in endpoint.model.model_fields:
             if name == "object":
                 continue
             if name == "amount":

@@ -163,7 +163,7 @@ class _Run:
         state = {"version": 1, "query": self.query.to_dict(), "base_url": self.client.base_url}
         if export.to_file:
             lines, finished = export.start(self.args.resume, state)
-            page_model = UsageResponse[self.query.endpoint.result]  # type: ignore[name-defined]
+            page_model = UsageResponse[self.query.endpoint.model]  # type: ignore[name-defined]
             for number, line in enumerate(lines, 1):
                 try:
                     self._hold(page_model.from_json(line))
