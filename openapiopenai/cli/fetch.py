@@ -194,7 +194,6 @@ class _Run:
             export.write(page.to_json().encode() + b"\n")
             self._hold(page)
             export.show_progress()
-        export.end_progress()
         if export.to_file:
             export.finish()
 
