@@ -208,15 +208,9 @@ class Query:
         return -(-buckets // self.limit)
 
     def to_dict(self) -> dict[str, Any]:
-        """The query as JSON-ready data, for saving beside an export (it holds no secret)."""
+        """The query as JSON-ready data (no secret), for saving beside an export; `Query.build(**data)` rebuilds it."""
         filters = {name: values if isinstance(values, bool) else list(values) for name, values in self.filters}
         return {**self.__dict__, "group_by": list(self.group_by), "filters": filters}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Query:
-        """The query `to_dict` gave; `ValueError`, `KeyError` or `TypeError` for anything else."""
-        options = {name: data[name] for name in ("bucket_width", "group_by", "filters", "limit")}
-        return cls.build(data["kind"], data["start_time"], data["end_time"], **options)
 
 
 class FetchError(Exception):
@@ -624,18 +618,16 @@ def iter_query_pages(
     after: int | None = None,
     held_until: int | None = None,
 ) -> Iterator[UsageResponse[Any]]:
-    """The pages of `query`'s listing from cursor `page` on (from the start when `None`), validated.
+    """The pages of `query`'s listing from cursor `page` on (from the start when `None`), each checked.
 
-    Each page is checked against the query before it is yielded: every bucket lies inside the range,
-    is as wide as asked (the first and last may be cut by the range) and starts where the one before
-    it ended; a page that says `has_more` holds buckets and a new cursor; the listing ends at the end
-    asked for. Once the buckets reach that end the listing is complete: a `has_more: true` on the last
-    page (the costs endpoint sends one) is yielded as `false`, and no further request is made. A
-    cursor the API rejects (`400`) is replaced by a request for the rest of the range.
+    Every bucket lies inside the range, is as wide as asked (the first and last may be cut by the
+    range) and starts where the one before it ended; a page that says `has_more` holds buckets and a
+    new cursor; the listing ends at the end asked for. Once the buckets reach that end no further
+    request is made, and a `has_more: true` there (the costs endpoint sends one) is yielded as `false`.
+    A cursor the API rejects (`400`) is replaced by a request for the rest of the range.
 
-    `pages_before` numbers the pages in messages when continuing a listing; `after` is the start of
-    the last bucket already held and `held_until` its end. Raises `FetchError` naming the page
-    reached; nothing of a page that fails a check is yielded.
+    `pages_before` numbers the pages in messages when continuing a listing; `after` and `held_until`
+    are the start and end of the last bucket already held. Raises `FetchError` naming the page reached.
     """
     page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
     width = WIDTH_SECONDS[query.bucket_width]
@@ -655,6 +647,24 @@ def iter_query_pages(
             f"page {number + 1} of {query.kind}: {message}", pages=number - pages_before, next_page=resume_from
         )
 
+    def bucket_problem(start: int, stop: int, last: bool) -> str | None:
+        span = f"{iso_utc(start)} to {iso_utc(stop)}"
+        if stop <= start:
+            return f"the bucket starting at {iso_utc(start)} ends at {iso_utc(stop)}, not after it"
+        if start < query.start_time or stop > latest:
+            until = iso_utc(end) if end is not None else "now"
+            return f"the bucket {span} lies outside the range asked for ({iso_utc(query.start_time)} to {until})"
+        follows = expected if expected is not None else last_start
+        if follows is not None and (start < follows or (expected is None and start == follows)):
+            before = f"ending at {iso_utc(follows)}" if expected is not None else f"starting at {iso_utc(follows)}"
+            return f"the bucket starting at {iso_utc(start)} does not follow the one {before}: the API repeated or reordered buckets"
+        if expected is not None and start > expected:
+            return f"the bucket starting at {iso_utc(start)} leaves a gap after the one ending at {iso_utc(expected)}"
+        cut = stop - start < width and (start == asked.start_time or stop == end or (end is None and last))
+        if stop - start != width and not cut:
+            return f"the bucket {span} is {stop - start} s long, not the {query.bucket_width} asked for"
+        return None
+
     while True:
         try:
             fetched = client.get(query.endpoint.path, asked.parameters(cursor), page_model.from_json, query.kind)
@@ -668,23 +678,19 @@ def iter_query_pages(
         problem = None
         for index, bucket in enumerate(fetched.data):
             last = index == len(fetched.data) - 1 and not fetched.has_more
-            problem = _bucket_problem(
-                bucket.start_time, bucket.end_time, query, asked, latest, expected, last_start, last
-            )
+            problem = bucket_problem(bucket.start_time, bucket.end_time, last)
             if problem is not None:
                 break
             expected, last_start = bucket.end_time, bucket.start_time
         covered = end is not None and expected is not None and expected >= end
-        if problem is not None:
-            pass
-        elif fetched.has_more and not covered:
+        if problem is None and fetched.has_more and not covered:
             if fetched.next_page is None:
                 problem = "has_more is true but next_page is null: the listing is incomplete"
             elif not fetched.data:
                 problem = "has_more is true but the page holds no buckets: the listing does not advance"
             else:
                 problem = repeated_cursor(client, fetched.next_page, seen)
-        elif not covered and end is not None:
+        elif problem is None and not covered and end is not None:
             problem = (
                 "the listing holds no buckets"
                 if expected is None or expected == query.start_time
@@ -699,36 +705,6 @@ def iter_query_pages(
         if not fetched.has_more:
             return
         cursor = resume_from = fetched.next_page
-
-
-def _bucket_problem(
-    start: int,
-    stop: int,
-    query: Query,
-    asked: Query,
-    latest: int,
-    expected: int | None,
-    last_start: int | None,
-    last: bool,
-) -> str | None:
-    """What is wrong with a bucket from `start` to `stop` of `query`'s listing, or `None`."""
-    span = f"{iso_utc(start)} to {iso_utc(stop)}"
-    end = query.end_time
-    if stop <= start:
-        return f"the bucket starting at {iso_utc(start)} ends at {iso_utc(stop)}, not after it"
-    if start < query.start_time or stop > latest:
-        return f"the bucket {span} lies outside the range asked for ({iso_utc(query.start_time)} to {iso_utc(end) if end is not None else 'now'})"
-    follows = expected if expected is not None else last_start
-    if follows is not None and (start < follows or (expected is None and start == follows)):
-        before = f"ending at {iso_utc(follows)}" if expected is not None else f"starting at {iso_utc(follows)}"
-        return f"the bucket starting at {iso_utc(start)} does not follow the one {before}: the API repeated or reordered buckets"
-    if expected is not None and start > expected:
-        return f"the bucket starting at {iso_utc(start)} leaves a gap after the one ending at {iso_utc(expected)}"
-    width = WIDTH_SECONDS[query.bucket_width]
-    cut = stop - start < width and (start == asked.start_time or stop == end or (end is None and last))
-    if stop - start != width and not cut:
-        return f"the bucket {span} is {stop - start} s long, not the {query.bucket_width} asked for"
-    return None
 
 
 def _refusal(
