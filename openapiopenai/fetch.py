@@ -1,9 +1,8 @@
 """Getting usage and costs listings from the API: every page, validated, exactly once, or a clear error.
 
-`iter_pages` yields the pages of one listing, each validated as a page of the asked kind and checked
-against the query before it is yielded; `fetch_listing` combines them. `Client` speaks HTTPS through
-the standard library with a connect timeout, one deadline per answer, a cap on its size and bounded
-retries. The admin key goes into the `Authorization` header and nowhere else.
+`Client` speaks HTTPS through the standard library (a deadline and a size cap per answer, bounded
+retries; the key only in the `Authorization` header); `iter_query_pages` checks each page against
+its query before yielding it. See docs/fetch.md.
 """
 
 from __future__ import annotations
@@ -214,10 +213,10 @@ class Query:
 
 
 class FetchError(Exception):
-    """A listing could not be fetched to its end. The message is one line and names the page reached.
+    """A listing could not be fetched to its end: one line naming the page reached.
 
-    `pages` is how many pages were yielded before the failure, and `next_page` the cursor to continue
-    from (`None` when nothing was yielded of a listing fetched from its start).
+    `pages` counts the pages yielded before it, and `next_page` is the cursor to continue from (`None`
+    when nothing was yielded of a listing fetched from its start).
     """
 
     def __init__(self, message: str, *, pages: int = 0, next_page: str | None = None) -> None:
@@ -232,13 +231,7 @@ class CursorRejectedError(FetchError):
 
 @dataclass(frozen=True)
 class Retry:
-    """How often and how long to retry a failed request.
-
-    Timeouts, dropped connections, `429`, `408`, `409`, `5xx` and bodies that are not JSON are
-    retried up to `retries` times per request. The n-th wait is `initial * 2**n` seconds capped at
-    `cap`, times a random factor between 0.5 and 1 (jitter). A `Retry-After` from the server is
-    waited instead when it asks for longer, up to `max_retry_after` seconds; a longer demand ends the fetch.
-    """
+    """How often and how long to retry a failed request (see docs/fetch.md, "Faults and bounds")."""
 
     retries: int = 5
     initial: float = 0.5
@@ -290,11 +283,8 @@ class _Failed(Exception):
 
 
 class Client:
-    """A connection to the API: base URL, admin key, timeouts, limits and retries.
+    """A connection to the API: base URL, admin key (never shown, `repr` included), timeouts, limits and retries.
 
-    The key is kept, never shown: `repr(client)` leaves it out, and `clean` masks it in text that
-    quotes the server. Plain `http` is refused except to a loopback address. Each answer must arrive
-    whole within `read_timeout` seconds of the request and hold at most `max_response_bytes` bytes.
     `sleep` and `random` can be replaced (tests record the waits instead of waiting); `on_retry` is
     called with a short description of the problem and the wait before each retry.
     """
