@@ -60,7 +60,7 @@ class Export:
         self.length = 0
         """The bytes of whole pages in the file."""
         self.pages = 0
-        """The pages the export holds, written by this run or before."""
+        """The whole pages the export holds, written by this run or before."""
         self.retries = 0
         self.detail: Callable[[], str] = str
         """More counts for the progress line, after the pages."""
@@ -169,7 +169,7 @@ class Export:
             raise UsageError(f"--resume: {self.output} was started with another query: {_difference(saved, state)}")
         with os.fdopen(os.dup(self.fd), "rb") as stream:
             lines = [line for line in stream if line.endswith(b"\n")]
-        self.length = sum(map(len, lines))
+        self.length, self.pages = sum(map(len, lines)), len(lines)
         if self.length != os.fstat(self.fd).st_size:
             os.ftruncate(self.fd, self.length)
             os.fsync(self.fd)

@@ -132,7 +132,6 @@ def _query(args: argparse.Namespace) -> Query:
 class _Held:
     """What an export already holds: its length in whole pages, and where the listing goes on."""
 
-    pages: int = 0
     buckets: int = 0
     first_start: int | None = None
     last_start: int | None = None
@@ -186,7 +185,7 @@ class _Run:
             self.client,
             self.asked,
             page=held.next_page,
-            pages_before=held.pages,
+            pages_before=export.pages,
             after=held.last_start,
             held_until=held.last_end,
         )
@@ -206,7 +205,6 @@ class _Run:
             held.full = held.full or bucket.end_time - bucket.start_time == width
             for result in bucket.results:
                 held.grouped.update(name for name in fields if getattr(result, name, None) is not None)
-        held.pages = self.export.pages = held.pages + 1
         held.buckets += len(page.data)
         if page.data:
             held.first_start = page.data[0].start_time if held.first_start is None else held.first_start

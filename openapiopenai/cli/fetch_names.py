@@ -54,9 +54,7 @@ def _fetch(args: argparse.Namespace, export: Export) -> None:
             if page.fetched:
                 export.write(page.page.to_json().encode() + b"\n")
                 fetched += 1
-            else:
-                export.pages += 1
-            export.show_progress()
+                export.show_progress()
     except HeldPageError as error:
         raise Failed(f"{export.output}:{error.line}: {error.problem}: not resuming over it") from None
     export.end_progress()
