@@ -1,10 +1,8 @@
 """Writing an export, the one way `fetch` and `fetch names` both use, and the options they share.
 
-An export to a file is always a run of whole pages, one a line, or, after a crash, a run of whole
-pages and one torn last line that `--resume` cuts off: each page is written and flushed to disk
-(fsync) before the next request, or, if that fails, the file is cut back to what it held. Beside it,
-`FILE.fetch.json` holds what `--resume` needs until the listing is complete. One process at a time
-writes an export: it holds a lock on the file for the whole run (where the system has `flock`).
+A file export is whole pages, each flushed to disk (fsync) before the next request or cut back off,
+plus at most one torn last line after a crash, which `--resume` cuts off. `FILE.fetch.json` beside
+it holds what `--resume` needs until the listing is complete; a lock keeps other writers out.
 """
 
 from __future__ import annotations

@@ -1,11 +1,7 @@
-"""`openapiopenai fetch`: every page of a usage or costs listing into a JSON Lines export.
+"""`openapiopenai fetch`: every page of a usage or costs listing into a JSON Lines export (docs/fetch.md).
 
-The export is written the way `openapiopenai.cli._export` writes one: whole pages, each flushed to
-disk before the next request, under a lock. While the listing is incomplete, `FILE.fetch.json` holds
-the query (never the key); `--resume` reads it, refuses a different query, and continues from the
-cursor in the export's last page. `--resume` is also the command a scheduler repeats: it starts an
-export that is not there, continues one that stopped, says a complete one is up to date, and extends
-a complete one to a later `--end`.
+`--resume` continues from the cursor in the export's last page, or extends a complete export to a
+later `--end`: the pages held say where the listing goes on (`_Held`).
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """`openapiopenai fetch names`: the names of the organization's projects, users and API keys, as JSON Lines.
 
-The four listings (`openapiopenai.fetch_names`) are written one page per line, the way `fetch` writes
-an export (`openapiopenai.cli._export`). `--resume` reads the pages already in the file again (no
-request for them) and goes on after the last.
+Written the way `fetch` writes an export; `--resume` reads the pages held again and goes on after the last.
 """
 
 from __future__ import annotations
