@@ -664,7 +664,23 @@ def iter_query_pages(
                 # listing, asked for afresh from the end of the last bucket held.
                 asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
                 continue
-            raise _refusal(fail, error, query, resume_from, last_start) from None
+            if error.status in (401, 403):
+                hint = (
+                    ": the Usage and Costs API needs an organization admin key with the api.usage.read scope,"
+                    " not a project key"
+                )
+            elif error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
+                hint = (
+                    ": the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
+                    " group by project_id or line_item instead"
+                )
+            elif error.status == 400 and resume_from is not None:
+                held = "" if last_start is None else f" (the last bucket held starts at {last_start})"
+                message = f"the API rejected its own cursor ({error}): the listing is incomplete{held}"
+                raise fail(message, CursorRejectedError) from None
+            else:
+                hint = ""
+            raise fail(f"{error}{hint}") from None
         problem = None
         for index, bucket in enumerate(fetched.data):
             last = index == len(fetched.data) - 1 and not fetched.has_more
@@ -695,25 +711,6 @@ def iter_query_pages(
         if not fetched.has_more:
             return
         cursor = resume_from = fetched.next_page
-
-
-def _refusal(
-    fail: Callable[..., FetchError], error: _Failed, query: Query, cursor: str | None, last_start: int | None
-) -> FetchError:
-    if error.status in (401, 403):
-        return fail(
-            f"{error}: the Usage and Costs API needs an organization admin key with the api.usage.read"
-            " scope, not a project key"
-        )
-    if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
-        return fail(
-            f"{error}: the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
-            " group by project_id or line_item instead"
-        )
-    if error.status == 400 and cursor is not None:
-        held = "" if last_start is None else f" (the last bucket held starts at {last_start})"
-        return fail(f"the API rejected its own cursor ({error}): the listing is incomplete{held}", CursorRejectedError)
-    return fail(str(error))
 
 
 class QueryOptions(TypedDict, total=False):
