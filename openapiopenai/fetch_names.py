@@ -1,10 +1,7 @@
 """Getting the names of an organization's projects, users and API keys from the API, every page of them.
 
-Four listings name what usage results carry as ids: the projects (archived ones included), the users,
-each project's API keys, and the admin API keys. `iter_names_pages` walks them in that order, page by
-page (`after` the last id of the page before, while `has_more`), through `openapiopenai.fetch.Client`;
-each page is validated by its listing's model before it is yielded. Pages already held (the lines of
-an interrupted names file) are read again instead of fetched, so a fetch continues where it stopped.
+The four listings are paged by `after` (the last id held) through `openapiopenai.fetch.Client`, and
+each page is validated by its listing's model; see docs/names.md.
 """
 
 from __future__ import annotations
