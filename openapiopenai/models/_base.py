@@ -398,6 +398,12 @@ def _parametrised(origin: type[BaseModel], args: tuple[Any, ...], state: dict[An
     return instance
 
 
+def _under_validators(schema: dict[str, Any]) -> dict[str, Any]:
+    while schema["type"] in ("function-before", "function-after", "function-wrap"):
+        schema = schema["schema"]
+    return schema
+
+
 class _ExtraKey:
     """An unknown field's name, to pydantic: any text JSON can hold."""
 
@@ -442,19 +448,19 @@ class ApiModel(BaseModel):
     ) -> core_schema.CoreSchema:
         if source is cls:
             _describe_fields(cls)
-        schema: dict[str, Any] = dict(handler(source))
+        schema: dict[str, Any] = cast("dict[str, Any]", handler(source))
         if _is_focus(schema):  # pydantic reuses the schema of a model already built
             return cast("core_schema.CoreSchema", schema)
-        if schema["type"] == "model" and schema["schema"]["type"] == "model-fields":
+        # Changed in place: pydantic keeps this very dict as the model's definition, which the fields
+        # of a recursive model refer to. Model validators wrap the model, "before" ones its fields.
+        model = _under_validators(schema)
+        fields = _under_validators(model["schema"]) if model["type"] == "model" else model
+        if fields["type"] == "model-fields":
             # Every declared field of every subclass, whatever its annotation, accepts only values
             # that `to_json` can write and `from_json` read back.
-            fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
-            checked = {
-                name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()
-            }
-            schema["schema"] = {**schema["schema"], "fields": checked}
-            if "serialization" not in schema:
-                schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
+            for field in fields["fields"].values():
+                field["schema"] = writable(field["schema"], _nested_model)
+            model.setdefault("serialization", core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True))
         return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
 
     def __class_getitem__(cls, typevar_values: Any) -> Any:
