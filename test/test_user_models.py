@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import pytest
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PydanticUserError, ValidationError, field_validator, model_validator
 
 from openapiopenai.models import MAX_INT_DIGITS, ApiModel
 
@@ -223,3 +223,16 @@ def test_a_plain_field_validator_takes_over_the_field() -> None:
     assert math.isnan(Loose.from_dict({"weight": math.nan}).weight)
     with pytest.raises(ValueError, match=r"^cannot write weight as JSON: nan is not a finite number$"):
         Loose.from_dict({"weight": math.nan}).to_json()
+
+
+class Later(ApiModel):
+    child: Child  # type: ignore[name-defined]  # noqa: F821  # named when rebuilt
+
+
+def test_a_model_completed_by_a_rebuild_is_read_with_its_checks() -> None:
+    with pytest.raises(PydanticUserError, match="not fully defined"):
+        Later.from_json('{"child": {"name": "a"}}')
+    Later.model_rebuild(_types_namespace={"Child": Node})
+    assert Later.from_json('{"child": {"name": "a"}}').to_json() == '{"child":{"name":"a"}}'
+    Later.model_rebuild(force=True)
+    assert _errors(lambda: Later.from_dict({"child": {"name": "\ud800"}})) == [("lone_surrogate", ("child", "name"))]
