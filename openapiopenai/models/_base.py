@@ -206,12 +206,16 @@ def _copied(node: Any, copy_schema: _CopyOne) -> Any:
     return copy(node)
 
 
-def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any]) -> Any:
+def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any], json_only: bool = False) -> Any:
     """The twin of a schema: without the per-instance calls the helpers do in one step, and where a
     value changed in place could be a float (float fields, unknown and `Any` values), checked on its
-    way into JSON text: pydantic-core itself would write NaN as `null`."""
+    way into JSON text: pydantic-core itself would write NaN as `null`. With `json_only`, each choice
+    between JSON and Python input is made for JSON."""
+    if json_only and schema.get("type") == "json-or-python":
+        return copy(schema["json_schema"])
     if _is_focus(schema):
-        return model_schema(copy(schema["schema"]))
+        inner = copy(schema["schema"])
+        return inner if json_only else model_schema(inner)
     twin = {key: copy(value) for key, value in schema.items()}
     kind = twin.get("type")
     if kind == "model":
@@ -223,13 +227,6 @@ def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any]) -> Any:
     elif kind in ("float", "any"):
         twin["serialization"] = _FINITE
     return twin
-
-
-def _json_only_schema(schema: dict[str, Any], copy: Callable[[Any], Any]) -> Any:
-    """A schema that reads JSON only: each choice between JSON and Python input made."""
-    if schema.get("type") == "json-or-python":
-        return copy(schema["json_schema"])
-    return {key: copy(value) for key, value in schema.items()}
 
 
 T = TypeVar("T")
@@ -263,7 +260,7 @@ class JsonReader(Generic[T]):
     def json_validator(self) -> SchemaValidator:
         """Validates JSON input without the Python-input checks, as plain pydantic's schema is: 3-6% of
         a page's decode."""
-        return SchemaValidator(_copied(self.schema, _json_only_schema), self.config)
+        return SchemaValidator(_copied(self.source, functools.partial(_twin_schema, json_only=True)), self.config)
 
     @functools.cached_property
     def serializer(self) -> SchemaSerializer:
@@ -518,9 +515,8 @@ class ApiModel(BaseModel):
     def _refuse_unwritable(self) -> None:
         found = unwritable(self.to_dict())
         if found is not None:
-            path, why = found
-            where = ".".join(map(str, path)) or "the document"
-            raise ValueError(f"cannot write {where} as JSON: {why}")
+            where = ".".join(map(str, found[0])) or "the document"
+            raise ValueError(f"cannot write {where} as JSON: {found[1]}")
 
     def to_str(self) -> str:
         """A readable multi-line rendering of the document."""
