@@ -8,7 +8,6 @@ checked here.
 import math
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, Final, cast
 
 import pydantic_core
@@ -32,31 +31,9 @@ _documents: tuple[type, ...] = ()
 
 
 def treat_as_documents(base: type) -> None:
-    """Have `FromPython` read an instance of `base` (a model) as the document it holds."""
+    """Have `model_schema` read an instance of `base` (a model) as the document it holds."""
     global _documents
     _documents = (base,)
-
-
-@dataclass(frozen=True)
-class FromPython:
-    """A model's validation from Python, `levels` arrays and objects deep in the model around it.
-
-    A model passed in is read as the document it holds (the fields set and the unknown ones), so it
-    is validated again as a whole, a model of another kind or parametrisation included, and the new
-    model shares no list, dict or model with it.
-    """
-
-    levels: int
-
-    def __call__(self, value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
-        value = document_of(value)
-        if not self.levels:
-            return handler(value)
-        token = _DEPTH.set(_DEPTH.get() + self.levels)
-        try:
-            return handler(value)
-        finally:
-            _DEPTH.reset(token)
 
 
 def document_of(value: Any) -> Any:
@@ -71,8 +48,21 @@ def document_of(value: Any) -> Any:
 
 
 def model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
-    """A model's schema: the model as pydantic-core builds it, and Python input read by `FromPython`."""
-    read = core_schema.no_info_wrap_validator_function(FromPython(levels), cast("core_schema.CoreSchema", schema))
+    """A model's schema, `levels` arrays and objects deep in the model around it.
+
+    A model given from Python is read as the document it holds, so it is validated again as a whole,
+    a model of another kind or parametrisation included, and the new model shares no list, dict or
+    model with it.
+    """
+
+    def from_python(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        token = _DEPTH.set(_DEPTH.get() + levels)
+        try:
+            return handler(document_of(value))
+        finally:
+            _DEPTH.reset(token)
+
+    read = core_schema.no_info_wrap_validator_function(from_python, cast("core_schema.CoreSchema", schema))
     return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
 
 
