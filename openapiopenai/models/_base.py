@@ -1,18 +1,10 @@
-"""The one base class every model shares: its configuration, its schema and the JSON/dict helpers.
+"""The base class every model shares: its configuration, its schema and the JSON/dict helpers.
 
-What the helpers promise is built into each model's pydantic schema, so pydantic's own entry
-points (`model_validate`, `model_validate_json`, `model_dump`, `model_dump_json`, a model nested in
-another) read and write exactly what `from_json`, `from_dict`, `to_json` and `to_dict` do:
-
-- every declared field accepts only what JSON text can write and read back (see `_checks`);
-- a wrong `object` constant is reported once, as `object_mismatch`, for the object it names;
-- a field absent from the input stays absent in the output.
-
-The last two need a Python call per model instance in pydantic's schema, which would make the
-helpers twice as slow (reading an export on the command line: 38-64% more instructions, see
-docs/benchmarks.md). The helpers therefore run a twin of the schema without those two calls,
-then do the same in one step for the whole document: focus the errors of an invalid document, and
-ask pydantic-core to leave out the fields that were not set.
+Each model's pydantic schema holds the promises (fields accept only what JSON text can write and read
+back; a wrong `object` constant is reported once, as `object_mismatch`; an absent field stays absent), so
+pydantic's own entry points keep them too. The last two cost a Python call per model instance, which
+would make the helpers twice as slow (docs/benchmarks.md): the helpers run a twin of the schema without
+those calls and do the same once for the whole document.
 """
 
 import functools
@@ -54,6 +46,7 @@ from openapiopenai.models._checks import (
     EXTRA_VALUE_SCHEMA,
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
+    document_of,
     library_error,
     model_schema,
     same_json,
@@ -80,12 +73,8 @@ def _same_error(detail: Any) -> InitErrorDetails:
 
 
 def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
-    """When an ``object`` constant is wrong, report that alone for the object it names.
-
-    A completions result inside an images page would otherwise also list every images field
-    as missing, burying the one fact a person needs. Only the error path pays for this, and
-    every other error comes back unchanged.
-    """
+    """When an ``object`` constant is wrong, report that alone for the object it names: a completions
+    result in an images page would otherwise also list every images field as missing."""
     errors = error.errors(include_url=False)
     wrong = {
         detail["loc"][:-1]: detail
@@ -97,8 +86,7 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
     kept: list[InitErrorDetails] = []
     for detail in errors:
         loc = detail["loc"]
-        # The outermost wrong object that holds this error; looking up the prefixes of its
-        # location keeps this linear in the number of errors, however many objects are wrong.
+        # The outermost wrong object holding this error, found among its location's prefixes: linear.
         owner = next((loc[:end] for end in range(len(loc) + 1) if loc[:end] in wrong), None)
         if owner is None:
             kept.append(_same_error(detail))
@@ -111,12 +99,8 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
 
 
 def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Each model's validation in pydantic's schema: focused errors, whatever the entry point.
-
-    (Assignment comes through here too, with the model assigned to as the value, so a model passed
-    to `model_validate` cannot be told from it and is returned as it is, as pydantic does; a model
-    inside another is read again, as are models passed to the helpers.)
-    """
+    """Each model's validation in pydantic's schema: focused errors, whatever the entry point. (Assignment
+    passes the model itself, so a model given to `model_validate` is returned as it is, as pydantic does.)"""
     try:
         return handler(value)
     except ValidationError as error:
@@ -186,9 +170,8 @@ _CopyOne = Callable[[dict[str, Any], Callable[[Any], Any]], Any]
 
 
 def _copied(node: Any, copy_schema: _CopyOne) -> Any:
-    """A copy of a schema, each of its schemas (dicts) made by `copy_schema(schema, copy)`, where `copy`
-    copies a part. A schema pydantic puts in several places (a model in each union that holds it) is
-    the same dict in each, and is copied once: a tenth of the work for the union of every document."""
+    """A copy of a schema, each dict made by `copy_schema(schema, copy)`. A dict pydantic puts in several
+    places (a model in each union) is copied once: a tenth of the work for the union of every document."""
     done: dict[int, Any] = {}  # by the id of a part of `node`, which lives as long as this copy
 
     def copy(part: Any) -> Any:
@@ -207,10 +190,9 @@ def _copied(node: Any, copy_schema: _CopyOne) -> Any:
 
 
 def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any], json_only: bool = False) -> Any:
-    """The twin of a schema: without the per-instance calls the helpers do in one step, and where a
-    value changed in place could be a float (float fields, unknown and `Any` values), checked on its
-    way into JSON text: pydantic-core itself would write NaN as `null`. With `json_only`, each choice
-    between JSON and Python input is made for JSON."""
+    """The twin of a schema: without the per-instance calls, and with floats, unknown and `Any` values
+    checked on their way into JSON text (pydantic-core would write NaN as `null`); with `json_only`, for
+    JSON input only."""
     if json_only and schema.get("type") == "json-or-python":
         return copy(schema["json_schema"])
     if _is_focus(schema):
@@ -233,13 +215,8 @@ T = TypeVar("T")
 
 
 class JsonReader(Generic[T]):
-    """Reads JSON text as any type built of models (a model, a union of them, a list of them) exactly as
-    `ApiModel.from_json` reads one model: the same checks, focused errors, the same speed.
-
-    It runs the twin of the type's schema, each of its validators and its serializer built on first
-    use: a reader of JSON needs only the first, a writer only the last. `TypeAdapter(tp).validate_json`
-    would give the same results through each model's own schema, at the cost of a Python call per model.
-    """
+    """Reads JSON text as any type built of models exactly as `ApiModel.from_json` reads one model,
+    through the twin of the type's schema; each validator and the serializer are built on first use."""
 
     def __init__(self, tp: Any, title: str) -> None:
         self.source: Any = TypeAdapter[Any](tp).core_schema
@@ -258,8 +235,7 @@ class JsonReader(Generic[T]):
 
     @functools.cached_property
     def json_validator(self) -> SchemaValidator:
-        """Validates JSON input without the Python-input checks, as plain pydantic's schema is: 3-6% of
-        a page's decode."""
+        """Without the Python-input checks, as plain pydantic's schema is: 3-6% of a page's decode."""
         return SchemaValidator(_copied(self.source, functools.partial(_twin_schema, json_only=True)), self.config)
 
     @functools.cached_property
@@ -371,11 +347,8 @@ class _ExtraValue:
 
 
 class ApiModel(BaseModel):
-    """Base of every model: strict, lossless, with the helpers the generated SDK offers.
-
-    Subclass it to model another usage result kind for `UsageTimeBucket` and `UsageResponse`,
-    with plain annotations: the base gives every declared field the same guarantees.
-    """
+    """Base of every model: strict, lossless, with the helpers the generated SDK offers. A subclass with
+    plain annotations gets the same guarantees for every declared field."""
 
     model_config = ConfigDict(
         # Exact types as in the schema: "2", 2.0 and true are not integers, 5 is not a string.
@@ -383,8 +356,8 @@ class ApiModel(BaseModel):
         # The API adds fields over time; keep them so a round trip loses nothing.
         extra="allow",
         validate_assignment=True,
-        # A string under a field is its description: read by `_describe_fields`, faster than
-        # pydantic's own `use_attribute_docstrings`, unless a subclass sets that to False.
+        # A string under a field is its description (`_describe_fields`) unless
+        # `use_attribute_docstrings` is False.
     )
 
     if TYPE_CHECKING:
@@ -451,8 +424,7 @@ class ApiModel(BaseModel):
         """A copy; with `update`, a new model validated from this one's fields and the updates."""
         if not update:
             return super().model_copy(deep=deep)
-        fields = {name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set}
-        return self.from_dict({**fields, **(self.__pydantic_extra__ or {}), **update})
+        return self.from_dict({**document_of(self), **update})
 
     @classmethod
     def from_json(cls, json_str: str | bytes | bytearray) -> Self:
