@@ -157,6 +157,7 @@ def _errors(read: Callable[[], object]) -> list[tuple[str, tuple[int | str, ...]
         pytest.param({"weight": -math.inf}, ("finite_number", "weight"), id="-inf"),
         pytest.param({"name": "c \ud800"}, ("lone_surrogate", "name"), id="lone surrogate"),
         pytest.param({"count": 10 ** (MAX_INT_DIGITS + 1)}, ("int_digits", "count"), id="long integer"),
+        pytest.param({"extra": [1, {"x": math.nan}]}, ("finite_number", "extra"), id="nan in an unknown field"),
     ],
 )
 def test_a_grandchild_refuses_what_json_cannot_hold(
