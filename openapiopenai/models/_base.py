@@ -1,18 +1,10 @@
-"""The one base class every model shares: its configuration, its schema and the JSON/dict helpers.
+"""The base class every model shares: its configuration, its schema and the JSON/dict helpers.
 
-What the helpers promise is built into each model's pydantic schema, so pydantic's own entry
-points (`model_validate`, `model_validate_json`, `model_dump`, `model_dump_json`, a model nested in
-another) read and write exactly what `from_json`, `from_dict`, `to_json` and `to_dict` do:
-
-- every declared field accepts only what JSON text can write and read back (see `_checks`);
-- a wrong `object` constant is reported once, as `object_mismatch`, for the object it names;
-- a field absent from the input stays absent in the output.
-
-The last two need a Python call per model instance in pydantic's schema, which would make the
-helpers twice as slow (reading an export on the command line: 38-64% more instructions, see
-docs/benchmarks.md). The helpers therefore run a twin of the schema without those two calls,
-then do the same in one step for the whole document: focus the errors of an invalid document, and
-ask pydantic-core to leave out the fields that were not set.
+Each model's pydantic schema holds the promises (fields accept only what JSON text can write and read
+back; a wrong `object` constant is reported once, as `object_mismatch`; an absent field stays absent), so
+pydantic's own entry points keep them too. The last two cost a Python call per model instance, which
+would make the helpers twice as slow (docs/benchmarks.md): the helpers run a twin of the schema without
+those calls and do the same once for the whole document.
 """
 
 import functools
@@ -27,7 +19,6 @@ from typing import (
     Final,
     Generic,
     SupportsIndex,
-    TypeAlias,
     TypeVar,
     Union,
     cast,
@@ -55,6 +46,7 @@ from openapiopenai.models._checks import (
     EXTRA_VALUE_SCHEMA,
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
+    document_of,
     library_error,
     model_schema,
     same_json,
@@ -69,28 +61,20 @@ __all__ = ["MAX_INT_DIGITS", "MAX_JSON_DEPTH", "ApiModel", "JsonReader", "focus_
 _PYDANTIC_ERROR_TYPES: Final = frozenset(get_args(core_schema.ErrorType))
 
 
-def _same_error(detail: Any, kind: str) -> InitErrorDetails:
+def _same_error(detail: Any) -> InitErrorDetails:
     """An error as it was: pydantic-core's own by type name, any other (a user's, the library's) as itself."""
-    ctx: dict[str, Any] | None = detail.get("ctx")
-    if kind in _PYDANTIC_ERROR_TYPES:
-        rebuilt = InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
-        if ctx:
-            rebuilt["ctx"] = ctx
-        return rebuilt
-    # The message is already filled in; a custom error keeps it as its template.
-    name: Any = kind  # not a literal: it is whatever type the error had
-    template: Any = detail["msg"]
-    custom = PydanticCustomError(name, template, ctx)
-    return InitErrorDetails(type=custom, loc=detail["loc"], input=detail["input"])
+    kind, ctx = detail["type"], detail.get("ctx")
+    if kind not in _PYDANTIC_ERROR_TYPES:
+        # The message is already filled in; a custom error keeps it as its template.
+        kind = PydanticCustomError(kind, detail["msg"], ctx)
+    elif ctx:
+        return InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"], ctx=ctx)
+    return InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
 
 
 def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
-    """When an ``object`` constant is wrong, report that alone for the object it names.
-
-    A completions result inside an images page would otherwise also list every images field
-    as missing, burying the one fact a person needs. Only the error path pays for this, and
-    every other error comes back unchanged.
-    """
+    """When an ``object`` constant is wrong, report that alone for the object it names: a completions
+    result in an images page would otherwise also list every images field as missing."""
     errors = error.errors(include_url=False)
     wrong = {
         detail["loc"][:-1]: detail
@@ -102,11 +86,10 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
     kept: list[InitErrorDetails] = []
     for detail in errors:
         loc = detail["loc"]
-        # The outermost wrong object that holds this error; looking up the prefixes of its
-        # location keeps this linear in the number of errors, however many objects are wrong.
+        # The outermost wrong object holding this error, found among its location's prefixes: linear.
         owner = next((loc[:end] for end in range(len(loc) + 1) if loc[:end] in wrong), None)
         if owner is None:
-            kept.append(_same_error(detail, detail["type"]))
+            kept.append(_same_error(detail))
         elif detail is wrong[owner]:
             expected = detail.get("ctx", {}).get("expected")
             mismatch = library_error("object_mismatch", expected=expected, actual=detail["input"])
@@ -116,12 +99,8 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
 
 
 def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Each model's validation in pydantic's schema: focused errors, whatever the entry point.
-
-    (Assignment comes through here too, with the model assigned to as the value, so a model passed
-    to `model_validate` cannot be told from it and is returned as it is, as pydantic does; a model
-    inside another is read again, as are models passed to the helpers.)
-    """
+    """Each model's validation in pydantic's schema: focused errors, whatever the entry point. (Assignment
+    passes the model itself, so a model given to `model_validate` is returned as it is, as pydantic does.)"""
     try:
         return handler(value)
     except ValidationError as error:
@@ -157,6 +136,12 @@ def _nested_model(schema: dict[str, Any]) -> dict[str, Any] | None:
     return cast("dict[str, Any]", schema["schema"]) if _is_focus(schema) else None
 
 
+def _under_validators(schema: dict[str, Any]) -> dict[str, Any]:
+    while schema["type"] in ("function-before", "function-after", "function-wrap"):
+        schema = schema["schema"]
+    return schema
+
+
 def _finite(value: Any) -> Any:
     """A float or unknown value on its way into JSON text: refused if JSON cannot hold it."""
     found = unwritable(value)
@@ -181,44 +166,38 @@ def _scans_output() -> bool:
     return True
 
 
-_Copy: TypeAlias = Callable[[Any], Any]
+_CopyOne = Callable[[dict[str, Any], Callable[[Any], Any]], Any]
 
 
-def _copied(node: Any, copy_schema: Callable[[dict[str, Any], _Copy], Any]) -> Any:
-    """A copy of a schema, each of its schemas (dicts) made by `copy_schema(schema, copy)`, where `copy`
-    copies a part. A schema pydantic puts in several places (a model in each union that holds it) is
-    the same dict in each, and is copied once: a tenth of the work for the union of every document."""
+def _copied(node: Any, copy_schema: _CopyOne) -> Any:
+    """A copy of a schema, each dict made by `copy_schema(schema, copy)`. A dict pydantic puts in several
+    places (a model in each union) is copied once: a tenth of the work for the union of every document."""
     done: dict[int, Any] = {}  # by the id of a part of `node`, which lives as long as this copy
 
     def copy(part: Any) -> Any:
-        if isinstance(part, (dict, list, tuple)):
-            key = id(cast("object", part))
-            if key in done:
-                return done[key]
+        if not isinstance(part, (dict, list, tuple)):
+            return part
+        key = id(cast("object", part))
+        if key not in done:
             if isinstance(part, dict):
-                made = copy_schema(cast("dict[str, Any]", part), copy)
+                done[key] = copy_schema(cast("dict[str, Any]", part), copy)
             else:
                 items = [copy(item) for item in cast("list[Any]", part)]
-                made = items if isinstance(part, list) else tuple(items)
-            done[key] = made
-            return made
-        return part
+                done[key] = items if isinstance(part, list) else tuple(items)
+        return done[key]
 
     return copy(node)
 
 
-def _twin(node: Any) -> Any:
-    """A copy of a schema without the per-instance calls the helpers do in one step.
-
-    Where a value changed in place could be a float (float fields, unknown and `Any` values), the
-    twin checks it on its way into JSON text: pydantic-core itself would write NaN as `null`.
-    """
-    return _copied(node, _twin_schema)
-
-
-def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
+def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any], json_only: bool = False) -> Any:
+    """The twin of a schema: without the per-instance calls, and with floats, unknown and `Any` values
+    checked on their way into JSON text (pydantic-core would write NaN as `null`); with `json_only`, for
+    JSON input only."""
+    if json_only and schema.get("type") == "json-or-python":
+        return copy(schema["json_schema"])
     if _is_focus(schema):
-        return model_schema(copy(schema["schema"]))
+        inner = copy(schema["schema"])
+        return inner if json_only else model_schema(inner)
     twin = {key: copy(value) for key, value in schema.items()}
     kind = twin.get("type")
     if kind == "model":
@@ -232,12 +211,16 @@ def _twin_schema(schema: dict[str, Any], copy: _Copy) -> Any:
     return twin
 
 
-class _Twin:
-    """The twin of a schema, each of its validators and its serializer built on first use: a reader of
-    JSON needs only the first, a writer only the last."""
+T = TypeVar("T")
 
-    def __init__(self, schema: Any, title: str) -> None:
-        self.schema = _twin(schema)
+
+class JsonReader(Generic[T]):
+    """Reads JSON text as any type built of models exactly as `ApiModel.from_json` reads one model,
+    through the twin of the type's schema; each validator and the serializer are built on first use."""
+
+    def __init__(self, tp: Any, title: str) -> None:
+        self.source: Any = TypeAdapter[Any](tp).core_schema
+        self.schema = _copied(self.source, _twin_schema)
         # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
         self.config = cast(
             "core_schema.CoreConfig",
@@ -252,16 +235,15 @@ class _Twin:
 
     @functools.cached_property
     def json_validator(self) -> SchemaValidator:
-        """Validates JSON input only: without the Python-input checks, as plain pydantic's schema is."""
-        return SchemaValidator(_json_only(self.schema), self.config)
+        """Without the Python-input checks, as plain pydantic's schema is: 3-6% of a page's decode."""
+        return SchemaValidator(_copied(self.source, functools.partial(_twin_schema, json_only=True)), self.config)
 
     @functools.cached_property
     def serializer(self) -> SchemaSerializer:
         return SchemaSerializer(self.schema, self.config)
 
-    def read_json(self, json_str: str | bytes | bytearray) -> Any:
-        """What `from_json` does: validate at the speed of pydantic's plain schema, then refuse the text
-        `NaN` or `Infinity` hidden by a later duplicate key; errors focused once for the whole document."""
+    def read(self, json_str: str | bytes | bytearray) -> T:
+        """The value the text holds; anything else raises `pydantic.ValidationError`."""
         try:
             value = self.json_validator.validate_json(json_str)
         except ValidationError as error:
@@ -271,8 +253,9 @@ class _Twin:
             try:
                 pydantic_core.from_json(json_str, allow_inf_nan=False)
             except ValueError as error:
-                raise _json_invalid(self.title, json_str, str(error)) from None
-        return value
+                detail = InitErrorDetails(type="json_invalid", loc=(), input=json_str, ctx={"error": str(error)})
+                raise ValidationError.from_exception_data(self.title, [detail]) from None
+        return cast("T", value)
 
     def _read_last_duplicates(self, json_str: str | bytes | bytearray, error: ValidationError) -> Any:
         """Pydantic before 2.14.2 validates every occurrence of a duplicated unknown key, so valid JSON
@@ -285,83 +268,32 @@ class _Twin:
             raise focus_on_wrong_objects(error) from None
 
 
-_TWINS: dict[type[BaseModel], _Twin] = {}
+_READERS: dict[type[BaseModel], JsonReader[Any]] = {}
 
 
-def _twin_of(model: type[BaseModel]) -> _Twin:
-    try:
-        return _TWINS[model]
-    except KeyError:
-        pass
-    twin = _TWINS[model] = _Twin(model.__pydantic_core_schema__, model.__name__)
-    return twin
+def _reader_of(model: type[BaseModel]) -> JsonReader[Any]:
+    """The model's reader, made again when the model has been rebuilt since."""
+    reader = _READERS.get(model)
+    if reader is None or reader.source is not model.__pydantic_core_schema__:
+        reader = _READERS[model] = JsonReader(model, model.__name__)
+    return reader
 
 
-T = TypeVar("T")
+def _may_hold_constants(text: str | bytes | bytearray) -> bool:
+    """Whether the text may hold `NaN` or `Infinity` (perhaps only inside a string). Text without an
+    `N` and an `I` is cleared in one fast pass per letter; a literal pattern is searched faster than
+    with `in`, on long text and short (twice as fast on a page, five times on a result)."""
+    if isinstance(text, str):
+        return ("N" in text or "I" in text) and bool(_NAN_TEXT(text) or _INFINITY_TEXT(text))
+    return (_N in text or _I in text) and bool(_NAN_BYTES(text) or _INFINITY_BYTES(text))
 
 
-class JsonReader(Generic[T]):
-    """Reads JSON text as any type built of models (a union of them, a list of them) exactly as
-    `ApiModel.from_json` reads one model: the same checks, focused errors, the same speed.
-
-    `TypeAdapter(tp).validate_json` would give the same results through each model's own schema,
-    at the cost of a Python call per model in the text.
-    """
-
-    def __init__(self, tp: Any, title: str) -> None:
-        self._read_as(TypeAdapter[Any](tp).core_schema, title)
-
-    def _read_as(self, schema: Any, title: str) -> None:
-        self._schema = schema
-        self._twin = _Twin(schema, title)
-
-    def read(self, json_str: str | bytes | bytearray) -> T:
-        """The value the text holds; anything else raises `pydantic.ValidationError`."""
-        return cast("T", self._twin.read_json(json_str))
-
-
-def _json_only(node: Any) -> Any:
-    """A copy of a schema that reads JSON only: each choice between JSON and Python input made."""
-    return _copied(node, _json_only_schema)
-
-
-def _json_only_schema(schema: dict[str, Any], copy: _Copy) -> Any:
-    if schema.get("type") == "json-or-python":
-        return copy(schema["json_schema"])
-    return {key: copy(value) for key, value in schema.items()}
-
-
-def _json_invalid(title: str, json_str: Any, message: str) -> ValidationError:
-    detail = InitErrorDetails(type="json_invalid", loc=(), input=json_str, ctx={"error": message})
-    return ValidationError.from_exception_data(title, [detail])
-
-
-# A literal pattern is searched about twice as fast as `in` on long text; `in` costs less on short text.
 _NAN_TEXT: Final = re.compile("NaN").search
 _INFINITY_TEXT: Final = re.compile("Infinity").search
 _NAN_BYTES: Final = re.compile(b"NaN").search
 _INFINITY_BYTES: Final = re.compile(b"Infinity").search
-_SHORT: Final = 4096
-_N: Final = ord("N")
+_N: Final = ord("N")  # a byte's value: searched faster than a one-byte string
 _I: Final = ord("I")
-
-
-def _may_hold_constants(text: str | bytes | bytearray) -> bool:
-    """Whether the text may hold `NaN` or `Infinity` (perhaps only inside a string).
-
-    Text without an `N` and an `I` is cleared in one fast pass per letter.
-    """
-    if isinstance(text, str):
-        if "N" not in text and "I" not in text:
-            return False
-        if len(text) < _SHORT:
-            return "NaN" in text or "Infinity" in text
-        return _NAN_TEXT(text) is not None or _INFINITY_TEXT(text) is not None
-    if _N not in text and _I not in text:  # a byte's value: searched faster than a one-byte string
-        return False
-    if len(text) < _SHORT:
-        return b"NaN" in text or b"Infinity" in text
-    return _NAN_BYTES(text) is not None or _INFINITY_BYTES(text) is not None
 
 
 def _members(value: object) -> list[object]:
@@ -415,11 +347,8 @@ class _ExtraValue:
 
 
 class ApiModel(BaseModel):
-    """Base of every model: strict, lossless, with the helpers the generated SDK offers.
-
-    Subclass it to model another usage result kind for `UsageTimeBucket` and `UsageResponse`,
-    with plain annotations: the base gives every declared field the same guarantees.
-    """
+    """Base of every model: strict, lossless, with the helpers the generated SDK offers. A subclass with
+    plain annotations gets the same guarantees for every declared field."""
 
     model_config = ConfigDict(
         # Exact types as in the schema: "2", 2.0 and true are not integers, 5 is not a string.
@@ -427,8 +356,8 @@ class ApiModel(BaseModel):
         # The API adds fields over time; keep them so a round trip loses nothing.
         extra="allow",
         validate_assignment=True,
-        # A string under a field is its description: read by `_describe_fields`, faster than
-        # pydantic's own `use_attribute_docstrings`, unless a subclass sets that to False.
+        # A string under a field is its description (`_describe_fields`) unless
+        # `use_attribute_docstrings` is False.
     )
 
     if TYPE_CHECKING:
@@ -442,19 +371,19 @@ class ApiModel(BaseModel):
     ) -> core_schema.CoreSchema:
         if source is cls:
             _describe_fields(cls)
-        schema: dict[str, Any] = dict(handler(source))
+        schema: dict[str, Any] = cast("dict[str, Any]", handler(source))
         if _is_focus(schema):  # pydantic reuses the schema of a model already built
             return cast("core_schema.CoreSchema", schema)
-        if schema["type"] == "model" and schema["schema"]["type"] == "model-fields":
+        # Changed in place: pydantic keeps this very dict as the model's definition, which the fields
+        # of a recursive model refer to. Model validators wrap the model, "before" ones its fields.
+        model = _under_validators(schema)
+        fields = _under_validators(model["schema"]) if model["type"] == "model" else model
+        if fields["type"] == "model-fields":
             # Every declared field of every subclass, whatever its annotation, accepts only values
             # that `to_json` can write and `from_json` read back.
-            fields: dict[str, dict[str, Any]] = schema["schema"]["fields"]
-            checked = {
-                name: {**field, "schema": writable(field["schema"], _nested_model)} for name, field in fields.items()
-            }
-            schema["schema"] = {**schema["schema"], "fields": checked}
-            if "serialization" not in schema:
-                schema["serialization"] = core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True)
+            for field in fields["fields"].values():
+                field["schema"] = writable(field["schema"], _nested_model)
+            model.setdefault("serialization", core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True))
         return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
 
     def __class_getitem__(cls, typevar_values: Any) -> Any:
@@ -471,23 +400,6 @@ class ApiModel(BaseModel):
                         f"{cls.__name__} takes a subclass of {bound.__name__} for {parameter}, not {value!r}"
                     )
         return super().__class_getitem__(typevar_values)
-
-    @classmethod
-    def model_rebuild(
-        cls,
-        *,
-        force: bool = False,
-        raise_errors: bool = True,
-        _parent_namespace_depth: int = 2,
-        _types_namespace: Any = None,
-    ) -> bool | None:
-        _TWINS.pop(cls, None)
-        return super().model_rebuild(
-            force=force,
-            raise_errors=raise_errors,
-            _parent_namespace_depth=_parent_namespace_depth + 1,
-            _types_namespace=_types_namespace,
-        )
 
     def __eq__(self, other: object) -> bool:
         # Two models are equal if they are of one kind and write the same document: null is not
@@ -512,13 +424,12 @@ class ApiModel(BaseModel):
         """A copy; with `update`, a new model validated from this one's fields and the updates."""
         if not update:
             return super().model_copy(deep=deep)
-        fields = {name: getattr(self, name) for name in type(self).model_fields if name in self.model_fields_set}
-        return self.from_dict({**fields, **(self.__pydantic_extra__ or {}), **update})
+        return self.from_dict({**document_of(self), **update})
 
     @classmethod
     def from_json(cls, json_str: str | bytes | bytearray) -> Self:
         """Parse and validate one JSON document; anything else raises `pydantic.ValidationError`."""
-        return cast("Self", _twin_of(cls).read_json(json_str))
+        return cast("Self", _reader_of(cls).read(json_str))
 
     @overload
     @classmethod
@@ -536,7 +447,7 @@ class ApiModel(BaseModel):
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
             obj = dict(obj)
         try:
-            return cast("Self", _twin_of(cls).validator.validate_python(obj))
+            return cast("Self", _reader_of(cls).validator.validate_python(obj))
         except ValidationError as error:
             raise focus_on_wrong_objects(error) from None
 
@@ -545,7 +456,7 @@ class ApiModel(BaseModel):
 
         A field absent from the input stays absent; an explicit `null` stays `None`.
         """
-        return cast("dict[str, Any]", _twin_of(type(self)).serializer.to_python(self, exclude_unset=True))
+        return cast("dict[str, Any]", _reader_of(type(self)).serializer.to_python(self, exclude_unset=True))
 
     def to_json(self, *, indent: int | None = None) -> str:
         """The document as JSON text, compact unless `indent` is given.
@@ -554,7 +465,7 @@ class ApiModel(BaseModel):
         be written as JSON (NaN, infinity, a lone surrogate, an integer too long).
         """
         try:
-            text = _twin_of(type(self)).serializer.to_json(self, indent=indent, exclude_unset=True)
+            text = _reader_of(type(self)).serializer.to_json(self, indent=indent, exclude_unset=True)
         except pydantic_core.PydanticSerializationError:
             self._refuse_unwritable()
             raise
@@ -565,9 +476,8 @@ class ApiModel(BaseModel):
     def _refuse_unwritable(self) -> None:
         found = unwritable(self.to_dict())
         if found is not None:
-            path, why = found
-            where = ".".join(map(str, path)) or "the document"
-            raise ValueError(f"cannot write {where} as JSON: {why}")
+            where = ".".join(map(str, found[0])) or "the document"
+            raise ValueError(f"cannot write {where} as JSON: {found[1]}")
 
     def to_str(self) -> str:
         """A readable multi-line rendering of the document."""

@@ -8,7 +8,6 @@ checked here.
 import math
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
 from typing import Any, Final, cast
 
 import pydantic_core
@@ -32,31 +31,9 @@ _documents: tuple[type, ...] = ()
 
 
 def treat_as_documents(base: type) -> None:
-    """Have `FromPython` read an instance of `base` (a model) as the document it holds."""
+    """Have `model_schema` read an instance of `base` (a model) as the document it holds."""
     global _documents
     _documents = (base,)
-
-
-@dataclass(frozen=True)
-class FromPython:
-    """A model's validation from Python, `levels` arrays and objects deep in the model around it.
-
-    A model passed in is read as the document it holds (the fields set and the unknown ones), so it
-    is validated again as a whole, a model of another kind or parametrisation included, and the new
-    model shares no list, dict or model with it.
-    """
-
-    levels: int
-
-    def __call__(self, value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
-        value = document_of(value)
-        if not self.levels:
-            return handler(value)
-        token = _DEPTH.set(_DEPTH.get() + self.levels)
-        try:
-            return handler(value)
-        finally:
-            _DEPTH.reset(token)
 
 
 def document_of(value: Any) -> Any:
@@ -70,19 +47,22 @@ def document_of(value: Any) -> Any:
     return {**fields, **extra}
 
 
-def from_python_of(schema: dict[str, Any]) -> FromPython | None:
-    """The `FromPython` a model's schema (as `model_schema` builds it) validates with, if any."""
-    if schema.get("type") != "json-or-python":
-        return None
-    python: dict[str, Any] = schema["python_schema"]
-    function: object = python.get("function")
-    found = cast("dict[str, Any]", function).get("function") if isinstance(function, dict) else None
-    return found if isinstance(found, FromPython) else None
-
-
 def model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
-    """A model's schema: the model as pydantic-core builds it, and Python input read by `FromPython`."""
-    read = core_schema.no_info_wrap_validator_function(FromPython(levels), cast("core_schema.CoreSchema", schema))
+    """A model's schema, `levels` arrays and objects deep in the model around it.
+
+    A model given from Python is read as the document it holds, so it is validated again as a whole,
+    a model of another kind or parametrisation included, and the new model shares no list, dict or
+    model with it.
+    """
+
+    def from_python(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        token = _DEPTH.set(_DEPTH.get() + levels)
+        try:
+            return handler(document_of(value))
+        finally:
+            _DEPTH.reset(token)
+
+    read = core_schema.no_info_wrap_validator_function(from_python, cast("core_schema.CoreSchema", schema))
     return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
 
 
@@ -220,8 +200,6 @@ def writable(
     if kind == "any":  # checked as an unknown field's value is from Python, on both paths
         checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
         return cast("dict[str, Any]", checked)
-    if from_python_of(schema) is not None:  # an ApiModel
-        return model_schema(schema["json_schema"], levels + 1)
     if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
         return model_schema(schema, levels + 1)
     if kind in _LEAVES:
@@ -238,20 +216,14 @@ def writable(
     if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
         # A checked choice keeps the name pydantic would give it in an error's location ("int", not
         # "json-or-python[...]").
-        changed["choices"] = [_labelled(choice, unwrap, levels) for choice in choices]
+        pairs: list[tuple[dict[str, Any], str]] = [
+            cast("tuple[dict[str, Any], str]", choice) if isinstance(choice, tuple) else (choice, choice["type"])
+            for choice in choices
+        ]
+        changed["choices"] = [(writable(choice, unwrap, levels), label) for choice, label in pairs]
     elif isinstance(choices, dict):  # a tagged union
         changed["choices"] = {tag: writable(choice, unwrap, levels) for tag, choice in choices.items()}
     return changed
-
-
-def _labelled(
-    choice: dict[str, Any] | tuple[dict[str, Any], str],
-    unwrap: Callable[[dict[str, Any]], dict[str, Any] | None],
-    levels: int,
-) -> tuple[dict[str, Any], str]:
-    if isinstance(choice, tuple):
-        return writable(choice[0], unwrap, levels), choice[1]
-    return writable(choice, unwrap, levels), choice["type"]
 
 
 def _any_json(_schema: Any, _handler: Any) -> dict[str, Any]:

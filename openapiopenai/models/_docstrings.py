@@ -23,40 +23,27 @@ def attribute_docstrings(cls: type) -> dict[str, str]:
     filename = getattr(module, "__file__", None)
     if not isinstance(filename, str):
         return {}
-    classes = _BY_FILE.get(filename)
-    if classes is None:
-        classes = _BY_FILE[filename] = _read(filename)
-    return classes.get(cls.__qualname__, {})
-
-
-def _read(filename: str) -> dict[str, dict[str, str]]:
-    source = "".join(linecache.getlines(filename))
-    try:
-        tree = ast.parse(source, filename)
-    except (SyntaxError, ValueError):
-        return {}
-    found: dict[str, dict[str, str]] = {}
-    _collect(tree.body, "", found)
-    return found
+    if filename not in _BY_FILE:
+        _BY_FILE[filename] = {}
+        try:
+            tree = ast.parse("".join(linecache.getlines(filename)), filename)
+        except (SyntaxError, ValueError):
+            tree = ast.Module(body=[], type_ignores=[])
+        _collect(tree.body, "", _BY_FILE[filename])
+    return _BY_FILE[filename].get(cls.__qualname__, {})
 
 
 def _collect(body: list[ast.stmt], prefix: str, found: dict[str, dict[str, str]]) -> None:
     for statement in body:
         if isinstance(statement, ast.ClassDef):
             name = prefix + statement.name
-            found[name] = _fields_documented(statement.body)
+            found[name] = {
+                field.target.id: inspect.cleandoc(text.value.value)
+                for field, text in itertools.pairwise(statement.body)
+                if isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(text, ast.Expr)
+                and isinstance(text.value, ast.Constant)
+                and isinstance(text.value.value, str)
+            }
             _collect(statement.body, name + ".", found)
-
-
-def _fields_documented(body: list[ast.stmt]) -> dict[str, str]:
-    documented: dict[str, str] = {}
-    for statement, following in itertools.pairwise(body):
-        if (
-            isinstance(statement, ast.AnnAssign)
-            and isinstance(statement.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            documented[statement.target.id] = inspect.cleandoc(following.value.value)
-    return documented

@@ -93,14 +93,7 @@ KINDS: Final[Mapping[KindName, ResultKind]] = MappingProxyType(
             _usage("audio_transcriptions", UsageAudioTranscriptionsResult, *_STANDARD),
             _usage("vector_stores", UsageVectorStoresResult, "project_id"),
             _usage("code_interpreter_sessions", UsageCodeInterpreterSessionsResult, "project_id"),
-            _usage(
-                "file_search_calls",
-                UsageFileSearchCallsResult,
-                "project_id",
-                "user_id",
-                "api_key_id",
-                "vector_store_id",
-            ),
+            _usage("file_search_calls", UsageFileSearchCallsResult, *_STANDARD[:3], "vector_store_id"),
             _usage("web_search_calls", UsageWebSearchCallsResult, *_STANDARD, "context_level"),
             ResultKind("costs", "/organization/costs", CostsResult, ("project_id", "line_item", "api_key_id")),
         )
