@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, localcontext
 from html import escape
+from importlib import resources
 from typing import Final, Literal, TypeVar, cast
 
 from openapiopenai import __version__
@@ -136,7 +137,10 @@ class _Page:
         ends = [kind.listing.end for kind in kinds if kind.listing.end is not None]
         span = f"{utc_text(min(starts))[:10]} to {utc_text(max(ends))[:10]} UTC" if starts and ends else "no buckets"
         partial = [kind.name for kind in kinds if not kind.listing.complete]
-        yield _HEAD.format(title=escape(f"Usage and spend, {span}"), style=_STYLE)
+        yield _HEAD.format(
+            title=escape(f"Usage and spend, {span}"),
+            style=(resources.files("openapiopenai") / "data" / "report.css").read_text("utf-8"),
+        )
         yield f'<header><h1>Usage and spend</h1><p class="sub">{escape(span)}, per {self.every} (UTC)'
         yield f" &middot; openapiopenai {escape(__version__)}</p>"
         if partial:
@@ -493,68 +497,3 @@ _HEAD: Final = (
     '<meta name="color-scheme" content="light dark">'
     "<title>{title}</title><style>{style}</style></head><body>"
 )
-
-_STYLE: Final = """
-:root{--bg:#fff;--fg:#1d2330;--muted:#5b6475;--line:#d9dde5;--panel:#f6f7f9;--warn:#fff3cd;--warn-fg:#6b4e00;
---c0:#2f6db5;--c1:#e07b24;--c2:#2e9a58;--c3:#cc3f3f;--c4:#8660bf;--c5:#8f5b3e;--c6:#d563a8;--c7:#a79a1c;
---c8:#1fa3b4;--c9:#8a909b}
-@media (prefers-color-scheme:dark){:root{--bg:#14171c;--fg:#e6e9ef;--muted:#a2aab8;--line:#353b46;--panel:#1d2129;
---warn:#3d3212;--warn-fg:#f6dd94;--c0:#5b9be6;--c1:#f39a4c;--c2:#4cc27c;--c3:#f06a6a;--c4:#ac8ae3;--c5:#c08a66;
---c6:#ee8cc7;--c7:#d3c640;--c8:#4bcbdb;--c9:#9aa1ad}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,sans-serif;font-variant-numeric:tabular-nums}
-header,main{max-width:1280px;margin:0 auto;padding:0 24px}
-header{padding-top:20px}
-h1{font-size:1.7em;margin:0 0 2px}
-h2{font-size:1.3em;margin:32px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
-h3{font-size:1.05em;margin:0}
-.sub,.overall,.note{color:var(--muted);margin:2px 0}
-.partial-banner{background:var(--warn);color:var(--warn-fg);padding:8px 12px;border-radius:6px}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0 16px}
-.card{margin:0;padding:12px 18px;background:var(--panel);border:1px solid var(--line);border-radius:8px}
-.card-label{display:block;color:var(--muted);font-size:.9em}
-.card-value{display:block;font-size:1.7em;font-weight:600}
-.card abbr{text-decoration:none;font-size:.6em;color:var(--muted)}
-figure{margin:0 0 28px}
-figcaption{margin-bottom:6px}
-.chart-body{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:20px;align-items:start}
-@media (max-width:900px){.chart-body{grid-template-columns:1fr}}
-svg.bars{width:100%;height:auto;display:block}
-svg text{fill:var(--muted);font-size:11px}
-svg text.axis{font-size:12px;fill:var(--fg)}
-.grid{stroke:var(--line);stroke-width:1}
-.baseline{stroke:var(--muted);stroke-width:1}
-rect:hover{opacity:.8}
-.s0{fill:var(--c0);background:var(--c0)}.s1{fill:var(--c1);background:var(--c1)}.s2{fill:var(--c2);background:var(--c2)}
-.s3{fill:var(--c3);background:var(--c3)}.s4{fill:var(--c4);background:var(--c4)}.s5{fill:var(--c5);background:var(--c5)}
-.s6{fill:var(--c6);background:var(--c6)}.s7{fill:var(--c7);background:var(--c7)}.s8{fill:var(--c8);background:var(--c8)}
-.s9{fill:var(--c9);background:var(--c9)}
-.legend{list-style:none;padding:0;margin:6px 0 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:.9em}
-.legend li{display:flex;align-items:center;gap:6px;overflow-wrap:anywhere}
-.key{display:inline-block;width:12px;height:12px;border-radius:2px;flex:none}
-.table-wrap{max-height:340px;overflow:auto;border:1px solid var(--line);border-radius:6px}
-table{border-collapse:collapse;width:100%;font-size:.86em}
-caption{text-align:left;font-weight:600;padding:6px 8px;color:var(--muted)}
-th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-thead th{position:sticky;top:0;background:var(--panel);white-space:normal;overflow-wrap:anywhere;vertical-align:bottom}
-tfoot th,tfoot td{font-weight:600;border-top:2px solid var(--line)}
-.num{text-align:right}
-th.share-bar,td.share-bar{width:30%}
-td.share-bar span{display:block;height:10px;border-radius:2px;background:var(--c0)}
-.tops{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:20px;align-items:start}
-.top .table-wrap{max-height:none}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media print{
-:root{--bg:#fff;--fg:#000;--muted:#333;--line:#bbb;--panel:#f1f1f1;--warn:#fff;--warn-fg:#000}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{font-size:10pt}
-header,main{max-width:none;padding:0}
-.chart-body{grid-template-columns:1fr}
-.table-wrap{max-height:none;overflow:visible;border:none}
-thead th{position:static}
-figure,.cards,tr{break-inside:avoid}
-h2,h3{break-after:avoid}
-.partial-banner{border:2px solid #000}
-}
-"""
