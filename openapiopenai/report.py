@@ -495,5 +495,5 @@ _HEAD: Final = (
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
     '<meta name="color-scheme" content="light dark">'
-    "<title>{title}</title><style>{style}</style></head><body>"
+    "<title>{title}</title><style>\n{style}</style></head><body>"
 )
