@@ -1,10 +1,5 @@
-"""A report of usage and spend over time as one self-contained HTML page: charts in inline SVG, styles inline,
-and beside every chart the table of its numbers.
-
-Every figure comes from the per-period tallies that `summarize --every` prints, so each equals one of
-`summarize`'s. Nothing is fetched when the page is opened: no script, no font, no image, and a content
-security policy that forbids loading any.
-"""
+"""Usage and spend over time as one self-contained HTML page (docs/report.md): inline SVG charts, each beside
+the table of its numbers, drawn from the per-period tallies that `summarize --every` prints."""
 
 from __future__ import annotations
 
@@ -78,9 +73,6 @@ class KindCounted:
 
     @property
     def name(self) -> str:
-        """The kind: the tally's, or the listing's when nothing was counted."""
-        if self.tally is not None and self.tally.kind is not None:
-            return self.tally.kind
         return self.listing.kind
 
 
@@ -163,10 +155,12 @@ class _Page:
         yield (
             '<section id="counted"><h2>What was counted</h2><div class="table-wrap"><table class="counted">'
             "<caption>Each kind's listing, checked as one: the buckets read and whether any is missing</caption>"
-            '<thead><tr><th scope="col">kind</th><th scope="col">period (UTC)</th><th scope="col">bucket width</th>'
-            '<th scope="col" class="num">buckets</th><th scope="col" class="num">pages</th>'
-            '<th scope="col" class="num">results</th><th scope="col">complete</th></tr></thead><tbody>'
+            "<thead><tr>"
         )
+        for head in ("kind", "period (UTC)", "bucket width", "#buckets", "#pages", "#results", "complete"):
+            number = ' class="num"' if head.startswith("#") else ""
+            yield f'<th scope="col"{number}>{head.lstrip("#")}</th>'
+        yield "</tr></thead><tbody>"
         for kind in kinds:
             listing = kind.listing
             period = "none"
@@ -369,7 +363,7 @@ class _Page:
             if period % every_nth == 0:
                 yield (
                     f'<text class="tick" x="{left + period * slot + slot / 2:.1f}" y="{base + 16}" '
-                    f'text-anchor="middle">{self._short(start)}</text>'
+                    f'text-anchor="middle">{self._period(start, short=True)}</text>'
                 )
         yield (
             f'<line class="baseline" x1="{left}" x2="{width - right}" y1="{base}" y2="{base}"/>'
@@ -402,12 +396,9 @@ class _Page:
         name = self.names.get(key)
         return f"{name} ({key})" if name else key or '""'  # an empty value shown as summarize's table shows it
 
-    def _period(self, start: int) -> str:
-        return utc_text(start)[: 7 if self.every == "month" else 10]
-
-    def _short(self, start: int) -> str:
+    def _period(self, start: int, *, short: bool = False) -> str:
         text = utc_text(start)
-        return text[:7] if self.every == "month" else text[5:10]
+        return text[:7] if self.every == "month" else text[5 if short else 0 : 10]
 
 
 def _partial(listing: ListingReport) -> str:
