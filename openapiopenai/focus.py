@@ -1,9 +1,5 @@
-"""Costs as FOCUS 1.2 rows: the FinOps Open Cost and Usage Specification, the column format FinOps tools load.
-
-`FocusExport` tallies costs results per bucket and per group of every costs group-by field, with each
-group's quantity per unit: one group is one costs result, and becomes one row, its money the exact decimal
-the API sent. docs/focus.md says where every column comes from.
-"""
+"""Costs as FOCUS 1.2 rows (the FinOps Open Cost and Usage Specification): one row per costs result, its money
+the exact decimal the API sent. docs/focus.md says where every column comes from."""
 
 from __future__ import annotations
 
@@ -83,10 +79,8 @@ _SEPARATORS: Final = re.compile(r"([-/\s]+)")
 
 @functools.lru_cache(maxsize=256)
 def focus_unit(unit: str) -> str:
-    """A `quantity_unit` of the API in FOCUS's unit format: `tokens` is `Tokens`, `gib-hours` is `GiB-Hours`.
-
-    Each word is capitalised (`1000 tokens` is `1000 Tokens`) and data sizes take their standard spelling;
-    the separators (`-`, `/`, spaces) are kept."""
+    """A `quantity_unit` in FOCUS's unit format: each word capitalised and data sizes spelt as FOCUS does
+    (`gib-hours` is `GiB-Hours`), the separators kept."""
     words = _SEPARATORS.split(unit.strip())
     return "".join(
         word if _SEPARATORS.fullmatch(word) else _DATA_SIZES.get(word.lower(), word[:1].upper() + word[1:])
@@ -95,12 +89,9 @@ def focus_unit(unit: str) -> str:
 
 
 class FocusExport:
-    """Costs results of one organization, gathered bucket by bucket, written out as FOCUS 1.2 rows.
-
-    `account_id` and `account_name` are the organization's (the API does not return them): FOCUS's billing
-    account. `names` maps project and API key ids to their names, for `SubAccountName` and `ResourceName`.
-    Memory holds one running total per row (the tally's), and the end of each bucket: never the results.
-    """
+    """Costs results of one organization (FOCUS's billing account), gathered bucket by bucket as FOCUS rows;
+    `names` maps project and API key ids to `SubAccountName` and `ResourceName`. Memory holds the tally's one
+    running total per row and the end of each bucket, never the results."""
 
     def __init__(self, account_id: str, account_name: str, names: Mapping[str, str] | None = None) -> None:
         if not account_id.strip() or not account_name.strip():
@@ -113,12 +104,10 @@ class FocusExport:
         self._rows = 0
 
     def holds(self, bucket_start: int) -> bool:
-        """Whether a bucket starting at this time (Unix seconds) was added."""
         return bucket_start in self._ends
 
     @property
     def rows(self) -> int:
-        """How many FOCUS rows there are."""
         return self._rows
 
     def add(self, source: UsageResponse[Any] | UsageListing[Any] | Iterable[UsageTimeBucket[Any]]) -> None:
@@ -131,12 +120,8 @@ class FocusExport:
             self.add_bucket(bucket)
 
     def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
-        """Add the costs results of one bucket (results of other kinds are left out).
-
-        Raises `FocusError`, adding nothing, if any of them cannot be a FOCUS row (no amount, no quantity or
-        unit, two results of one group) or the bucket's start was added already; its `problems` say where in
-        the bucket.
-        """
+        """Add the costs results of one bucket (other kinds are left out); else `FocusError`, adding nothing,
+        its `problems` saying where in the bucket."""
         problems: list[tuple[str, str]] = []
         if self.holds(bucket.start_time):
             problems.append(("start_time", "a bucket with this start was added already: each bucket once"))
@@ -174,8 +159,7 @@ class FocusExport:
             self._rows += len(costs)
 
     def iter_rows(self) -> Iterator[dict[str, FocusValue]]:
-        """The FOCUS rows, in time order (by bucket, largest cost first within one), each built as it is reached:
-        a dict of every column of `COLUMNS`, in that order."""
+        """The rows as dicts of `COLUMNS`, in time order (largest cost first within a bucket), built as reached."""
         names = self.names
         project_at, line_item_at, key_at = map(self.tally.by.index, ("project_id", "line_item", "api_key_id"))
         account = {"BillingAccountId": self.account_id, "BillingAccountName": self.account_name}
@@ -211,8 +195,7 @@ class FocusExport:
 
 
 def csv_cell(value: FocusValue) -> str:
-    """A cell as CSV text: null is empty, a time `2024-11-01T00:00:00Z`, and a decimal has every digit, no
-    exponent and always a point (`13.0`: CSV readers would take `13` for an integer column)."""
+    """A cell as CSV text; a decimal has every digit and always a point (readers take `13` for an integer)."""
     if isinstance(value, Decimal):
         text = format(value, "f")
         return text if "." in text else f"{text}.0"
@@ -239,8 +222,6 @@ def write_csv(rows: Iterable[Mapping[str, FocusValue]], stream: IO[str]) -> int:
     return written
 
 
-PARQUET_EXTRA: Final = 'pip install "openapiopenai-usage[parquet]"'
-"""How to get what Parquet output needs (pyarrow)."""
 PARQUET_BATCH: Final = 8192
 """Rows per Parquet row group: memory holds one batch, whatever the number of rows."""
 
@@ -253,11 +234,10 @@ class ParquetUnavailable(RuntimeError):
     """Parquet output asked for without pyarrow installed."""
 
     def __init__(self) -> None:
-        super().__init__(f"Parquet output needs pyarrow: {PARQUET_EXTRA}")
+        super().__init__('Parquet output needs pyarrow: pip install "openapiopenai-usage[parquet]"')
 
 
 def parquet_modules() -> tuple[Any, Any]:
-    """`pyarrow` and `pyarrow.parquet`, or `ParquetUnavailable` when they cannot be imported."""
     try:
         return importlib.import_module("pyarrow"), importlib.import_module("pyarrow.parquet")
     except ImportError:
@@ -265,12 +245,8 @@ def parquet_modules() -> tuple[Any, Any]:
 
 
 def write_parquet(rows: Iterable[Mapping[str, FocusValue]], sink: str | IO[bytes]) -> int:
-    """Write the rows as Parquet, a row group at a time: decimal money and quantities, UTC timestamps.
-
-    Money and quantities are decimal(38, 18), 20 digits before the point and 18 after. Raises
-    `ParquetUnavailable` without pyarrow, and `InexactValue` for a value that needs more: refused, never
-    rounded. Returns the number of rows written.
-    """
+    """Write the rows as Parquet, a row group at a time; the number of rows written. Money and quantities are
+    decimal(38, 18): `InexactValue` for a value that needs more, never rounded."""
     pa, pq = parquet_modules()
     types = {name: pa.decimal128(38, 18) for name in DECIMAL_COLUMNS} | dict.fromkeys(
         TIME_COLUMNS, pa.timestamp("s", tz="UTC")
