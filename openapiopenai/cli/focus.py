@@ -45,10 +45,8 @@ def add_parser(commands: Commands) -> None:
     parser = commands.add_parser(
         "focus",
         help=COMMANDS["focus"],
-        description=f"Write each costs result read as one FOCUS {FOCUS_VERSION} row (the FinOps Open Cost and "
-        "Usage Specification), its money the exact decimal the API sent. The buckets are checked as one listing, "
-        "as summarize checks them; results of other kinds are skipped. The organization's id and name, which "
-        "the API does not return, are FOCUS's billing account.",
+        description=f"Write each costs result read as one FOCUS {FOCUS_VERSION} row, its money the exact decimal the "
+        "API sent, over one listing checked as by summarize. The organization is FOCUS's billing account.",
         epilog="Exit status: 0 every row written (or, with --partial, the rows of an incomplete listing), 1 bad "
         "data, no costs or an incomplete listing, 2 bad usage.",
     )
@@ -58,16 +56,9 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument(
         "--format", type=choice("format", formats), default="csv", metavar="{csv,parquet}", help="default: csv"
     )
-    parser.add_argument(
-        "--organization-id",
-        metavar="ID",
-        help="the organization's id (org-...): BillingAccountId; required, except with --sample",
-    )
-    parser.add_argument(
-        "--organization-name",
-        metavar="NAME",
-        help="the organization's name: BillingAccountName; required, except with --sample",
-    )
+    for field, column in (("id", "BillingAccountId"), ("name", "BillingAccountName")):
+        text = f"the organization's {field}: {column}; required, except with --sample"
+        parser.add_argument(f"--organization-{field}", metavar=field.upper(), help=text)
     parser.add_argument(
         "--partial",
         action="store_true",

@@ -22,21 +22,15 @@ def add_parser(commands: Commands) -> None:
     parser = commands.add_parser(
         "report",
         help=COMMANDS["report"],
-        description="Write one HTML file that shows what was counted, spend per period (stacked by project or "
-        "by line item), the top line items and projects, and each kind's usage per period stacked by model, "
-        "each chart with the table of its numbers. The file needs no network to open: styles and charts "
-        "are inline. The figures are summarize's for the same input and options, and the listing is "
-        "checked the same way: an incomplete one is refused unless --partial.",
+        description="Write one HTML file, which needs no network to open, of what was counted, spend and each "
+        "kind's usage per period, every chart beside the table of its numbers: summarize's figures, its listing "
+        "checked the same way (an incomplete one is refused unless --partial).",
         epilog="Exit status: 0 report written (labelled partial with --partial), 1 bad data or an incomplete "
         "listing, 2 bad usage.",
     )
     add_input(parser)
     parser.add_argument(
-        "-o",
-        "--output",
-        default="report.html",
-        metavar="FILE",
-        help="where to write the report, '-' for standard output; default: report.html",
+        "-o", "--output", default="report.html", metavar="FILE", help="'-' for standard output; default: %(default)s"
     )
     parser.add_argument(
         "--every",
