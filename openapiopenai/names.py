@@ -1,8 +1,5 @@
-"""The names of what usage results carry as ids: projects, users, project API keys and admin API keys.
-
-A names file is what `openapiopenai fetch names` writes: JSON Lines, one page of one of the four listings
-per line, as the API sent it, each validated by its own strict model (see docs/names.md).
-"""
+"""The names of the ids usage results carry, read from a names file (docs/names.md): JSON Lines, one page of
+projects, users, project API keys or admin API keys per line, each validated by its listing's model."""
 
 from __future__ import annotations
 
@@ -70,11 +67,7 @@ def read_page(line: str | bytes | bytearray) -> NamesPage:
 
 
 class NamesFileError(ValueError):
-    """A names file that cannot be read or holds something other than pages of names.
-
-    The message is one line, `FILE:LINE: PROBLEM` (`FILE: PROBLEM` for the file as a whole); `path`
-    and `line` say the same.
-    """
+    """A names file that cannot be read or holds something other than pages of names: `FILE:LINE: PROBLEM`."""
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
         super().__init__(f"{path}: {problem}" if line is None else f"{path}:{line}: {problem}")
@@ -84,11 +77,8 @@ class NamesFileError(ValueError):
 
 
 def names_in(page: NamesPage) -> Iterator[tuple[str, str]]:
-    """The `(id, name)` of each item of a page that has a name.
-
-    A user with no name is named by its email address. The owners of project API keys name their
-    service accounts too (users are named by the users listing).
-    """
+    """The `(id, name)` of each named item of a page: a user without a name by its email, and the service
+    account that owns a project API key."""
     for item in page.data:
         name = item.name
         if isinstance(item, User):
@@ -109,11 +99,7 @@ def names_of(pages: Iterable[NamesPage]) -> dict[str, str]:
 
 
 def read_names(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The names of a names file: each project, user, project API key and admin API key id, to its name.
-
-    Raises `NamesFileError` (a `ValueError`) for a file that cannot be read and for a line that is not a
-    page of one of the four listings, naming the file, the line and the first problem.
-    """
+    """Each id a names file names, to its name; else `NamesFileError` naming the line and its first problem."""
     name = os.fspath(path)
     try:
         with open(name, "rb") as stream:
