@@ -29,16 +29,14 @@ OTHER: Final = "other"
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of a kind: the counter it shows per period, in what unit, and its title."""
+    """One chart of a kind: the counter it shows per period, or the level read at each (bytes stored)."""
 
     counter: str
     title: str
     unit: str
     level: bool = False
-    """A level (bytes stored) read at each period, rather than a counter summed over it."""
 
     def value(self, totals: Totals) -> int:
-        """The chart's figure in the totals of one group and period."""
         return (totals.levels[self.counter].latest or 0) if self.level else totals.counts[self.counter]
 
 
@@ -64,12 +62,10 @@ CHARTS: Final[Mapping[KindName, tuple[Chart, ...]]] = {
 
 @dataclass(frozen=True)
 class KindCounted:
-    """One kind as `summarize` counted it: what its listing covers, and its tally per period."""
+    """One kind as `summarize` counted it: its listing, and its tally per period (`None`: no results)."""
 
     listing: ListingReport
     tally: UsageTally | None
-    """Counted per period (`per_bucket=True`, each result at the start of its period); `None` when the
-    listing holds no results at all."""
 
     @property
     def name(self) -> str:
@@ -93,28 +89,22 @@ def render_report(
     names: Mapping[str, str] | None = None,
     spend_by: SpendBy = "project_id",
 ) -> str:
-    """The report as the text of one HTML page.
-
-    `kinds` come in the order of `KINDS`; a kind whose listing is incomplete has every chart and table
-    labelled partial. `names` maps ids (projects, API keys, users) to names shown beside them. Raises
-    `ValueError` for a tally not counted per period of `every`.
-    """
+    """The report as the text of one HTML page, with `names` beside the ids they name; a kind whose listing is
+    incomplete is labelled partial. `ValueError` for a tally not counted per period of `every`."""
     with localcontext(_WIDE):
         return "".join(_Page(every, names or {}, spend_by).render(kinds))
 
 
 @dataclass
 class _Series:
-    """A chart's values per series and period: largest series first, beyond `MAX_SERIES` the smallest as other."""
+    """A chart's `values[series][period]`, the `totals` of each period, and the group of every series in the
+    order drawn (`keys`, those in other last)."""
 
     labels: list[str]
     periods: list[int]
     values: list[list[Number]]
-    """`values[series][period]`."""
     totals: list[Number]
-    """The total of each period (all series, other included)."""
     keys: list[_Key]
-    """The group of every series, in the order drawn (those in other last)."""
 
 
 @dataclass
@@ -266,10 +256,8 @@ class _Page:
         value: Callable[[Totals], Number],
         order: Sequence[_Key] = (),
     ) -> _Series:
-        """The value of each group of `by` in each period (zero where it has none), from the tally's rows.
-
-        Series come largest first, except that groups in `order` come first in that order: so a group keeps
-        its colour across the charts of one kind."""
+        """The value of each group of `by` in each period, largest first but those of `order` first in that
+        order, so that a group keeps its colour across the charts of one kind."""
         index = tally.by.index(by) if by is not None else None
         periods = []
         if listing.start is not None and listing.end is not None:
