@@ -506,14 +506,21 @@ class TestCommand:
         assert (done.returncode, done.stdout) == (0, "")
         assert parquet_rows(tmp_path / "out.parquet") == list(sample_export_of_the_sample().iter_rows())
 
-    def test_parquet_to_standard_output(self) -> None:
+    @pytest.mark.parametrize("output", [[], ["-o", "-"]])
+    def test_parquet_to_standard_output(self, output: list[str], tmp_path: Path) -> None:
         done = subprocess.run(
-            [sys.executable, "-m", "openapiopenai", "focus", "--sample", "--format", "parquet"],
+            [sys.executable, "-m", "openapiopenai", "focus", "--sample", "--format", "parquet", *output],
             capture_output=True,
             check=False,
+            cwd=tmp_path,
         )
         assert done.returncode == 0, done.stderr
         assert parquet_rows(io.BytesIO(done.stdout)) == list(sample_export_of_the_sample().iter_rows())
+        assert list(tmp_path.iterdir()) == []
+
+    def test_csv_to_standard_output_with_a_dash(self, tmp_path: Path) -> None:
+        assert focus("--sample", "-o", "-", cwd=tmp_path).stdout == focus("--sample").stdout
+        assert list(tmp_path.iterdir()) == []
 
     def test_parquet_without_pyarrow_says_how_to_get_it(self, tmp_path: Path) -> None:
         done = focus("--sample", "--format", "parquet", "-o", str(tmp_path / "out.parquet"), block_pyarrow=True)

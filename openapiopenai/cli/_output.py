@@ -1,11 +1,12 @@
-"""What the commands that write an output file share: an option that takes one of a few words, and a file
-that replaces its target only once it is whole."""
+"""What the commands that write an output file share: an option that takes one of a few words, and an output
+that replaces its file only once it is whole."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Generator, Mapping
 from typing import IO, Any, TypeVar
@@ -25,8 +26,12 @@ def choice(what: str, choices: Mapping[str, _T]) -> Callable[[str], _T]:
 
 
 @contextlib.contextmanager
-def replacing(path: str, *, binary: bool = False) -> Generator[IO[Any]]:
-    """A new file written beside `path` that replaces it once whole: a run cut short leaves no half file."""
+def replacing(path: str | None, *, binary: bool = False) -> Generator[IO[Any]]:
+    """Standard output for `None` or '-'; else a new file beside `path` that replaces it once whole, so that a
+    run cut short leaves no half file."""
+    if path is None or path == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
     folder, name = os.path.split(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
     try:

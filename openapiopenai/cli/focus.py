@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import IO, Any, Final, cast
+from typing import Final, cast
 
 from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
@@ -51,7 +51,9 @@ def add_parser(commands: Commands) -> None:
         "data, no costs or an incomplete listing, 2 bad usage.",
     )
     add_input(parser)
-    parser.add_argument("-o", "--output", metavar="OUT", help="write to this file (default: standard output)")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write to this file, '-' for standard output (the default)"
+    )
     formats = {"csv": "csv", "parquet": "parquet"}
     parser.add_argument(
         "--format", type=choice("format", formats), default="csv", metavar="{csv,parquet}", help="default: csv"
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         args.usage(f"{' and '.join(missing)} required: the Costs API does not return the organization's id and name")
     binary = args.format == "parquet"
     if binary:
-        if args.output is None and sys.stdout.isatty():
+        if args.output in (None, "-") and sys.stdout.isatty():
             args.usage("Parquet is binary: give -o FILE, or redirect standard output")
         try:
             parquet_modules()
@@ -137,13 +139,9 @@ def run(args: argparse.Namespace) -> int:
     partial = "" if listing.complete else " (partial: the listing is incomplete)"
     print(f"{PROG}: counted {describe_listing(listing, 0)}{partial}", file=sys.stderr)
     sys.stderr.flush()
-    write = write_parquet if binary else write_csv
     try:
-        if args.output is None:
-            write(export.iter_rows(), cast("IO[Any]", sys.stdout.buffer if binary else sys.stdout))
-        else:
-            with replacing(args.output, binary=binary) as stream:
-                write(export.iter_rows(), stream)
+        with replacing(args.output, binary=binary) as stream:
+            (write_parquet if binary else write_csv)(export.iter_rows(), stream)
     except InexactValue as error:
         return _refuse("a value cannot be written exactly", error)
     return 0

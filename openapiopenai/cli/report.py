@@ -73,10 +73,8 @@ def run(args: argparse.Namespace) -> int:
         return reports
     kinds = [KindCounted(listing, reading.tallies.get(cast("KindName", listing.kind))) for listing in reports]
     page = render_report(kinds, args.every, spend_by=args.spend_by, names=reading.names)
-    if args.output == "-":
-        sys.stdout.write(page)
-        return 0
     with replacing(args.output) as stream:
         stream.write(page)
-    print(f"{PROG}: wrote {args.output} ({len(page.encode()):,} bytes)", file=sys.stderr)
+    if args.output != "-":
+        print(f"{PROG}: wrote {args.output} ({len(page.encode()):,} bytes)", file=sys.stderr)
     return 0
