@@ -21,10 +21,9 @@ FOCUS_VERSION: Final = "1.2"
 _COSTS: Final = ("BilledCost", "ContractedCost", "EffectiveCost", "ListCost")  # all the one amount the API bills
 _QUANTITIES: Final = ("ConsumedQuantity", "PricingQuantity")
 _UNITS: Final = ("ConsumedUnit", "PricingUnit")
+# The columns of exact decimals (money and quantities) and of UTC times.
 DECIMAL_COLUMNS: Final = frozenset(_COSTS + _QUANTITIES)
-"""The columns that hold exact decimals (money and quantities)."""
 TIME_COLUMNS: Final = frozenset({"BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart"})
-"""The columns that hold UTC times."""
 
 CONSTANTS: Final[Mapping[str, str | None]] = MappingProxyType(
     {
