@@ -69,6 +69,9 @@ class KindCounted:
 
     @property
     def name(self) -> str:
+        """The tally's kind, else the listing's (`combine_pages` cannot always tell it)."""
+        if self.tally is not None and self.tally.kind is not None:
+            return self.tally.kind
         return self.listing.kind
 
 
