@@ -1,100 +1,37 @@
-"""Costs as FOCUS 1.2 rows: the FinOps Open Cost and Usage Specification, the column format FinOps tools load.
-
-`FocusExport` gathers costs results in a `UsageTally` kept per bucket and per group of every costs group-by
-field, with each group's quantity per unit: the same rows `summarize --every bucket` prints. Each row (one
-costs result) becomes one FOCUS row, its money the exact decimal the API sent. See docs/focus.md for where
-every column comes from.
-"""
+"""Costs as FOCUS 1.2 rows (the FinOps Open Cost and Usage Specification): one row per costs result, its money
+the exact decimal the API sent. docs/focus.md says where every column comes from."""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from types import MappingProxyType
 from typing import IO, Any, Final, TypeAlias, cast
 
-from openapiopenai.models import KINDS, ApiModel, CostsResult, UsageResponse, UsageTimeBucket
+from openapiopenai.models import KINDS, CostsResult, UsageResponse, UsageTimeBucket
 from openapiopenai.usage import GroupBy, UsageListing, UsageTally, bucket_time, utc_datetime
-
-__all__ = [
-    "COLUMNS",
-    "CONSTANTS",
-    "DECIMAL_COLUMNS",
-    "FOCUS_VERSION",
-    "TIME_COLUMNS",
-    "FocusError",
-    "FocusExport",
-    "FocusValue",
-    "InexactValue",
-    "ParquetUnavailable",
-    "billing_period",
-    "csv_cell",
-    "decimal_text",
-    "focus_unit",
-    "parquet_modules",
-    "time_text",
-    "write_csv",
-    "write_parquet",
-]
 
 FOCUS_VERSION: Final = "1.2"
 
-COLUMNS: Final = (
-    "BilledCost",
-    "BillingAccountId",
-    "BillingAccountName",
-    "BillingCurrency",
-    "BillingPeriodEnd",
-    "BillingPeriodStart",
-    "ChargeCategory",
-    "ChargeClass",
-    "ChargeDescription",
-    "ChargeFrequency",
-    "ChargePeriodEnd",
-    "ChargePeriodStart",
-    "CommitmentDiscountStatus",
-    "ConsumedQuantity",
-    "ConsumedUnit",
-    "ContractedCost",
-    "EffectiveCost",
-    "InvoiceId",
-    "InvoiceIssuerName",
-    "ListCost",
-    "PricingQuantity",
-    "PricingUnit",
-    "ProviderName",
-    "PublisherName",
-    "ResourceId",
-    "ResourceName",
-    "ResourceType",
-    "ServiceCategory",
-    "ServiceName",
-    "ServiceSubcategory",
-    "SubAccountId",
-    "SubAccountName",
-)
-"""The columns of every row, in the alphabetical order the FOCUS specification lists them."""
-
-DECIMAL_COLUMNS: Final = frozenset(
-    {"BilledCost", "ConsumedQuantity", "ContractedCost", "EffectiveCost", "ListCost", "PricingQuantity"}
-)
-"""The columns that hold exact decimals (money and quantities)."""
-
+_COSTS: Final = ("BilledCost", "ContractedCost", "EffectiveCost", "ListCost")  # all the one amount the API bills
+_QUANTITIES: Final = ("ConsumedQuantity", "PricingQuantity")
+_UNITS: Final = ("ConsumedUnit", "PricingUnit")
+# The columns of exact decimals (money and quantities) and of UTC times.
+DECIMAL_COLUMNS: Final = frozenset(_COSTS + _QUANTITIES)
 TIME_COLUMNS: Final = frozenset({"BillingPeriodEnd", "BillingPeriodStart", "ChargePeriodEnd", "ChargePeriodStart"})
-"""The columns that hold UTC times."""
 
 CONSTANTS: Final[Mapping[str, str | None]] = MappingProxyType(
     {
         "ChargeCategory": "Usage",
-        "ChargeClass": None,  # null: the API reports charges, never corrections of an earlier billing period
+        "ChargeClass": None,  # the API reports charges, never corrections of an earlier billing period
         "ChargeFrequency": "Usage-Based",
-        # null: the API reports no commitment discounts (FOCUS's ConsumedQuantity rules read this column)
-        "CommitmentDiscountStatus": None,
-        "InvoiceId": None,  # null: the Costs API does not say which invoice a cost is on
+        "CommitmentDiscountStatus": None,  # no commitment discounts; FOCUS's ConsumedQuantity rules read it
+        "InvoiceId": None,  # the Costs API does not say which invoice a cost is on
         "InvoiceIssuerName": "OpenAI",
         "ProviderName": "OpenAI",
         "PublisherName": "OpenAI",
@@ -105,14 +42,17 @@ CONSTANTS: Final[Mapping[str, str | None]] = MappingProxyType(
 )
 """The columns whose value is the same in every row (`None`: null in every row)."""
 
-RESOURCE_TYPE: Final = "API Key"
-"""`ResourceType` of a row whose resource is an API key (the only resource costs name)."""
+_OF_EACH_ROW: Final = {
+    *("BillingAccountId", "BillingAccountName", "BillingCurrency", "ChargeDescription"),
+    *("ResourceId", "ResourceName", "ResourceType", "SubAccountId", "SubAccountName"),
+}
+COLUMNS: Final = tuple(sorted(DECIMAL_COLUMNS | TIME_COLUMNS | CONSTANTS.keys() | {*_UNITS, *_OF_EACH_ROW}))
+"""The columns of every row, in the alphabetical order the FOCUS specification lists them."""
 
 FocusValue: TypeAlias = str | Decimal | datetime | None
 """A cell: text, an exact decimal, a UTC time, or null."""
 
 _GROUP_BY: Final[tuple[GroupBy, ...]] = KINDS["costs"].group_by
-_BY_NAMES: Final = f"{', '.join(_GROUP_BY[:-1])} and {_GROUP_BY[-1]}"
 
 
 class FocusError(ValueError):
@@ -126,22 +66,20 @@ class FocusError(ValueError):
 def billing_period(moment: datetime) -> tuple[datetime, datetime]:
     """The calendar month (UTC) holding `moment`: its start, and the start of the next month (exclusive)."""
     start = moment.astimezone(timezone.utc).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return start, following
+    return start, (start + timedelta(days=32)).replace(day=1)
 
 
+# Data sizes as FOCUS spells them, by their lower-case spelling (the API writes units in lower case).
 _DATA_SIZES: Final = {
     unit.lower(): unit for unit in ("B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "PiB")
 }
-"""Data sizes in bytes as FOCUS spells them, by their lower-case spelling (the API writes units in lower case)."""
 _SEPARATORS: Final = re.compile(r"([-/\s]+)")
 
 
+@functools.lru_cache(maxsize=256)
 def focus_unit(unit: str) -> str:
-    """A `quantity_unit` of the API in FOCUS's unit format: `tokens` is `Tokens`, `gib-hours` is `GiB-Hours`.
-
-    Each word is capitalised (`1000 tokens` is `1000 Tokens`) and data sizes take their standard spelling;
-    the separators (`-`, `/`, spaces) are kept."""
+    """A `quantity_unit` in FOCUS's unit format: each word capitalised and data sizes spelt as FOCUS does
+    (`gib-hours` is `GiB-Hours`), the separators kept."""
     words = _SEPARATORS.split(unit.strip())
     return "".join(
         word if _SEPARATORS.fullmatch(word) else _DATA_SIZES.get(word.lower(), word[:1].upper() + word[1:])
@@ -149,22 +87,10 @@ def focus_unit(unit: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """What a bucket adds: its costs results, and the problems that keep any of them from a FOCUS row."""
-
-    results: list[CostsResult]
-    problems: list[tuple[str, str]]
-
-
 class FocusExport:
-    """Costs results of one organization, gathered bucket by bucket, written out as FOCUS 1.2 rows.
-
-    `account_id` and `account_name` are the organization's (the API does not return them): FOCUS's billing
-    account. `names` maps project and API key ids to their names, for `SubAccountName` and `ResourceName`.
-
-    Memory holds one running total per row (the tally's), and the end of each bucket: never the results.
-    """
+    """Costs results of one organization (FOCUS's billing account), gathered bucket by bucket as FOCUS rows;
+    `names` maps project and API key ids to `SubAccountName` and `ResourceName`. Memory holds the tally's one
+    running total per row and the end of each bucket, never the results."""
 
     def __init__(self, account_id: str, account_name: str, names: Mapping[str, str] | None = None) -> None:
         if not account_id.strip() or not account_name.strip():
@@ -177,37 +103,24 @@ class FocusExport:
         self._rows = 0
 
     def holds(self, bucket_start: int) -> bool:
-        """Whether a bucket starting at this time (Unix seconds) was added."""
         return bucket_start in self._ends
 
-    def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
-        """Add the costs results of one bucket (results of other kinds are left out).
-
-        Raises `FocusError`, adding nothing, if any of them cannot be a FOCUS row (no amount, no quantity or
-        unit, two results of one group) or the bucket's start was added already; its `problems` say where in
-        the bucket.
-        """
-        checked = self._checked(bucket)
-        if checked.problems:
-            raise FocusError(checked.problems)
-        self._ends[bucket.start_time] = bucket.end_time
-        if checked.results:
-            self.tally.add_results(checked.results, bucket.start_time)
-            self._rows += len(checked.results)
+    @property
+    def rows(self) -> int:
+        return self._rows
 
     def add(self, source: UsageResponse[Any] | UsageListing[Any] | Iterable[UsageTimeBucket[Any]]) -> None:
         """Add every bucket of a page, a combined listing, or buckets."""
-        buckets: Iterable[UsageTimeBucket[Any]]
         if isinstance(source, UsageResponse):
-            buckets = cast("UsageResponse[Any]", source).data  # type: ignore[redundant-cast]
+            source = cast("UsageResponse[Any]", source).data  # type: ignore[redundant-cast]
         elif isinstance(source, UsageListing):
-            buckets = cast("UsageListing[Any]", source).buckets  # type: ignore[redundant-cast]
-        else:
-            buckets = source
-        for bucket in buckets:
+            source = cast("UsageListing[Any]", source).buckets  # type: ignore[redundant-cast]
+        for bucket in source:
             self.add_bucket(bucket)
 
-    def _checked(self, bucket: UsageTimeBucket[Any]) -> _Checked:
+    def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
+        """Add the costs results of one bucket (other kinds are left out); else `FocusError`, adding nothing,
+        its `problems` saying where in the bucket."""
         problems: list[tuple[str, str]] = []
         if self.holds(bucket.start_time):
             problems.append(("start_time", "a bucket with this start was added already: each bucket once"))
@@ -216,15 +129,11 @@ class FocusExport:
                 utc_datetime(getattr(bucket, field))
             except ValueError as error:
                 problems.append((field, str(error)))
-        results: list[CostsResult] = []
+        costs = [(index, item) for index, item in enumerate(bucket.results) if isinstance(item, CostsResult)]
         first: dict[tuple[Any, ...], int] = {}
-        for index, result in enumerate(cast("list[ApiModel]", bucket.results)):
-            if not isinstance(result, CostsResult):
-                continue
+        for index, result in costs:
             path = f"results.{index}"
-            results.append(result)
-            amount = result.amount
-            if amount is None or amount.value is None or amount.currency is None:
+            if result.amount is None or result.amount.value is None or result.amount.currency is None:
                 problems.append((path, "a cost without an amount and currency cannot be a FOCUS row"))
             if result.quantity is None:
                 why = (
@@ -235,101 +144,68 @@ class FocusExport:
                 problems.append((path, f"no quantity: FOCUS needs PricingQuantity for usage, and {why}"))
             elif result.quantity_unit is None:
                 problems.append((path, "a quantity without a unit (quantity_unit is null): FOCUS needs PricingUnit"))
-            key = tuple(getattr(result, field) for field in _GROUP_BY)
-            seen = first.setdefault(key, index)
+            seen = first.setdefault(tuple(getattr(result, field) for field in _GROUP_BY), index)
             if seen != index:
+                group = f"{', '.join(_GROUP_BY[:-1])} and {_GROUP_BY[-1]}"
                 problems.append(
-                    (path, f"the same {_BY_NAMES} as results.{seen}: one bucket holds one result of each group")
+                    (path, f"the same {group} as results.{seen}: one bucket holds one result of each group")
                 )
-        return _Checked(results, problems)
-
-    @property
-    def rows(self) -> int:
-        """How many FOCUS rows there are."""
-        return self._rows
+        if problems:
+            raise FocusError(problems)
+        self._ends[bucket.start_time] = bucket.end_time
+        if costs:
+            self.tally.add_results([result for _, result in costs], bucket.start_time)
+            self._rows += len(costs)
 
     def iter_rows(self) -> Iterator[dict[str, FocusValue]]:
-        """The FOCUS rows, in time order (by bucket, largest cost first within one), each built as it is reached:
-        a dict of every column of `COLUMNS`, in that order."""
+        """The rows as dicts of `COLUMNS`, in time order (largest cost first within a bucket), built as reached."""
         names = self.names
-        by = self.tally.by
-        project_at, line_item_at, key_at = (by.index(field) for field in ("project_id", "line_item", "api_key_id"))
-        units: dict[str, str] = {}
-        last: datetime | None = None
-        end = period_start = period_end = None
+        project_at, line_item_at, key_at = map(self.tally.by.index, ("project_id", "line_item", "api_key_id"))
+        account = {"BillingAccountId": self.account_id, "BillingAccountName": self.account_name}
+        template: dict[str, FocusValue] = {**dict.fromkeys(COLUMNS), **CONSTANTS, **account}
+        last, bucket = None, template
         for group in self.tally.iter_groups(by_time=True):
-            start = group.bucket_start
-            assert start is not None  # tallied per bucket
+            start = cast("datetime", group.bucket_start)  # tallied per bucket
+            if start != last:  # the rows of a bucket come together, and share its times
+                period_start, period_end = billing_period(start)
+                end = utc_datetime(self._ends[bucket_time(start)])
+                times = {"BillingPeriodEnd": period_end, "BillingPeriodStart": period_start}
+                bucket = {**template, **times, "ChargePeriodEnd": end, "ChargePeriodStart": start}
+                last = start
             ((currency, amount),) = group.totals.amounts.items()  # one result per row, checked when added
             ((unit, quantity),) = group.quantities.items()
-            if start != last:  # the rows of a bucket come together
-                end = utc_datetime(self._ends[bucket_time(start)])
-                period_start, period_end = billing_period(start)
-                last = start
-            pricing_unit = units.get(cast("str", unit))
-            if pricing_unit is None:
-                pricing_unit = units[cast("str", unit)] = focus_unit(cast("str", unit))
             project = cast("str | None", group.values[project_at])
             api_key = cast("str | None", group.values[key_at])
             yield {
-                "BilledCost": amount,
-                "BillingAccountId": self.account_id,
-                "BillingAccountName": self.account_name,
+                **bucket,
+                **dict.fromkeys(_COSTS, amount),
+                **dict.fromkeys(_QUANTITIES, quantity),
+                **dict.fromkeys(_UNITS, focus_unit(cast("str", unit))),
                 "BillingCurrency": currency.upper(),
-                "BillingPeriodEnd": period_end,
-                "BillingPeriodStart": period_start,
-                "ChargeCategory": CONSTANTS["ChargeCategory"],
-                "ChargeClass": CONSTANTS["ChargeClass"],
                 "ChargeDescription": cast("str | None", group.values[line_item_at]),
-                "ChargeFrequency": CONSTANTS["ChargeFrequency"],
-                "ChargePeriodEnd": end,
-                "ChargePeriodStart": start,
-                "CommitmentDiscountStatus": CONSTANTS["CommitmentDiscountStatus"],
-                "ConsumedQuantity": quantity,
-                "ConsumedUnit": pricing_unit,
-                "ContractedCost": amount,
-                "EffectiveCost": amount,
-                "InvoiceId": CONSTANTS["InvoiceId"],
-                "InvoiceIssuerName": CONSTANTS["InvoiceIssuerName"],
-                "ListCost": amount,
-                "PricingQuantity": quantity,
-                "PricingUnit": pricing_unit,
-                "ProviderName": CONSTANTS["ProviderName"],
-                "PublisherName": CONSTANTS["PublisherName"],
                 "ResourceId": api_key,
                 # FOCUS: null when the resource has no display name, and never a copy of a generated id.
                 "ResourceName": None if api_key is None else names.get(api_key),
-                "ResourceType": None if api_key is None else RESOURCE_TYPE,
-                "ServiceCategory": CONSTANTS["ServiceCategory"],
-                "ServiceName": CONSTANTS["ServiceName"],
-                "ServiceSubcategory": CONSTANTS["ServiceSubcategory"],
+                "ResourceType": None if api_key is None else "API Key",
                 "SubAccountId": project,
                 # FOCUS: never null when SubAccountId is not; a project without a known name is named by its id.
                 "SubAccountName": None if project is None else names.get(project, project),
             }
 
 
-def decimal_text(value: Decimal) -> str:
-    """An exact decimal as FOCUS readers take it: every digit, no exponent, and always a decimal point
-    (`13.0`, not `13`, which CSV readers would take for an integer column)."""
-    text = format(value, "f")
-    return text if "." in text else f"{text}.0"
-
-
-def time_text(moment: datetime) -> str:
-    """A UTC time in FOCUS's date/time format: `2024-11-01T00:00:00Z`."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def csv_cell(value: FocusValue) -> str:
-    """A cell as CSV text; null is an empty field."""
-    if value is None:
-        return ""
+    """A cell as CSV text; a decimal has every digit and always a point (readers take `13` for an integer)."""
     if isinstance(value, Decimal):
-        return decimal_text(value)
+        text = format(value, "f")
+        return text if "." in text else f"{text}.0"
     if isinstance(value, datetime):
-        return time_text(value)
-    return value
+        return _time_text(value)
+    return value or ""
+
+
+@functools.lru_cache(maxsize=4096)  # the rows of a bucket share its times: formatting each once halves write_csv
+def _time_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_csv(rows: Iterable[Mapping[str, FocusValue]], stream: IO[str]) -> int:
@@ -339,34 +215,11 @@ def write_csv(rows: Iterable[Mapping[str, FocusValue]], stream: IO[str]) -> int:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(COLUMNS)
     written = 0
-    times: dict[datetime, str] = {}  # the rows of a bucket share its times: each written once
     for row in rows:
-        cells: list[str] = []
-        for column in COLUMNS:
-            value = row[column]
-            if type(value) is str:
-                cells.append(value)
-            elif isinstance(value, datetime):
-                text = times.get(value)
-                if text is None:
-                    text = times[value] = time_text(value)
-                    if len(times) > 4096:
-                        times.clear()
-                cells.append(text)
-            else:
-                cells.append(csv_cell(value))
-        writer.writerow(cells)
+        writer.writerow([csv_cell(row[column]) for column in COLUMNS])
         written += 1
     return written
 
-
-PARQUET_EXTRA: Final = 'pip install "openapiopenai-usage[parquet]"'
-"""How to get what Parquet output needs (pyarrow)."""
-
-DECIMAL_PRECISION: Final = 38
-DECIMAL_SCALE: Final = 18
-"""The Parquet type of money and quantities: decimal(38, 18), 20 digits before the point and 18 after.
-A value that needs more is refused, never rounded."""
 
 PARQUET_BATCH: Final = 8192
 """Rows per Parquet row group: memory holds one batch, whatever the number of rows."""
@@ -380,11 +233,10 @@ class ParquetUnavailable(RuntimeError):
     """Parquet output asked for without pyarrow installed."""
 
     def __init__(self) -> None:
-        super().__init__(f"Parquet output needs pyarrow: {PARQUET_EXTRA}")
+        super().__init__('Parquet output needs pyarrow: pip install "openapiopenai-usage[parquet]"')
 
 
 def parquet_modules() -> tuple[Any, Any]:
-    """`pyarrow` and `pyarrow.parquet`, or `ParquetUnavailable` when they cannot be imported."""
     try:
         return importlib.import_module("pyarrow"), importlib.import_module("pyarrow.parquet")
     except ImportError:
@@ -392,41 +244,23 @@ def parquet_modules() -> tuple[Any, Any]:
 
 
 def write_parquet(rows: Iterable[Mapping[str, FocusValue]], sink: str | IO[bytes]) -> int:
-    """Write the rows as Parquet, a row group at a time: decimal money and quantities, UTC timestamps.
-
-    Raises `ParquetUnavailable` without pyarrow, and `InexactValue` for a value the decimal columns cannot hold
-    exactly. Returns the number of rows written.
-    """
+    """Write the rows as Parquet, a row group at a time; the number of rows written. Money and quantities are
+    decimal(38, 18): `InexactValue` for a value that needs more, never rounded."""
     pa, pq = parquet_modules()
-
-    def column_type(name: str) -> Any:
-        if name in DECIMAL_COLUMNS:
-            return pa.decimal128(DECIMAL_PRECISION, DECIMAL_SCALE)
-        if name in TIME_COLUMNS:
-            return pa.timestamp("s", tz="UTC")
-        return pa.string()
-
-    schema = pa.schema([pa.field(name, column_type(name)) for name in COLUMNS])
+    types = {name: pa.decimal128(38, 18) for name in DECIMAL_COLUMNS} | dict.fromkeys(
+        TIME_COLUMNS, pa.timestamp("s", tz="UTC")
+    )
+    schema = pa.schema([pa.field(name, types.get(name, pa.string())) for name in COLUMNS])
     written = 0
+    iterator = iter(rows)
     with pq.ParquetWriter(sink, schema) as writer:
-        batch: list[Mapping[str, FocusValue]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == PARQUET_BATCH:
-                writer.write_table(_table(pa, schema, batch))
-                written += len(batch)
-                batch = []
-        if batch or not written:
-            writer.write_table(_table(pa, schema, batch))
+        while batch := list(itertools.islice(iterator, PARQUET_BATCH)):
+            try:
+                table = pa.Table.from_pydict({name: [row[name] for row in batch] for name in COLUMNS}, schema=schema)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+                raise InexactValue(
+                    f"a value does not fit the Parquet decimal(38, 18) columns exactly: {error}"
+                ) from None
+            writer.write_table(table)
             written += len(batch)
     return written
-
-
-def _table(pa: Any, schema: Any, rows: list[Mapping[str, FocusValue]]) -> Any:
-    columns = {name: [row[name] for row in rows] for name in COLUMNS}
-    try:
-        return pa.Table.from_pydict(columns, schema=schema)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
-        raise InexactValue(
-            f"a value does not fit the Parquet decimal({DECIMAL_PRECISION}, {DECIMAL_SCALE}) columns exactly: {error}"
-        ) from None

@@ -1,11 +1,5 @@
-"""The names of what usage results carry as ids: projects, users, project API keys and admin API keys.
-
-A names file is what `openapiopenai fetch names` writes (see `openapiopenai.fetch_names`): JSON Lines,
-one page of one of the four listings per line, as the API sent it. `read_names` reads one into a
-mapping from each id to its name; `names_in` gives the names of one page. Each page is validated by
-its own strict model; a page that is not one of the four, or a file that cannot be read, raises
-`NamesFileError` with the file and line.
-"""
+"""The names of the ids usage results carry, read from a names file (docs/names.md): JSON Lines, one page of
+projects, users, project API keys or admin API keys per line, each validated by its listing's model."""
 
 from __future__ import annotations
 
@@ -29,27 +23,22 @@ from openapiopenai.models import (
 NamesPage: TypeAlias = ProjectListResponse | UserListResponse | ProjectApiKeyListResponse | ApiKeyList
 """A page of one of the four listings that name ids."""
 
-NAMES_PAGE_MODELS: Final[dict[str, type[NamesPage]]] = {
-    "organization.project": ProjectListResponse,
-    "organization.user": UserListResponse,
-    "organization.project.api_key": ProjectApiKeyListResponse,
-    "organization.admin_api_key": ApiKeyList,
-}
-"""The page model of each listing, by the `object` of the items it lists."""
-
-# A page with no items could be of any listing, and names nothing: it is read as a page of projects.
-_EMPTY: Final = "organization.project"
+_TAGS: Final = (
+    "organization.project",
+    "organization.user",
+    "organization.project.api_key",
+    "organization.admin_api_key",
+)
 
 
 def _listed(value: Any) -> str | None:
     """Which listing a page is of: the `object` of its first item."""
-    if isinstance(value, dict):
-        data = cast("dict[str, Any]", value).get("data")
-        if isinstance(data, list) and not data:
-            return _EMPTY
-        if isinstance(data, list) and isinstance(data[0], dict):
-            tag = cast("dict[str, Any]", data[0]).get("object")
-            return tag if isinstance(tag, str) and tag in NAMES_PAGE_MODELS else None
+    data = cast("dict[str, Any]", value).get("data") if isinstance(value, dict) else None
+    if data == []:
+        return "organization.project"  # a page with no items names nothing, whichever listing it is of
+    if isinstance(data, list) and isinstance(data[0], dict):
+        tag = cast("dict[str, Any]", data[0]).get("object")
+        return tag if isinstance(tag, str) and tag in _TAGS else None
     return None
 
 
@@ -78,36 +67,24 @@ def read_page(line: str | bytes | bytearray) -> NamesPage:
 
 
 class NamesFileError(ValueError):
-    """A names file that cannot be read or holds something other than pages of names.
-
-    The message is one line, `FILE:LINE: PROBLEM` (`FILE: PROBLEM` for the file as a whole); `path`
-    and `line` say the same.
-    """
+    """A names file that cannot be read or holds something other than pages of names: `FILE:LINE: PROBLEM`."""
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
-        where = path if line is None else f"{path}:{line}"
-        super().__init__(f"{where}: {problem}")
+        super().__init__(f"{path}: {problem}" if line is None else f"{path}:{line}: {problem}")
         self.path = path
         self.line = line
         self.problem = problem
 
 
 def names_in(page: NamesPage) -> Iterator[tuple[str, str]]:
-    """The `(id, name)` of each item of a page that has a name.
-
-    A user with no name is named by its email address. The owners of project API keys name their
-    service accounts too (users are named by the users listing).
-    """
+    """The `(id, name)` of each named item of a page: a user without a name by its email, and the service
+    account that owns a project API key."""
     for item in page.data:
+        name = item.name
         if isinstance(item, User):
             name = item.name or item.email
-        elif isinstance(item, ProjectApiKey):
-            name = item.name
-            account = item.owner.service_account
-            if account is not None and account.name:
-                yield account.id, account.name
-        else:
-            name = item.name
+        elif isinstance(item, ProjectApiKey) and item.owner.service_account and item.owner.service_account.name:
+            yield item.owner.service_account.id, item.owner.service_account.name
         if name:
             yield item.id, name
 
@@ -122,22 +99,23 @@ def names_of(pages: Iterable[NamesPage]) -> dict[str, str]:
 
 
 def read_names(path: str | os.PathLike[str]) -> dict[str, str]:
-    """The names of a names file: each project, user, project API key and admin API key id, to its name.
-
-    Raises `NamesFileError` (a `ValueError`) for a file that cannot be read and for a line that is not a
-    page of one of the four listings, naming the file, the line and the first problem.
-    """
+    """Each id a names file names, to its name; else `NamesFileError` naming the line and its first problem."""
     name = os.fspath(path)
     try:
         with open(name, "rb") as stream:
-            return read_names_from(stream, name)
+            return names_of(_pages(stream, name))
     except OSError as error:
         raise NamesFileError(name, None, f"cannot read it: {error.strerror or error}") from None
 
 
-def read_names_from(stream: IO[bytes], source: str) -> dict[str, str]:
-    """`read_names` of an open binary stream, named `source` in errors."""
-    return names_of(_pages(stream, source))
+SAMPLE_NAMES: Final = "sample"
+"""The value of `--names` that reads the built-in sample's names file."""
+
+
+def read_sample_names() -> dict[str, str]:
+    """The names of the built-in sample's projects, users and API keys."""
+    with (resources.files("openapiopenai") / "data" / "names.jsonl").open("rb") as stream:
+        return names_of(_pages(stream, "names.jsonl"))
 
 
 MAX_LINE_BYTES: Final = 64 * 1024 * 1024
@@ -155,29 +133,7 @@ def _pages(stream: IO[bytes], source: str) -> Iterator[NamesPage]:
         try:
             yield read_page(line)
         except ValidationError as error:
-            raise NamesFileError(source, number, _first_problem(error)) from None
-
-
-def _first_problem(error: ValidationError) -> str:
-    details = error.errors(include_url=False)
-    first = details[0]
-    where = ".".join(str(part) for part in first["loc"] if not _is_tag(part))
-    more = f" (and {len(details) - 1} more)" if len(details) > 1 else ""
-    return f"{where + ': ' if where else ''}{first['msg']}{more}"
-
-
-def _is_tag(part: str | int) -> bool:
-    return part in NAMES_PAGE_MODELS
-
-
-SAMPLE_NAMES: Final = "sample"
-"""The value of `--names` that reads the built-in sample's names file."""
-
-SAMPLE_NAMES_FILE: Final = "names.jsonl"
-"""The built-in sample's names file, in the package's `data` folder."""
-
-
-def read_sample_names() -> dict[str, str]:
-    """The names of the built-in sample's projects, users and API keys."""
-    with (resources.files("openapiopenai") / "data" / SAMPLE_NAMES_FILE).open("rb") as stream:
-        return read_names_from(stream, SAMPLE_NAMES_FILE)
+            first, *more = error.errors(include_url=False)
+            where = ".".join(str(part) for part in first["loc"] if part not in _TAGS)
+            problem = f"{where}: {first['msg']}" if where else first["msg"]
+            raise NamesFileError(source, number, problem + (f" (and {len(more)} more)" if more else "")) from None

@@ -1,19 +1,14 @@
-"""A report of usage and spend over time as one self-contained HTML page: charts in inline SVG, styles inline,
-and beside every chart the table of its numbers.
-
-The report is drawn from the tallies `summarize --every` prints: one `UsageTally` per kind, counted per period,
-with the listing report that says what was counted. Series are folded from the tally's groups with `Totals`
-addition, so every figure equals one of `summarize`'s. Nothing is fetched when the page is opened: no script,
-no font, no image, and a content security policy that forbids loading any.
-"""
+"""Usage and spend over time as one self-contained HTML page (docs/report.md): inline SVG charts, each beside
+the table of its numbers, drawn from the per-period tallies that `summarize --every` prints."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal, localcontext
 from html import escape
-from typing import Final, Literal, cast
+from importlib import resources
+from typing import Final, Literal, TypeVar, cast
 
 from openapiopenai import __version__
 from openapiopenai.listing import ListingReport, iter_periods, utc_text
@@ -30,91 +25,64 @@ SpendBy = Literal["project_id", "line_item"]
 MAX_SERIES: Final = 10
 """The most series a chart draws in colours of their own; beyond, the smallest are grouped as `OTHER`."""
 OTHER: Final = "other"
-NULL_LABEL: Final = "(none)"
-"""How a group whose field is null or absent is named."""
 
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of a kind: the counter it shows per period, in what unit, and its title."""
+    """One chart of a kind: the counter it shows per period, or the level read at each (bytes stored)."""
 
     counter: str
     title: str
     unit: str
     level: bool = False
-    """A level (bytes stored) read at each period, rather than a counter summed over it."""
+
+    def value(self, totals: Totals) -> int:
+        return (totals.levels[self.counter].latest or 0) if self.level else totals.counts[self.counter]
 
 
+_INPUT, _REQUESTS, _CALLS = (
+    Chart("input_tokens", "Input tokens", "tokens"),
+    Chart("num_model_requests", "Requests", "requests"),
+    Chart("num_requests", "Calls", "calls"),
+)
 CHARTS: Final[Mapping[KindName, tuple[Chart, ...]]] = {
-    "completions": (
-        Chart("input_tokens", "Input tokens", "tokens"),
-        Chart("output_tokens", "Output tokens", "tokens"),
-        Chart("num_model_requests", "Requests", "requests"),
-    ),
-    "embeddings": (
-        Chart("input_tokens", "Input tokens", "tokens"),
-        Chart("num_model_requests", "Requests", "requests"),
-    ),
-    "moderations": (
-        Chart("input_tokens", "Input tokens", "tokens"),
-        Chart("num_model_requests", "Requests", "requests"),
-    ),
-    "images": (Chart("images", "Images", "images"), Chart("num_model_requests", "Requests", "requests")),
-    "audio_speeches": (
-        Chart("characters", "Characters", "characters"),
-        Chart("num_model_requests", "Requests", "requests"),
-    ),
-    "audio_transcriptions": (
-        Chart("seconds", "Seconds transcribed", "seconds"),
-        Chart("num_model_requests", "Requests", "requests"),
-    ),
+    "completions": (_INPUT, Chart("output_tokens", "Output tokens", "tokens"), _REQUESTS),
+    "embeddings": (_INPUT, _REQUESTS),
+    "moderations": (_INPUT, _REQUESTS),
+    "images": (Chart("images", "Images", "images"), _REQUESTS),
+    "audio_speeches": (Chart("characters", "Characters", "characters"), _REQUESTS),
+    "audio_transcriptions": (Chart("seconds", "Seconds transcribed", "seconds"), _REQUESTS),
     "vector_stores": (Chart("usage_bytes", "Bytes stored", "bytes", level=True),),
     "code_interpreter_sessions": (Chart("num_sessions", "Sessions", "sessions"),),
-    "file_search_calls": (Chart("num_requests", "Calls", "calls"),),
-    "web_search_calls": (
-        Chart("num_requests", "Calls", "calls"),
-        Chart("num_model_requests", "Requests", "requests"),
-    ),
+    "file_search_calls": (_CALLS,),
+    "web_search_calls": (_CALLS, _REQUESTS),
 }
 """The charts of each kind of usage, main counter first; costs have a section of their own."""
-
-TITLES: Final[Mapping[KindName, str]] = {
-    "completions": "Completions",
-    "embeddings": "Embeddings",
-    "moderations": "Moderations",
-    "images": "Images",
-    "audio_speeches": "Audio speeches",
-    "audio_transcriptions": "Audio transcriptions",
-    "vector_stores": "Vector stores",
-    "code_interpreter_sessions": "Code interpreter sessions",
-    "file_search_calls": "File search calls",
-    "web_search_calls": "Web search calls",
-    "costs": "Costs",
-}
-
-FIELD_LABELS: Final = {"project_id": "project", "line_item": "line item", "model": "model"}
 
 
 @dataclass(frozen=True)
 class KindCounted:
-    """One kind as `summarize` counted it: what its listing covers, and its tally per period."""
+    """One kind as `summarize` counted it: its listing, and its tally per period (`None`: no results)."""
 
     listing: ListingReport
     tally: UsageTally | None
-    """Counted per period (`per_bucket=True`, each result at the start of its period); `None` when the
-    listing holds no results at all."""
 
     @property
     def name(self) -> str:
-        """The kind: the tally's, or the listing's when nothing was counted."""
+        """The tally's kind, else the listing's (`combine_pages` cannot always tell it)."""
         if self.tally is not None and self.tally.kind is not None:
             return self.tally.kind
         return self.listing.kind
 
 
-_WIDE: Final = Context(prec=MAX_PREC)
-_CENT: Final = Decimal("0.01")
 Number = int | Decimal
+_Key = str | bool | None
+_T = TypeVar("_T")
+_FIELD_LABELS: Final = {"project_id": "project", "line_item": "line item", "model": "model"}
+# Sums exact however many digits money has (the default context rounds at 28); half a cent rounds up.
+_WIDE: Final = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP)
+_SHARE: Final = Context(prec=28)  # a share need not be exact, and a third in full would never end
+_CENT: Final = Decimal("0.01")
 
 
 def render_report(
@@ -124,29 +92,22 @@ def render_report(
     names: Mapping[str, str] | None = None,
     spend_by: SpendBy = "project_id",
 ) -> str:
-    """The report as the text of one HTML page.
-
-    `kinds` come in the order of `KINDS`; a kind whose listing is incomplete has every chart and table
-    labelled partial. `names` maps ids (projects, API keys, users) to names shown beside them.
-    """
-    page = _Page(every, names or {}, spend_by)
-    return page.render(kinds)
+    """The report as the text of one HTML page, with `names` beside the ids they name; a kind whose listing is
+    incomplete is labelled partial. `ValueError` for a tally not counted per period of `every`."""
+    with localcontext(_WIDE):
+        return "".join(_Page(every, names or {}, spend_by).render(kinds))
 
 
 @dataclass
 class _Series:
-    """The values of a chart per period and per series, largest series first, the smallest grouped as other."""
+    """A chart's `values[series][period]`, the `totals` of each period, and the group of every series in the
+    order drawn (`keys`, those in other last)."""
 
     labels: list[str]
     periods: list[int]
     values: list[list[Number]]
-    """`values[series][period]`."""
     totals: list[Number]
-    """The total of each period (all series, other included)."""
-    grouped: int = 0
-    """How many series `other` holds (0: no other)."""
-    keys: list[str | bool | None] = field(default_factory=list[str | bool | None])
-    """The group of every series, in the order drawn (those in other last)."""
+    keys: list[_Key]
 
 
 @dataclass
@@ -154,179 +115,141 @@ class _Page:
     every: Period
     names: Mapping[str, str]
     spend_by: SpendBy
-    parts: list[str] = field(default_factory=list[str])
     charts: int = 0
 
-    def render(self, kinds: Sequence[KindCounted]) -> str:
+    def render(self, kinds: Sequence[KindCounted]) -> Iterator[str]:
         starts = [kind.listing.start for kind in kinds if kind.listing.start is not None]
         ends = [kind.listing.end for kind in kinds if kind.listing.end is not None]
-        span = f"{_day(min(starts))} to {_day(max(ends))} UTC" if starts and ends else "no buckets"
+        span = f"{utc_text(min(starts))[:10]} to {utc_text(max(ends))[:10]} UTC" if starts and ends else "no buckets"
         partial = [kind.name for kind in kinds if not kind.listing.complete]
-        write = self.parts.append
-        write(_HEAD.format(title=escape(f"Usage and spend, {span}"), style=_STYLE))
-        write(f'<header><h1>Usage and spend</h1><p class="sub">{escape(span)}, per {self.every} (UTC)')
-        write(f" &middot; openapiopenai {escape(__version__)}</p>")
+        yield _HEAD.format(
+            title=escape(f"Usage and spend, {span}"),
+            style=(resources.files("openapiopenai") / "data" / "report.css").read_text("utf-8"),
+        )
+        yield f'<header><h1>Usage and spend</h1><p class="sub">{escape(span)}, per {self.every} (UTC)'
+        yield f" &middot; openapiopenai {escape(__version__)}</p>"
         if partial:
-            write(
+            yield (
                 '<p class="partial-banner" role="alert"><strong>Partial:</strong> the listing of '
                 f"{escape(', '.join(partial))} is incomplete, so its totals, charts and tables count only the "
                 "buckets read.</p>"
             )
-        write("</header><main>")
-        self._counted(kinds)
+        yield "</header><main>"
+        yield from self._counted(kinds)
         for kind in kinds:
             if kind.name == "costs" and kind.tally is not None:
-                self._spend(kind)
+                yield from self._spend(kind.tally, kind.listing)
         for kind in kinds:
-            name = kind.name
-            if name != "costs" and name in CHARTS and kind.tally is not None:
-                self._usage(kind)
-        write("</main></body></html>\n")
-        return "".join(self.parts)
+            if kind.name in CHARTS and kind.tally is not None:
+                yield from self._usage(kind.name, kind.tally, kind.listing)
+        yield "</main></body></html>\n"
 
-    # What was counted
-
-    def _counted(self, kinds: Sequence[KindCounted]) -> None:
-        write = self.parts.append
-        write('<section id="counted"><h2>What was counted</h2><div class="table-wrap"><table class="counted">')
-        write("<caption>Each kind's listing, checked as one: the buckets read and whether any is missing</caption>")
-        write(
-            '<thead><tr><th scope="col">kind</th><th scope="col">period (UTC)</th><th scope="col">bucket width</th>'
-            '<th scope="col" class="num">buckets</th><th scope="col" class="num">pages</th>'
-            '<th scope="col" class="num">results</th><th scope="col">complete</th></tr></thead><tbody>'
+    def _counted(self, kinds: Sequence[KindCounted]) -> Iterator[str]:
+        yield (
+            '<section id="counted"><h2>What was counted</h2><div class="table-wrap"><table class="counted">'
+            "<caption>Each kind's listing, checked as one: the buckets read and whether any is missing</caption>"
+            "<thead><tr>"
         )
+        for head in ("kind", "period (UTC)", "bucket width", "#buckets", "#pages", "#results", "complete"):
+            number = ' class="num"' if head.startswith("#") else ""
+            yield f'<th scope="col"{number}>{head.lstrip("#")}</th>'
+        yield "</tr></thead><tbody>"
         for kind in kinds:
             listing = kind.listing
-            period = (
-                f"{_moment(listing.start)} to {_moment(listing.end)}"
-                if listing.start is not None and listing.end is not None
-                else "none"
-            )
-            widths = ", ".join(_duration(width) for width in listing.widths) or "none"
-            if listing.complete:
-                complete = "yes"
-            else:
+            period = "none"
+            if listing.start is not None and listing.end is not None:
+                period = f"{_moment(listing.start)} to {_moment(listing.end)}"
+            widths = ", ".join(map(_duration, listing.widths)) or "none"
+            complete = "yes"
+            if not listing.complete:
                 complete = "<strong>no, partial</strong>: " + "; ".join(escape(str(gap)) for gap in listing.gaps)
-            write(
+            counts = "".join(_cell(count, money=False) for count in (listing.buckets, listing.pages, listing.results))
+            yield (
                 f'<tr data-kind="{escape(kind.name)}"><th scope="row">{escape(kind.name)}</th>'
-                f"<td>{escape(period)}</td><td>{escape(widths)}</td>"
-                f'<td class="num" data-value="{listing.buckets}">{listing.buckets:,}</td>'
-                f'<td class="num" data-value="{listing.pages}">{listing.pages:,}</td>'
-                f'<td class="num" data-value="{listing.results}">{listing.results:,}</td>'
-                f"<td>{complete}</td></tr>"
+                f"<td>{escape(period)}</td><td>{escape(widths)}</td>{counts}<td>{complete}</td></tr>"
             )
-        write("</tbody></table></div></section>")
+        yield "</tbody></table></div></section>"
 
-    # Spend
-
-    def _spend(self, kind: KindCounted) -> None:
-        tally = kind.tally
-        assert tally is not None
-        partial = "" if kind.listing.complete else " (partial)"
+    def _spend(self, tally: UsageTally, listing: ListingReport) -> Iterator[str]:
+        partial = _partial(listing)
         total = tally.total
-        write = self.parts.append
-        write(f'<section id="spend"><h2>Spend{partial}</h2>')
-        currencies = list(total.amounts)
-        write('<div class="cards">')
-        for currency in currencies or ["usd"]:
+        yield f'<section id="spend"><h2>Spend{partial}</h2><div class="cards">'
+        for currency in total.amounts or ["usd"]:
             amount = total.amounts.get(currency, Decimal(0))
-            write(
+            yield (
                 f'<p class="card" data-currency="{escape(currency)}" data-value="{_exact(amount)}">'
                 f'<span class="card-label">Total spend{partial}</span>'
                 f'<span class="card-value">{_money(amount)} <abbr>{escape(currency.upper())}</abbr></span></p>'
             )
-        write("</div>")
-        _note_missing(write, total, tally, ("amount.value", "amount.currency"))
+        yield "</div>"
+        yield from _missing(total, ("amount.value", "amount.currency"))
         by = self.spend_by if self.spend_by in tally.by else None
-        for currency in currencies:
-            unit = currency.upper()
-            series = self._series(tally, by, kind.listing, _amount_value(currency))
-            stacked = f" by {FIELD_LABELS.get(by, by)}" if by else ""
-            self._chart(f"spend-{currency}", f"Spend per {self.every}{stacked}, {unit}{partial}", unit, series, by)
-        write('<div class="tops">')
+        stacked = f" by {_FIELD_LABELS[by]}" if by else ""
+        for currency in total.amounts:
+            series = self._series(tally, by, listing, _spent(currency))
+            title = f"Spend per {self.every}{stacked}, {currency.upper()}{partial}"
+            yield from self._chart(f"spend-{currency}", title, currency.upper(), series)
+        yield '<div class="tops">'
         for field_name in ("line_item", "project_id"):
-            if field_name not in tally.by:
-                continue
-            for currency in currencies:
-                self._top(tally, field_name, currency, total.amounts[currency], partial)
-        write("</div></section>")
+            if field_name in tally.by:
+                for currency, whole in total.amounts.items():
+                    yield from self._top(tally, field_name, currency, whole, partial)
+        yield "</div></section>"
 
-    def _top(self, tally: UsageTally, field_name: str, currency: str, whole: Decimal, partial: str) -> None:
+    def _top(self, tally: UsageTally, field_name: str, currency: str, whole: Decimal, partial: str) -> Iterator[str]:
         """The largest groups of one field by spend, with their share of the total; the rest in one row."""
         index = tally.by.index(field_name)
-        sums: dict[str | bool | None, Decimal] = {}
+        sums: dict[_Key, Decimal] = {}
         for group in tally.iter_groups():
             amount = group.totals.amounts.get(currency)
             if amount:  # no spend in this currency: not a line of its list
                 key = group.values[index]
-                sums[key] = _WIDE.add(sums.get(key, Decimal(0)), amount)
-        ranked = sorted(sums.items(), key=lambda item: (-item[1], _label_key(item[0])))
-        shown, rest = ranked[: MAX_SERIES - 1], ranked[MAX_SERIES - 1 :]
-        if len(rest) == 1:
-            shown, rest = ranked, []
-        label = FIELD_LABELS.get(field_name, field_name)
-        unit = currency.upper()
-        name = f"top-{field_name.replace('_', '-')}-{currency}"
-        write = self.parts.append
-        write(
-            f'<figure class="top" id="{escape(name)}" data-chart="{escape(name)}"><div class="table-wrap">'
-            f"<table><caption>Top {label}s by spend, {escape(unit)}{partial}</caption>"
-            f'<thead><tr><th scope="col">{label}</th><th scope="col" class="num">{escape(unit)}</th>'
+                sums[key] = sums.get(key, Decimal(0)) + amount
+        shown, rest = _fold(sorted(sums.items(), key=lambda item: (-item[1], _label_key(item[0]))))
+        label = _FIELD_LABELS[field_name]
+        unit = escape(currency.upper())
+        name = escape(f"top-{field_name.replace('_', '-')}-{currency}")
+        yield (
+            f'<figure class="top" id="{name}" data-chart="{name}"><div class="table-wrap">'
+            f"<table><caption>Top {label}s by spend, {unit}{partial}</caption>"
+            f'<thead><tr><th scope="col">{label}</th><th scope="col" class="num">{unit}</th>'
             '<th scope="col" class="num">share</th><th scope="col" class="share-bar"><span class="visually-hidden">'
             "share as a bar</span></th></tr></thead><tbody>"
         )
-        rows = [(self._label(key), amount) for key, amount in shown]
+        rows: list[tuple[str, Number]] = [(self._label(key), amount) for key, amount in shown]
         if rest:
-            rows.append((f"{OTHER} ({len(rest)} {label}s)", Decimal(_sum(amount for _, amount in rest))))
-        for text, amount in rows:
-            share = amount / whole if whole else Decimal(0)
-            percent = f"{(share * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP, context=_WIDE)}%"
-            width = max(0.0, min(100.0, float(share * 100)))
-            write(
-                f'<tr><th scope="row">{escape(text)}</th><td class="num" data-value="{_exact(amount)}">'
-                f'{_money(amount)}</td><td class="num">{percent}</td><td class="share-bar"><span style="width:'
-                f'{width:.1f}%"></span></td></tr>'
+            rows.append((f"{OTHER} ({len(rest)} {label}s)", sum(amount for _, amount in rest)))
+        for text, spent in rows:
+            percent = _SHARE.divide(spent, whole) * 100 if whole else Decimal(0)
+            yield (
+                f'<tr><th scope="row">{escape(text)}</th>{_cell(spent, money=True)}'
+                f'<td class="num">{percent.quantize(Decimal("0.1"))}%</td><td class="share-bar"><span style="width:'
+                f'{max(0.0, min(100.0, float(percent))):.1f}%"></span></td></tr>'
             )
-        write(
-            f'</tbody><tfoot><tr><th scope="row">total</th><td class="num" data-value="{_exact(whole)}">'
-            f'{_money(whole)}</td><td class="num">100%</td><td></td></tr></tfoot></table></div></figure>'
+        yield (
+            f'</tbody><tfoot><tr><th scope="row">total</th>{_cell(whole, money=True)}'
+            '<td class="num">100%</td><td></td></tr></tfoot></table></div></figure>'
         )
 
-    # Usage
-
-    def _usage(self, kind: KindCounted) -> None:
-        tally = kind.tally
-        assert tally is not None
-        name = cast("KindName", kind.name)
-        partial = "" if kind.listing.complete else " (partial)"
-        write = self.parts.append
-        write(f'<section id="usage-{escape(name)}"><h2>{escape(TITLES[name])}{partial}</h2>')
+    def _usage(self, name: str, tally: UsageTally, listing: ListingReport) -> Iterator[str]:
+        partial = _partial(listing)
         total = tally.total
+        yield f'<section id="usage-{escape(name)}"><h2>{escape(name.replace("_", " ").capitalize())}{partial}</h2>'
         by = "model" if "model" in tally.by else "project_id" if "project_id" in tally.by else None
-        order: list[str | bool | None] = []  # the main chart's: each group in the same colour in every chart
-        for chart in CHARTS[name]:
-            if chart.level:
-                series = self._series(tally, by, kind.listing, _level_value(chart.counter), order)
-                overall = f"latest {_whole(total.levels[chart.counter].latest or 0)}, peak "
-                overall += f"{_whole(total.levels[chart.counter].peak or 0)} {chart.unit}"
-            else:
-                series = self._series(tally, by, kind.listing, _counter_value(chart.counter), order)
-                overall = f"total {_whole(total.counts[chart.counter])} {chart.unit}"
+        stacked = f" by {_FIELD_LABELS[by]}" if by else ""
+        order: list[_Key] = []  # the main chart's: each group in the same colour in every chart
+        for chart in CHARTS[cast("KindName", name)]:
+            series = self._series(tally, by, listing, chart.value, order)
             order = order or series.keys
-            stacked = f" by {FIELD_LABELS.get(by, by)}" if by else ""
-            self._chart(
-                f"{name}-{chart.counter}",
-                f"{chart.title} per {self.every}{stacked}{partial}",
-                chart.unit,
-                series,
-                by,
-                overall=overall,
-                level=chart.level,
-            )
-            _note_missing(write, total, tally, (chart.counter,))
-        write("</section>")
-
-    # Series and charts
+            if chart.level:
+                level = total.levels[chart.counter]
+                overall = f"latest {level.latest or 0:,}, peak {level.peak or 0:,} {chart.unit}"
+            else:
+                overall = f"total {total.counts[chart.counter]:,} {chart.unit}"
+            title = f"{chart.title} per {self.every}{stacked}{partial}"
+            yield from self._chart(f"{name}-{chart.counter}", title, chart.unit, series, overall, level=chart.level)
+            yield from _missing(total, (chart.counter,))
+        yield "</section>"
 
     def _series(
         self,
@@ -334,102 +257,78 @@ class _Page:
         by: str | None,
         listing: ListingReport,
         value: Callable[[Totals], Number],
-        order: Sequence[str | bool | None] = (),
+        order: Sequence[_Key] = (),
     ) -> _Series:
-        """The value of each group of `by` in each period (zero where it has none), from the tally's rows.
-
-        Series come largest first, except that groups in `order` come first in that order: so a group keeps
-        its colour across the charts of one kind."""
+        """The value of each group of `by` in each period, largest first but those of `order` first in that
+        order, so that a group keeps its colour across the charts of one kind."""
         index = tally.by.index(by) if by is not None else None
-        periods = (
-            list(iter_periods(listing.start, listing.end, self.every))
-            if listing.start is not None and listing.end is not None
-            else []
-        )
+        periods = []
+        if listing.start is not None and listing.end is not None:
+            periods = list(iter_periods(listing.start, listing.end, self.every))
         at = {start: number for number, start in enumerate(periods)}
-        sums: dict[str | bool | None, list[Number]] = {}
+        rows: dict[_Key, list[Number]] = {}
         for group in tally.iter_groups(by_time=True):
-            if group.bucket_start is None:
-                continue
-            period = at.get(bucket_time(group.bucket_start))
-            if period is None:  # outside the listing's range: cannot happen for a tally counted per period
-                continue
+            period = at.get(bucket_time(group.bucket_start)) if group.bucket_start is not None else None
+            if period is None:
+                raise ValueError(f"the tally of {tally.kind} is not counted per {self.every} of its listing")
             key = group.values[index] if index is not None else None
-            row = sums.get(key)
-            if row is None:
-                row = sums[key] = [0] * len(periods)
-            row[period] = _add(row[period], value(group.totals))
+            rows.setdefault(key, [0] * len(periods))[period] += value(group.totals)
         place = {key: number for number, key in enumerate(order)}
         ranked = sorted(
-            sums.items(), key=lambda item: (place.get(item[0], len(place)), -_sum(item[1]), _label_key(item[0]))
+            rows.items(), key=lambda item: (place.get(item[0], len(place)), -sum(item[1]), _label_key(item[0]))
         )
-        if len(ranked) > MAX_SERIES:
-            kept, rest = ranked[: MAX_SERIES - 1], ranked[MAX_SERIES - 1 :]
-            other: list[Number] = [_sum(row[period] for _, row in rest) for period in range(len(periods))]
-            labels = [self._label(key) for key, _ in kept] + [f"{OTHER} ({len(rest)})"]
-            values = [row for _, row in kept] + [other]
-            grouped = len(rest)
-        else:
-            labels = [self._label(key) for key, _ in ranked] if by is not None else []
-            values = [row for _, row in ranked]
-            grouped = 0
-        if by is None and values:
-            labels = ["all"]
-        totals = [_sum(row[period] for row in values) for period in range(len(periods))]
-        return _Series(labels, periods, values, totals, grouped, [key for key, _ in ranked])
+        kept, rest = _fold(ranked)
+        labels = [self._label(key) for key, _ in kept] if by is not None else ["all"] * len(kept)
+        values = [row for _, row in kept]
+        if rest:
+            labels.append(f"{OTHER} ({len(rest)})")
+            values.append([sum(row[period] for _, row in rest) for period in range(len(periods))])
+        totals = [sum(row[period] for row in values) for period in range(len(periods))]
+        return _Series(labels, periods, values, totals, [key for key, _ in ranked])
 
     def _chart(
-        self,
-        name: str,
-        title: str,
-        unit: str,
-        series: _Series,
-        by: str | None,
-        *,
-        overall: str | None = None,
-        level: bool = False,
-    ) -> None:
+        self, name: str, title: str, unit: str, series: _Series, overall: str = "", *, level: bool = False
+    ) -> Iterator[str]:
         """A stacked bar chart, its legend, and the table of its numbers."""
         self.charts += 1
         number = self.charts
         money = any(isinstance(value, Decimal) for row in series.values for value in row)
-        write = self.parts.append
-        write(
+        yield (
             f'<figure class="chart" id="{escape(name)}" data-chart="{escape(name)}" '
             f'data-bars="{len(series.periods)}" data-series="{len(series.labels)}">'
             f'<figcaption id="title-{number}"><h3>{escape(title)}</h3>'
         )
         if overall:
-            write(f'<p class="overall">{escape(overall)}</p>')
-        write('</figcaption><div class="chart-body"><div class="plot">')
-        write(self._svg(number, title, unit, series, money=money))
-        write('<ul class="legend">')
+            yield f'<p class="overall">{escape(overall)}</p>'
+        yield '</figcaption><div class="chart-body"><div class="plot">'
+        yield from self._svg(number, unit, series, money=money)
+        yield '<ul class="legend">'
         for index, label in enumerate(series.labels):
-            write(f'<li><span class="key s{_colour(index, series)}" aria-hidden="true"></span>{escape(label)}</li>')
-        write("</ul></div>")
-        write(self._table(title, unit, series, by, money=money, level=level))
-        write("</div></figure>")
+            yield f'<li><span class="key s{index}" aria-hidden="true"></span>{escape(label)}</li>'
+        yield "</ul></div>"
+        yield from self._table(title, unit, series, money=money, level=level)
+        yield "</div></figure>"
 
-    def _svg(self, number: int, title: str, unit: str, series: _Series, *, money: bool) -> str:
+    def _svg(self, number: int, unit: str, series: _Series, *, money: bool) -> Iterator[str]:
         width, height = 760, 300
         left, right, top, bottom = 84, 12, 14, 46
         plot_w, plot_h = width - left - right, height - top - bottom
-        highest = max((float(total) for total in series.totals), default=0.0)
-        ticks = _ticks(highest, money=money)
-        scale = plot_h / float(ticks[-1]) if ticks[-1] else 0.0
-        out: list[str] = [
+        base = top + plot_h
+        ticks = _ticks(max((float(total) for total in series.totals), default=0.0), money=money)
+        scale = plot_h / float(ticks[-1])
+        yield (
             f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="title-{number}" '
             f'preserveAspectRatio="xMinYMin meet" class="bars">'
-        ]
+        )
         cents = money and any(tick != int(tick) for tick in ticks)  # 2.50 beside 5.00, not beside 5
         for tick in ticks:
-            y = top + plot_h - float(tick) * scale
-            out.append(
+            y = base - float(tick) * scale
+            yield (
                 f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>'
                 f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                f"{_money(tick) if cents else _whole(int(tick))}</text>"
+                f"{_money(tick) if cents else f'{int(tick):,}'}</text>"
             )
-        out.append(
+        yield (
             f'<text class="axis" transform="translate(14 {top + plot_h / 2:.0f}) rotate(-90)" text-anchor="middle">'
             f"{escape(unit)}</text>"
         )
@@ -440,143 +339,108 @@ class _Page:
         for period, start in enumerate(series.periods):
             x = left + period * slot + (slot - bar) / 2
             label = self._period(start)
-            out.append(f'<g class="bar" data-period="{label}">')
-            y = top + plot_h
+            yield f'<g class="bar" data-period="{label}">'
+            y = float(base)
             for index, row in enumerate(series.values):
-                value = row[period]
-                if not value:
-                    continue
-                h = float(value) * scale
-                y -= h
-                figure = f"{_money(value)} {unit}" if isinstance(value, Decimal) else f"{value:,} {unit}"
-                exact = (
-                    f" (exactly {_exact(value)})"
-                    if isinstance(value, Decimal) and _money(value) != _exact(value)
-                    else ""
-                )
-                out.append(
-                    f'<rect class="s{_colour(index, series)}" x="{x:.2f}" y="{y:.2f}" width="{bar:.2f}" '
-                    f'height="{max(h, 0.0):.2f}"><title>{escape(label)}, {escape(series.labels[index])}: '
-                    f"{escape(figure)}{exact}</title></rect>"
-                )
-            out.append("</g>")
+                if row[period]:
+                    h = float(row[period]) * scale
+                    y -= h
+                    yield (
+                        f'<rect class="s{index}" x="{x:.2f}" y="{y:.2f}" width="{bar:.2f}" height="{max(h, 0.0):.2f}">'
+                        f"<title>{escape(label)}, {escape(series.labels[index])}: "
+                        f"{escape(_figure(row[period], unit))}</title></rect>"
+                    )
+            yield "</g>"
             if period % every_nth == 0:
-                out.append(
-                    f'<text class="tick" x="{left + period * slot + slot / 2:.1f}" y="{top + plot_h + 16}" '
-                    f'text-anchor="middle">{self._short(start)}</text>'
+                yield (
+                    f'<text class="tick" x="{left + period * slot + slot / 2:.1f}" y="{base + 16}" '
+                    f'text-anchor="middle">{self._period(start, short=True)}</text>'
                 )
-        out.append(
-            f'<line class="baseline" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>'
+        yield (
+            f'<line class="baseline" x1="{left}" x2="{width - right}" y1="{base}" y2="{base}"/>'
             f'<text class="axis" x="{left + plot_w / 2:.0f}" y="{height - 6}" text-anchor="middle">'
             f"{self.every} (UTC)</text></svg>"
         )
-        return "".join(out)
 
-    def _table(self, title: str, unit: str, series: _Series, by: str | None, *, money: bool, level: bool) -> str:
-        out = [
+    def _table(self, title: str, unit: str, series: _Series, *, money: bool, level: bool) -> Iterator[str]:
+        rows = series.values if len(series.labels) > 1 else []  # one series: its total is the only column
+        yield (
             f'<div class="table-wrap" tabindex="0"><table class="numbers"><caption>{escape(title)}, in {escape(unit)}'
-            "</caption><thead><tr>"
-            f'<th scope="col">{self.every}</th>'
-        ]
-        many = len(series.labels) > 1
-        if many:
-            out.extend(f'<th scope="col" class="num">{escape(label)}</th>' for label in series.labels)
-        out.append('<th scope="col" class="num">total</th></tr></thead><tbody>')
-        cell = _money if money else _whole
+            f'</caption><thead><tr><th scope="col">{self.every}</th>'
+        )
+        yield "".join(f'<th scope="col" class="num">{escape(label)}</th>' for label in series.labels if rows)
+        yield '<th scope="col" class="num">total</th></tr></thead><tbody>'
         for period, start in enumerate(series.periods):
-            out.append(f'<tr><th scope="row">{self._period(start)}</th>')
-            if many:
-                for row in series.values:
-                    out.append(f'<td class="num" data-value="{_exact(row[period])}">{cell(row[period])}</td>')
-            total = series.totals[period]
-            out.append(f'<td class="num" data-value="{_exact(total)}">{cell(total)}</td></tr>')
-        out.append("</tbody>")
+            cells = "".join(_cell(row[period], money=money) for row in [*rows, series.totals])
+            yield f'<tr><th scope="row">{self._period(start)}</th>{cells}</tr>'
+        yield "</tbody>"
         if not level:  # a level is not added across periods
-            out.append('<tfoot><tr><th scope="row">total</th>')
-            if many:
-                for row in series.values:
-                    whole = _sum(row)
-                    out.append(f'<td class="num" data-value="{_exact(whole)}">{cell(whole)}</td>')
-            whole = _sum(series.totals)
-            out.append(f'<td class="num" data-value="{_exact(whole)}">{cell(whole)}</td></tr></tfoot>')
-        out.append("</table></div>")
-        return "".join(out)
+            cells = "".join(_cell(sum(row), money=money) for row in [*rows, series.totals])
+            yield f'<tfoot><tr><th scope="row">total</th>{cells}</tr></tfoot>'
+        yield "</table></div>"
 
-    def _label(self, key: str | bool | None) -> str:
+    def _label(self, key: _Key) -> str:
         if key is None:
-            return NULL_LABEL
+            return "(none)"
         if isinstance(key, bool):
             return "true" if key else "false"
         name = self.names.get(key)
         return f"{name} ({key})" if name else key or '""'  # an empty value shown as summarize's table shows it
 
-    def _period(self, start: int) -> str:
+    def _period(self, start: int, *, short: bool = False) -> str:
         text = utc_text(start)
-        return text[:7] if self.every == "month" else text[:10]
-
-    def _short(self, start: int) -> str:
-        text = utc_text(start)
-        return text[:7] if self.every == "month" else text[5:10]
+        return text[:7] if self.every == "month" else text[5 if short else 0 : 10]
 
 
-def _note_missing(write: Callable[[str], None], total: Totals, tally: UsageTally, fields: Iterable[str]) -> None:
+def _partial(listing: ListingReport) -> str:
+    return "" if listing.complete else " (partial)"
+
+
+def _missing(total: Totals, fields: Iterable[str]) -> Iterator[str]:
     for name in fields:
         count = total.missing.get(name)
         if count:
-            write(
+            yield (
                 f'<p class="note">{count:,} result{"" if count == 1 else "s"} lack {escape(name)}: '
                 "its figures count the others only.</p>"
             )
 
 
-def _amount_value(currency: str) -> Callable[[Totals], Number]:
+def _spent(currency: str) -> Callable[[Totals], Number]:
     return lambda totals: totals.amounts.get(currency, Decimal(0))
 
 
-def _counter_value(name: str) -> Callable[[Totals], Number]:
-    return lambda totals: totals.counts[name]
+def _fold(ranked: list[_T]) -> tuple[list[_T], list[_T]]:
+    """All of them when they fit, else the largest nine and the rest, shown together as other."""
+    if len(ranked) <= MAX_SERIES:
+        return ranked, []
+    return ranked[: MAX_SERIES - 1], ranked[MAX_SERIES - 1 :]
 
 
-def _level_value(name: str) -> Callable[[Totals], Number]:
-    return lambda totals: totals.levels[name].latest or 0
-
-
-def _colour(index: int, series: _Series) -> int:
-    """The colour of a series: its rank, and the last colour for other."""
-    return MAX_SERIES - 1 if series.grouped and index == len(series.labels) - 1 else index
-
-
-def _label_key(key: str | bool | None) -> tuple[bool, str]:
+def _label_key(key: _Key) -> tuple[bool, str]:
     return (key is None, str(key))
 
 
-def _add(first: Number, second: Number) -> Number:
-    if isinstance(first, Decimal) or isinstance(second, Decimal):
-        return _WIDE.add(Decimal(first), Decimal(second))  # exact: as many digits as it takes
-    return first + second
+def _cell(value: Number, *, money: bool) -> str:
+    """A table cell: the figure as shown, and in `data-value` exactly as `summarize --format json` writes it."""
+    return f'<td class="num" data-value="{_exact(value)}">{_money(value) if money else f"{value:,}"}</td>'
 
 
-def _sum(values: Iterable[Number]) -> Number:
-    total: Number = 0
-    for value in values:
-        total = _add(total, value)
-    return total
+def _figure(value: Number, unit: str) -> str:
+    """A bar's tooltip: the figure, and every digit when money has more than cents."""
+    if not isinstance(value, Decimal):
+        return f"{value:,} {unit}"
+    shown, exact = _money(value), _exact(value)
+    return f"{shown} {unit}" if shown == exact else f"{shown} {unit} (exactly {exact})"
 
 
 def _exact(value: Number) -> str:
-    """Every digit: `data-value` attributes hold the figure exactly as `summarize --format json` writes it."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(_WIDE), "f")
-    return str(value)
+    return format(value.normalize(_WIDE), "f") if isinstance(value, Decimal) else str(value)
 
 
 def _money(value: Number) -> str:
     """To the cent, half a cent rounded up, with thousands separators, as `summarize`'s table shows it."""
-    return f"{Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
-
-
-def _whole(value: Number) -> str:
-    return f"{value:,}"
+    return f"{Decimal(value).quantize(_CENT, context=_WIDE):,}"
 
 
 def _ticks(highest: float, *, money: bool) -> list[Decimal]:
@@ -585,20 +449,14 @@ def _ticks(highest: float, *, money: bool) -> list[Decimal]:
         return [Decimal(0), Decimal(1)]
     rough = Decimal(repr(highest / 4))
     power = Decimal(1).scaleb(rough.adjusted())
-    step = next(
-        (power * factor for factor in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5)) if power * factor >= rough),
-        power * 10,
-    )
+    factors = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5))
+    step = next((power * factor for factor in factors if power * factor >= rough), power * 10)
     if not money and step < 1:
         step = Decimal(1)
     ticks = [Decimal(0)]
     while float(ticks[-1]) < highest:
         ticks.append(ticks[-1] + step)
     return [tick.normalize() if tick else Decimal(0) for tick in ticks]
-
-
-def _day(seconds: int) -> str:
-    return utc_text(seconds)[:10]
 
 
 def _moment(seconds: int) -> str:
@@ -619,70 +477,5 @@ _HEAD: Final = (
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
     '<meta name="viewport" content="width=device-width, initial-scale=1">'
     '<meta name="color-scheme" content="light dark">'
-    "<title>{title}</title><style>{style}</style></head><body>"
+    "<title>{title}</title><style>\n{style}</style></head><body>"
 )
-
-_STYLE: Final = """
-:root{--bg:#fff;--fg:#1d2330;--muted:#5b6475;--line:#d9dde5;--panel:#f6f7f9;--warn:#fff3cd;--warn-fg:#6b4e00;
---c0:#2f6db5;--c1:#e07b24;--c2:#2e9a58;--c3:#cc3f3f;--c4:#8660bf;--c5:#8f5b3e;--c6:#d563a8;--c7:#a79a1c;
---c8:#1fa3b4;--c9:#8a909b}
-@media (prefers-color-scheme:dark){:root{--bg:#14171c;--fg:#e6e9ef;--muted:#a2aab8;--line:#353b46;--panel:#1d2129;
---warn:#3d3212;--warn-fg:#f6dd94;--c0:#5b9be6;--c1:#f39a4c;--c2:#4cc27c;--c3:#f06a6a;--c4:#ac8ae3;--c5:#c08a66;
---c6:#ee8cc7;--c7:#d3c640;--c8:#4bcbdb;--c9:#9aa1ad}}
-*{box-sizing:border-box}
-body{margin:0;background:var(--bg);color:var(--fg);font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,
-"Helvetica Neue",Arial,sans-serif;font-variant-numeric:tabular-nums}
-header,main{max-width:1280px;margin:0 auto;padding:0 24px}
-header{padding-top:20px}
-h1{font-size:1.7em;margin:0 0 2px}
-h2{font-size:1.3em;margin:32px 0 10px;padding-bottom:4px;border-bottom:2px solid var(--line)}
-h3{font-size:1.05em;margin:0}
-.sub,.overall,.note{color:var(--muted);margin:2px 0}
-.partial-banner{background:var(--warn);color:var(--warn-fg);padding:8px 12px;border-radius:6px}
-.cards{display:flex;flex-wrap:wrap;gap:12px;margin:8px 0 16px}
-.card{margin:0;padding:12px 18px;background:var(--panel);border:1px solid var(--line);border-radius:8px}
-.card-label{display:block;color:var(--muted);font-size:.9em}
-.card-value{display:block;font-size:1.7em;font-weight:600}
-.card abbr{text-decoration:none;font-size:.6em;color:var(--muted)}
-figure{margin:0 0 28px}
-figcaption{margin-bottom:6px}
-.chart-body{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:20px;align-items:start}
-@media (max-width:900px){.chart-body{grid-template-columns:1fr}}
-svg.bars{width:100%;height:auto;display:block}
-svg text{fill:var(--muted);font-size:11px}
-svg text.axis{font-size:12px;fill:var(--fg)}
-.grid{stroke:var(--line);stroke-width:1}
-.baseline{stroke:var(--muted);stroke-width:1}
-rect:hover{opacity:.8}
-.s0{fill:var(--c0);background:var(--c0)}.s1{fill:var(--c1);background:var(--c1)}.s2{fill:var(--c2);background:var(--c2)}
-.s3{fill:var(--c3);background:var(--c3)}.s4{fill:var(--c4);background:var(--c4)}.s5{fill:var(--c5);background:var(--c5)}
-.s6{fill:var(--c6);background:var(--c6)}.s7{fill:var(--c7);background:var(--c7)}.s8{fill:var(--c8);background:var(--c8)}
-.s9{fill:var(--c9);background:var(--c9)}
-.legend{list-style:none;padding:0;margin:6px 0 0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:.9em}
-.legend li{display:flex;align-items:center;gap:6px;overflow-wrap:anywhere}
-.key{display:inline-block;width:12px;height:12px;border-radius:2px;flex:none}
-.table-wrap{max-height:340px;overflow:auto;border:1px solid var(--line);border-radius:6px}
-table{border-collapse:collapse;width:100%;font-size:.86em}
-caption{text-align:left;font-weight:600;padding:6px 8px;color:var(--muted)}
-th,td{padding:3px 8px;border-bottom:1px solid var(--line);text-align:left;white-space:nowrap}
-thead th{position:sticky;top:0;background:var(--panel);white-space:normal;overflow-wrap:anywhere;vertical-align:bottom}
-tfoot th,tfoot td{font-weight:600;border-top:2px solid var(--line)}
-.num{text-align:right}
-th.share-bar,td.share-bar{width:30%}
-td.share-bar span{display:block;height:10px;border-radius:2px;background:var(--c0)}
-.tops{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:20px;align-items:start}
-.top .table-wrap{max-height:none}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-@media print{
-:root{--bg:#fff;--fg:#000;--muted:#333;--line:#bbb;--panel:#f1f1f1;--warn:#fff;--warn-fg:#000}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{font-size:10pt}
-header,main{max-width:none;padding:0}
-.chart-body{grid-template-columns:1fr}
-.table-wrap{max-height:none;overflow:visible;border:none}
-thead th{position:static}
-figure,.cards,tr{break-inside:avoid}
-h2,h3{break-after:avoid}
-.partial-banner{border:2px solid #000}
-}
-"""

@@ -35,6 +35,7 @@ from openapiopenai.focus import (
     focus_unit,
     write_parquet,
 )
+from openapiopenai.listing import combine_pages
 from openapiopenai.usage import UsageTally
 
 from focus_exports import API_KEYS, DAY, bucket, cost, generated_export, page, seconds
@@ -127,6 +128,20 @@ EXPECTED: dict[str, Callable[[dict[str, Any], int, int], FocusValue]] = {
         None if result.get("project_id") is None else NAMES.get(result["project_id"], result["project_id"])
     ),
 }
+
+
+@pytest.mark.parametrize("source", ["page", "listing", "buckets"])
+def test_a_page_a_combined_listing_and_buckets_add_the_same_rows(source: str) -> None:
+    pages = [
+        UsageResponse[UsageResult].from_json((SAMPLE / f"costs-page-{number}.json").read_text()) for number in (1, 2)
+    ]
+    export = FocusExport("org-Test", "Test Org")
+    if source == "listing":
+        export.add(combine_pages(pages))
+    for each in pages if source != "listing" else []:
+        export.add(each if source == "page" else list(each.data))
+    assert list(export.iter_rows()) == list(sample_export().iter_rows())
+    assert export.rows == 251
 
 
 def test_every_column_has_an_expectation() -> None:
@@ -506,14 +521,21 @@ class TestCommand:
         assert (done.returncode, done.stdout) == (0, "")
         assert parquet_rows(tmp_path / "out.parquet") == list(sample_export_of_the_sample().iter_rows())
 
-    def test_parquet_to_standard_output(self) -> None:
+    @pytest.mark.parametrize("output", [[], ["-o", "-"]])
+    def test_parquet_to_standard_output(self, output: list[str], tmp_path: Path) -> None:
         done = subprocess.run(
-            [sys.executable, "-m", "openapiopenai", "focus", "--sample", "--format", "parquet"],
+            [sys.executable, "-m", "openapiopenai", "focus", "--sample", "--format", "parquet", *output],
             capture_output=True,
             check=False,
+            cwd=tmp_path,
         )
         assert done.returncode == 0, done.stderr
         assert parquet_rows(io.BytesIO(done.stdout)) == list(sample_export_of_the_sample().iter_rows())
+        assert list(tmp_path.iterdir()) == []
+
+    def test_csv_to_standard_output_with_a_dash(self, tmp_path: Path) -> None:
+        assert focus("--sample", "-o", "-", cwd=tmp_path).stdout == focus("--sample").stdout
+        assert list(tmp_path.iterdir()) == []
 
     def test_parquet_without_pyarrow_says_how_to_get_it(self, tmp_path: Path) -> None:
         done = focus("--sample", "--format", "parquet", "-o", str(tmp_path / "out.parquet"), block_pyarrow=True)

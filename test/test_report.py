@@ -277,6 +277,16 @@ def test_names_are_shown_beside_ids() -> None:
     assert "Research &lt;lab&gt; (proj_1)" in page
 
 
+@pytest.mark.parametrize("per_bucket", [True, False], ids=["per-day-drawn-per-week", "not-per-bucket"])
+def test_a_tally_not_counted_per_period_is_refused(per_bucket: bool) -> None:
+    tally = UsageTally(KINDS["costs"].group_by, per_bucket=per_bucket, kind="costs")
+    amount = CostsResultAmount(value=1, currency="usd")
+    tally.add_result(CostsResult(object="organization.costs.result", amount=amount), utc_datetime(FIRST))  # a Friday
+    listing = ListingReport("costs", FIRST, FIRST + DAY, 1, 1, 1, (DAY,), (), ())
+    with pytest.raises(ValueError, match="the tally of costs is not counted per week of its listing"):
+        render_report([KindCounted(listing, tally)], "week")
+
+
 def legend_of(report: Report) -> list[str]:
     return report.figures["spend-usd"].legend
 

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
-from collections.abc import Generator
-from typing import IO, Final, cast
+from typing import Final, cast
 
 from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
@@ -24,6 +20,7 @@ from openapiopenai.cli._common import (
     register,
     use_each,
 )
+from openapiopenai.cli._output import choice, replacing
 from openapiopenai.documents import DocumentError, Loaded
 from openapiopenai.focus import (
     FOCUS_VERSION,
@@ -38,7 +35,6 @@ from openapiopenai.focus import (
 from openapiopenai.listing import ListingCheck
 from openapiopenai.models import KindName, UsageResult, UsageTimeBucket
 
-FORMATS: Final = ("csv", "parquet")
 SAMPLE_ORGANIZATION_ID: Final = "org-SampleQ4TzL8wX7KcHm3Ye"
 SAMPLE_ORGANIZATION_NAME: Final = "Sample Organization"
 """The made-up organization of the built-in sample, the billing account of `focus --sample`."""
@@ -49,26 +45,22 @@ def add_parser(commands: Commands) -> None:
     parser = commands.add_parser(
         "focus",
         help=COMMANDS["focus"],
-        description=f"Write each costs result read as one FOCUS {FOCUS_VERSION} row (the FinOps Open Cost and "
-        "Usage Specification), its money the exact decimal the API sent. The buckets are checked as one listing, "
-        "as summarize checks them; results of other kinds are skipped. The organization's id and name, which "
-        "the API does not return, are FOCUS's billing account.",
+        description=f"Write each costs result read as one FOCUS {FOCUS_VERSION} row, its money the exact decimal the "
+        "API sent, over one listing checked as by summarize. The organization is FOCUS's billing account.",
         epilog="Exit status: 0 every row written (or, with --partial, the rows of an incomplete listing), 1 bad "
         "data, no costs or an incomplete listing, 2 bad usage.",
     )
     add_input(parser)
-    parser.add_argument("-o", "--output", metavar="OUT", help="write to this file (default: standard output)")
-    parser.add_argument("--format", type=_output_format, default="csv", metavar="{csv,parquet}", help="default: csv")
     parser.add_argument(
-        "--organization-id",
-        metavar="ID",
-        help="the organization's id (org-...): BillingAccountId; required, except with --sample",
+        "-o", "--output", metavar="OUT", help="write to this file, '-' for standard output (the default)"
     )
+    formats = {"csv": "csv", "parquet": "parquet"}
     parser.add_argument(
-        "--organization-name",
-        metavar="NAME",
-        help="the organization's name: BillingAccountName; required, except with --sample",
+        "--format", type=choice("format", formats), default="csv", metavar="{csv,parquet}", help="default: csv"
     )
+    for field, column in (("id", "BillingAccountId"), ("name", "BillingAccountName")):
+        text = f"the organization's {field}: {column}; required, except with --sample"
+        parser.add_argument(f"--organization-{field}", metavar=field.upper(), help=text)
     parser.add_argument(
         "--partial",
         action="store_true",
@@ -78,13 +70,9 @@ def add_parser(commands: Commands) -> None:
     parser.set_defaults(run=run)
 
 
-def _output_format(text: str) -> str:
-    if text not in FORMATS:
-        raise argparse.ArgumentTypeError(f"unknown format {text!r}: choose from {', '.join(FORMATS)}")
-    return text
-
-
-def _refuse(why: str) -> int:
+def _refuse(why: str, *errors: object) -> int:
+    for error in errors:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
     print(f"{PROG}: no FOCUS rows written: {why}", file=sys.stderr)
     return 1
 
@@ -94,18 +82,16 @@ def run(args: argparse.Namespace) -> int:
     files = input_files(args)
     account_id: str | None = args.organization_id
     account_name: str | None = args.organization_name
-    if files is None:
+    if files is None:  # the sample's made-up organization, unless another is given
         account_id = SAMPLE_ORGANIZATION_ID if account_id is None else account_id
         account_name = SAMPLE_ORGANIZATION_NAME if account_name is None else account_name
-    missing = [
-        option
-        for option, value in (("--organization-id", account_id), ("--organization-name", account_name))
-        if value is None or not value.strip()
-    ]
+    given = (("--organization-id", account_id), ("--organization-name", account_name))
+    missing = [option for option, value in given if not (value or "").strip()]
     if missing:
         args.usage(f"{' and '.join(missing)} required: the Costs API does not return the organization's id and name")
-    if args.format == "parquet":
-        if args.output is None and sys.stdout.isatty():
+    binary = args.format == "parquet"
+    if binary:
+        if args.output in (None, "-") and sys.stdout.isatty():
             args.usage("Parquet is binary: give -o FILE, or redirect standard output")
         try:
             parquet_modules()
@@ -118,21 +104,18 @@ def run(args: argparse.Namespace) -> int:
     loose = 0
 
     def use(outcome: Loaded) -> list[DocumentError]:
-        nonlocal loose, skipped
-        skipped |= kinds_in(outcome.document) - {"costs"}
+        nonlocal loose
+        skipped.update(kinds_in(outcome.document) - {"costs"})
         errors: list[DocumentError] = []
         for path, item, _ in register(outcome, check, "costs"):
             if not isinstance(item, UsageTimeBucket):
                 loose += 1
-                continue
-            bucket = cast("UsageTimeBucket[UsageResult]", item)
-            if export.holds(bucket.start_time):
-                continue  # read twice: the listing check names both places
-            try:
-                export.add_bucket(bucket)
-            except FocusError as error:
-                prefix = f"{path}." if path else ""
-                errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
+            elif not export.holds(item.start_time):  # a bucket read twice: the listing check names both places
+                try:
+                    export.add_bucket(cast("UsageTimeBucket[UsageResult]", item))
+                except FocusError as error:
+                    prefix = f"{path}." if path else ""
+                    errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
         return errors
 
     rejected = use_each(files, args.max_bytes, use)
@@ -141,62 +124,24 @@ def run(args: argparse.Namespace) -> int:
     if rejected:
         return _refuse(f"{rejected} document{'' if rejected == 1 else 's'} could not be used")
     if loose:
-        print(
-            f"{PROG}: error: {loose} costs result{'' if loose == 1 else 's'} outside any bucket: with no time"
-            " they have no charge period",
-            file=sys.stderr,
-        )
-        return _refuse("results have no time")
+        results = f"{loose} costs result{'' if loose == 1 else 's'}"
+        return _refuse("results have no time", f"{results} outside any bucket: with no time they have no charge period")
     (listing,), _ = listing_of(check, "costs")
-    for problem in listing.problems:
-        print(f"{PROG}: error: {problem}", file=sys.stderr)
     if listing.problems:
-        return _refuse("these buckets cannot be counted as one listing")
+        return _refuse("these buckets cannot be counted as one listing", *listing.problems)
     if not export.rows:
         return _refuse("the input holds no costs results")
-    label = "note: partial rows" if args.partial else "error: the listing is incomplete"
-    for gap in listing.gaps:
-        print(f"{PROG}: {label}: {gap}", file=sys.stderr)
     if not listing.complete and not args.partial:
-        return _refuse("the listing is incomplete (--partial writes its rows anyway)")
-    counted = describe_listing(listing, 0)
-    if not listing.complete:
-        counted += " (partial: the listing is incomplete)"
-    print(f"{PROG}: counted {counted}", file=sys.stderr)
+        gaps = (f"the listing is incomplete: {gap}" for gap in listing.gaps)
+        return _refuse("the listing is incomplete (--partial writes its rows anyway)", *gaps)
+    for gap in listing.gaps:
+        print(f"{PROG}: note: partial rows: {gap}", file=sys.stderr)
+    partial = "" if listing.complete else " (partial: the listing is incomplete)"
+    print(f"{PROG}: counted {describe_listing(listing, 0)}{partial}", file=sys.stderr)
     sys.stderr.flush()
-
-    def writer(stream: IO[str] | IO[bytes]) -> int:
-        if args.format == "csv":
-            return write_csv(export.iter_rows(), cast("IO[str]", stream))
-        return write_parquet(export.iter_rows(), cast("IO[bytes]", stream))
-
     try:
-        if args.output is None:
-            writer(sys.stdout if args.format == "csv" else sys.stdout.buffer)
-        else:
-            with _replacing(args.output, binary=args.format == "parquet") as stream:
-                writer(stream)
+        with replacing(args.output, binary=binary) as stream:
+            (write_parquet if binary else write_csv)(export.iter_rows(), stream)
     except InexactValue as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return _refuse("a value cannot be written exactly")
+        return _refuse("a value cannot be written exactly", error)
     return 0
-
-
-@contextlib.contextmanager
-def _replacing(path: str, *, binary: bool) -> Generator[IO[str] | IO[bytes]]:
-    """A new file written beside `path` that replaces it only once whole: a failed run leaves no half file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".focus-", suffix=".part")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as `open` would have made it
-        with open(
-            descriptor, "wb" if binary else "w", encoding=None if binary else "utf-8", newline=None if binary else ""
-        ) as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
