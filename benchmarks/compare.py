@@ -29,8 +29,8 @@ def _best(function: Callable[[], object], number: int) -> float:
 def main() -> int:
     result = data.result_example()
     page = data.page(1, data.PAGE_BUCKETS)
-    unknown = data.page(1, data.PAGE_BUCKETS, unknown_fields=True)
-    unknown_object = data.page(1, data.PAGE_BUCKETS, unknown_object=True)
+    unknown = data.page(1, data.PAGE_BUCKETS, "three scalars")
+    unknown_object = data.page(1, data.PAGE_BUCKETS, "an object holding a list")
     completions = data.completions_page(1, data.PAGE_BUCKETS)
     mixed = data.mixed_page(1, data.PAGE_BUCKETS)
     our_result, plain_result = ours.decode_result(result), plain.decode_result(result)

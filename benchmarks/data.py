@@ -3,6 +3,7 @@
 import json
 import random
 import string
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -61,33 +62,38 @@ def _result(rng: random.Random, pools: dict[str, list[str]]) -> dict[str, Any]:
     return result
 
 
-def _with_unknown_fields(rng: random.Random, result: dict[str, Any]) -> dict[str, Any]:
-    """The result with three small fields the models do not declare, as a newer API might add."""
-    return {
-        **result,
+def _regions(rng: random.Random) -> list[str]:
+    return rng.sample(("us", "eu", "apac", "jp"), rng.randrange(1, 4))
+
+
+def _details(rng: random.Random) -> dict[str, Any]:
+    regions = _regions(rng)
+    return {"tier": rng.choice(("free", "paid")), "regions": regions, "cached": rng.randrange(9)}
+
+
+UNKNOWN_VALUES: Final[dict[str, Callable[[random.Random], dict[str, Any]]]] = {
+    "three scalars": lambda rng: {
         "region": rng.choice(("us", "eu", "apac")),
         "cached_images": rng.randrange(0, 100),
         "moderated": rng.random() < 0.1,
-    }
+    },
+    "a float": lambda rng: {"share": rng.random()},
+    "a list of strings": lambda rng: {"regions": _regions(rng)},
+    "an object of three scalars": lambda rng: {
+        "details": {"tier": rng.choice(("free", "paid")), "cached": rng.randrange(9), "moderated": rng.random() < 0.1}
+    },
+    "an object holding a list": lambda rng: {"details": _details(rng)},
+    "a list of two objects": lambda rng: {
+        "batches": [{"region": region, "images": rng.randrange(100)} for region in rng.sample(("us", "eu", "jp"), 2)]
+    },
+}
+"""Fields the models do not declare, as a newer API might add, by the JSON shape of their values."""
 
 
-def _with_unknown_object(rng: random.Random, result: dict[str, Any]) -> dict[str, Any]:
-    """The result with one unknown field holding a small object with a list inside."""
-    regions = rng.sample(("us", "eu", "apac", "jp"), rng.randrange(1, 4))
-    return {**result, "details": {"tier": rng.choice(("free", "paid")), "regions": regions, "cached": rng.randrange(9)}}
-
-
-def _extended(rng: random.Random, result: dict[str, Any], fields: bool, nested: bool) -> dict[str, Any]:
-    if fields:
-        result = _with_unknown_fields(rng, result)
-    return _with_unknown_object(rng, result) if nested else result
-
-
-def page(seed: int, buckets: int, unknown_fields: bool = False, unknown_object: bool = False) -> bytes:
+def page(seed: int, buckets: int, unknown: str | None = None) -> bytes:
     """A `UsageResponse` page of `buckets` daily buckets of 100 images results each.
 
-    With `unknown_fields`, every result also has three small fields the models do not declare; with
-    `unknown_object`, one holding a small object with a list inside.
+    With `unknown` (a key of `UNKNOWN_VALUES`), every result also has unknown fields of that shape.
     """
     rng = random.Random(seed)
     pools = {
@@ -104,7 +110,8 @@ def page(seed: int, buckets: int, unknown_fields: bool = False, unknown_object: 
             "start_time": _FIRST_BUCKET + index * _DAY,
             "end_time": _FIRST_BUCKET + (index + 1) * _DAY,
             "results": [
-                _extended(rng, _result(rng, pools), unknown_fields, unknown_object) for _ in range(RESULTS_PER_BUCKET)
+                {**_result(rng, pools), **(UNKNOWN_VALUES[unknown](rng) if unknown else {})}
+                for _ in range(RESULTS_PER_BUCKET)
             ],
         }
         for index in range(buckets)
@@ -200,8 +207,8 @@ def write_inputs(folder: Path, seed: int) -> dict[str, Path]:
         documents[f"page-{buckets * RESULTS_PER_BUCKET}"] = page(seed, buckets)
     documents[f"completions-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = completions_page(seed, PAGE_BUCKETS)
     documents[f"mixed-page-{PAGE_BUCKETS * RESULTS_PER_BUCKET}"] = mixed_page(seed, PAGE_BUCKETS)
-    documents[UNKNOWN_FIELDS_PAGE] = page(seed, PAGE_BUCKETS, unknown_fields=True)
-    documents[UNKNOWN_OBJECT_PAGE] = page(seed, PAGE_BUCKETS, unknown_object=True)
+    documents[UNKNOWN_FIELDS_PAGE] = page(seed, PAGE_BUCKETS, "three scalars")
+    documents[UNKNOWN_OBJECT_PAGE] = page(seed, PAGE_BUCKETS, "an object holding a list")
     paths: dict[str, Path] = {}
     for name, content in documents.items():
         path = folder / f"{name}.json"
