@@ -1298,6 +1298,12 @@ def test_help_states_the_exit_statuses() -> None:
         assert "2 bad usage" in text, command
 
 
+@pytest.mark.parametrize("command", ["summarize", "report", "focus"])
+def test_the_usage_line_says_names_takes_a_file_or_sample(command: str) -> None:
+    usage = " ".join(run(command, "--help").stdout.split("\n\n")[0].split())
+    assert "[--names FILE|sample]" in usage
+
+
 def test_null_and_empty_strings_are_told_apart_in_every_format() -> None:
     lines = page_line(result(1, 1, model=""), result(2, 2), result(4, 4, model="dall-e-3")).replace(
         ', "images": 2', ', "model": null, "images": 2'

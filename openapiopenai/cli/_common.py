@@ -76,7 +76,7 @@ def add_names(parser: argparse.ArgumentParser) -> None:
     """The --names option: a names file (`fetch names` writes one), to show a name beside each id."""
     parser.add_argument(
         "--names",
-        metavar="FILE",
+        metavar="FILE|sample",
         help="show the name of each project, user and API key beside its id, from this file as"
         f" '{PROG} fetch names' writes it; '{SAMPLE_NAMES}' for the built-in sample's names (./{SAMPLE_NAMES}"
         " for a file of that name); an id with no name stays an id",
