@@ -10,8 +10,6 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
-from itertools import chain
-from operator import attrgetter
 from typing import IO, Final, TypeAlias
 
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
@@ -195,10 +193,16 @@ def report(outcome: Rejected, stream: IO[str]) -> None:
         print(f"{place(outcome)}: error: {error}", file=stream)
 
 
-def use_each(files: Sequence[str] | None, max_bytes: int, use: Callable[[Loaded], list[DocumentError]]) -> int:
+def use_each(
+    files: Sequence[str] | None,
+    max_bytes: int,
+    use: Callable[[Loaded], list[DocumentError]],
+    stream: IO[str] | None = None,
+) -> int:
     """Read every document, give each one read (each part of a page read in parts) to `use`, and report each
     that could not be read or used, with the problems `use` found in it (a page read in parts: when its last
-    part is read, all of them together). Returns how many documents could not be used."""
+    part is read, all of them together), on `stream` (default: standard error). Returns how many documents
+    could not be used."""
     rejected = 0
     held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, max_bytes):
@@ -213,7 +217,7 @@ def use_each(files: Sequence[str] | None, max_bytes: int, use: Callable[[Loaded]
                 outcome = Rejected(outcome.source, outcome.line, tuple(errors))
         if isinstance(outcome, Rejected):
             held = []  # a page found invalid after some of its parts: its errors alone are reported
-            report(outcome, sys.stderr)
+            report(outcome, sys.stderr if stream is None else stream)
             rejected += 1
     return rejected
 
@@ -222,8 +226,9 @@ COLLECT_EVERY: Final = 1000
 """While the documents are read, collect garbage after this many rejected documents."""
 
 
-Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, tuple[KindName | None, ...]]"
-"""Where in its document, the bucket or result to count, and the kinds it was noted under."""
+Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
+"""Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
+under (a bucket of no known kind: `None`)."""
 
 
 def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None) -> Iterator[Counted]:
@@ -234,79 +239,81 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
     kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
     document), and has no known kind when they hold no results either. With `only`, buckets and
     results of other kinds are left out, and buckets of no known kind are taken as that kind.
-
     The parts of a page read in parts are noted as one page, with the paths of the whole page.
     """
     where = place(outcome)
-    document = outcome.document
-    part = outcome.part
+    document, part = outcome.document, outcome.part
     items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
-    everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
+    everywhere = _only_kind(kinds_in(document)) if isinstance(document, list) else None
     for index, item in items:
         path = "" if index is None else str(index)
         if isinstance(item, UsageResponse):
-            counts = [_kind_counts(bucket) for bucket in item.data]
-            kinds_here: set[KindName] = {kind for found in counts for kind in found}
+            counts = list(map(_kind_counts, item.data))
+            kinds_here: set[KindName] = {kind for found in counts for kind in found if kind is not None}
             if part is not None:
                 kinds_here = set(part.kinds)  # the whole page's
             if only is not None and kinds_here and only not in kinds_here:
                 continue  # a page of other kinds
             if part is None or not part.number:
-                page = check.start_page(item.has_more, item.next_page, where)
+                page: int | None = check.start_page(item.has_more, item.next_page, where)
             else:
                 page = check.pages - 1  # started by the page's first part
-            prefix = f"{path}." if path else ""
-            default = _only_kind(kinds_here)
             first = 0 if part is None else part.first_bucket
-            paths = _data_paths(first, len(counts)) if not prefix else None
-            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True), start=first):
-                bucket_path = paths[number - first] if paths is not None else sys.intern(f"{prefix}data.{number}")
-                kinds = _add_bucket(check, bucket, found, where, bucket_path, default, only, page)
-                if kinds:
-                    yield bucket_path, bucket, kinds
+            paths = _data_paths(f"{path}." if path else "", first, len(counts))
+            yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
         elif isinstance(item, UsageTimeBucket):
-            kinds = _add_bucket(check, item, _kind_counts(item), where, path, everywhere, only, None)
-            if kinds:
-                yield path, item, kinds
+            yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
         elif only is None or kind_of(item) == only:
-            yield path, item, (kind_of(item),)
+            yield path, item, {kind_of(item): 1}
 
 
-def register_page(
-    outcome: Loaded, check: ListingCheck, only: KindName | None = None
-) -> tuple[KindName, list[UsageResult]] | None:
-    """`register` in one step for the usual document: a page (or a part of one) whose results are all of
-    one kind, with no period asked for. Notes the page and its buckets, and gives that kind and every
-    result of the page, in order; gives `None`, having noted nothing, for any other document."""
-    page = outcome.document
-    if not isinstance(page, UsageResponse) or check.since is not None or check.until is not None:
-        return None
-    data: list[UsageTimeBucket[UsageResult]] = page.data
-    results: list[UsageResult] = list(chain.from_iterable(map(_RESULTS, data)))
-    part = outcome.part
-    if part is None:
-        types = set(map(type, results))
-        kind = _KIND_OF_MODEL.get(types.pop()) if len(types) == 1 else None
-    else:  # the kinds of the whole page: with one, every result of the part is of it
-        kind = next(iter(part.kinds)) if len(part.kinds) == 1 else None
-    if kind is None or (only is not None and kind != only):
-        return None
-    where = place(outcome)
-    if part is None or not part.number:
-        number = check.start_page(page.has_more, page.next_page, where)
-    else:
-        number = check.pages - 1  # started by the page's first part
-    first = 0 if part is None else part.first_bucket
-    check.add_buckets(data, where, kind, _data_paths(first, len(data)), page=number)
-    return kind, results
+def _note(
+    check: ListingCheck,
+    buckets: Sequence[UsageTimeBucket[UsageResult]],
+    counts: list[dict[KindName | None, int]],
+    paths: list[str],
+    where: str,
+    default: KindName | None,
+    only: KindName | None,
+    page: int | None,
+) -> Iterator[Counted]:
+    """Note buckets in the listing of each kind they hold (an empty one: `default`), all of one kind in one
+    step; yield each that lies in the period."""
+    together: dict[KindName | None, list[int]] = {}
+    for index, found in enumerate(counts):
+        if not found:
+            found[default] = 0
+        if only is not None and only in found:
+            found = counts[index] = {only: found[only]}
+        elif only is not None and None not in found:
+            found = counts[index] = {}  # a bucket of another kind
+        for kind in found:
+            together.setdefault(kind, []).append(index)
+    inside = [False] * len(buckets)
+    for kind, indices in together.items():
+        noted = check.add_buckets(
+            [buckets[index] for index in indices],
+            where,
+            kind,
+            [paths[index] for index in indices],
+            page=page,
+            results=[counts[index][kind] for index in indices],
+        )
+        for index, kept in zip(indices, noted, strict=True):
+            inside[index] = kept
+    for bucket, path, found, kept in zip(buckets, paths, counts, inside, strict=True):
+        if kept:
+            yield path, bucket, found
 
 
-_RESULTS: Final = attrgetter("results")
 _DATA_PATHS: list[str] = []
 
 
-def _data_paths(first: int, count: int) -> list[str]:
-    """The paths of a page's buckets from the `first`: every page has the same, one string each."""
+def _data_paths(prefix: str, first: int, count: int) -> list[str]:
+    """The paths of a page's buckets from the `first`: one string each for every page, as the listing check
+    holds one per bucket read."""
+    if prefix:
+        return [sys.intern(f"{prefix}data.{number}") for number in range(first, first + count)]
     while len(_DATA_PATHS) < first + count:
         _DATA_PATHS.append(f"data.{len(_DATA_PATHS)}")
     return _DATA_PATHS[first : first + count]
@@ -315,7 +322,7 @@ def _data_paths(first: int, count: int) -> list[str]:
 _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
 
 
-def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
+def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName | None, int]:
     """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
     results = bucket.results
     types = set(map(type, results))
@@ -324,61 +331,22 @@ def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
     return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, results)).items()}
 
 
-def _add_bucket(
-    check: ListingCheck,
-    bucket: UsageTimeBucket[UsageResult],
-    found: dict[KindName, int],
-    where: str,
-    path: str,
-    default: KindName | None,
-    only: KindName | None,
-    page: int | None,
-) -> tuple[KindName | None, ...]:
-    """The kinds the bucket was noted under, if it lies in the period; else nothing."""
-    kinds: dict[KindName | None, int] = {}
-    for kind, count in found.items():
-        kinds[kind] = count
-    if not kinds:
-        kinds[default] = 0
-    if only is not None:
-        if only in kinds:
-            kinds = {only: kinds[only]}
-        elif None not in kinds:
-            return ()  # a bucket of another kind
-    inside = False
-    for named, count in kinds.items():
-        inside = check.add_bucket(bucket, where, named, path, page=page, results=count)
-    return tuple(kinds) if inside else ()
-
-
-def _kinds_in(document: list[UsageDocument]) -> set[KindName]:
-    """The kinds of result an array of documents holds."""
-    found: set[KindName] = set()
-    for item in document:
-        if isinstance(item, UsageResponse):
-            found.update(kind for bucket in item.data for kind in _kind_counts(bucket))
-        elif isinstance(item, UsageTimeBucket):
-            found.update(_kind_counts(item))
-        else:
-            found.add(kind_of(item))
-    return found
-
-
 def kinds_in(document: UsageDocument | list[UsageDocument]) -> set[KindName]:
     """The kinds of result a document holds (a page, a bucket, a result, or an array of them)."""
-    return _kinds_in(document if isinstance(document, list) else [document])
+    types: set[type] = set()
+    for item in document if isinstance(document, list) else [document]:
+        if isinstance(item, UsageResponse):
+            for bucket in item.data:
+                types.update(map(type, bucket.results))
+        elif isinstance(item, UsageTimeBucket):
+            types.update(map(type, item.results))
+        else:
+            types.add(type(item))
+    return {_KIND_OF_MODEL[model] for model in types}
 
 
 def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
-
-
-def kinds_present(outcome: Loaded) -> set[KindName]:
-    """The kinds of result a document holds."""
-    document = outcome.document
-    if outcome.part is not None:
-        return set(outcome.part.kinds)
-    return _kinds_in(document if isinstance(document, list) else [document])
 
 
 def absent_kind(only: KindName, report: ListingReport, loose: int, present: Iterable[KindName]) -> str | None:

@@ -22,13 +22,12 @@ from openapiopenai.cli._common import (
     add_names,
     describe_listing,
     input_files,
-    kinds_present,
+    kinds_in,
     listing_of,
     loose_results,
     names_of,
     parse_when,
     register,
-    register_page,
     use_each,
 )
 from openapiopenai.documents import DocumentError, Loaded, kind_of
@@ -41,7 +40,7 @@ from openapiopenai.listing import (
     period_start,
     utc_text,
 )
-from openapiopenai.models import KINDS, GroupBy, KindName, UsageResponse, UsageResult, UsageTimeBucket
+from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
 from openapiopenai.usage import (
     ALL_GROUP_BY_FIELDS,
     COUNTERS,
@@ -218,6 +217,8 @@ class Reading:
         self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
         self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
         self.present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
+        self.place: tuple[KindName, int | None, int | None] | None = None
+        self.waiting: list[UsageResult] = []
 
     def tally(self, kind: KindName) -> UsageTally:
         tally = self.tallies.get(kind)
@@ -234,51 +235,47 @@ class Reading:
         errors: list[DocumentError] = []
         every = self.every
         if self.only is not None:
-            self.present |= kinds_present(outcome)
-        quick = register_page(outcome, self.check, self.only) if every is None else None
-        if quick is not None:
-            kind, results = quick
-            tally = self.tally(kind) if results else None
-            if tally is not None and LEVELS.get(kind):  # levels are measured at their buckets, empty ones too
-                for bucket in cast("UsageResponse[UsageResult]", outcome.document).data:
-                    tally.add_results(bucket.results, bucket.start_time)
-            elif tally is not None:
-                tally.add_results(results)
-            return errors
-        for path, item, kinds in register(outcome, self.check, self.only):
+            self.present |= kinds_in(outcome.document)
+        for path, item, found in register(outcome, self.check, self.only):
             if not isinstance(item, UsageTimeBucket):
                 kind = kind_of(item)
                 self.loose[kind] = self.loose.get(kind, 0) + 1
-                self.tally(kind).add_result(item)
+                self._add(kind, [cast("UsageResult", item)], None, None)
                 continue
             bucket = cast("UsageTimeBucket[UsageResult]", item)
             try:
-                at = _period(bucket.start_time, bucket.end_time, every)
+                start = _period(bucket.start_time, bucket.end_time, every)
             except ValueError as error:
                 # Valid JSON integers can lie far outside the years a datetime can hold.
                 errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
                 continue
-            start = None if at is None else bucket.start_time if every == "bucket" else bucket_time(at)
             results = bucket.results
-            if not results:  # noted all the same: it held a level of 0
-                for named in kinds:
-                    if named is None:
-                        self.kindless.append((start, bucket.start_time))
-                    else:
-                        self.tally(named).add_results([], start, bucket=bucket.start_time)
-            elif self.only is None and len(kinds) == 1 and kinds[0] is not None:
-                self.tally(kinds[0]).add_results(results, start, bucket=bucket.start_time)  # every result of it
-            else:
-                by_kind: dict[KindName, list[UsageResult]] = {}
-                for result in results:
-                    by_kind.setdefault(kind_of(result), []).append(result)
-                for kind, some in by_kind.items():
-                    if self.only is None or kind == self.only:
-                        self.tally(kind).add_results(some, start, bucket=bucket.start_time)
+            for named, count in found.items():
+                if named is None:  # empty, of no known kind: noted all the same, it held a level of 0
+                    self.kindless.append((start, bucket.start_time))
+                    continue
+                some = results if count == len(results) else [one for one in results if kind_of(one) == named]
+                self._add(named, some, start, bucket.start_time if LEVELS.get(named) else None)
             if every == "bucket":
-                for named in kinds:
+                for named in found:
                     self.bucket_starts.setdefault(named, set()).add(bucket.start_time)
+        self._add_waiting()
         return errors
+
+    def _add(self, kind: KindName, results: list[UsageResult], start: int | None, bucket: int | None) -> None:
+        """Count results at a place on the time axis (`bucket`: where a level is measured). The results of
+        buckets that go to the same place wait to be counted together: one call for a page, not one a bucket."""
+        place = (kind, start, bucket)
+        if place != self.place:
+            self._add_waiting()
+            self.place = place
+        self.waiting += results
+
+    def _add_waiting(self) -> None:
+        if self.place is not None:
+            kind, start, bucket = self.place
+            self.tally(kind).add_results(self.waiting, start, bucket=bucket)
+            self.place, self.waiting = None, []
 
     def finish(self, args: argparse.Namespace) -> int:
         """Check the listing of each kind, then print the totals, or refuse them."""
@@ -490,12 +487,13 @@ def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
     return f"{listing.kind}: " if len(reports) > 1 else ""
 
 
-def _period(start: int, end: int, every: Every | None) -> datetime | None:
+def _period(start: int, end: int, every: Every | None) -> int | None:
     """Where a bucket's results are counted on the time axis; `ValueError` if it has no place there."""
     if every is None:
         return None
     if every == "bucket":
-        return utc_datetime(start)
+        utc_datetime(start)  # a time a datetime can hold
+        return start
     first = period_start(start, every)
     following = next_period(first, every)
     if end > following:
@@ -503,7 +501,7 @@ def _period(start: int, end: int, every: Every | None) -> datetime | None:
             f"the bucket {utc_text(start)} to {utc_text(end)} crosses into the next {every}"
             f" at {utc_text(following)}: with --every {every} each bucket must fit in one {every}"
         )
-    return utc_datetime(first)
+    return first
 
 
 class _Blank:

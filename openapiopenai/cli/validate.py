@@ -15,14 +15,12 @@ from openapiopenai.cli._common import (
     clear_progress,
     describe_listing,
     input_files,
-    kinds_present,
+    kinds_in,
     listing_of,
-    outcomes,
     register,
-    register_page,
-    report,
+    use_each,
 )
-from openapiopenai.documents import Loaded, describe, kind_of, place
+from openapiopenai.documents import DocumentError, Loaded, describe, kind_of, place
 from openapiopenai.listing import ListingCheck
 from openapiopenai.models import KindName, UsageTimeBucket
 
@@ -54,27 +52,22 @@ def run(args: argparse.Namespace) -> int:
     """Check every document and then the listing of each kind; the exit status is 1 if anything is wrong."""
     check = ListingCheck()
     only: KindName | None = args.kind
-    valid = rejected = 0
     loose: dict[KindName, int] = {}
     present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
-    for outcome in outcomes(input_files(args), args.max_bytes):
-        if isinstance(outcome, Loaded):
-            part = outcome.part
-            if part is None or part.last:  # a page read in parts is said once, whole
-                clear_progress()
-                print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
-                valid += 1
-            if only is not None:
-                present |= kinds_present(outcome)
-            if register_page(outcome, check, only) is not None:
-                continue
-            for _, item, _ in register(outcome, check, only):
-                if not isinstance(item, UsageTimeBucket):
-                    loose[kind_of(item)] = loose.get(kind_of(item), 0) + 1
-        else:
-            report(outcome, sys.stdout)
-            rejected += 1
-    if rejected or not valid:
+
+    def use(outcome: Loaded) -> list[DocumentError]:
+        part = outcome.part
+        if part is None or part.last:  # a page read in parts is said once, whole
+            clear_progress()
+            print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
+        if only is not None:
+            present.update(kinds_in(outcome.document))
+        for _, item, _ in register(outcome, check, only):
+            if not isinstance(item, UsageTimeBucket):
+                loose[kind_of(item)] = loose.get(kind_of(item), 0) + 1
+        return []
+
+    if use_each(input_files(args), args.max_bytes, use, sys.stdout):
         return 1
     reports, unknown = listing_of(check, only, loose)
     if unknown is not None:
