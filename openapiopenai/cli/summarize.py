@@ -671,17 +671,14 @@ def _table(
     numbers_from = len(header) - numbers
     bars: list[str] = []
     if sys.stdout.isatty():
-        _fit(widths, header, numbers_from, fixed=1 if every else 0)
+        _fit(widths, lines, numbers_from, fixed=1 if every else 0)
         if every is not None and rows:
             room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
             bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH)) if room >= 4 else []
-    ellipsis = "…" if _can_write("…") else "~"
     return "\n".join(
         "  ".join(
             [
-                cell.rjust(width)
-                if column >= numbers_from
-                else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
+                cell.rjust(width) if column >= numbers_from else _cut(cell, width).ljust(width)
                 for column, (cell, width) in enumerate(zip(line, widths, strict=True))
             ]
             + ([bars[number - 1]] if 0 < number <= len(bars) else [])
@@ -713,16 +710,30 @@ def _header(name: str) -> str:
     return SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_"))
 
 
-def _fit(widths: list[int], header: list[str], numbers_from: int, fixed: int) -> None:
-    """Narrow the widest text columns until the table fits the terminal (numbers and times are never cut)."""
+def _fit(widths: list[int], lines: list[list[str]], numbers_from: int, fixed: int) -> None:
+    """Narrow the widest text columns until the table fits the terminal: numbers and times are never cut, nor
+    a column below its header, or so far that two of its values would show the same."""
     room = shutil.get_terminal_size().columns
-    narrowable = range(fixed, numbers_from)
+    least = [_least_width({line[column] for line in lines[1:]}, len(lines[0][column])) for column in range(len(widths))]
     while sum(widths) + 2 * (len(widths) - 1) > room:
-        candidates = [column for column in narrowable if widths[column] > max(len(header[column]), 6)]
+        candidates = [column for column in range(fixed, numbers_from) if widths[column] > least[column]]
         if not candidates:
             return
         widest = max(candidates, key=lambda column: widths[column])
         widths[widest] -= 1
+
+
+def _least_width(cells: set[str], header: int) -> int:
+    """The narrowest a text column can be cut with its values still told apart."""
+    longest = max(map(len, cells), default=0)
+    for width in range(max(header, 6), longest):
+        if len({_cut(cell, width) for cell in cells}) == len(cells):
+            return width
+    return longest
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + ("…" if _can_write("…") else "~")
 
 
 def _can_write(text: str) -> bool:
