@@ -23,7 +23,6 @@ from openapiopenai.models import (
     KIND_BY_OBJECT,
     ApiModel,
     KindName,
-    ResultKind,
     UsageResponse,
     UsageResult,
     UsageTimeBucket,
@@ -31,7 +30,7 @@ from openapiopenai.models import (
 from openapiopenai.models._base import JsonReader, focus_on_wrong_objects
 
 if TYPE_CHECKING:
-    from openapiopenai._split import Run, Split
+    from openapiopenai._split import Split
 
 UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
 """One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
@@ -324,13 +323,13 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
             if raw is None:
                 yield _too_large(source, number, max_bytes)
             else:
-                yield from _line_documents(raw, source, number, split_pages)
+                yield from _documents(raw, source, number, split_pages)
             for raw_line in lines:
                 number += 1
                 if raw_line is None:
                     yield _too_large(source, number, max_bytes)
                 elif not _is_blank(raw_line):
-                    yield from _line_documents(raw_line, source, number, split_pages)
+                    yield from _documents(raw_line, source, number, split_pages)
             return
         maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
@@ -351,7 +350,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
                 if not _is_blank(raw_line):
                     yield _parse(raw_line, source, line_number)[0]
             return
-        yield from _documents(whole, source, split_pages)
+        yield from _documents(whole, source, None, split_pages)
         return
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
@@ -361,7 +360,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
     if len(document) > max_bytes and len(document.strip(b" \t\r\n")) > max_bytes:  # stripped only if it matters
         yield _too_large(source, None, max_bytes)
         return
-    yield from _documents(document, source, split_pages)
+    yield from _documents(document, source, None, split_pages)
 
 
 _UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
@@ -405,81 +404,57 @@ _RUN_BYTES: Final = 256 * 1024
 """About how many bytes of buckets each part of a page read in parts holds."""
 
 
-def _documents(text: bytes, source: str, split_pages: bool = False) -> Iterator[Outcome]:
-    """One document, or several written one after another (`cat page-*.json`), each named by its first line."""
-    split = _large_page(text, split_pages)
-    if split is not None:
-        yield from _parts(text, split, source, None)
-        return
-    outcome, _ = _parse(text, source, None)
-    if not _trailing(outcome):
+def _documents(text: bytes, source: str, line: int | None, split_pages: bool) -> Iterator[Outcome]:
+    """The outcomes of a line of JSON Lines (`line`), or of a whole input: one document, or several written one
+    after another (`cat page-*.json`), each named by its first line. With `split_pages`, a large page's parts."""
+    if split_pages and len(text) >= SPLIT_BYTES:
+        from openapiopenai._split import split_page  # only for large pages: other runs start without it
+
+        split = split_page(text, _RUN_BYTES)
+        if split is not None:
+            yield from _parts(text, split, source, line)
+            return
+    outcome, _ = _parse(text if line is None else _line(text), source, line)
+    if line is not None or not _trailing(outcome):
         yield outcome
         return
-    line, counted = 1, 0
+    number, counted = 1, 0
     for start, end in _values(text):
-        line += text.count(b"\n", counted, start)
+        number += text.count(b"\n", counted, start)
         counted = start
-        yield _parse(text[start:end], source, line)[0]
-
-
-def _line_documents(raw: bytes, source: str, number: int, split_pages: bool) -> Iterator[Outcome]:
-    """The outcome of a line of JSON Lines after the first; a large page's parts with `split_pages`."""
-    split = _large_page(raw, split_pages)
-    if split is None:
-        yield _parse(_line(raw), source, number)[0]
-    else:
-        yield from _parts(raw, split, source, number)
-
-
-def _large_page(text: bytes, split_pages: bool) -> Split | None:
-    """Where the buckets of a page to read in parts are, if it is one."""
-    if not split_pages or len(text) < SPLIT_BYTES:
-        return None
-    from openapiopenai._split import split_page  # only for large pages: other runs start without it
-
-    return split_page(text, _RUN_BYTES)
+        yield _parse(text[start:end], source, number)[0]
 
 
 def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator[Outcome]:
     """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
-    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page. `line`: the
-    line of JSON Lines it is, if it is one."""
-    runs = _runs_of(split.runs, split.head + len(text) - split.tail)
+    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page."""
+    whole = text if line is None else _line(text)
     try:
-        kinds = [frozenset(KIND_BY_OBJECT[name] for name in run.objects) for run in runs]
+        models: list[set[type[ApiModel]]] = [{KIND_BY_OBJECT[name].model for name in run.objects} for run in split.runs]
     except KeyError:  # a result of no known kind: the page is invalid
-        yield _whole(text, source, line)
+        yield _parse(whole, source, line)[0]
         return
-    page_kinds: frozenset[KindName] = frozenset(kind.name for found in kinds for kind in found)
-    buckets = sum(run.buckets for run in runs)
-    results = sum(run.results for run in runs)
-    head, tail = text[: split.head], text[split.tail :]
-    view = memoryview(text)
+    kinds: frozenset[KindName] = frozenset(KIND_BY_OBJECT[name].name for run in split.runs for name in run.objects)
+    buckets = sum(run.buckets for run in split.runs)
+    results = sum(run.results for run in split.runs)
+    head, tail, view = text[: split.head], text[split.tail :], memoryview(text)
     first = 0
-    for number, (run, found) in enumerate(zip(runs, kinds, strict=True)):
+    for number, (run, found) in enumerate(zip(split.runs, models, strict=True)):
         try:
-            document: UsageDocument | None = _reader(is_array=False).read(
-                b"".join((head, view[run.start : run.end], tail))
-            )
+            page: UsageDocument | None = _reader(is_array=False).read(b"".join((head, view[run.start : run.end], tail)))
         except ValidationError:
-            document = None
-        if not (isinstance(document, UsageResponse) and _holds(document, run, found)):
-            del document
-            outcome = _whole(text, source, line)
+            page = None
+        if not (isinstance(page, UsageResponse) and _holds(page, run.buckets, run.results, found)):
+            del page
+            outcome = _parse(whole, source, line)[0]
             if number and isinstance(outcome, Loaded):
                 # Read whole, the page is valid: its parts should have been too, and some were given already.
                 outcome = Rejected(source, line, (DocumentError("", _PARTS_DISAGREE),))
             yield outcome
             return
-        last = number == len(runs) - 1
-        part = Part(number, first, last, page_kinds, buckets, results)
+        last = number == len(split.runs) - 1
+        yield Loaded(source, line, page, Part(number, first, last, kinds, buckets, results))
         first += run.buckets
-        yield Loaded(source, line, document, part)
-
-
-def _whole(text: bytes, source: str, line: int | None) -> Outcome:
-    """A page read whole, as it is when not read in parts (a line of JSON Lines without its line ending)."""
-    return _parse(text if line is None else _line(text), source, line)[0]
 
 
 _PARTS_DISAGREE: Final = (
@@ -488,32 +463,14 @@ _PARTS_DISAGREE: Final = (
 )
 
 
-def _runs_of(runs: tuple[Run, ...], size: int) -> list[Run]:
-    """Adjacent runs joined until each holds at least `size` bytes of buckets: every part repeats the page's
-    other fields, so a part never holds more of them than of its buckets."""
-    from openapiopenai._split import Run  # loaded by `_large_page` already
-
-    joined: list[Run] = []
-    for run in runs:
-        if joined and joined[-1].end - joined[-1].start < size:
-            last = joined[-1]
-            run = Run(
-                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
-            )
-            joined[-1] = run
-        else:
-            joined.append(run)
-    return joined
-
-
-def _holds(page: UsageResponse[UsageResult], run: Run, kinds: frozenset[ResultKind]) -> bool:
+def _holds(page: UsageResponse[UsageResult], buckets: int, results: int, models: set[type[ApiModel]]) -> bool:
     """Whether a part read as a page holds the buckets, results and kinds of result its text was found to."""
     found: set[type] = set()
     count = 0
     for bucket in page.data:
         found.update(map(type, bucket.results))
         count += len(bucket.results)
-    return len(page.data) == run.buckets and count == run.results and found == {kind.model for kind in kinds}
+    return len(page.data) == buckets and count == results and found == models
 
 
 def _trailing(outcome: Outcome) -> bool:
