@@ -19,7 +19,6 @@ from openapiopenai.cli._common import (
     describe_listing,
     input_files,
     kinds_in,
-    listing_of,
     names_of,
     register,
     use_each,
@@ -147,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return _refuse("results have no time")
-    (listing,), _ = listing_of(check, "costs")
+    listing = check.report("costs", include_unknown=True)
     for problem in listing.problems:
         print(f"{PROG}: error: {problem}", file=sys.stderr)
     if listing.problems:
