@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import IO, Final, TypeAlias
 
@@ -349,36 +349,50 @@ def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 
 
-def absent_kind(only: KindName, report: ListingReport, loose: int, present: Iterable[KindName]) -> str | None:
-    """The problem when the kind asked for is nowhere in the input (no result of it, and no bucket taken as it)."""
-    held = [name for name in KIND_NAMES if name in set(present)]
-    if report.buckets or report.results or loose or only in held:
-        return None  # held, if perhaps outside the period asked for: the listing check says so
-    holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
-    return f"--kind {only}: the input holds no {only} results: {holds}"
-
-
 NO_RESULTS: Final = "no results"
 """The label of the listing when no result of any kind was read."""
 
 
-def listing_of(
-    check: ListingCheck, only: KindName | None, loose: Iterable[KindName] = ()
-) -> tuple[list[ListingReport], str | None]:
-    """The listing report of each kind read (in the order of `KINDS`), and a problem if some buckets cannot
-    be given a kind. `loose` are the kinds of results read outside any bucket."""
-    seen = {*check.kinds, *loose}
-    kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
-    unknown = check.unknown()
-    if len(kinds) > 1 and unknown:
-        places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
-        return [], (
-            f"{places}: no results, so which listing the buckets belong to cannot be told"
-            f" ({', '.join(kinds)} are read): give the kind with --kind"
-        )
-    if not kinds:
-        return [check.report(NO_RESULTS, include_unknown=True)], None
-    return [check.report(kind, include_unknown=True) for kind in kinds], None
+class Listings:
+    """A reading command's listing check (`register` notes each document in it), with what it needs to say of
+    the listings: the results read outside any bucket, and with `only` (--kind) the kinds of result read."""
+
+    def __init__(self, check: ListingCheck, only: KindName | None) -> None:
+        self.check = check
+        self.only = only
+        self.loose: dict[str, int] = {}
+        self.present: set[KindName] = set()
+
+    def register(self, outcome: Loaded) -> Iterator[Counted]:
+        """`register` the document, counting the results given on their own."""
+        if self.only is not None:
+            self.present |= kinds_in(outcome.document)
+        for found in register(outcome, self.check, self.only):
+            if not isinstance(found[1], UsageTimeBucket):
+                kind = kind_of(found[1])
+                self.loose[kind] = self.loose.get(kind, 0) + 1
+            yield found
+
+    def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
+        """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
+        apart by kind or holds none of the kind asked for, no reports but the problem and its short reason."""
+        check, only = self.check, self.only
+        seen = {*check.kinds, *self.loose}
+        kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
+        unknown = check.unknown()
+        if len(kinds) > 1 and unknown:
+            places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+            problem = (
+                f"{places}: no results, so which listing the buckets belong to cannot be told"
+                f" ({', '.join(kinds)} are read): give the kind with --kind"
+            )
+            return [], (problem, "the buckets cannot be told apart by kind")
+        reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
+        held = [name for name in KIND_NAMES if name in self.present]
+        if only is None or reports[0].buckets or reports[0].results or self.loose.get(only) or only in held:
+            return reports, None  # held, if perhaps outside the period asked for: the listing check says so
+        holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
+        return [], (f"--kind {only}: the input holds no {only} results: {holds}", f"no {only} results")
 
 
 def add_kind(parser: argparse.ArgumentParser) -> None:

@@ -16,18 +16,15 @@ from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     PROG,
     Commands,
-    absent_kind,
+    Listings,
     add_input,
     add_kind,
     add_names,
     describe_listing,
     input_files,
-    kinds_in,
-    listing_of,
     loose_results,
     names_of,
     parse_when,
-    register,
     use_each,
 )
 from openapiopenai.documents import DocumentError, Loaded, kind_of
@@ -212,11 +209,10 @@ class Reading:
         self.every: Every | None = every
         self.only: KindName | None = only
         self.check = check
+        self.listings = Listings(check, only)
         self.tallies: dict[KindName, UsageTally] = {}
-        self.loose: dict[KindName, int] = {}
         self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
         self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
-        self.present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
         self.place: tuple[KindName, int | None, int | None] | None = None
         self.waiting: list[UsageResult] = []
 
@@ -234,13 +230,9 @@ class Reading:
         """Count a document; the problems that keep it from being counted."""
         errors: list[DocumentError] = []
         every = self.every
-        if self.only is not None:
-            self.present |= kinds_in(outcome.document)
-        for path, item, found in register(outcome, self.check, self.only):
+        for path, item, found in self.listings.register(outcome):
             if not isinstance(item, UsageTimeBucket):
-                kind = kind_of(item)
-                self.loose[kind] = self.loose.get(kind, 0) + 1
-                self._add(kind, [cast("UsageResult", item)], None, None)
+                self._add(kind_of(item), [cast("UsageResult", item)], None, None)
                 continue
             bucket = cast("UsageTimeBucket[UsageResult]", item)
             try:
@@ -292,11 +284,11 @@ class Reading:
     def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
         """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
         exit status instead, having said why, when the totals cannot be given."""
-        reports, unknown = listing_of(self.check, self.only, self.loose)
-        if unknown is not None:
-            print(f"{PROG}: error: {unknown}", file=sys.stderr)
-            return _refuse("the buckets cannot be told apart by kind", args)
-        loose = sum(self.loose.values())
+        reports, refused = self.listings.reports()
+        if refused is not None:
+            print(f"{PROG}: error: {refused[0]}", file=sys.stderr)
+            return _refuse(refused[1], args)
+        loose = sum(self.listings.loose.values())
         if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
             print(
                 f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
@@ -304,11 +296,6 @@ class Reading:
                 file=sys.stderr,
             )
             return _refuse("results have no time", args)
-        if self.only is not None:
-            absent = absent_kind(self.only, reports[0], self.loose.get(self.only, 0), self.present)
-            if absent is not None:
-                print(f"{PROG}: error: {absent}", file=sys.stderr)
-                return _refuse(f"no {self.only} results", args)
         problems = [(listing, problem) for listing in reports for problem in listing.problems]
         for listing, problem in problems:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
@@ -329,7 +316,7 @@ class Reading:
     def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
-            counted = describe_listing(listing, self.loose.get(cast("KindName", listing.kind), 0))
+            counted = describe_listing(listing, self.listings.loose.get(listing.kind, 0))
             if not listing.complete:
                 counted += " (partial: the listing is incomplete)"
             kind = cast("KindName", listing.kind)
@@ -343,7 +330,7 @@ class Reading:
                 continue
             tally = self.tally(kind)
             overall = tally.total  # built anew on every read; the groups are built one at a time
-            self._notes(kind, tally, overall, listing.results + self.loose.get(kind, 0))
+            self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
             header, rows, total, columns = self._rows(kind, tally, overall, listing)
             if args.format == "table":
                 # Counters that are zero in every row are left out of the table (csv and json keep them).
