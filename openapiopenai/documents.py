@@ -54,9 +54,10 @@ def _adapter(is_array: bool) -> TypeAdapter[Any]:
     return TypeAdapter[Any](list[_TaggedDocument] if is_array else _TaggedDocument)
 
 
-_QUICK: dict[bool, JsonReader[Any]] = {}
-"""Readers of one document (`False`) and of an array of them (`True`), each made on first use: they read
-valid documents as `from_json` does, without the Python call per model that the adapters make."""
+@functools.cache
+def _reader(is_array: bool) -> JsonReader[Any]:
+    """Reads valid documents as `from_json` does, without the Python call per model that the adapters make."""
+    return JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
 
 
 @dataclass(frozen=True)
@@ -441,7 +442,7 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
     first = 0
     for number, (run, found) in enumerate(zip(split.runs, models, strict=True)):
         try:
-            page: UsageDocument | None = _reader(is_array=False).read(b"".join((head, view[run.start : run.end], tail)))
+            page: UsageDocument | None = _reader(False).read(b"".join((head, view[run.start : run.end], tail)))
         except ValidationError:
             page = None
         if not (isinstance(page, UsageResponse) and _holds(page, run.buckets, run.results, found)):
@@ -515,9 +516,8 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
     is_array = first is not None and first.group() == b"["
     # `from_json`'s own reading decides; a document it refuses is read again by the adapter, whose
     # errors (through each model's own schema) the messages below are written for.
-    quick = _reader(is_array)
     try:
-        document: UsageDocument | list[UsageDocument] = quick.read(text)
+        document: UsageDocument | list[UsageDocument] = _reader(is_array).read(text)
     except ValidationError as refused:
         error = refused
         try:
@@ -528,13 +528,6 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
         complete = not any(detail["type"] == "json_invalid" for detail in details)
         return Rejected(source, line, _describe(error, text, is_array)), complete
     return Loaded(source, line, document), True
-
-
-def _reader(is_array: bool) -> JsonReader[Any]:
-    quick = _QUICK.get(is_array)
-    if quick is None:
-        quick = _QUICK[is_array] = JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
-    return quick
 
 
 def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[DocumentError, ...]:
