@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import IO, Final, TypeAlias
+from typing import IO, Final, TypeAlias, TypeVar
 
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
 from openapiopenai.cli._progress import Progress, input_size
@@ -399,18 +399,26 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
     """The --kind option: read results of one kind only."""
     parser.add_argument(
         "--kind",
-        type=_kind,
+        type=choice("kind", KIND_NAMES),
         metavar="KIND",
         help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
         " as this kind",
     )
 
 
-def _kind(text: str) -> KindName:
-    for name in KIND_NAMES:
-        if text == name:
-            return name
-    raise argparse.ArgumentTypeError(f"unknown kind {text!r}: choose from {', '.join(KIND_NAMES)}")
+_Name = TypeVar("_Name", bound=str)
+
+
+def choice(what: str, names: Sequence[_Name]) -> Callable[[str], _Name]:
+    """An argument type that takes one of `names`: anything else is `unknown WHAT 'TEXT': choose from ...`."""
+
+    def pick(text: str) -> _Name:
+        for name in names:
+            if text == name:
+                return name
+        raise argparse.ArgumentTypeError(f"unknown {what} {text!r}: choose from {', '.join(names)}")
+
+    return pick
 
 
 def loose_results(count: int) -> str:

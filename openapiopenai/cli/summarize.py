@@ -20,6 +20,7 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     add_names,
+    choice,
     describe_listing,
     input_files,
     loose_results,
@@ -98,7 +99,7 @@ def add_parser(commands: Commands) -> None:
     )
     parser.add_argument(
         "--every",
-        type=_every,
+        type=choice("time axis", EVERY),
         metavar="{bucket,day,week,month}",
         help="add a time axis: each bucket as it came, or UTC calendar days, weeks (from Monday) or months; "
         "rows are sorted by time, and periods without usage are kept as zero rows",
@@ -126,7 +127,7 @@ def add_parser(commands: Commands) -> None:
         help="print the totals of an incomplete listing too, labelled partial on standard error (exit status 0)",
     )
     parser.add_argument(
-        "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
+        "--format", type=choice("format", FORMATS), default="table", metavar="{table,csv,json}", help="default: table"
     )
     add_names(parser)
     parser.set_defaults(run=run, refused="no totals printed")
@@ -145,19 +146,6 @@ def _group_by(text: str) -> tuple[GroupBy, ...]:
 
 
 _FIELDS: dict[str, GroupBy] = {field: field for field in ALL_GROUP_BY_FIELDS}
-_EVERY: dict[str, Every] = {every: every for every in EVERY}
-
-
-def _every(text: str) -> Every:
-    if text not in _EVERY:
-        raise argparse.ArgumentTypeError(f"unknown time axis {text!r}: choose from {', '.join(EVERY)}")
-    return _EVERY[text]
-
-
-def _output_format(text: str) -> str:
-    if text not in FORMATS:
-        raise argparse.ArgumentTypeError(f"unknown format {text!r}: choose from {', '.join(FORMATS)}")
-    return text
 
 
 def run(args: argparse.Namespace) -> int:
