@@ -162,8 +162,7 @@ def read(args: argparse.Namespace) -> Reading | int:
     until: int | None = args.until
     if since is not None and until is not None and since >= until:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
-    names = names_of(args)
-    reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until), names)
+    reading = Reading(args.by, args.every, Listings(ListingCheck(since, until), args.kind), names_of(args))
     rejected = use_each(files, args.max_bytes, reading.count)
     if rejected:
         # Totals of only the usable part would look complete: print none.
@@ -185,19 +184,12 @@ class Reading:
     """The running totals of each kind read, the listing check, and what the totals will need to say."""
 
     def __init__(
-        self,
-        chosen: tuple[GroupBy, ...] | None,
-        every: Every | None,
-        only: KindName | None,
-        check: ListingCheck,
-        names: dict[str, str] | None = None,
+        self, chosen: tuple[GroupBy, ...] | None, every: Every | None, listings: Listings, names: dict[str, str]
     ) -> None:
         self.chosen: tuple[GroupBy, ...] | None = chosen
-        self.names = names or {}
         self.every: Every | None = every
-        self.only: KindName | None = only
-        self.check = check
-        self.listings = Listings(check, only)
+        self.listings = listings
+        self.names = names
         self.tallies: dict[KindName, UsageTally] = {}
         self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
         self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
@@ -277,7 +269,8 @@ class Reading:
             print(f"{PROG}: error: {refused[0]}", file=sys.stderr)
             return _refuse(refused[1], args)
         loose = sum(self.listings.loose.values())
-        if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
+        check = self.listings.check
+        if loose and (self.every is not None or check.since is not None or check.until is not None):
             print(
                 f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
                 " (--every, --since, --until need buckets)",
@@ -583,15 +576,10 @@ def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | N
     for row in rows:
         members: list[str] = []
         for name, cell in zip(names, row, strict=True):
-            if type(cell) is int:
-                value = str(cell)
-            elif cell is None or isinstance(cell, _Blank):
-                value = "null"
-            elif isinstance(cell, (bool, int, Decimal)):
-                value = _plain(cell, every) or "null"
-            else:
-                value = json.dumps(_plain(cell, every))
-            members.append(name + value)
+            text = str(cell) if type(cell) is int else _plain(cell, every)
+            if text is not None and not isinstance(cell, (bool, int, Decimal)):
+                text = json.dumps(text)  # a string: quoted
+            members.append(name + ("null" if text is None else text))
         write(("[\n" if first else ",\n") + "  {\n" + ",\n".join(members) + "\n  }")
         first = False
     write("[]\n" if first else "\n]\n")
