@@ -164,28 +164,12 @@ def read_path(
 
 def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
     """The same bytes as `stream`, calling `on_read` with the size of each chunk read from it."""
-    return io.BufferedReader(_Counting(stream, on_read), _CHUNK)
+    # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
+    more = stream.read1 if isinstance(stream, io.BufferedReader) else stream.read
+    return io.BufferedReader(_Chain(b"", more, on_read=on_read), _CHUNK)
 
 
 _CHUNK: Final = 1 << 16
-
-
-class _Counting(io.RawIOBase):
-    def __init__(self, inner: IO[bytes], on_read: Callable[[int], None]) -> None:
-        # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
-        self.read_some: Callable[[int], bytes] = inner.read1 if isinstance(inner, io.BufferedReader) else inner.read
-        self.on_read = on_read
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read_some(len(buffer))
-        count = len(data)
-        buffer[:count] = data
-        if count:
-            self.on_read(count)
-        return count
 
 
 def _read_directory(
@@ -282,7 +266,7 @@ def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
     limit = max_bytes + 2
     while raw := stream.readline(min(limit, _SKIP_CHUNK)):
         if len(raw) == _SKIP_CHUNK < limit and not raw.endswith(b"\n"):
-            raw = io.BufferedReader(_After(raw, stream, line=True), _CHUNK).read(limit)
+            raw = io.BufferedReader(_Chain(raw, stream.readline, line=True), _CHUNK).read(limit)
         if raw.endswith(b"\n") or len(raw) <= max_bytes + 1:
             yield raw if len(raw) <= max_bytes or len(raw.rstrip(b"\r\n")) <= max_bytes else None
             continue
@@ -341,7 +325,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         start = b"".join([*head, raw])
         head.clear()
         del raw
-        whole = io.BufferedReader(_After(start, stream), _CHUNK).read(max_bytes + 1)
+        whole = io.BufferedReader(_Chain(start, stream.read), _CHUNK).read(max_bytes + 1)
         del start
         if len(whole) > max_bytes:
             yield _too_large(source, None, max_bytes)
@@ -372,15 +356,23 @@ def _is_utf16(raw: bytes) -> bool:
     return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0))
 
 
-class _After(io.RawIOBase):
-    """Bytes already read, then the rest of a stream (or of its line), a chunk at a time: read through a
-    `BufferedReader` into one buffer, with no copy of the whole."""
+class _Chain(io.RawIOBase):
+    """Bytes already read, then what `more` reads (to the end of the line with `line`), a chunk at a time:
+    read through a `BufferedReader` into one buffer, with no copy of the whole."""
 
-    def __init__(self, start: bytes, rest: IO[bytes], *, line: bool = False) -> None:
+    def __init__(
+        self,
+        start: bytes,
+        more: Callable[[int], bytes],
+        *,
+        line: bool = False,
+        on_read: Callable[[int], None] | None = None,
+    ) -> None:
         self.start = memoryview(start)
-        self.more: Callable[[int], bytes] = rest.readline if line else rest.read
+        self.more = more
         self.line = line
         self.ended = False  # the line's end was read: the next line is not
+        self.on_read = on_read
 
     def readable(self) -> bool:
         return True
@@ -395,8 +387,11 @@ class _After(io.RawIOBase):
             return 0
         data = self.more(min(len(buffer), _SKIP_CHUNK))
         self.ended = self.line and data.endswith(b"\n")
-        buffer[: len(data)] = data
-        return len(data)
+        count = len(data)
+        buffer[:count] = data
+        if count and self.on_read is not None:
+            self.on_read(count)
+        return count
 
 
 SPLIT_BYTES: Final = 4 * 1024 * 1024
