@@ -19,6 +19,7 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
+from openapiopenai.listing import count_of
 from openapiopenai.models import (
     KIND_BY_OBJECT,
     ApiModel,
@@ -90,7 +91,7 @@ class Part:
 
     def describe(self) -> str:
         """What the whole page holds, in words: `a page of 7 buckets, 70 results`."""
-        return f"a page of {_count(self.buckets, 'bucket')}, {_count(self.results, 'result')}"
+        return _page_text(self.buckets, self.results)
 
 
 @dataclass(frozen=True)
@@ -597,10 +598,10 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     if isinstance(document, ApiModel) and not isinstance(document, (UsageResponse, UsageTimeBucket)):
         return _a(kind_of(document)) + " result"
     if isinstance(document, UsageTimeBucket):
-        return f"a bucket of {_count(len(document.results), 'result')}"
+        return f"a bucket of {count_of(len(document.results), 'result')}"
     if isinstance(document, UsageResponse):
         results = sum(len(bucket.results) for bucket in document.data)
-        return f"a page of {_count(len(document.data), 'bucket')}, {_count(results, 'result')}"
+        return _page_text(len(document.data), results)
     if not document:
         return "an empty array"
     pages = [item for item in document if isinstance(item, UsageResponse)]
@@ -608,11 +609,11 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     buckets += [bucket for page in pages for bucket in page.data]
     results = sum(not isinstance(item, (UsageResponse, UsageTimeBucket)) for item in document)
     results += sum(len(bucket.results) for bucket in buckets)
-    counts = [_count(results, "result")]
+    counts = [count_of(results, "result")]
     if buckets or pages:
-        counts.insert(0, _count(len(buckets), "bucket"))
+        counts.insert(0, count_of(len(buckets), "bucket"))
     if pages:
-        counts.insert(0, _count(len(pages), "page"))
+        counts.insert(0, count_of(len(pages), "page"))
     return f"an array of {', '.join(counts)}"
 
 
@@ -621,9 +622,9 @@ def kind_of(result: ApiModel) -> KindName:
     return KIND_BY_OBJECT[result.object].name  # type: ignore[attr-defined]
 
 
+def _page_text(buckets: int, results: int) -> str:
+    return f"a page of {count_of(buckets, 'bucket')}, {count_of(results, 'result')}"
+
+
 def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

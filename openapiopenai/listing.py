@@ -239,10 +239,10 @@ class ListingReport:
 
     def describe(self) -> str:
         """The period and what covers it: `2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages`."""
-        parts = [_count(self.buckets, "bucket") + (f" of {_widths(self.widths)}" if self.widths else "")]
+        parts = [count_of(self.buckets, "bucket") + (f" of {_widths(self.widths)}" if self.widths else "")]
         if self.pages:
-            parts.append(_count(self.pages, "page"))
-        parts.append(_count(self.results, "result"))
+            parts.append(count_of(self.pages, "page"))
+        parts.append(count_of(self.results, "result"))
         if self.start is None or self.end is None:
             return ", ".join(parts)
         return f"{_moment(self.start)} to {_moment(self.end)} UTC, {', '.join(parts)}"
@@ -262,8 +262,8 @@ def _widths(widths: tuple[int, ...]) -> str:
 def _duration(seconds: int) -> str:
     for unit, size in (("day", _DAY), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0:
-            return _count(seconds // size, unit)
-    return _count(seconds, "second")
+            return count_of(seconds // size, unit)
+    return count_of(seconds, "second")
 
 
 def _in_order(starts: Sequence[int], ends: Sequence[int]) -> bool:
@@ -274,7 +274,8 @@ def _in_order(starts: Sequence[int], ends: Sequence[int]) -> bool:
     )
 
 
-def _count(number: int, noun: str) -> str:
+def count_of(number: int, noun: str) -> str:
+    """`1 bucket`, `2 buckets`."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 

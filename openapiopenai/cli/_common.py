@@ -30,7 +30,7 @@ from openapiopenai.documents import (
     read_stream,
     unfinished_fetches,
 )
-from openapiopenai.listing import ListingCheck, ListingReport
+from openapiopenai.listing import ListingCheck, ListingReport, count_of
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.names import SAMPLE_NAMES, NamesFileError, read_names, read_sample_names
 
@@ -423,7 +423,7 @@ def choice(what: str, names: Sequence[_Name]) -> Callable[[str], _Name]:
 
 def loose_results(count: int) -> str:
     """Results given on their own, in words."""
-    return f"{count} result{'' if count == 1 else 's'} outside any bucket"
+    return f"{count_of(count, 'result')} outside any bucket"
 
 
 _WHEN: Final = re.compile(

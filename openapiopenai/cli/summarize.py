@@ -33,6 +33,7 @@ from openapiopenai.listing import (
     Every,
     ListingCheck,
     ListingReport,
+    count_of,
     iter_periods,
     next_period,
     period_start,
@@ -166,8 +167,7 @@ def read(args: argparse.Namespace) -> Reading | int:
     rejected = use_each(files, args.max_bytes, reading.count)
     if rejected:
         # Totals of only the usable part would look complete: print none.
-        documents = "document" if rejected == 1 else "documents"
-        return _refuse(f"{rejected} {documents} could not be used", args)
+        return _refuse(f"{count_of(rejected, 'document')} could not be used", args)
     return reading
 
 
