@@ -519,25 +519,23 @@ def _time_rows(
         period = next(periods, None)
 
 
-def _time(moment: datetime, every: Every | None) -> str:
-    if every == "day" or every == "week":
-        return moment.date().isoformat()
-    if every == "month":
-        return moment.strftime("%Y-%m")
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _plain(cell: _Cell, every: Every | None) -> str | None:
-    """A cell as csv and json write it; `None` for null."""
+def _plain(cell: _Cell, every: Every | None, *, table: bool = False) -> str | None:
+    """A cell as csv and json write it (`None` for null), or as the `table` shows it."""
     if cell is None or isinstance(cell, _Blank):
-        return None
+        return (NULL_CELL if cell is None else "") if table else None
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, Decimal):
+        if table:  # money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit)
+            return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
         return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
+    if isinstance(cell, int):
+        return f"{cell:,}" if table else str(cell)
     if isinstance(cell, datetime):
-        return _time(cell, every)
-    return str(cell)
+        if every == "day" or every == "week":
+            return cell.date().isoformat()
+        return cell.strftime("%Y-%m") if every == "month" else cell.isoformat().replace("+00:00", "Z")
+    return (cell or '""') if table else cell
 
 
 _QUOTED: Final = re.compile('[,"\r\n]').search
@@ -591,23 +589,6 @@ NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
 
 
-def _text(cell: _Cell, every: Every | None) -> str:
-    if cell is None:
-        return NULL_CELL
-    if isinstance(cell, _Blank):
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, Decimal):
-        # Money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit).
-        return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
-    if isinstance(cell, int):
-        return f"{cell:,}"
-    if isinstance(cell, datetime):
-        return _time(cell, every)
-    return cell or '""'
-
-
 def _table(
     header: list[str],
     rows: Sequence[list[_Cell]],
@@ -629,7 +610,7 @@ def _table(
         # Without a grouping column the one row is the total itself.
         header, rows = ["", *header], []
     total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - numbers - 1), *total]
-    lines = [header, *([_text(cell, every) for cell in row] for row in [*rows, total_row])]
+    lines = [header, *([_plain(cell, every, table=True) or "" for cell in row] for row in [*rows, total_row])]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     numbers_from = len(header) - numbers
     bars: list[str] = []
