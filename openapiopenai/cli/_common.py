@@ -141,14 +141,23 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
     gc.disable()
     rejected = 0
     try:
-        for outcome in _outcomes(files, max_bytes, progress):
-            if not isinstance(outcome, Loaded):
-                rejected += 1
-                if rejected % COLLECT_EVERY == 0:
-                    gc.collect()
-            if not isinstance(outcome, Loaded) or outcome.part is None or outcome.part.last:
-                progress.document()
-            yield outcome
+        for file in files:
+            if file != "-":
+                _note_unfinished(file)
+                reading = read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
+            elif sys.stdin is None:
+                reading = read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
+            else:
+                stdin = counted(sys.stdin.buffer, progress.read)
+                reading = read_stream(stdin, "<stdin>", max_bytes=max_bytes, split_pages=True)
+            for outcome in reading:
+                if not isinstance(outcome, Loaded):
+                    rejected += 1
+                    if rejected % COLLECT_EVERY == 0:
+                        gc.collect()
+                if not isinstance(outcome, Loaded) or outcome.part is None or outcome.part.last:
+                    progress.document()
+                yield outcome
     finally:
         progress.clear()
         progress = None
@@ -156,24 +165,16 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
             gc.enable()
 
 
-def _outcomes(files: Sequence[str], max_bytes: int, progress: Progress) -> Iterator[Outcome]:
-    for file in files:
-        if file != "-":
-            if os.path.isdir(file):
-                for export in unfinished_fetches(file):
-                    progress.clear()
-                    print(
-                        f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
-                        f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
-                        " fetch ... --resume completes it",
-                        file=sys.stderr,
-                    )
-            yield from read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
-        elif sys.stdin is None:
-            yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
-        else:
-            stdin = counted(sys.stdin.buffer, progress.read)
-            yield from read_stream(stdin, "<stdin>", max_bytes=max_bytes, split_pages=True)
+def _note_unfinished(file: str) -> None:
+    """Say which exports in a directory a fetch has not finished."""
+    for export in unfinished_fetches(file) if os.path.isdir(file) else []:
+        clear_progress()
+        print(
+            f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
+            f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
+            " fetch ... --resume completes it",
+            file=sys.stderr,
+        )
 
 
 progress: Progress | None = None
@@ -184,13 +185,6 @@ def clear_progress() -> None:
     """Erase the progress line, if one is shown, before other output."""
     if progress is not None:
         progress.clear()
-
-
-def report(outcome: Rejected, stream: IO[str]) -> None:
-    """One line per problem: `FILE[:LINE]: error: [PATH: ]MESSAGE`."""
-    clear_progress()
-    for error in outcome.errors:
-        print(f"{place(outcome)}: error: {error}", file=stream)
 
 
 def use_each(
@@ -217,7 +211,9 @@ def use_each(
                 outcome = Rejected(outcome.source, outcome.line, tuple(errors))
         if isinstance(outcome, Rejected):
             held = []  # a page found invalid after some of its parts: its errors alone are reported
-            report(outcome, sys.stderr if stream is None else stream)
+            clear_progress()
+            for error in outcome.errors:  # one line per problem: FILE[:LINE]: error: [PATH: ]MESSAGE
+                print(f"{place(outcome)}: error: {error}", file=sys.stderr if stream is None else stream)
             rejected += 1
     return rejected
 
