@@ -372,16 +372,13 @@ class ListingCheck:
         path: str = "",
         *,
         page: int | None = None,
-        results: int | None = None,
     ) -> bool:
         """Note one bucket; True when it lies in the period and its results should be counted.
 
         `kind` `None` is a bucket whose kind cannot be told (it holds no results, nor does its
         document): `report(kind, include_unknown=True)` counts it in that kind's listing.
-        `results` is how many of its results are of this kind (default: all of them).
         """
-        counts = None if results is None else [results]
-        return self.add_buckets([bucket], where, kind, [path], page=page, results=counts)[0]
+        return self.add_buckets([bucket], where, kind, [path], page=page)[0]
 
     def add_buckets(
         self,
@@ -393,7 +390,8 @@ class ListingCheck:
         page: int | None = None,
         results: Sequence[int] | None = None,
     ) -> list[bool]:
-        """Note buckets of one document, as `add_bucket` notes each, in one step; which lie in the period."""
+        """Note buckets of one document, as `add_bucket` notes each, in one step; which lie in the period.
+        `results` is how many of each bucket's results are of this kind (default: all of them)."""
         if len(paths) != len(buckets):
             raise ValueError(f"{len(buckets)} buckets and {len(paths)} paths")
         if not buckets:
