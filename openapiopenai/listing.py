@@ -439,6 +439,11 @@ class ListingCheck:
         """The kinds seen so far, in the order first seen (not counting buckets of no known kind)."""
         return [kind for kind in self._kinds if kind is not None]
 
+    def spans(self, kind: str | None) -> list[tuple[int, int]]:
+        """The start and end of each bucket of a kind (`None`: of no known kind) that lies in the period."""
+        state = self._kinds.get(kind, _Kind())
+        return [(start, end) for start, end, kept in zip(state.starts, state.ends, state.inside, strict=True) if kept]
+
     def unknown(self) -> list[str]:
         """Where the buckets of no known kind were read, each place once."""
         state = self._kinds.get(None)

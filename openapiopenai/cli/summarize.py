@@ -191,8 +191,6 @@ class Reading:
         self.listings = listings
         self.names = names
         self.tallies: dict[KindName, UsageTally] = {}
-        self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
-        self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
         self.place: tuple[KindName, int | None, int | None] | None = None
         self.waiting: list[UsageResult] = []
 
@@ -223,14 +221,10 @@ class Reading:
                 continue
             results = bucket.results
             for named, count in found.items():
-                if named is None:  # empty, of no known kind: noted all the same, it held a level of 0
-                    self.kindless.append((start, bucket.start_time))
+                if named is None:  # empty, of no known kind: counted once its kind is known (`checked`)
                     continue
                 some = results if count == len(results) else [one for one in results if kind_of(one) == named]
                 self._add(named, some, start, bucket.start_time if LEVELS.get(named) else None)
-            if every == "bucket":
-                for named in found:
-                    self.bucket_starts.setdefault(named, set()).add(bucket.start_time)
         self._add_waiting()
         return errors
 
@@ -282,9 +276,11 @@ class Reading:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
         if problems:
             return _refuse("these buckets cannot be counted as one listing", args)
-        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's
-            for start, measured in self.kindless:
-                self.tally(cast("KindName", reports[0].kind)).add_results([], start, bucket=measured)
+        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
+            for start, end in check.spans(None):
+                self.tally(cast("KindName", reports[0].kind)).add_results(
+                    [], _period(start, end, self.every), bucket=start
+                )
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"
@@ -369,7 +365,10 @@ class Reading:
         columns = _columns(kind, total)
         rows: Iterable[list[_Cell]]
         if every is not None:
-            starts = self.bucket_starts.get(kind, set()) | self.bucket_starts.get(None, set())
+            check = self.listings.check
+            starts = (
+                {start for named in (kind, None) for start, _ in check.spans(named)} if every == "bucket" else set()
+            )
             rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, columns)
         elif not fields:
             rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
