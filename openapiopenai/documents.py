@@ -441,7 +441,7 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
             page: UsageDocument | None = _reader(False).read(b"".join((head, view[run.start : run.end], tail)))
         except ValidationError:
             page = None
-        if not (isinstance(page, UsageResponse) and _holds(page, run.buckets, run.results, found)):
+        if not (isinstance(page, UsageResponse) and contents(page)[1:] == (run.buckets, run.results, found)):
             del page
             outcome = _parse(whole, source, line)[0]
             if number and isinstance(outcome, Loaded):
@@ -458,16 +458,6 @@ _PARTS_DISAGREE: Final = (
     "reading this page a run of buckets at a time gave other buckets than reading it whole:"
     " a fault of openapiopenai, not of the file"
 )
-
-
-def _holds(page: UsageResponse[UsageResult], buckets: int, results: int, models: set[type[ApiModel]]) -> bool:
-    """Whether a part read as a page holds the buckets, results and kinds of result its text was found to."""
-    found: set[type] = set()
-    count = 0
-    for bucket in page.data:
-        found.update(map(type, bucket.results))
-        count += len(bucket.results)
-    return len(page.data) == buckets and count == results and found == models
 
 
 def _trailing(outcome: Outcome) -> bool:
@@ -593,28 +583,39 @@ def read_sample() -> Iterator[Outcome]:
             yield from read_stream(stream, name)
 
 
+def contents(document: UsageDocument | list[UsageDocument]) -> tuple[int, int, int, set[type[ApiModel]]]:
+    """How many pages, buckets and results a document holds, and the types of its results."""
+    pages = buckets = results = 0
+    types: set[type[ApiModel]] = set()
+    for item in document if isinstance(document, list) else [document]:
+        if isinstance(item, (UsageResponse, UsageTimeBucket)):
+            pages += isinstance(item, UsageResponse)
+            held = item.data if isinstance(item, UsageResponse) else [item]
+            buckets += len(held)
+            for bucket in held:
+                results += len(bucket.results)
+                types.update(map(type, bucket.results))
+        else:
+            results += 1
+            types.add(type(item))
+    return pages, buckets, results, types
+
+
 def describe(document: UsageDocument | list[UsageDocument]) -> str:
     """What a document holds, in words: `a page of 7 buckets, 70 results`."""
-    if isinstance(document, ApiModel) and not isinstance(document, (UsageResponse, UsageTimeBucket)):
-        return _a(kind_of(document)) + " result"
-    if isinstance(document, UsageTimeBucket):
-        return f"a bucket of {count_of(len(document.results), 'result')}"
+    pages, buckets, results, _ = contents(document)
     if isinstance(document, UsageResponse):
-        results = sum(len(bucket.results) for bucket in document.data)
-        return _page_text(len(document.data), results)
+        return _page_text(buckets, results)
+    if isinstance(document, UsageTimeBucket):
+        return f"a bucket of {count_of(results, 'result')}"
+    if not isinstance(document, list):
+        return _a(kind_of(document)) + " result"
     if not document:
         return "an empty array"
-    pages = [item for item in document if isinstance(item, UsageResponse)]
-    buckets = [item for item in document if isinstance(item, UsageTimeBucket)]
-    buckets += [bucket for page in pages for bucket in page.data]
-    results = sum(not isinstance(item, (UsageResponse, UsageTimeBucket)) for item in document)
-    results += sum(len(bucket.results) for bucket in buckets)
-    counts = [count_of(results, "result")]
+    counts = [count_of(pages, "page")] if pages else []
     if buckets or pages:
-        counts.insert(0, count_of(len(buckets), "bucket"))
-    if pages:
-        counts.insert(0, count_of(len(pages), "page"))
-    return f"an array of {', '.join(counts)}"
+        counts.append(count_of(buckets, "bucket"))
+    return f"an array of {', '.join([*counts, count_of(results, 'result')])}"
 
 
 def kind_of(result: ApiModel) -> KindName:

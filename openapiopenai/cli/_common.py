@@ -22,6 +22,7 @@ from openapiopenai.documents import (
     Outcome,
     Rejected,
     UsageDocument,
+    contents,
     counted,
     kind_of,
     place,
@@ -329,16 +330,7 @@ def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName | None, 
 
 def kinds_in(document: UsageDocument | list[UsageDocument]) -> set[KindName]:
     """The kinds of result a document holds (a page, a bucket, a result, or an array of them)."""
-    types: set[type] = set()
-    for item in document if isinstance(document, list) else [document]:
-        if isinstance(item, UsageResponse):
-            for bucket in item.data:
-                types.update(map(type, bucket.results))
-        elif isinstance(item, UsageTimeBucket):
-            types.update(map(type, item.results))
-        else:
-            types.add(type(item))
-    return {_KIND_OF_MODEL[model] for model in types}
+    return {_KIND_OF_MODEL[model] for model in contents(document)[3]}
 
 
 def _only_kind(kinds: set[KindName]) -> KindName | None:
@@ -355,7 +347,7 @@ class Listings:
 
     def __init__(self, check: ListingCheck, only: KindName | None) -> None:
         self.check = check
-        self.only = only
+        self.only: KindName | None = only
         self.loose: dict[str, int] = {}
         self.present: set[KindName] = set()
 

@@ -367,7 +367,9 @@ class Reading:
         if every is not None:
             check = self.listings.check
             starts = (
-                {start for named in (kind, None) for start, _ in check.spans(named)} if every == "bucket" else set()
+                {start for named in (kind, None) for start, _ in check.spans(named)}
+                if every == "bucket"
+                else set[int]()
             )
             rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, columns)
         elif not fields:
