@@ -191,8 +191,6 @@ class Reading:
         self.listings = listings
         self.names = names
         self.tallies: dict[KindName, UsageTally] = {}
-        self.place: tuple[KindName, int | None, int | None] | None = None
-        self.waiting: list[UsageResult] = []
 
     def tally(self, kind: KindName) -> UsageTally:
         tally = self.tallies.get(kind)
@@ -207,10 +205,11 @@ class Reading:
     def count(self, outcome: Loaded) -> list[DocumentError]:
         """Count a document; the problems that keep it from being counted."""
         errors: list[DocumentError] = []
+        loose: dict[KindName, list[UsageResult]] = {}
         every = self.every
         for path, item, found in self.listings.register(outcome):
             if not isinstance(item, UsageTimeBucket):
-                self._add(kind_of(item), [cast("UsageResult", item)], None, None)
+                loose.setdefault(kind_of(item), []).append(cast("UsageResult", item))
                 continue
             bucket = cast("UsageTimeBucket[UsageResult]", item)
             try:
@@ -224,24 +223,10 @@ class Reading:
                 if named is None:  # empty, of no known kind: counted once its kind is known (`checked`)
                     continue
                 some = results if count == len(results) else [one for one in results if kind_of(one) == named]
-                self._add(named, some, start, bucket.start_time if LEVELS.get(named) else None)
-        self._add_waiting()
+                self.tally(named).add_results(some, start, bucket=bucket.start_time if LEVELS.get(named) else None)
+        for kind, results in loose.items():  # results given on their own: no time, counted together
+            self.tally(kind).add_results(results, None)
         return errors
-
-    def _add(self, kind: KindName, results: list[UsageResult], start: int | None, bucket: int | None) -> None:
-        """Count results at a place on the time axis (`bucket`: where a level is measured). The results of
-        buckets that go to the same place wait to be counted together: one call for a page, not one a bucket."""
-        place = (kind, start, bucket)
-        if place != self.place:
-            self._add_waiting()
-            self.place = place
-        self.waiting += results
-
-    def _add_waiting(self) -> None:
-        if self.place is not None:
-            kind, start, bucket = self.place
-            self.tally(kind).add_results(self.waiting, start, bucket=bucket)
-            self.place, self.waiting = None, []
 
     def finish(self, args: argparse.Namespace) -> int:
         """Check the listing of each kind, then print the totals, or refuse them."""
