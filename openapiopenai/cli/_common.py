@@ -8,7 +8,7 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import IO, Final, TypeAlias, TypeVar
 
@@ -383,30 +383,32 @@ class Listings:
         return [], (f"--kind {only}: the input holds no {only} results: {holds}", f"no {only} results")
 
 
+_KINDS: Final[dict[str, KindName]] = {name: name for name in KIND_NAMES}
+
+
 def add_kind(parser: argparse.ArgumentParser) -> None:
     """The --kind option: read results of one kind only."""
     parser.add_argument(
         "--kind",
-        type=choice("kind", KIND_NAMES),
+        type=choice("kind", _KINDS),
         metavar="KIND",
         help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
         " as this kind",
     )
 
 
-_Name = TypeVar("_Name", bound=str)
+_T = TypeVar("_T")
 
 
-def choice(what: str, names: Sequence[_Name]) -> Callable[[str], _Name]:
-    """An argument type that takes one of `names`: anything else is `unknown WHAT 'TEXT': choose from ...`."""
+def choice(what: str, choices: Mapping[str, _T]) -> Callable[[str], _T]:
+    """An argparse type taking one of the words of `choices` (to its value), and naming them when refused."""
 
-    def pick(text: str) -> _Name:
-        for name in names:
-            if text == name:
-                return name
-        raise argparse.ArgumentTypeError(f"unknown {what} {text!r}: choose from {', '.join(names)}")
+    def parse(text: str) -> _T:
+        if text not in choices:
+            raise argparse.ArgumentTypeError(f"unknown {what} {text!r}: choose from {', '.join(choices)}")
+        return choices[text]
 
-    return pick
+    return parse
 
 
 def loose_results(count: int) -> str:

@@ -73,6 +73,7 @@ TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
 }
 """The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
 headline ones, without their breakdowns by modality and caching."""
+_EVERY: Final[dict[str, Every]] = {every: every for every in EVERY}
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
 
@@ -100,7 +101,7 @@ def add_parser(commands: Commands) -> None:
     )
     parser.add_argument(
         "--every",
-        type=choice("time axis", EVERY),
+        type=choice("time axis", _EVERY),
         metavar="{bucket,day,week,month}",
         help="add a time axis: each bucket as it came, or UTC calendar days, weeks (from Monday) or months; "
         "rows are sorted by time, and periods without usage are kept as zero rows",
@@ -128,7 +129,11 @@ def add_parser(commands: Commands) -> None:
         help="print the totals of an incomplete listing too, labelled partial on standard error (exit status 0)",
     )
     parser.add_argument(
-        "--format", type=choice("format", FORMATS), default="table", metavar="{table,csv,json}", help="default: table"
+        "--format",
+        type=choice("format", {name: name for name in FORMATS}),
+        default="table",
+        metavar="{table,csv,json}",
+        help="default: table",
     )
     add_names(parser)
     parser.set_defaults(run=run, refused="no totals printed")
