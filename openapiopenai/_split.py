@@ -57,9 +57,23 @@ def split_page(text: bytes | bytearray, run_bytes: int) -> Split | None:
     validating each run as a page.
     """
     try:
-        return _Walk(text).page(run_bytes)
+        split = _Walk(text).page(run_bytes)
     except _Irregular:
         return None
+    # Every part repeats the page's other fields: adjacent runs are joined until each holds at least as many
+    # bytes of buckets as of them.
+    other = split.head + len(text) - split.tail
+    runs: list[Run] = []
+    for run in split.runs:
+        if runs and runs[-1].end - runs[-1].start < other:
+            last = runs[-1]
+            run = Run(
+                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
+            )
+            runs[-1] = run
+        else:
+            runs.append(run)
+    return Split(split.head, split.tail, tuple(runs))
 
 
 class _Walk:

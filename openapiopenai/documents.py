@@ -19,11 +19,11 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Final, TypeAlias
 
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
+from openapiopenai.listing import count_of
 from openapiopenai.models import (
     KIND_BY_OBJECT,
     ApiModel,
     KindName,
-    ResultKind,
     UsageResponse,
     UsageResult,
     UsageTimeBucket,
@@ -31,7 +31,7 @@ from openapiopenai.models import (
 from openapiopenai.models._base import JsonReader, focus_on_wrong_objects
 
 if TYPE_CHECKING:
-    from openapiopenai._split import Run, Split
+    from openapiopenai._split import Split
 
 UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
 """One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
@@ -55,9 +55,10 @@ def _adapter(is_array: bool) -> TypeAdapter[Any]:
     return TypeAdapter[Any](list[_TaggedDocument] if is_array else _TaggedDocument)
 
 
-_QUICK: dict[bool, JsonReader[Any]] = {}
-"""Readers of one document (`False`) and of an array of them (`True`), each made on first use: they read
-valid documents as `from_json` does, without the Python call per model that the adapters make."""
+@functools.cache
+def _reader(is_array: bool) -> JsonReader[Any]:
+    """Reads valid documents as `from_json` does, without the Python call per model that the adapters make."""
+    return JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Part:
 
     def describe(self) -> str:
         """What the whole page holds, in words: `a page of 7 buckets, 70 results`."""
-        return f"a page of {_count(self.buckets, 'bucket')}, {_count(self.results, 'result')}"
+        return _page_text(self.buckets, self.results)
 
 
 @dataclass(frozen=True)
@@ -164,28 +165,12 @@ def read_path(
 
 def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
     """The same bytes as `stream`, calling `on_read` with the size of each chunk read from it."""
-    return io.BufferedReader(_Counting(stream, on_read), _CHUNK)
+    # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
+    more = stream.read1 if isinstance(stream, io.BufferedReader) else stream.read
+    return io.BufferedReader(_Chain(b"", more, on_read=on_read), _CHUNK)
 
 
 _CHUNK: Final = 1 << 16
-
-
-class _Counting(io.RawIOBase):
-    def __init__(self, inner: IO[bytes], on_read: Callable[[int], None]) -> None:
-        # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
-        self.read_some: Callable[[int], bytes] = inner.read1 if isinstance(inner, io.BufferedReader) else inner.read
-        self.on_read = on_read
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        data = self.read_some(len(buffer))
-        count = len(data)
-        buffer[:count] = data
-        if count:
-            self.on_read(count)
-        return count
 
 
 def _read_directory(
@@ -282,7 +267,7 @@ def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
     limit = max_bytes + 2
     while raw := stream.readline(min(limit, _SKIP_CHUNK)):
         if len(raw) == _SKIP_CHUNK < limit and not raw.endswith(b"\n"):
-            raw = io.BufferedReader(_After(raw, stream, line=True), _CHUNK).read(limit)
+            raw = io.BufferedReader(_Chain(raw, stream.readline, line=True), _CHUNK).read(limit)
         if raw.endswith(b"\n") or len(raw) <= max_bytes + 1:
             yield raw if len(raw) <= max_bytes or len(raw.rstrip(b"\r\n")) <= max_bytes else None
             continue
@@ -324,13 +309,13 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
             if raw is None:
                 yield _too_large(source, number, max_bytes)
             else:
-                yield from _line_documents(raw, source, number, split_pages)
+                yield from _documents(raw, source, number, split_pages)
             for raw_line in lines:
                 number += 1
                 if raw_line is None:
                     yield _too_large(source, number, max_bytes)
                 elif not _is_blank(raw_line):
-                    yield from _line_documents(raw_line, source, number, split_pages)
+                    yield from _documents(raw_line, source, number, split_pages)
             return
         maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
@@ -341,7 +326,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         start = b"".join([*head, raw])
         head.clear()
         del raw
-        whole = io.BufferedReader(_After(start, stream), _CHUNK).read(max_bytes + 1)
+        whole = io.BufferedReader(_Chain(start, stream.read), _CHUNK).read(max_bytes + 1)
         del start
         if len(whole) > max_bytes:
             yield _too_large(source, None, max_bytes)
@@ -351,7 +336,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
                 if not _is_blank(raw_line):
                     yield _parse(raw_line, source, line_number)[0]
             return
-        yield from _documents(whole, source, split_pages)
+        yield from _documents(whole, source, None, split_pages)
         return
     if first is None:
         yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
@@ -361,7 +346,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
     if len(document) > max_bytes and len(document.strip(b" \t\r\n")) > max_bytes:  # stripped only if it matters
         yield _too_large(source, None, max_bytes)
         return
-    yield from _documents(document, source, split_pages)
+    yield from _documents(document, source, None, split_pages)
 
 
 _UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
@@ -372,15 +357,23 @@ def _is_utf16(raw: bytes) -> bool:
     return raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) >= 2 and (raw[0] == 0) != (raw[1] == 0))
 
 
-class _After(io.RawIOBase):
-    """Bytes already read, then the rest of a stream (or of its line), a chunk at a time: read through a
-    `BufferedReader` into one buffer, with no copy of the whole."""
+class _Chain(io.RawIOBase):
+    """Bytes already read, then what `more` reads (to the end of the line with `line`), a chunk at a time:
+    read through a `BufferedReader` into one buffer, with no copy of the whole."""
 
-    def __init__(self, start: bytes, rest: IO[bytes], *, line: bool = False) -> None:
+    def __init__(
+        self,
+        start: bytes,
+        more: Callable[[int], bytes],
+        *,
+        line: bool = False,
+        on_read: Callable[[int], None] | None = None,
+    ) -> None:
         self.start = memoryview(start)
-        self.more: Callable[[int], bytes] = rest.readline if line else rest.read
+        self.more = more
         self.line = line
         self.ended = False  # the line's end was read: the next line is not
+        self.on_read = on_read
 
     def readable(self) -> bool:
         return True
@@ -395,8 +388,11 @@ class _After(io.RawIOBase):
             return 0
         data = self.more(min(len(buffer), _SKIP_CHUNK))
         self.ended = self.line and data.endswith(b"\n")
-        buffer[: len(data)] = data
-        return len(data)
+        count = len(data)
+        buffer[:count] = data
+        if count and self.on_read is not None:
+            self.on_read(count)
+        return count
 
 
 SPLIT_BYTES: Final = 4 * 1024 * 1024
@@ -405,115 +401,63 @@ _RUN_BYTES: Final = 256 * 1024
 """About how many bytes of buckets each part of a page read in parts holds."""
 
 
-def _documents(text: bytes, source: str, split_pages: bool = False) -> Iterator[Outcome]:
-    """One document, or several written one after another (`cat page-*.json`), each named by its first line."""
-    split = _large_page(text, split_pages)
-    if split is not None:
-        yield from _parts(text, split, source, None)
-        return
-    outcome, _ = _parse(text, source, None)
-    if not _trailing(outcome):
+def _documents(text: bytes, source: str, line: int | None, split_pages: bool) -> Iterator[Outcome]:
+    """The outcomes of a line of JSON Lines (`line`), or of a whole input: one document, or several written one
+    after another (`cat page-*.json`), each named by its first line. With `split_pages`, a large page's parts."""
+    if split_pages and len(text) >= SPLIT_BYTES:
+        from openapiopenai._split import split_page  # only for large pages: other runs start without it
+
+        split = split_page(text, _RUN_BYTES)
+        if split is not None:
+            yield from _parts(text, split, source, line)
+            return
+    outcome, _ = _parse(text if line is None else _line(text), source, line)
+    if line is not None or not _trailing(outcome):
         yield outcome
         return
-    line, counted = 1, 0
+    number, counted = 1, 0
     for start, end in _values(text):
-        line += text.count(b"\n", counted, start)
+        number += text.count(b"\n", counted, start)
         counted = start
-        yield _parse(text[start:end], source, line)[0]
-
-
-def _line_documents(raw: bytes, source: str, number: int, split_pages: bool) -> Iterator[Outcome]:
-    """The outcome of a line of JSON Lines after the first; a large page's parts with `split_pages`."""
-    split = _large_page(raw, split_pages)
-    if split is None:
-        yield _parse(_line(raw), source, number)[0]
-    else:
-        yield from _parts(raw, split, source, number)
-
-
-def _large_page(text: bytes, split_pages: bool) -> Split | None:
-    """Where the buckets of a page to read in parts are, if it is one."""
-    if not split_pages or len(text) < SPLIT_BYTES:
-        return None
-    from openapiopenai._split import split_page  # only for large pages: other runs start without it
-
-    return split_page(text, _RUN_BYTES)
+        yield _parse(text[start:end], source, number)[0]
 
 
 def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator[Outcome]:
     """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
-    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page. `line`: the
-    line of JSON Lines it is, if it is one."""
-    runs = _runs_of(split.runs, split.head + len(text) - split.tail)
+    those buckets in its `data`); the whole page's outcome instead if any part is not a valid page."""
+    whole = text if line is None else _line(text)
     try:
-        kinds = [frozenset(KIND_BY_OBJECT[name] for name in run.objects) for run in runs]
+        models: list[set[type[ApiModel]]] = [{KIND_BY_OBJECT[name].model for name in run.objects} for run in split.runs]
     except KeyError:  # a result of no known kind: the page is invalid
-        yield _whole(text, source, line)
+        yield _parse(whole, source, line)[0]
         return
-    page_kinds: frozenset[KindName] = frozenset(kind.name for found in kinds for kind in found)
-    buckets = sum(run.buckets for run in runs)
-    results = sum(run.results for run in runs)
-    head, tail = text[: split.head], text[split.tail :]
-    view = memoryview(text)
+    kinds: frozenset[KindName] = frozenset(KIND_BY_OBJECT[name].name for run in split.runs for name in run.objects)
+    buckets = sum(run.buckets for run in split.runs)
+    results = sum(run.results for run in split.runs)
+    head, tail, view = text[: split.head], text[split.tail :], memoryview(text)
     first = 0
-    for number, (run, found) in enumerate(zip(runs, kinds, strict=True)):
+    for number, (run, found) in enumerate(zip(split.runs, models, strict=True)):
         try:
-            document: UsageDocument | None = _reader(is_array=False).read(
-                b"".join((head, view[run.start : run.end], tail))
-            )
+            page: UsageDocument | None = _reader(False).read(b"".join((head, view[run.start : run.end], tail)))
         except ValidationError:
-            document = None
-        if not (isinstance(document, UsageResponse) and _holds(document, run, found)):
-            del document
-            outcome = _whole(text, source, line)
+            page = None
+        if not (isinstance(page, UsageResponse) and contents(page)[1:] == (run.buckets, run.results, found)):
+            del page
+            outcome = _parse(whole, source, line)[0]
             if number and isinstance(outcome, Loaded):
                 # Read whole, the page is valid: its parts should have been too, and some were given already.
                 outcome = Rejected(source, line, (DocumentError("", _PARTS_DISAGREE),))
             yield outcome
             return
-        last = number == len(runs) - 1
-        part = Part(number, first, last, page_kinds, buckets, results)
+        last = number == len(split.runs) - 1
+        yield Loaded(source, line, page, Part(number, first, last, kinds, buckets, results))
         first += run.buckets
-        yield Loaded(source, line, document, part)
-
-
-def _whole(text: bytes, source: str, line: int | None) -> Outcome:
-    """A page read whole, as it is when not read in parts (a line of JSON Lines without its line ending)."""
-    return _parse(text if line is None else _line(text), source, line)[0]
 
 
 _PARTS_DISAGREE: Final = (
     "reading this page a run of buckets at a time gave other buckets than reading it whole:"
     " a fault of openapiopenai, not of the file"
 )
-
-
-def _runs_of(runs: tuple[Run, ...], size: int) -> list[Run]:
-    """Adjacent runs joined until each holds at least `size` bytes of buckets: every part repeats the page's
-    other fields, so a part never holds more of them than of its buckets."""
-    from openapiopenai._split import Run  # loaded by `_large_page` already
-
-    joined: list[Run] = []
-    for run in runs:
-        if joined and joined[-1].end - joined[-1].start < size:
-            last = joined[-1]
-            run = Run(
-                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
-            )
-            joined[-1] = run
-        else:
-            joined.append(run)
-    return joined
-
-
-def _holds(page: UsageResponse[UsageResult], run: Run, kinds: frozenset[ResultKind]) -> bool:
-    """Whether a part read as a page holds the buckets, results and kinds of result its text was found to."""
-    found: set[type] = set()
-    count = 0
-    for bucket in page.data:
-        found.update(map(type, bucket.results))
-        count += len(bucket.results)
-    return len(page.data) == run.buckets and count == run.results and found == {kind.model for kind in kinds}
 
 
 def _trailing(outcome: Outcome) -> bool:
@@ -558,9 +502,8 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
     is_array = first is not None and first.group() == b"["
     # `from_json`'s own reading decides; a document it refuses is read again by the adapter, whose
     # errors (through each model's own schema) the messages below are written for.
-    quick = _reader(is_array)
     try:
-        document: UsageDocument | list[UsageDocument] = quick.read(text)
+        document: UsageDocument | list[UsageDocument] = _reader(is_array).read(text)
     except ValidationError as refused:
         error = refused
         try:
@@ -571,13 +514,6 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
         complete = not any(detail["type"] == "json_invalid" for detail in details)
         return Rejected(source, line, _describe(error, text, is_array)), complete
     return Loaded(source, line, document), True
-
-
-def _reader(is_array: bool) -> JsonReader[Any]:
-    quick = _QUICK.get(is_array)
-    if quick is None:
-        quick = _QUICK[is_array] = JsonReader(list[_TaggedDocument] if is_array else _TaggedDocument, "document")
-    return quick
 
 
 def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[DocumentError, ...]:
@@ -647,28 +583,39 @@ def read_sample() -> Iterator[Outcome]:
             yield from read_stream(stream, name)
 
 
+def contents(document: UsageDocument | list[UsageDocument]) -> tuple[int, int, int, set[type[ApiModel]]]:
+    """How many pages, buckets and results a document holds, and the types of its results."""
+    pages = buckets = results = 0
+    types: set[type[ApiModel]] = set()
+    for item in document if isinstance(document, list) else [document]:
+        if isinstance(item, (UsageResponse, UsageTimeBucket)):
+            pages += isinstance(item, UsageResponse)
+            held = item.data if isinstance(item, UsageResponse) else [item]
+            buckets += len(held)
+            for bucket in held:
+                results += len(bucket.results)
+                types.update(map(type, bucket.results))
+        else:
+            results += 1
+            types.add(type(item))
+    return pages, buckets, results, types
+
+
 def describe(document: UsageDocument | list[UsageDocument]) -> str:
     """What a document holds, in words: `a page of 7 buckets, 70 results`."""
-    if isinstance(document, ApiModel) and not isinstance(document, (UsageResponse, UsageTimeBucket)):
-        return _a(kind_of(document)) + " result"
-    if isinstance(document, UsageTimeBucket):
-        return f"a bucket of {_count(len(document.results), 'result')}"
+    pages, buckets, results, _ = contents(document)
     if isinstance(document, UsageResponse):
-        results = sum(len(bucket.results) for bucket in document.data)
-        return f"a page of {_count(len(document.data), 'bucket')}, {_count(results, 'result')}"
+        return _page_text(buckets, results)
+    if isinstance(document, UsageTimeBucket):
+        return f"a bucket of {count_of(results, 'result')}"
+    if not isinstance(document, list):
+        return _a(kind_of(document)) + " result"
     if not document:
         return "an empty array"
-    pages = [item for item in document if isinstance(item, UsageResponse)]
-    buckets = [item for item in document if isinstance(item, UsageTimeBucket)]
-    buckets += [bucket for page in pages for bucket in page.data]
-    results = sum(not isinstance(item, (UsageResponse, UsageTimeBucket)) for item in document)
-    results += sum(len(bucket.results) for bucket in buckets)
-    counts = [_count(results, "result")]
+    counts = [count_of(pages, "page")] if pages else []
     if buckets or pages:
-        counts.insert(0, _count(len(buckets), "bucket"))
-    if pages:
-        counts.insert(0, _count(len(pages), "page"))
-    return f"an array of {', '.join(counts)}"
+        counts.append(count_of(buckets, "bucket"))
+    return f"an array of {', '.join([*counts, count_of(results, 'result')])}"
 
 
 def kind_of(result: ApiModel) -> KindName:
@@ -676,9 +623,9 @@ def kind_of(result: ApiModel) -> KindName:
     return KIND_BY_OBJECT[result.object].name  # type: ignore[attr-defined]
 
 
+def _page_text(buckets: int, results: int) -> str:
+    return f"a page of {count_of(buckets, 'bucket')}, {count_of(results, 'result')}"
+
+
 def _a(word: str) -> str:
     return f"an {word}" if word[0] in "aeiou" else f"a {word}"
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

@@ -15,8 +15,7 @@ from array import array
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from operator import attrgetter
-from typing import Final, Generic, Literal, TypeAlias
+from typing import Generic, Literal, TypeAlias
 
 from openapiopenai.models import ResultT, UsageResponse, UsageTimeBucket
 
@@ -240,10 +239,10 @@ class ListingReport:
 
     def describe(self) -> str:
         """The period and what covers it: `2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages`."""
-        parts = [_count(self.buckets, "bucket") + (f" of {_widths(self.widths)}" if self.widths else "")]
+        parts = [count_of(self.buckets, "bucket") + (f" of {_widths(self.widths)}" if self.widths else "")]
         if self.pages:
-            parts.append(_count(self.pages, "page"))
-        parts.append(_count(self.results, "result"))
+            parts.append(count_of(self.pages, "page"))
+        parts.append(count_of(self.results, "result"))
         if self.start is None or self.end is None:
             return ", ".join(parts)
         return f"{_moment(self.start)} to {_moment(self.end)} UTC, {', '.join(parts)}"
@@ -263,8 +262,8 @@ def _widths(widths: tuple[int, ...]) -> str:
 def _duration(seconds: int) -> str:
     for unit, size in (("day", _DAY), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0:
-            return _count(seconds // size, unit)
-    return _count(seconds, "second")
+            return count_of(seconds // size, unit)
+    return count_of(seconds, "second")
 
 
 def _in_order(starts: Sequence[int], ends: Sequence[int]) -> bool:
@@ -275,22 +274,15 @@ def _in_order(starts: Sequence[int], ends: Sequence[int]) -> bool:
     )
 
 
-def _count(number: int, noun: str) -> str:
+def count_of(number: int, noun: str) -> str:
+    """`1 bucket`, `2 buckets`."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-_START: Final = attrgetter("start_time")
-_END: Final = attrgetter("end_time")
-_RESULTS: Final = attrgetter("results")
-
-
 class _Kind:
-    """The buckets of one kind so far: where each is, its page, whether it lies in the period.
-
-    Kept as columns of machine integers rather than an object per bucket (a long listing has
-    hundreds of thousands of buckets); times beyond 64 bits, which only hostile input has, turn the
-    time columns into lists.
-    """
+    """The buckets of one kind so far, as columns of machine integers rather than an object per bucket (a long
+    listing has hundreds of thousands of buckets); times beyond 64 bits, which only hostile input has, turn the
+    time columns into lists."""
 
     def __init__(self) -> None:
         self.starts: MutableSequence[int] = array("q")
@@ -304,51 +296,28 @@ class _Kind:
     def __len__(self) -> int:
         return len(self.starts)
 
-    def add(self, start: int, end: int, where: str, path: str, page: int | None, inside: bool) -> None:
-        try:
-            self.starts.append(start)
-            self.ends.append(end)
-        except OverflowError:  # beyond 64 bits
-            del self.starts[len(self.ends) :]
-            self._widen()
-            self.starts.append(start)
-            self.ends.append(end)
-        self.pages.append(-1 if page is None else page)
-        self.inside.append(inside)
-        self.wheres.append(where)
-        self.paths.append(path)
-
-    def add_many(self, starts: list[int], ends: list[int], where: str, paths: list[str], page: int | None) -> None:
-        """`add` for several buckets of one document, each inside the period."""
+    def add(
+        self,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        pages: Sequence[int],
+        inside: bytes | bytearray,
+        wheres: Sequence[str],
+        paths: Sequence[str],
+    ) -> None:
         size = len(self.starts)
         try:
             self.starts.extend(starts)
             self.ends.extend(ends)
         except OverflowError:  # beyond 64 bits
-            del self.starts[size:]
-            del self.ends[size:]
-            self._widen()
+            del self.starts[size:], self.ends[size:]
+            self.starts, self.ends = list(self.starts), list(self.ends)
             self.starts.extend(starts)
             self.ends.extend(ends)
-        count = len(starts)
-        self.pages.extend(array("q", [-1 if page is None else page]) * count)
-        self.inside.extend(b"\x01" * count)
-        self.wheres.extend([where] * count)
-        self.paths.extend(paths)
-
-    def _widen(self) -> None:
-        self.starts, self.ends = list(self.starts), list(self.ends)
-
-    def extend(self, other: _Kind) -> None:
-        if isinstance(other.starts, list):
-            self._widen()
-        self.starts.extend(other.starts)
-        self.ends.extend(other.ends)
-        self.pages.extend(other.pages)
-        self.inside.extend(other.inside)
-        self.wheres.extend(other.wheres)
-        self.paths.extend(other.paths)
-        self.results += other.results
+        self.pages.extend(pages)
+        self.inside += inside
+        self.wheres += wheres
+        self.paths += paths
 
     def place(self, index: int) -> BucketPlace:
         return BucketPlace(self.starts[index], self.ends[index], self.wheres[index], self.paths[index])
@@ -387,13 +356,7 @@ class ListingCheck:
         number = self.start_page(page.has_more, page.next_page, where)
         prefix = f"{path}." if path else ""
         paths = [f"{prefix}data.{index}" for index in range(len(page.data))]
-        if self.since is None and self.until is None:
-            self.add_buckets(page.data, where, kind, paths, page=number)
-            return [True] * len(paths)  # with no period, every bucket lies in it
-        return [
-            self.add_bucket(bucket, where, kind, path, page=number)
-            for bucket, path in zip(page.data, paths, strict=True)
-        ]
+        return self.add_buckets(page.data, where, kind, paths, page=number)
 
     def start_page(self, has_more: bool, next_page: str | None, where: str) -> int:
         """Note a page; its buckets follow with `page=` the number returned."""
@@ -409,33 +372,13 @@ class ListingCheck:
         path: str = "",
         *,
         page: int | None = None,
-        results: int | None = None,
     ) -> bool:
         """Note one bucket; True when it lies in the period and its results should be counted.
 
         `kind` `None` is a bucket whose kind cannot be told (it holds no results, nor does its
         document): `report(kind, include_unknown=True)` counts it in that kind's listing.
-        `results` is how many of its results are of this kind (default: all of them).
         """
-        start, end = bucket.start_time, bucket.end_time
-        since, until = self.since, self.until
-        inside = True
-        if since is not None or until is not None:
-            for boundary in (since, until):
-                if boundary is not None and start < boundary < end:
-                    self._cut.setdefault(kind, []).append(Cut(BucketPlace(start, end, where, path), boundary))
-            inside = (since is None or start >= since) and (until is None or end <= until)
-        state = self._kinds.get(kind)
-        if state is None:
-            state = self._kinds[kind] = _Kind()
-        if page is not None:
-            self._page_kinds[page].add(kind)
-            if inside:
-                self._pages_inside.add((page, kind))
-        state.add(start, end, where, path, page, inside)
-        if inside:
-            state.results += len(bucket.results) if results is None else results
-        return inside
+        return self.add_buckets([bucket], where, kind, [path], page=page)[0]
 
     def add_buckets(
         self,
@@ -445,28 +388,46 @@ class ListingCheck:
         paths: Sequence[str],
         *,
         page: int | None = None,
-    ) -> None:
-        """Note buckets of one document, as `add_bucket` notes each (with all its results), in one step.
-
-        Meant for the buckets of a page with no period asked for, which all lie in it; with a period,
-        `add_bucket` tells which do.
-        """
+        results: Sequence[int] | None = None,
+    ) -> list[bool]:
+        """Note buckets of one document, as `add_bucket` notes each, in one step; which lie in the period.
+        `results` is how many of each bucket's results are of this kind (default: all of them)."""
         if len(paths) != len(buckets):
             raise ValueError(f"{len(buckets)} buckets and {len(paths)} paths")
-        if self.since is not None or self.until is not None:
-            for bucket, path in zip(buckets, paths, strict=True):
-                self.add_bucket(bucket, where, kind, path, page=page)
-            return
         if not buckets:
-            return
+            return []  # a page without buckets has no kind of its own: it belongs to every listing
+        starts = [bucket.start_time for bucket in buckets]
+        ends = [bucket.end_time for bucket in buckets]
+        counts = [len(bucket.results) for bucket in buckets] if results is None else results
+        since, until = self.since, self.until
+        if since is None and until is None:
+            inside = [True] * len(buckets)
+        else:
+            inside = [
+                (since is None or start >= since) and (until is None or end <= until)
+                for start, end in zip(starts, ends, strict=True)
+            ]
+            for start, end, path in zip(starts, ends, paths, strict=True):
+                for boundary in (since, until):
+                    if boundary is not None and start < boundary < end:
+                        self._cut.setdefault(kind, []).append(Cut(BucketPlace(start, end, where, path), boundary))
         state = self._kinds.get(kind)
         if state is None:
             state = self._kinds[kind] = _Kind()
         if page is not None:
             self._page_kinds[page].add(kind)
-            self._pages_inside.add((page, kind))
-        state.add_many(list(map(_START, buckets)), list(map(_END, buckets)), where, list(paths), page)
-        state.results += sum(map(len, map(_RESULTS, buckets)))
+            if any(inside):
+                self._pages_inside.add((page, kind))
+        state.add(
+            starts,
+            ends,
+            array("q", [-1 if page is None else page]) * len(buckets),
+            bytes(inside),
+            [where] * len(buckets),
+            paths,
+        )
+        state.results += sum(count for count, kept in zip(counts, inside, strict=True) if kept)
+        return inside
 
     @property
     def pages(self) -> int:
@@ -477,6 +438,11 @@ class ListingCheck:
     def kinds(self) -> list[str]:
         """The kinds seen so far, in the order first seen (not counting buckets of no known kind)."""
         return [kind for kind in self._kinds if kind is not None]
+
+    def spans(self, kind: str | None) -> list[tuple[int, int]]:
+        """The start and end of each bucket of a kind (`None`: of no known kind) that lies in the period."""
+        state = self._kinds.get(kind, _Kind())
+        return [(start, end) for start, end, kept in zip(state.starts, state.ends, state.inside, strict=True) if kept]
 
     def unknown(self) -> list[str]:
         """Where the buckets of no known kind were read, each place once."""
@@ -489,8 +455,9 @@ class ListingCheck:
         unknown = self._kinds.get(None)
         if include_unknown and unknown is not None:
             merged = _Kind()
-            merged.extend(state)
-            merged.extend(unknown)
+            for part in (state, unknown):
+                merged.add(part.starts, part.ends, part.pages, part.inside, part.wheres, part.paths)
+                merged.results += part.results
             state = merged
         starts, ends = state.starts, state.ends
         order: Sequence[int] = range(len(state))  # usually read in time order already: nothing to sort or hold

@@ -1001,6 +1001,18 @@ def test_the_table_fits_the_terminal() -> None:
     assert max(len(line) for line in shown.splitlines()[1:]) <= 60
 
 
+@pytest.mark.parametrize("columns", [40, 50])
+def test_a_narrow_terminal_never_cuts_two_values_of_a_column_to_the_same_text(columns: int) -> None:
+    status, shown = run_on_a_terminal("summarize", "--sample", "--kind", "images", columns=columns)
+    assert status == 0
+    rows = [line.split() for line in shown.splitlines()[2:12]]
+    piped = [line.split() for line in SAMPLE_IMAGES.splitlines()[2:12]]
+    assert [len({row[column] for row in rows}) for column in range(4)] == [
+        len({row[column] for row in piped}) for column in range(4)
+    ]
+    assert rows[0][:4] == ["proj_q4Tz…", "gpt-ima…", "1024x10…", "image.g…"]
+
+
 def test_a_piped_table_is_never_cut() -> None:
     ran = run("summarize", "--sample", COLUMNS="40")
     assert ran.stdout == SAMPLE_OUTPUT
@@ -1296,6 +1308,12 @@ def test_help_states_the_exit_statuses() -> None:
         text = " ".join(run(*command, "--help").stdout.split())
         assert "Exit status: 0" in text or "exit status: 0" in text.lower(), command
         assert "2 bad usage" in text, command
+
+
+@pytest.mark.parametrize("command", ["summarize", "report", "focus"])
+def test_the_usage_line_says_names_takes_a_file_or_sample(command: str) -> None:
+    usage = " ".join(run(command, "--help").stdout.split("\n\n")[0].split())
+    assert "[--names FILE|sample]" in usage
 
 
 def test_null_and_empty_strings_are_told_apart_in_every_format() -> None:

@@ -1,5 +1,5 @@
-"""The commands note a usual page in the listing check in one step (`register_page`): the same listing,
-and the same results to count, as noting it bucket by bucket (`register`), for every kind of document."""
+"""The commands note each document in the listing check with `register`: a page read in parts gives the same
+listing, and the same results to count, as the page read whole, for every kind of document."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from openapiopenai import documents
-from openapiopenai.cli._common import register, register_page
+from openapiopenai.cli._common import register
 from openapiopenai.documents import Loaded, read_path
 from openapiopenai.listing import ListingCheck
 from openapiopenai.models import KIND_NAMES, KindName, UsageTimeBucket
@@ -50,46 +50,51 @@ def _documents(rng: random.Random) -> list[Any]:
     ]
 
 
-def _outcomes(tmp_path: Path) -> list[Loaded]:
+def _outcomes(tmp_path: Path, *, in_parts: bool) -> list[Loaded]:
     found: list[Loaded] = []
     for number, document in enumerate(_documents(random.Random("register"))):
         path = tmp_path / f"{number}.json"
         path.write_text(json.dumps(document, indent=2))
-        for outcome in read_path(path, split_pages=True):
+        for outcome in read_path(path, split_pages=in_parts):
             assert isinstance(outcome, Loaded)
             found.append(outcome)
     return found
 
 
-@pytest.fixture(params=[False, True], ids=["whole", "in parts"])
-def pages_in_parts(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
-    if request.param:  # pages of a few hundred bytes come in parts of a few buckets
-        monkeypatch.setattr(documents, "SPLIT_BYTES", 200)
-        monkeypatch.setattr(documents, "_RUN_BYTES", 300)
-    return bool(request.param)
-
-
 @pytest.mark.parametrize("only", [None, "images", "completions", "vector_stores"])
 @pytest.mark.parametrize(("since", "until"), [(None, None), (FIRST + DAY, None)])
-def test_a_page_noted_in_one_step_as_bucket_by_bucket(
-    only: KindName | None, since: int | None, until: int | None, pages_in_parts: bool, tmp_path: Path
+def test_a_page_in_parts_is_noted_as_the_page_read_whole(
+    only: KindName | None, since: int | None, until: int | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    outcomes = _outcomes(tmp_path)
-    assert any(outcome.part is not None for outcome in outcomes) == pages_in_parts
-    quick, slow = ListingCheck(since, until), ListingCheck(since, until)
-    taken = 0
-    for outcome in outcomes:
-        counted = [(item, kinds) for _, item, kinds in register(outcome, slow, only)]
-        found = register_page(outcome, quick, only)
-        if found is None:
-            list(register(outcome, quick, only))
-            continue
-        taken += 1
-        kind, results = found
-        assert all(kinds == (kind,) for _, kinds in counted)
-        expected = [result for item, _ in counted if isinstance(item, UsageTimeBucket) for result in item.results]
-        assert list(map(id, results)) == list(map(id, expected))  # every result of the page, in order
-    assert (taken > 0) == (since is None)  # never with a period asked for
+    whole = _outcomes(tmp_path, in_parts=False)
+    monkeypatch.setattr(documents, "SPLIT_BYTES", 200)  # pages of a few hundred bytes come in parts of a few buckets
+    monkeypatch.setattr(documents, "_RUN_BYTES", 300)
+    parts = _outcomes(tmp_path, in_parts=True)
+    assert len(parts) > len(whole)
+    checks = {"whole": ListingCheck(since, until), "parts": ListingCheck(since, until)}
+    counted: dict[str, list[Any]] = {}
+    for name, outcomes in (("whole", whole), ("parts", parts)):
+        counted[name] = [
+            (path, item, kinds) for outcome in outcomes for path, item, kinds in register(outcome, checks[name], only)
+        ]
+    assert counted["parts"] == counted["whole"]
+    assert any(isinstance(item, UsageTimeBucket) for _, item, _ in counted["whole"])
+    quick, slow = checks["parts"], checks["whole"]
     for kind in [*KIND_NAMES, "no results"]:
         assert quick.report(kind, include_unknown=True) == slow.report(kind, include_unknown=True)
     assert (quick.pages, quick.kinds, quick.unknown()) == (slow.pages, slow.kinds, slow.unknown())
+
+
+def test_each_bucket_is_counted_under_the_kinds_of_its_results(tmp_path: Path) -> None:
+    check = ListingCheck()
+    found = {
+        (outcome.source.rsplit("/", 1)[-1], path): kinds
+        for outcome in _outcomes(tmp_path, in_parts=False)
+        for path, _, kinds in register(outcome, check)
+    }
+    assert found[("0.json", "data.1")] == {"images": 0}  # empty: the kind of the rest of its page
+    assert found[("3.json", "data.1")] == {"images": 1, "completions": 1}
+    assert found[("5.json", "data.0")] == {None: 0}  # no results on its page: of no known kind
+    assert found[("7.json", "1.data.0")] == {"completions": 1}
+    assert found[("9.json", "")] == {"images": 1}  # a result on its own
+    assert check.unknown() == [str(tmp_path / "5.json")]

@@ -8,13 +8,12 @@ import os
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta, timezone
-from itertools import chain
-from operator import attrgetter
 from typing import IO, Final, TypeAlias
 
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
+from openapiopenai.cli._output import choice
 from openapiopenai.cli._progress import Progress, input_size
 from openapiopenai.documents import (
     FETCH_STATE_SUFFIX,
@@ -24,6 +23,7 @@ from openapiopenai.documents import (
     Outcome,
     Rejected,
     UsageDocument,
+    contents,
     counted,
     kind_of,
     place,
@@ -32,7 +32,7 @@ from openapiopenai.documents import (
     read_stream,
     unfinished_fetches,
 )
-from openapiopenai.listing import ListingCheck, ListingReport
+from openapiopenai.listing import ListingCheck, ListingReport, count_of
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.names import SAMPLE_NAMES, NamesFileError, read_names, read_sample_names
 
@@ -76,7 +76,7 @@ def add_names(parser: argparse.ArgumentParser) -> None:
     """The --names option: a names file (`fetch names` writes one), to show a name beside each id."""
     parser.add_argument(
         "--names",
-        metavar="FILE",
+        metavar="FILE|sample",
         help="show the name of each project, user and API key beside its id, from this file as"
         f" '{PROG} fetch names' writes it; '{SAMPLE_NAMES}' for the built-in sample's names (./{SAMPLE_NAMES}"
         " for a file of that name); an id with no name stays an id",
@@ -143,14 +143,23 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
     gc.disable()
     rejected = 0
     try:
-        for outcome in _outcomes(files, max_bytes, progress):
-            if not isinstance(outcome, Loaded):
-                rejected += 1
-                if rejected % COLLECT_EVERY == 0:
-                    gc.collect()
-            if not isinstance(outcome, Loaded) or outcome.part is None or outcome.part.last:
-                progress.document()
-            yield outcome
+        for file in files:
+            if file != "-":
+                _note_unfinished(file)
+                reading = read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
+            elif sys.stdin is None:
+                reading = read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
+            else:
+                stdin = counted(sys.stdin.buffer, progress.read)
+                reading = read_stream(stdin, "<stdin>", max_bytes=max_bytes, split_pages=True)
+            for outcome in reading:
+                if not isinstance(outcome, Loaded):
+                    rejected += 1
+                    if rejected % COLLECT_EVERY == 0:
+                        gc.collect()
+                if not isinstance(outcome, Loaded) or outcome.part is None or outcome.part.last:
+                    progress.document()
+                yield outcome
     finally:
         progress.clear()
         progress = None
@@ -158,24 +167,16 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
             gc.enable()
 
 
-def _outcomes(files: Sequence[str], max_bytes: int, progress: Progress) -> Iterator[Outcome]:
-    for file in files:
-        if file != "-":
-            if os.path.isdir(file):
-                for export in unfinished_fetches(file):
-                    progress.clear()
-                    print(
-                        f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
-                        f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
-                        " fetch ... --resume completes it",
-                        file=sys.stderr,
-                    )
-            yield from read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
-        elif sys.stdin is None:
-            yield from read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
-        else:
-            stdin = counted(sys.stdin.buffer, progress.read)
-            yield from read_stream(stdin, "<stdin>", max_bytes=max_bytes, split_pages=True)
+def _note_unfinished(file: str) -> None:
+    """Say which exports in a directory a fetch has not finished."""
+    for export in unfinished_fetches(file) if os.path.isdir(file) else []:
+        clear_progress()
+        print(
+            f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
+            f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
+            " fetch ... --resume completes it",
+            file=sys.stderr,
+        )
 
 
 progress: Progress | None = None
@@ -188,17 +189,16 @@ def clear_progress() -> None:
         progress.clear()
 
 
-def report(outcome: Rejected, stream: IO[str]) -> None:
-    """One line per problem: `FILE[:LINE]: error: [PATH: ]MESSAGE`."""
-    clear_progress()
-    for error in outcome.errors:
-        print(f"{place(outcome)}: error: {error}", file=stream)
-
-
-def use_each(files: Sequence[str] | None, max_bytes: int, use: Callable[[Loaded], list[DocumentError]]) -> int:
+def use_each(
+    files: Sequence[str] | None,
+    max_bytes: int,
+    use: Callable[[Loaded], list[DocumentError]],
+    stream: IO[str] | None = None,
+) -> int:
     """Read every document, give each one read (each part of a page read in parts) to `use`, and report each
     that could not be read or used, with the problems `use` found in it (a page read in parts: when its last
-    part is read, all of them together). Returns how many documents could not be used."""
+    part is read, all of them together), on `stream` (default: standard error). Returns how many documents
+    could not be used."""
     rejected = 0
     held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, max_bytes):
@@ -213,7 +213,9 @@ def use_each(files: Sequence[str] | None, max_bytes: int, use: Callable[[Loaded]
                 outcome = Rejected(outcome.source, outcome.line, tuple(errors))
         if isinstance(outcome, Rejected):
             held = []  # a page found invalid after some of its parts: its errors alone are reported
-            report(outcome, sys.stderr)
+            clear_progress()
+            for error in outcome.errors:  # one line per problem: FILE[:LINE]: error: [PATH: ]MESSAGE
+                print(f"{place(outcome)}: error: {error}", file=sys.stderr if stream is None else stream)
             rejected += 1
     return rejected
 
@@ -222,8 +224,9 @@ COLLECT_EVERY: Final = 1000
 """While the documents are read, collect garbage after this many rejected documents."""
 
 
-Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, tuple[KindName | None, ...]]"
-"""Where in its document, the bucket or result to count, and the kinds it was noted under."""
+Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
+"""Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
+under (a bucket of no known kind: `None`)."""
 
 
 def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None) -> Iterator[Counted]:
@@ -234,79 +237,81 @@ def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None)
     kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
     document), and has no known kind when they hold no results either. With `only`, buckets and
     results of other kinds are left out, and buckets of no known kind are taken as that kind.
-
     The parts of a page read in parts are noted as one page, with the paths of the whole page.
     """
     where = place(outcome)
-    document = outcome.document
-    part = outcome.part
+    document, part = outcome.document, outcome.part
     items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
-    everywhere = _only_kind(_kinds_in(document)) if isinstance(document, list) else None
+    everywhere = _only_kind(kinds_in(document)) if isinstance(document, list) else None
     for index, item in items:
         path = "" if index is None else str(index)
         if isinstance(item, UsageResponse):
-            counts = [_kind_counts(bucket) for bucket in item.data]
-            kinds_here: set[KindName] = {kind for found in counts for kind in found}
+            counts = list(map(_kind_counts, item.data))
+            kinds_here: set[KindName] = {kind for found in counts for kind in found if kind is not None}
             if part is not None:
                 kinds_here = set(part.kinds)  # the whole page's
             if only is not None and kinds_here and only not in kinds_here:
                 continue  # a page of other kinds
             if part is None or not part.number:
-                page = check.start_page(item.has_more, item.next_page, where)
+                page: int | None = check.start_page(item.has_more, item.next_page, where)
             else:
                 page = check.pages - 1  # started by the page's first part
-            prefix = f"{path}." if path else ""
-            default = _only_kind(kinds_here)
             first = 0 if part is None else part.first_bucket
-            paths = _data_paths(first, len(counts)) if not prefix else None
-            for number, (bucket, found) in enumerate(zip(item.data, counts, strict=True), start=first):
-                bucket_path = paths[number - first] if paths is not None else sys.intern(f"{prefix}data.{number}")
-                kinds = _add_bucket(check, bucket, found, where, bucket_path, default, only, page)
-                if kinds:
-                    yield bucket_path, bucket, kinds
+            paths = _data_paths(f"{path}." if path else "", first, len(counts))
+            yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
         elif isinstance(item, UsageTimeBucket):
-            kinds = _add_bucket(check, item, _kind_counts(item), where, path, everywhere, only, None)
-            if kinds:
-                yield path, item, kinds
+            yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
         elif only is None or kind_of(item) == only:
-            yield path, item, (kind_of(item),)
+            yield path, item, {kind_of(item): 1}
 
 
-def register_page(
-    outcome: Loaded, check: ListingCheck, only: KindName | None = None
-) -> tuple[KindName, list[UsageResult]] | None:
-    """`register` in one step for the usual document: a page (or a part of one) whose results are all of
-    one kind, with no period asked for. Notes the page and its buckets, and gives that kind and every
-    result of the page, in order; gives `None`, having noted nothing, for any other document."""
-    page = outcome.document
-    if not isinstance(page, UsageResponse) or check.since is not None or check.until is not None:
-        return None
-    data: list[UsageTimeBucket[UsageResult]] = page.data
-    results: list[UsageResult] = list(chain.from_iterable(map(_RESULTS, data)))
-    part = outcome.part
-    if part is None:
-        types = set(map(type, results))
-        kind = _KIND_OF_MODEL.get(types.pop()) if len(types) == 1 else None
-    else:  # the kinds of the whole page: with one, every result of the part is of it
-        kind = next(iter(part.kinds)) if len(part.kinds) == 1 else None
-    if kind is None or (only is not None and kind != only):
-        return None
-    where = place(outcome)
-    if part is None or not part.number:
-        number = check.start_page(page.has_more, page.next_page, where)
-    else:
-        number = check.pages - 1  # started by the page's first part
-    first = 0 if part is None else part.first_bucket
-    check.add_buckets(data, where, kind, _data_paths(first, len(data)), page=number)
-    return kind, results
+def _note(
+    check: ListingCheck,
+    buckets: Sequence[UsageTimeBucket[UsageResult]],
+    counts: list[dict[KindName | None, int]],
+    paths: list[str],
+    where: str,
+    default: KindName | None,
+    only: KindName | None,
+    page: int | None,
+) -> Iterator[Counted]:
+    """Note buckets in the listing of each kind they hold (an empty one: `default`), all of one kind in one
+    step; yield each that lies in the period."""
+    together: dict[KindName | None, list[int]] = {}
+    for index, found in enumerate(counts):
+        if not found:
+            found[default] = 0
+        if only is not None and only in found:
+            found = counts[index] = {only: found[only]}
+        elif only is not None and None not in found:
+            found = counts[index] = {}  # a bucket of another kind
+        for kind in found:
+            together.setdefault(kind, []).append(index)
+    inside = [False] * len(buckets)
+    for kind, indices in together.items():
+        noted = check.add_buckets(
+            [buckets[index] for index in indices],
+            where,
+            kind,
+            [paths[index] for index in indices],
+            page=page,
+            results=[counts[index][kind] for index in indices],
+        )
+        for index, kept in zip(indices, noted, strict=True):
+            inside[index] = kept
+    for bucket, path, found, kept in zip(buckets, paths, counts, inside, strict=True):
+        if kept:
+            yield path, bucket, found
 
 
-_RESULTS: Final = attrgetter("results")
 _DATA_PATHS: list[str] = []
 
 
-def _data_paths(first: int, count: int) -> list[str]:
-    """The paths of a page's buckets from the `first`: every page has the same, one string each."""
+def _data_paths(prefix: str, first: int, count: int) -> list[str]:
+    """The paths of a page's buckets from the `first`: one string each for every page, as the listing check
+    holds one per bucket read."""
+    if prefix:
+        return [sys.intern(f"{prefix}data.{number}") for number in range(first, first + count)]
     while len(_DATA_PATHS) < first + count:
         _DATA_PATHS.append(f"data.{len(_DATA_PATHS)}")
     return _DATA_PATHS[first : first + count]
@@ -315,7 +320,7 @@ def _data_paths(first: int, count: int) -> list[str]:
 _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
 
 
-def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
+def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName | None, int]:
     """How many results of each kind a bucket holds (counted by type, in C, rather than one by one)."""
     results = bucket.results
     types = set(map(type, results))
@@ -324,116 +329,78 @@ def _kind_counts(bucket: UsageTimeBucket[UsageResult]) -> dict[KindName, int]:
     return {_KIND_OF_MODEL[model]: count for model, count in Counter(map(type, results)).items()}
 
 
-def _add_bucket(
-    check: ListingCheck,
-    bucket: UsageTimeBucket[UsageResult],
-    found: dict[KindName, int],
-    where: str,
-    path: str,
-    default: KindName | None,
-    only: KindName | None,
-    page: int | None,
-) -> tuple[KindName | None, ...]:
-    """The kinds the bucket was noted under, if it lies in the period; else nothing."""
-    kinds: dict[KindName | None, int] = {}
-    for kind, count in found.items():
-        kinds[kind] = count
-    if not kinds:
-        kinds[default] = 0
-    if only is not None:
-        if only in kinds:
-            kinds = {only: kinds[only]}
-        elif None not in kinds:
-            return ()  # a bucket of another kind
-    inside = False
-    for named, count in kinds.items():
-        inside = check.add_bucket(bucket, where, named, path, page=page, results=count)
-    return tuple(kinds) if inside else ()
-
-
-def _kinds_in(document: list[UsageDocument]) -> set[KindName]:
-    """The kinds of result an array of documents holds."""
-    found: set[KindName] = set()
-    for item in document:
-        if isinstance(item, UsageResponse):
-            found.update(kind for bucket in item.data for kind in _kind_counts(bucket))
-        elif isinstance(item, UsageTimeBucket):
-            found.update(_kind_counts(item))
-        else:
-            found.add(kind_of(item))
-    return found
-
-
 def kinds_in(document: UsageDocument | list[UsageDocument]) -> set[KindName]:
     """The kinds of result a document holds (a page, a bucket, a result, or an array of them)."""
-    return _kinds_in(document if isinstance(document, list) else [document])
+    return {_KIND_OF_MODEL[model] for model in contents(document)[3]}
 
 
 def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 
 
-def kinds_present(outcome: Loaded) -> set[KindName]:
-    """The kinds of result a document holds."""
-    document = outcome.document
-    if outcome.part is not None:
-        return set(outcome.part.kinds)
-    return _kinds_in(document if isinstance(document, list) else [document])
-
-
-def absent_kind(only: KindName, report: ListingReport, loose: int, present: Iterable[KindName]) -> str | None:
-    """The problem when the kind asked for is nowhere in the input (no result of it, and no bucket taken as it)."""
-    held = [name for name in KIND_NAMES if name in set(present)]
-    if report.buckets or report.results or loose or only in held:
-        return None  # held, if perhaps outside the period asked for: the listing check says so
-    holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
-    return f"--kind {only}: the input holds no {only} results: {holds}"
-
-
 NO_RESULTS: Final = "no results"
 """The label of the listing when no result of any kind was read."""
 
 
-def listing_of(
-    check: ListingCheck, only: KindName | None, loose: Iterable[KindName] = ()
-) -> tuple[list[ListingReport], str | None]:
-    """The listing report of each kind read (in the order of `KINDS`), and a problem if some buckets cannot
-    be given a kind. `loose` are the kinds of results read outside any bucket."""
-    seen = {*check.kinds, *loose}
-    kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
-    unknown = check.unknown()
-    if len(kinds) > 1 and unknown:
-        places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
-        return [], (
-            f"{places}: no results, so which listing the buckets belong to cannot be told"
-            f" ({', '.join(kinds)} are read): give the kind with --kind"
-        )
-    if not kinds:
-        return [check.report(NO_RESULTS, include_unknown=True)], None
-    return [check.report(kind, include_unknown=True) for kind in kinds], None
+class Listings:
+    """A reading command's listing check (`register` notes each document in it), with what it needs to say of
+    the listings: the results read outside any bucket, and with `only` (--kind) the kinds of result read."""
+
+    def __init__(self, check: ListingCheck, only: KindName | None) -> None:
+        self.check = check
+        self.only: KindName | None = only
+        self.loose: dict[str, int] = {}
+        self.present: set[KindName] = set()
+
+    def register(self, outcome: Loaded) -> Iterator[Counted]:
+        """`register` the document, counting the results given on their own."""
+        if self.only is not None:
+            self.present |= kinds_in(outcome.document)
+        for found in register(outcome, self.check, self.only):
+            if not isinstance(found[1], UsageTimeBucket):
+                kind = kind_of(found[1])
+                self.loose[kind] = self.loose.get(kind, 0) + 1
+            yield found
+
+    def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
+        """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
+        apart by kind or holds none of the kind asked for, no reports but the problem and its short reason."""
+        check, only = self.check, self.only
+        seen = {*check.kinds, *self.loose}
+        kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
+        unknown = check.unknown()
+        if len(kinds) > 1 and unknown:
+            places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+            problem = (
+                f"{places}: no results, so which listing the buckets belong to cannot be told"
+                f" ({', '.join(kinds)} are read): give the kind with --kind"
+            )
+            return [], (problem, "the buckets cannot be told apart by kind")
+        reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
+        held = [name for name in KIND_NAMES if name in self.present]
+        if only is None or reports[0].buckets or reports[0].results or self.loose.get(only) or only in held:
+            return reports, None  # held, if perhaps outside the period asked for: the listing check says so
+        holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
+        return [], (f"--kind {only}: the input holds no {only} results: {holds}", f"no {only} results")
+
+
+_KINDS: Final[dict[str, KindName]] = {name: name for name in KIND_NAMES}
 
 
 def add_kind(parser: argparse.ArgumentParser) -> None:
     """The --kind option: read results of one kind only."""
     parser.add_argument(
         "--kind",
-        type=_kind,
+        type=choice("kind", _KINDS),
         metavar="KIND",
         help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
         " as this kind",
     )
 
 
-def _kind(text: str) -> KindName:
-    for name in KIND_NAMES:
-        if text == name:
-            return name
-    raise argparse.ArgumentTypeError(f"unknown kind {text!r}: choose from {', '.join(KIND_NAMES)}")
-
-
 def loose_results(count: int) -> str:
     """Results given on their own, in words."""
-    return f"{count} result{'' if count == 1 else 's'} outside any bucket"
+    return f"{count_of(count, 'result')} outside any bucket"
 
 
 _WHEN: Final = re.compile(

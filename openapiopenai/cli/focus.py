@@ -15,7 +15,6 @@ from openapiopenai.cli._common import (
     describe_listing,
     input_files,
     kinds_in,
-    listing_of,
     names_of,
     register,
     use_each,
@@ -126,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     if loose:
         results = f"{loose} costs result{'' if loose == 1 else 's'}"
         return _refuse("results have no time", f"{results} outside any bucket: with no time they have no charge period")
-    (listing,), _ = listing_of(check, "costs")
+    listing = check.report("costs", include_unknown=True)
     if listing.problems:
         return _refuse("these buckets cannot be counted as one listing", *listing.problems)
     if not export.rows:

@@ -16,32 +16,30 @@ from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     PROG,
     Commands,
-    absent_kind,
+    Listings,
     add_input,
     add_kind,
     add_names,
     describe_listing,
     input_files,
-    kinds_present,
-    listing_of,
     loose_results,
     names_of,
     parse_when,
-    register,
-    register_page,
     use_each,
 )
+from openapiopenai.cli._output import choice
 from openapiopenai.documents import DocumentError, Loaded, kind_of
 from openapiopenai.listing import (
     Every,
     ListingCheck,
     ListingReport,
+    count_of,
     iter_periods,
     next_period,
     period_start,
     utc_text,
 )
-from openapiopenai.models import KINDS, GroupBy, KindName, UsageResponse, UsageResult, UsageTimeBucket
+from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
 from openapiopenai.usage import (
     ALL_GROUP_BY_FIELDS,
     COUNTERS,
@@ -75,6 +73,7 @@ TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
 }
 """The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
 headline ones, without their breakdowns by modality and caching."""
+_EVERY: Final[dict[str, Every]] = {every: every for every in EVERY}
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
 
@@ -102,7 +101,7 @@ def add_parser(commands: Commands) -> None:
     )
     parser.add_argument(
         "--every",
-        type=_every,
+        type=choice("time axis", _EVERY),
         metavar="{bucket,day,week,month}",
         help="add a time axis: each bucket as it came, or UTC calendar days, weeks (from Monday) or months; "
         "rows are sorted by time, and periods without usage are kept as zero rows",
@@ -130,7 +129,11 @@ def add_parser(commands: Commands) -> None:
         help="print the totals of an incomplete listing too, labelled partial on standard error (exit status 0)",
     )
     parser.add_argument(
-        "--format", type=_output_format, default="table", metavar="{table,csv,json}", help="default: table"
+        "--format",
+        type=choice("format", {name: name for name in FORMATS}),
+        default="table",
+        metavar="{table,csv,json}",
+        help="default: table",
     )
     add_names(parser)
     parser.set_defaults(run=run, refused="no totals printed")
@@ -149,19 +152,6 @@ def _group_by(text: str) -> tuple[GroupBy, ...]:
 
 
 _FIELDS: dict[str, GroupBy] = {field: field for field in ALL_GROUP_BY_FIELDS}
-_EVERY: dict[str, Every] = {every: every for every in EVERY}
-
-
-def _every(text: str) -> Every:
-    if text not in _EVERY:
-        raise argparse.ArgumentTypeError(f"unknown time axis {text!r}: choose from {', '.join(EVERY)}")
-    return _EVERY[text]
-
-
-def _output_format(text: str) -> str:
-    if text not in FORMATS:
-        raise argparse.ArgumentTypeError(f"unknown format {text!r}: choose from {', '.join(FORMATS)}")
-    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -178,13 +168,11 @@ def read(args: argparse.Namespace) -> Reading | int:
     until: int | None = args.until
     if since is not None and until is not None and since >= until:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
-    names = names_of(args)
-    reading = Reading(args.by, args.every, args.kind, ListingCheck(since, until), names)
+    reading = Reading(args.by, args.every, Listings(ListingCheck(since, until), args.kind), names_of(args))
     rejected = use_each(files, args.max_bytes, reading.count)
     if rejected:
         # Totals of only the usable part would look complete: print none.
-        documents = "document" if rejected == 1 else "documents"
-        return _refuse(f"{rejected} {documents} could not be used", args)
+        return _refuse(f"{count_of(rejected, 'document')} could not be used", args)
     return reading
 
 
@@ -201,23 +189,13 @@ class Reading:
     """The running totals of each kind read, the listing check, and what the totals will need to say."""
 
     def __init__(
-        self,
-        chosen: tuple[GroupBy, ...] | None,
-        every: Every | None,
-        only: KindName | None,
-        check: ListingCheck,
-        names: dict[str, str] | None = None,
+        self, chosen: tuple[GroupBy, ...] | None, every: Every | None, listings: Listings, names: dict[str, str]
     ) -> None:
         self.chosen: tuple[GroupBy, ...] | None = chosen
-        self.names = names or {}
         self.every: Every | None = every
-        self.only: KindName | None = only
-        self.check = check
+        self.listings = listings
+        self.names = names
         self.tallies: dict[KindName, UsageTally] = {}
-        self.loose: dict[KindName, int] = {}
-        self.bucket_starts: dict[KindName | None, set[int]] = {}  # for zero rows of empty buckets (--every bucket)
-        self.kindless: list[tuple[int | None, int]] = []  # empty buckets of no known kind: where counted, start
-        self.present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
 
     def tally(self, kind: KindName) -> UsageTally:
         tally = self.tallies.get(kind)
@@ -232,52 +210,27 @@ class Reading:
     def count(self, outcome: Loaded) -> list[DocumentError]:
         """Count a document; the problems that keep it from being counted."""
         errors: list[DocumentError] = []
+        loose: dict[KindName, list[UsageResult]] = {}
         every = self.every
-        if self.only is not None:
-            self.present |= kinds_present(outcome)
-        quick = register_page(outcome, self.check, self.only) if every is None else None
-        if quick is not None:
-            kind, results = quick
-            tally = self.tally(kind) if results else None
-            if tally is not None and LEVELS.get(kind):  # levels are measured at their buckets, empty ones too
-                for bucket in cast("UsageResponse[UsageResult]", outcome.document).data:
-                    tally.add_results(bucket.results, bucket.start_time)
-            elif tally is not None:
-                tally.add_results(results)
-            return errors
-        for path, item, kinds in register(outcome, self.check, self.only):
+        for path, item, found in self.listings.register(outcome):
             if not isinstance(item, UsageTimeBucket):
-                kind = kind_of(item)
-                self.loose[kind] = self.loose.get(kind, 0) + 1
-                self.tally(kind).add_result(item)
+                loose.setdefault(kind_of(item), []).append(cast("UsageResult", item))
                 continue
             bucket = cast("UsageTimeBucket[UsageResult]", item)
             try:
-                at = _period(bucket.start_time, bucket.end_time, every)
+                start = _period(bucket.start_time, bucket.end_time, every)
             except ValueError as error:
                 # Valid JSON integers can lie far outside the years a datetime can hold.
                 errors.append(DocumentError(f"{path}.start_time" if path else "start_time", str(error)))
                 continue
-            start = None if at is None else bucket.start_time if every == "bucket" else bucket_time(at)
             results = bucket.results
-            if not results:  # noted all the same: it held a level of 0
-                for named in kinds:
-                    if named is None:
-                        self.kindless.append((start, bucket.start_time))
-                    else:
-                        self.tally(named).add_results([], start, bucket=bucket.start_time)
-            elif self.only is None and len(kinds) == 1 and kinds[0] is not None:
-                self.tally(kinds[0]).add_results(results, start, bucket=bucket.start_time)  # every result of it
-            else:
-                by_kind: dict[KindName, list[UsageResult]] = {}
-                for result in results:
-                    by_kind.setdefault(kind_of(result), []).append(result)
-                for kind, some in by_kind.items():
-                    if self.only is None or kind == self.only:
-                        self.tally(kind).add_results(some, start, bucket=bucket.start_time)
-            if every == "bucket":
-                for named in kinds:
-                    self.bucket_starts.setdefault(named, set()).add(bucket.start_time)
+            for named, count in found.items():
+                if named is None:  # empty, of no known kind: counted once its kind is known (`checked`)
+                    continue
+                some = results if count == len(results) else [one for one in results if kind_of(one) == named]
+                self.tally(named).add_results(some, start, bucket=bucket.start_time if LEVELS.get(named) else None)
+        for kind, results in loose.items():  # results given on their own: no time, counted together
+            self.tally(kind).add_results(results, None)
         return errors
 
     def finish(self, args: argparse.Namespace) -> int:
@@ -295,31 +248,29 @@ class Reading:
     def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
         """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
         exit status instead, having said why, when the totals cannot be given."""
-        reports, unknown = listing_of(self.check, self.only, self.loose)
-        if unknown is not None:
-            print(f"{PROG}: error: {unknown}", file=sys.stderr)
-            return _refuse("the buckets cannot be told apart by kind", args)
-        loose = sum(self.loose.values())
-        if loose and (self.every is not None or self.check.since is not None or self.check.until is not None):
+        reports, refused = self.listings.reports()
+        if refused is not None:
+            print(f"{PROG}: error: {refused[0]}", file=sys.stderr)
+            return _refuse(refused[1], args)
+        loose = sum(self.listings.loose.values())
+        check = self.listings.check
+        if loose and (self.every is not None or check.since is not None or check.until is not None):
             print(
                 f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
                 " (--every, --since, --until need buckets)",
                 file=sys.stderr,
             )
             return _refuse("results have no time", args)
-        if self.only is not None:
-            absent = absent_kind(self.only, reports[0], self.loose.get(self.only, 0), self.present)
-            if absent is not None:
-                print(f"{PROG}: error: {absent}", file=sys.stderr)
-                return _refuse(f"no {self.only} results", args)
         problems = [(listing, problem) for listing in reports for problem in listing.problems]
         for listing, problem in problems:
             print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
         if problems:
             return _refuse("these buckets cannot be counted as one listing", args)
-        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's
-            for start, measured in self.kindless:
-                self.tally(cast("KindName", reports[0].kind)).add_results([], start, bucket=measured)
+        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
+            for start, end in check.spans(None):
+                self.tally(cast("KindName", reports[0].kind)).add_results(
+                    [], _period(start, end, self.every), bucket=start
+                )
         partial = not all(listing.complete for listing in reports)
         for listing in reports:
             label = "note: partial totals" if args.partial else "error: the listing is incomplete"
@@ -332,7 +283,7 @@ class Reading:
     def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
-            counted = describe_listing(listing, self.loose.get(cast("KindName", listing.kind), 0))
+            counted = describe_listing(listing, self.listings.loose.get(listing.kind, 0))
             if not listing.complete:
                 counted += " (partial: the listing is incomplete)"
             kind = cast("KindName", listing.kind)
@@ -346,7 +297,7 @@ class Reading:
                 continue
             tally = self.tally(kind)
             overall = tally.total  # built anew on every read; the groups are built one at a time
-            self._notes(kind, tally, overall, listing.results + self.loose.get(kind, 0))
+            self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
             header, rows, total, columns = self._rows(kind, tally, overall, listing)
             if args.format == "table":
                 # Counters that are zero in every row are left out of the table (csv and json keep them).
@@ -404,7 +355,12 @@ class Reading:
         columns = _columns(kind, total)
         rows: Iterable[list[_Cell]]
         if every is not None:
-            starts = self.bucket_starts.get(kind, set()) | self.bucket_starts.get(None, set())
+            check = self.listings.check
+            starts = (
+                {start for named in (kind, None) for start, _ in check.spans(named)}
+                if every == "bucket"
+                else set[int]()
+            )
             rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, columns)
         elif not fields:
             rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
@@ -490,12 +446,13 @@ def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
     return f"{listing.kind}: " if len(reports) > 1 else ""
 
 
-def _period(start: int, end: int, every: Every | None) -> datetime | None:
+def _period(start: int, end: int, every: Every | None) -> int | None:
     """Where a bucket's results are counted on the time axis; `ValueError` if it has no place there."""
     if every is None:
         return None
     if every == "bucket":
-        return utc_datetime(start)
+        utc_datetime(start)  # a time a datetime can hold
+        return start
     first = period_start(start, every)
     following = next_period(first, every)
     if end > following:
@@ -503,7 +460,7 @@ def _period(start: int, end: int, every: Every | None) -> datetime | None:
             f"the bucket {utc_text(start)} to {utc_text(end)} crosses into the next {every}"
             f" at {utc_text(following)}: with --every {every} each bucket must fit in one {every}"
         )
-    return utc_datetime(first)
+    return first
 
 
 class _Blank:
@@ -553,25 +510,23 @@ def _time_rows(
         period = next(periods, None)
 
 
-def _time(moment: datetime, every: Every | None) -> str:
-    if every == "day" or every == "week":
-        return moment.date().isoformat()
-    if every == "month":
-        return moment.strftime("%Y-%m")
-    return moment.isoformat().replace("+00:00", "Z")
-
-
-def _plain(cell: _Cell, every: Every | None) -> str | None:
-    """A cell as csv and json write it; `None` for null."""
+def _plain(cell: _Cell, every: Every | None, *, table: bool = False) -> str | None:
+    """A cell as csv and json write it (`None` for null), or as the `table` shows it."""
     if cell is None or isinstance(cell, _Blank):
-        return None
+        return (NULL_CELL if cell is None else "") if table else None
     if isinstance(cell, bool):
         return "true" if cell else "false"
     if isinstance(cell, Decimal):
+        if table:  # money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit)
+            return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
         return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
+    if isinstance(cell, int):
+        return f"{cell:,}" if table else str(cell)
     if isinstance(cell, datetime):
-        return _time(cell, every)
-    return str(cell)
+        if every == "day" or every == "week":
+            return cell.date().isoformat()
+        return cell.strftime("%Y-%m") if every == "month" else cell.isoformat().replace("+00:00", "Z")
+    return (cell or '""') if table else cell
 
 
 _QUOTED: Final = re.compile('[,"\r\n]').search
@@ -610,15 +565,10 @@ def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | N
     for row in rows:
         members: list[str] = []
         for name, cell in zip(names, row, strict=True):
-            if type(cell) is int:
-                value = str(cell)
-            elif cell is None or isinstance(cell, _Blank):
-                value = "null"
-            elif isinstance(cell, (bool, int, Decimal)):
-                value = _plain(cell, every) or "null"
-            else:
-                value = json.dumps(_plain(cell, every))
-            members.append(name + value)
+            text = str(cell) if type(cell) is int else _plain(cell, every)
+            if text is not None and not isinstance(cell, (bool, int, Decimal)):
+                text = json.dumps(text)  # a string: quoted
+            members.append(name + ("null" if text is None else text))
         write(("[\n" if first else ",\n") + "  {\n" + ",\n".join(members) + "\n  }")
         first = False
     write("[]\n" if first else "\n]\n")
@@ -628,23 +578,6 @@ _CENT: Final = Decimal("0.01")
 _WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
 NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
-
-
-def _text(cell: _Cell, every: Every | None) -> str:
-    if cell is None:
-        return NULL_CELL
-    if isinstance(cell, _Blank):
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, Decimal):
-        # Money, to the cent, half a cent rounded up as on an invoice (csv and json keep every digit).
-        return f"{cell.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE):,}"
-    if isinstance(cell, int):
-        return f"{cell:,}"
-    if isinstance(cell, datetime):
-        return _time(cell, every)
-    return cell or '""'
 
 
 def _table(
@@ -668,22 +601,19 @@ def _table(
         # Without a grouping column the one row is the total itself.
         header, rows = ["", *header], []
     total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - numbers - 1), *total]
-    lines = [header, *([_text(cell, every) for cell in row] for row in [*rows, total_row])]
+    lines = [header, *([_plain(cell, every, table=True) or "" for cell in row] for row in [*rows, total_row])]
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
     numbers_from = len(header) - numbers
     bars: list[str] = []
     if sys.stdout.isatty():
-        _fit(widths, header, numbers_from, fixed=1 if every else 0)
+        _fit(widths, lines, numbers_from, fixed=1 if every else 0)
         if every is not None and rows:
             room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
             bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH)) if room >= 4 else []
-    ellipsis = "…" if _can_write("…") else "~"
     return "\n".join(
         "  ".join(
             [
-                cell.rjust(width)
-                if column >= numbers_from
-                else (cell if len(cell) <= width else cell[: width - 1] + ellipsis).ljust(width)
+                cell.rjust(width) if column >= numbers_from else _cut(cell, width).ljust(width)
                 for column, (cell, width) in enumerate(zip(line, widths, strict=True))
             ]
             + ([bars[number - 1]] if 0 < number <= len(bars) else [])
@@ -715,16 +645,30 @@ def _header(name: str) -> str:
     return SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_"))
 
 
-def _fit(widths: list[int], header: list[str], numbers_from: int, fixed: int) -> None:
-    """Narrow the widest text columns until the table fits the terminal (numbers and times are never cut)."""
+def _fit(widths: list[int], lines: list[list[str]], numbers_from: int, fixed: int) -> None:
+    """Narrow the widest text columns until the table fits the terminal: numbers and times are never cut, nor
+    a column below its header, or so far that two of its values would show the same."""
     room = shutil.get_terminal_size().columns
-    narrowable = range(fixed, numbers_from)
+    least = [_least_width({line[column] for line in lines[1:]}, len(lines[0][column])) for column in range(len(widths))]
     while sum(widths) + 2 * (len(widths) - 1) > room:
-        candidates = [column for column in narrowable if widths[column] > max(len(header[column]), 6)]
+        candidates = [column for column in range(fixed, numbers_from) if widths[column] > least[column]]
         if not candidates:
             return
         widest = max(candidates, key=lambda column: widths[column])
         widths[widest] -= 1
+
+
+def _least_width(cells: set[str], header: int) -> int:
+    """The narrowest a text column can be cut with its values still told apart."""
+    longest = max(map(len, cells), default=0)
+    for width in range(max(header, 6), longest):
+        if len({_cut(cell, width) for cell in cells}) == len(cells):
+            return width
+    return longest
+
+
+def _cut(cell: str, width: int) -> str:
+    return cell if len(cell) <= width else cell[: width - 1] + ("…" if _can_write("…") else "~")
 
 
 def _can_write(text: str) -> bool:

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import cast
 
 from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     Commands,
-    absent_kind,
+    Listings,
     add_input,
     add_kind,
     clear_progress,
     describe_listing,
     input_files,
-    kinds_present,
-    listing_of,
-    outcomes,
-    register,
-    register_page,
-    report,
+    use_each,
 )
-from openapiopenai.documents import Loaded, describe, kind_of, place
+from openapiopenai.documents import DocumentError, Loaded, describe, place
 from openapiopenai.listing import ListingCheck
-from openapiopenai.models import KindName, UsageTimeBucket
 
 
 def add_parser(commands: Commands) -> None:
@@ -52,42 +45,26 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Check every document and then the listing of each kind; the exit status is 1 if anything is wrong."""
-    check = ListingCheck()
-    only: KindName | None = args.kind
-    valid = rejected = 0
-    loose: dict[KindName, int] = {}
-    present: set[KindName] = set()  # with --kind, the kinds of result read, to name when it is absent
-    for outcome in outcomes(input_files(args), args.max_bytes):
-        if isinstance(outcome, Loaded):
-            part = outcome.part
-            if part is None or part.last:  # a page read in parts is said once, whole
-                clear_progress()
-                print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
-                valid += 1
-            if only is not None:
-                present |= kinds_present(outcome)
-            if register_page(outcome, check, only) is not None:
-                continue
-            for _, item, _ in register(outcome, check, only):
-                if not isinstance(item, UsageTimeBucket):
-                    loose[kind_of(item)] = loose.get(kind_of(item), 0) + 1
-        else:
-            report(outcome, sys.stdout)
-            rejected += 1
-    if rejected or not valid:
+    listings = Listings(ListingCheck(), args.kind)
+
+    def use(outcome: Loaded) -> list[DocumentError]:
+        part = outcome.part
+        if part is None or part.last:  # a page read in parts is said once, whole
+            clear_progress()
+            print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
+        for _ in listings.register(outcome):
+            pass
+        return []
+
+    if use_each(input_files(args), args.max_bytes, use, sys.stdout):
         return 1
-    reports, unknown = listing_of(check, only, loose)
-    if unknown is not None:
-        print(f"listing: error: {unknown}")
+    reports, refused = listings.reports()
+    if refused is not None:
+        print(f"listing: error: {refused[0]}")
         return 1
-    if only is not None:
-        absent = absent_kind(only, reports[0], loose.get(only, 0), present)
-        if absent is not None:
-            print(f"listing: error: {absent}")
-            return 1
     problems = gaps = False
     for listing in reports:
-        counted = describe_listing(listing, loose.get(cast("KindName", listing.kind), 0))
+        counted = describe_listing(listing, listings.loose.get(listing.kind, 0))
         if listing.problems:
             verdict = ": not one listing"
         elif not listing.buckets and not listing.pages:
