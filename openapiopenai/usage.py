@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from functools import reduce
 from itertools import chain, groupby
-from operator import add, attrgetter
+from operator import attrgetter
 from types import MappingProxyType, UnionType
 from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
 
@@ -117,32 +117,22 @@ def iter_results(source: object) -> Iterator[TimedResult[Any]]:
     Pass a page, a combined listing, one bucket, or buckets (`page.data`, `listing.buckets`).
     Raises `ValueError` for a bucket time beyond the calendar.
     """
-    buckets = _buckets_of(source)
-    for bucket in cast("Iterable[UsageTimeBucket[Any]]", source) if buckets is None else buckets:
-        start, end = utc_datetime(bucket.start_time), utc_datetime(bucket.end_time)
-        for result in cast("list[ApiModel]", bucket.results):
-            yield TimedResult(start, end, result)
-
-
-def _buckets_of(source: object) -> list[UsageTimeBucket[Any]] | None:
-    """The buckets of a page, a listing or a bucket; `None` for anything else."""
-    # The casts give the type arguments pyright cannot infer from isinstance; mypy already has them.
-    if isinstance(source, UsageResponse):
-        return cast("UsageResponse[Any]", source).data  # type: ignore[redundant-cast]
-    if isinstance(source, UsageListing):
-        return cast("UsageListing[Any]", source).buckets  # type: ignore[redundant-cast]
-    if isinstance(source, UsageTimeBucket):
-        return [cast("UsageTimeBucket[Any]", source)]  # type: ignore[redundant-cast]
-    return None
+    for start, end, results in _walk(source):
+        for result in results:
+            yield TimedResult(utc_datetime(cast(int, start)), utc_datetime(cast(int, end)), result)
 
 
 def _walk(source: object) -> Iterator[tuple[int | None, int | None, Sequence[ApiModel]]]:
     """The results of `source`, bucket by bucket: each bucket's start and end (Unix seconds; `None` for a
     result given without its bucket) and its results. An empty bucket comes too: it says nothing was used."""
-    buckets = _buckets_of(source)
-    if buckets is not None:
-        for bucket in buckets:
-            yield bucket.start_time, bucket.end_time, cast("list[ApiModel]", bucket.results)
+    # The casts give the type arguments pyright cannot infer from isinstance; mypy already has them.
+    if isinstance(source, UsageTimeBucket):
+        bucket = cast("UsageTimeBucket[ApiModel]", source)
+        yield bucket.start_time, bucket.end_time, bucket.results
+    elif isinstance(source, UsageResponse):
+        yield from _walk(cast("UsageResponse[Any]", source).data)  # type: ignore[redundant-cast]
+    elif isinstance(source, UsageListing):
+        yield from _walk(cast("UsageListing[Any]", source).buckets)  # type: ignore[redundant-cast]
     elif isinstance(source, TimedResult):
         timed = cast("TimedResult[ApiModel]", source)
         yield bucket_time(timed.start), bucket_time(timed.end), (timed.result,)
@@ -204,9 +194,7 @@ def exact_decimal(value: int | float) -> Decimal:
     `0.1000000000000000055511151231257827...`. A float's shortest representation reads back as the same float,
     so it is the number the server sent, as far as a double holds it: JSON text of more than 17 significant
     digits reaches the models already rounded to the nearest double (docs/costs.md)."""
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+    return Decimal(repr(value) if isinstance(value, float) else value)
 
 
 @dataclass(frozen=True)
@@ -330,15 +318,7 @@ class Totals:
         return self._parts() == other._parts()
 
     def __hash__(self) -> int:
-        return hash(
-            (
-                self.kind,
-                tuple(self.counts.items()),
-                frozenset(self.amounts.items()),
-                frozenset(self.levels.items()),
-                frozenset(self.missing.items()),
-            )
-        )
+        return hash((self.kind, *self.counts.values(), frozenset(self.amounts.items())))
 
     def __add__(self, other: object) -> Totals:
         if not isinstance(other, Totals):
@@ -381,25 +361,14 @@ class Totals:
         return f"Totals({', '.join(parts)})"
 
 
-def _fill(
-    totals: Totals | None,
-    kind: KindName,
-    counts: dict[str, int],
-    amounts: dict[str, Decimal],
-    levels: dict[str, Level],
-    missing: dict[str, int],
-) -> Totals:
-    """`totals` (a new one for `None`) holding parts already whole and checked: every counter and level of the
-    kind, amounts in currency order, only missing counts that are not zero. A tally makes one per group this
-    way, without checking again."""
-    if totals is None:
-        totals = object.__new__(Totals)
-    setter = object.__setattr__
-    setter(totals, "kind", kind)
-    setter(totals, "counts", MappingProxyType(counts))
-    setter(totals, "amounts", MappingProxyType(amounts))
-    setter(totals, "levels", MappingProxyType(levels))
-    setter(totals, "missing", MappingProxyType(missing))
+def _fill(totals: Totals | None, kind: KindName, *mappings: Mapping[str, Any]) -> Totals:
+    """`totals` (a new one for `None`) holding its counts, amounts, levels and missing counts, already whole and
+    checked: every counter and level of the kind, amounts in currency order, only missing counts that are not
+    zero. A tally makes one per group this way, without checking again."""
+    totals = object.__new__(Totals) if totals is None else totals
+    object.__setattr__(totals, "kind", kind)
+    for name, mapping in zip(("counts", "amounts", "levels", "missing"), mappings, strict=True):
+        object.__setattr__(totals, name, MappingProxyType(mapping))
     return totals
 
 
@@ -506,21 +475,16 @@ class UsageTally:
         # Every bucket seen, empty ones included, by the slot its results are counted in (0 when buckets are not
         # kept apart): a group absent from a bucket held a level of 0 then.
         self._buckets: dict[int, set[int | None]] = {}
-        self._columns(KINDS["images"])
-        if kind is not None:
-            self._set_kind(KINDS[kind])
+        self._set_kind(KINDS[kind or "images"], given=kind is not None)
 
-    def _set_kind(self, kind: ResultKind) -> None:
+    def _set_kind(self, kind: ResultKind, given: bool = True) -> None:
+        """Counting results of `kind` (not yet `given`: images until the first result): empty columns."""
         refused = [field for field in self.by if field not in kind.group_by]
-        if refused:
+        if refused and given:
             raise ValueError(
                 f"{kind.name} results cannot be grouped by {refused[0]!r}: choose from {', '.join(kind.group_by)}"
             )
-        self.kind = kind.name
-        self._columns(kind)
-
-    def _columns(self, kind: ResultKind) -> None:
-        """Empty columns for results of `kind`."""
+        self.kind = kind.name if given else None
         self._model = kind.model
         counters = COUNTERS[kind.name]
         self._counters = counters
@@ -530,8 +494,6 @@ class UsageTally:
         self._fields: tuple[str, ...] = (*counters, *self._level_names, *(("amount",) if kind.name == "costs" else ()))
         """Every field a result may lack, in the order their absence is counted."""
         self._index: dict[int, int] = {}
-        self._row_of: dict[GroupKey, int] = {}
-        """Each key's row at slot 0 (no bucket, or buckets not kept apart)."""
         self._counts: _Numbers = array("q") if self.per_bucket else []
         self._zeros: _Numbers = array("q", bytes(8 * width)) if self.per_bucket else [0] * width
         self._waiting: dict[int, list[int | None]] = {}
@@ -544,9 +506,6 @@ class UsageTally:
         self._amounts: dict[str, list[Decimal | None]] = {}
         self._quantities: dict[str | None, list[Decimal | None]] = {}
         self._levels: list[dict[int | None, int]] = []
-
-    def _slot(self, bucket: int | None) -> int:
-        return _slot(bucket) if self.per_bucket else 0
 
     def add(self, source: UsageSource) -> None:
         """Count every result of a page, a listing, a bucket, or an iterable of any of these or of results."""
@@ -576,7 +535,7 @@ class UsageTally:
         per bucket; default: `start`). No results at all still notes the bucket: it held a level of 0.
         Raises `ValueError` when tallying per bucket and `start` is beyond the calendar.
         """
-        slot = self._slot(start)
+        slot = _slot(start) if self.per_bucket else 0
         measured = start if bucket is None else bucket
         self._buckets.setdefault(slot, set()).add(measured)
         pending = iter(results)
@@ -587,8 +546,6 @@ class UsageTally:
             self._set_kind(_kind_of(first))
             pending = chain((first,), pending)
         kind, model, key_of, counters_of = self.kind, self._model, self._key_of, self._counters_of
-        # A bucket's results come in one call: each key's row at its slot is looked up once a call.
-        row_of = self._row_of if slot == 0 else {}
         waiting, waited, batch = self._waiting, self._waited, self._batch
         counted, levels, costs = bool(self._width), bool(self._level_names), kind == "costs"
         for result in pending:
@@ -597,20 +554,12 @@ class UsageTally:
                     f"this tally counts {kind} results, not {_kind_of(result).name}: "
                     "use UsageSummary or totals_per_kind for several kinds"
                 )
-            key = key_of(result)
-            row = row_of.get(key)
-            if row is None:
-                row = row_of[key] = self._row(key, slot)
+            row = self._row(key_of(result), slot)
             if counted:
                 # Tally batching: a result's counters join its row's list, and each field of a row is added up
                 # with one `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13%
                 # of `summarize`'s own work, 3.6-4.5% of the command (docs/benchmarks.md).
-                values = counters_of(result)
-                held = waiting.get(row)
-                if held is None:
-                    waiting[row] = list(values)
-                else:
-                    held.extend(values)
+                waiting.setdefault(row, []).extend(counters_of(result))
                 waited += 1
                 if waited >= batch:
                     self._settle()
@@ -642,28 +591,26 @@ class UsageTally:
 
     def _settle(self) -> None:
         """Add up the counters waiting, and count the fields they lack (`None`) in the order first lacked."""
-        if not self._waiting:
-            return
-        width = self._width
+        width, counts = self._width, self._counts
         for row, values in self._waiting.items():
-            sums: list[int] = []
-            lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
-            for field in range(width):
-                column = values[field::width]
-                if None in column:
-                    lacked.append((column.index(None), field, column.count(None)))
-                sums.append(sum(filter(None, column)))
-            if lacked:
-                self._lacks(row, [(field, times) for _, field, times in sorted(lacked)])
-            at, counts = row * width, self._counts
-            if isinstance(counts, list):
-                counts[at : at + width] = map(add, counts[at : at + width], sums)
-                continue
-            try:
-                counts[at : at + width] = array("q", map(add, counts[at : at + width], sums))
-            except OverflowError:  # a sum beyond 64 bits: from here on the counters are Python ints
-                wide = self._counts = counts.tolist()
-                wide[at : at + width] = map(add, wide[at : at + width], sums)
+            sums: list[int] = cast("list[int]", values)  # one result with every counter: as it is
+            if len(values) > width or None in values:
+                sums = []
+                lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
+                for field in range(width):
+                    column = values[field::width]
+                    if None in column:
+                        lacked.append((column.index(None), field, column.count(None)))
+                    sums.append(sum(filter(None, column)))
+                if lacked:
+                    self._lacks(row, [(field, times) for _, field, times in sorted(lacked)])
+            at = row * width
+            for field, value in enumerate(sums, at):
+                try:
+                    counts[field] += value
+                except OverflowError:  # a sum beyond 64 bits: from here on the counters are Python ints
+                    counts = self._counts = cast("array[int]", counts).tolist()
+                    counts[field] += value
         self._waiting.clear()
         self._waited = 0
 
@@ -700,21 +647,20 @@ class UsageTally:
                 by_bucket[bucket] = by_bucket.get(bucket, 0) + value
 
     def _add_money(self, row: int, result: ApiModel) -> None:
-        sums: list[tuple[dict[Any, list[Decimal | None]], object, int | float]] = []
         quantity = getattr(result, "quantity", None)
         if self.quantities and quantity is not None:
-            sums.append((self._quantities, getattr(result, "quantity_unit", None), quantity))
+            self._add_exact(self._quantities, getattr(result, "quantity_unit", None), row, quantity)
         amount = getattr(result, "amount", None)
         if amount is None or amount.value is None or amount.currency is None:
             self._lacks(row, [(len(self._fields) - 1, 1)])
         else:
-            sums.append((self._amounts, amount.currency, amount.value))
-        for columns, name, value in sums:
-            column = columns.get(name)
-            if column is None:
-                column = columns[name] = [None] * len(self._index)
-            held = column[row]
-            column[row] = _MONEY.add(_ZERO if held is None else held, exact_decimal(value))
+            self._add_exact(self._amounts, amount.currency, row, amount.value)
+
+    def _add_exact(self, columns: dict[Any, list[Decimal | None]], name: object, row: int, value: int | float) -> None:
+        column = columns.get(name)
+        if column is None:  # the first of this currency or unit
+            column = columns[name] = [None] * len(self._index)
+        column[row] = _MONEY.add(column[row] or _ZERO, exact_decimal(value))
 
     @property
     def total(self) -> Totals:
@@ -745,15 +691,13 @@ class UsageTally:
         if missing is None:
             return {}
         size = len(self._fields)
-        sums = {index: total for index in range(size) if (total := sum(missing[index::size]))}
-        ordered: dict[str, int] = {}
-        row = 0
-        while len(ordered) < len(sums):
-            for index in self._missing_order.get(row) or range(size):
-                if index in sums and self._fields[index] not in ordered and missing[row * size + index]:
-                    ordered[self._fields[index]] = sums[index]
-            row += 1
-        return ordered
+        sums = {self._fields[index]: total for index in range(size) if (total := sum(missing[index::size]))}
+        order: dict[str, None] = {}
+        for row in range(len(self._index)):
+            if len(order) == len(sums):
+                break
+            order.update(dict.fromkeys(self._row_missing(row)))
+        return {name: sums[name] for name in order}
 
     def _row_levels(self, row: int, buckets: Iterable[int | None]) -> dict[str, Level]:
         """A row's levels, 0 at each of `buckets` (its group's or period's, empty ones too) where it had none."""
@@ -949,15 +893,10 @@ def to_records(source: UsageSource) -> list[dict[str, Any]]:
             }
             for name in type(result).model_fields:
                 value = getattr(result, name)
-                if isinstance(value, ApiModel):
-                    for inner in type(value).model_fields:
-                        inner_value = getattr(value, inner)
-                        if name == "amount" and inner == "value" and inner_value is not None:
-                            inner_value = exact_decimal(inner_value)
-                        record[f"{name}.{inner}"] = inner_value
-                elif name == "amount":
-                    record.update({"amount.value": None, "amount.currency": None})
-                else:
+                if name != "amount":
                     record[name] = value
+                    continue
+                exact = None if value is None or value.value is None else exact_decimal(value.value)
+                record.update({"amount.value": exact, "amount.currency": None if value is None else value.currency})
             records.append(record)
     return records
