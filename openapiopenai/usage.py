@@ -9,6 +9,7 @@ empty bucket, a level or a missing counter means the same through every door.
 from __future__ import annotations
 
 import decimal
+import operator
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -184,9 +185,18 @@ COUNTERS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType(
 """Each kind's counters, in field order: its integer fields, which add up across results and buckets.
 Costs have none: their totals are money, per currency."""
 
+# Addition with as many digits as it takes: a sum of money is exact or an error, never rounded.
 _MONEY: Final = decimal.Context(prec=decimal.MAX_PREC, traps=[decimal.Inexact, decimal.InvalidOperation])
-"""Addition with as many digits as it takes: a sum of money is exact or an error, never rounded."""
 _ZERO: Final = Decimal(0)
+
+
+def _add_into(
+    target: dict[Any, Any], source: Mapping[Any, Any], add: Callable[..., Any] = operator.add
+) -> dict[Any, Any]:
+    """`target`, with each value of `source` added to the value of its key (or set, for a new key)."""
+    for key, value in source.items():
+        target[key] = add(target[key], value) if key in target else value
+    return target
 
 
 def exact_decimal(value: int | float) -> Decimal:
@@ -223,10 +233,7 @@ class Level:
     def __add__(self, other: object) -> Level:
         if not isinstance(other, Level):
             return NotImplemented
-        merged = dict(self.by_bucket)
-        for bucket, value in other.by_bucket.items():
-            merged[bucket] = merged.get(bucket, 0) + value
-        return Level(MappingProxyType(merged))
+        return Level(MappingProxyType(_add_into(dict(self.by_bucket), other.by_bucket)))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Level) and dict(self.by_bucket) == dict(other.by_bucket)
@@ -325,17 +332,11 @@ class Totals:
             return NotImplemented
         if other.kind != self.kind:
             raise ValueError(f"cannot add {other.kind} totals to {self.kind} totals")
-        amounts = dict(self.amounts)
-        for currency, value in other.amounts.items():
-            amounts[currency] = _MONEY.add(amounts.get(currency, _ZERO), value)
-        missing = dict(self.missing)
-        for name, count in other.missing.items():
-            missing[name] = missing.get(name, 0) + count
         return Totals(
             kind=self.kind,
-            amounts=amounts,
+            amounts=_add_into(dict(self.amounts), other.amounts, _MONEY.add),
             levels={name: level + other.levels[name] for name, level in self.levels.items()},
-            missing=missing,
+            missing=_add_into(dict(self.missing), other.missing),
             **{name: value + other.counts[name] for name, value in self.counts.items()},
         )
 
@@ -407,11 +408,8 @@ def _getter(fields: Sequence[str]) -> Callable[[object], tuple[Any, ...]]:
 
 _FIRST_TIME: Final = bucket_time(datetime.min.replace(tzinfo=timezone.utc))
 _LAST_TIME: Final = bucket_time(datetime.max.replace(tzinfo=timezone.utc))
-_SPAN: Final = 1 << 39
-"""More than the seconds from year 1 to 9999, so a row's place holds its key's number and its slot apart."""
-_WAITING: Final = 1 << 15
-"""The most counters that wait to be added up (see `UsageTally._settle`): 2,184 results of 15 counters, 16,384
-of 2."""
+_SPAN: Final = 1 << 39  # more than the seconds from year 1 to 9999: a row's place holds its key's number and slot
+_WAITING: Final = 1 << 15  # the most counters waiting to be added up: 2,184 results of 15 counters, 16,384 of 2
 _Numbers: TypeAlias = "array[int] | list[int]"
 
 
@@ -491,8 +489,8 @@ class UsageTally:
         self._counters_of = _getter(counters)
         self._width = width = len(counters)
         self._level_names: tuple[str, ...] = LEVELS.get(kind.name, ())
+        # Every field a result may lack, in the order their absence is counted.
         self._fields: tuple[str, ...] = (*counters, *self._level_names, *(("amount",) if kind.name == "costs" else ()))
-        """Every field a result may lack, in the order their absence is counted."""
         self._index: dict[int, int] = {}
         self._counts: _Numbers = array("q") if self.per_bucket else []
         self._zeros: _Numbers = array("q", bytes(8 * width)) if self.per_bucket else [0] * width
@@ -500,9 +498,8 @@ class UsageTally:
         self._waited = 0
         self._batch = _WAITING // max(width, 1)
         self._missing: _Numbers | None = None
+        # The fields a row lacks, by index in `_fields`, in the order first lacked: only where not field order.
         self._missing_order: dict[int, list[int]] = {}
-        """The fields a row lacks, by index in `_fields`, in the order first lacked: only where that is not
-        field order."""
         self._amounts: dict[str, list[Decimal | None]] = {}
         self._quantities: dict[str | None, list[Decimal | None]] = {}
         self._levels: list[dict[int | None, int]] = []
@@ -670,10 +667,7 @@ class UsageTally:
         width, names = self._width, self._level_names
         levels: dict[str, Level] = {}
         for index, name in enumerate(names):
-            merged = dict.fromkeys(buckets, 0)
-            for by_bucket in self._levels[index :: len(names)]:
-                for bucket, level in by_bucket.items():
-                    merged[bucket] = merged.get(bucket, 0) + level
+            merged = reduce(_add_into, self._levels[index :: len(names)], dict.fromkeys(buckets, 0))
             levels[name] = Level(MappingProxyType(merged))
         return Totals(
             *(sum(self._counts[field::width]) for field in range(width)),
