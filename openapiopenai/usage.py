@@ -362,14 +362,17 @@ class Totals:
         return f"Totals({', '.join(parts)})"
 
 
-def _fill(totals: Totals | None, kind: KindName, *mappings: Mapping[str, Any]) -> Totals:
+def _fill(totals: Totals | None, kind: KindName, counts: Any, amounts: Any, levels: Any, missing: Any) -> Totals:
     """`totals` (a new one for `None`) holding its counts, amounts, levels and missing counts, already whole and
     checked: every counter and level of the kind, amounts in currency order, only missing counts that are not
     zero. A tally makes one per group this way, without checking again."""
     totals = object.__new__(Totals) if totals is None else totals
-    object.__setattr__(totals, "kind", kind)
-    for name, mapping in zip(("counts", "amounts", "levels", "missing"), mappings, strict=True):
-        object.__setattr__(totals, name, MappingProxyType(mapping))
+    setter = object.__setattr__
+    setter(totals, "kind", kind)
+    setter(totals, "counts", MappingProxyType(counts))
+    setter(totals, "amounts", MappingProxyType(amounts))
+    setter(totals, "levels", MappingProxyType(levels))
+    setter(totals, "missing", MappingProxyType(missing))
     return totals
 
 
@@ -492,6 +495,7 @@ class UsageTally:
         # Every field a result may lack, in the order their absence is counted.
         self._fields: tuple[str, ...] = (*counters, *self._level_names, *(("amount",) if kind.name == "costs" else ()))
         self._index: dict[int, int] = {}
+        self._rows_at_0: dict[GroupKey, Any] = {}
         self._counts: _Numbers = array("q") if self.per_bucket else []
         self._zeros: _Numbers = array("q", bytes(8 * width)) if self.per_bucket else [0] * width
         self._waiting: dict[int, list[int | None]] = {}
@@ -542,30 +546,47 @@ class UsageTally:
                 return
             self._set_kind(_kind_of(first))
             pending = chain((first,), pending)
-        kind, model, key_of, counters_of = self.kind, self._model, self._key_of, self._counters_of
+        model, key_of, counters_of = self._model, self._key_of, self._counters_of
+        # Each key's row at this slot (counters: the row's waiting counters), found once.
+        rows = self._rows_at_0 if slot == 0 else {}
+        if not self._width:  # levels or money (no kind has counters too), added result by result
+            for result in pending:
+                if type(result) is not model:
+                    self._check(result)
+                key = key_of(result)
+                row = rows.get(key)
+                if row is None:
+                    row = rows[key] = self._row(key, slot)
+                if self._level_names:
+                    self._add_levels(row, result, measured)
+                else:
+                    self._add_money(row, result)
+            return
+        # Tally batching: a result's counters join its row's list, and each field of a row is added up with one
+        # `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13% of `summarize`'s
+        # own work, 3.6-4.5% of the command (docs/benchmarks.md).
         waiting, waited, batch = self._waiting, self._waited, self._batch
-        counted, levels, costs = bool(self._width), bool(self._level_names), kind == "costs"
         for result in pending:
-            if type(result) is not model and _kind_of(result).name != kind:
-                raise ValueError(
-                    f"this tally counts {kind} results, not {_kind_of(result).name}: "
-                    "use UsageSummary or totals_per_kind for several kinds"
-                )
-            row = self._row(key_of(result), slot)
-            if counted:
-                # Tally batching: a result's counters join its row's list, and each field of a row is added up
-                # with one `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13%
-                # of `summarize`'s own work, 3.6-4.5% of the command (docs/benchmarks.md).
-                waiting.setdefault(row, []).extend(counters_of(result))
-                waited += 1
-                if waited >= batch:
-                    self._settle()
-                    waited = 0
-            if levels:
-                self._add_levels(row, result, measured)
-            if costs:
-                self._add_money(row, result)
+            if type(result) is not model:
+                self._check(result)
+            key = key_of(result)
+            held = rows.get(key)
+            if held is None:
+                held = rows[key] = waiting.setdefault(self._row(key, slot), [])
+            held.extend(counters_of(result))
+            waited += 1
+            if waited >= batch:
+                self._settle()
+                rows.clear()
+                waited = 0
         self._waited = waited
+
+    def _check(self, result: ApiModel) -> None:
+        if _kind_of(result).name != self.kind:
+            raise ValueError(
+                f"this tally counts {self.kind} results, not {_kind_of(result).name}: "
+                "use UsageSummary or totals_per_kind for several kinds"
+            )
 
     def _row(self, key: GroupKey, slot: int) -> int:
         """The row of a group at a slot, made if new."""
@@ -581,9 +602,11 @@ class UsageTally:
         self._counts.extend(self._zeros)
         if self._missing is not None:
             self._missing.extend([0] * len(self._fields))
-        for column in chain(self._amounts.values(), self._quantities.values()):
-            column.append(None)
-        self._levels.extend({} for _ in self._level_names)
+        if self._amounts or self._quantities:
+            for column in chain(self._amounts.values(), self._quantities.values()):
+                column.append(None)
+        if self._level_names:
+            self._levels.extend({} for _ in self._level_names)
         return row
 
     def _settle(self) -> None:
@@ -609,6 +632,8 @@ class UsageTally:
                     counts = self._counts = cast("array[int]", counts).tolist()
                     counts[field] += value
         self._waiting.clear()
+        if self._width:
+            self._rows_at_0.clear()  # they held the lists just added up
         self._waited = 0
 
     def _lacks(self, row: int, lacked: Iterable[tuple[int, int]]) -> None:
@@ -705,11 +730,12 @@ class UsageTally:
         """Largest first: each counter in field order, levels at their peak, then money in each currency in name
         order (0 where the row has none of it): one currency is never added to another."""
         at = row * self._width
-        return (
-            *self._counts[at : at + self._width],
-            *(level.peak or 0 for level in self._row_levels(row, buckets).values()),
-            *(column[row] or _ZERO for _, column in sorted(self._amounts.items())),
-        )
+        rank = (*self._counts[at : at + self._width],)
+        if self._level_names:
+            rank += tuple(level.peak or 0 for level in self._row_levels(row, buckets).values())
+        if self._amounts:
+            rank += tuple(column[row] or _ZERO for _, column in sorted(self._amounts.items()))
+        return rank
 
     def _group(self, place: int, buckets: Iterable[int | None]) -> GroupTotals:
         row = self._index[place]
@@ -719,12 +745,13 @@ class UsageTally:
             None,
             self.kind or "images",
             dict(zip(self._counters, self._counts[at : at + self._width], strict=True)),
-            dict(sorted(_held(self._amounts, row).items())),
-            self._row_levels(row, buckets),
-            self._row_missing(row),
+            dict(sorted(_held(self._amounts, row).items())) if self._amounts else {},
+            self._row_levels(row, buckets) if self._level_names else {},
+            self._row_missing(row) if self._missing else {},
         )
         moment = None if start is None else utc_datetime(start)
-        return GroupTotals(self._keys[place // _SPAN], moment, totals, MappingProxyType(_held(self._quantities, row)))
+        quantities = MappingProxyType(_held(self._quantities, row) if self._quantities else {})
+        return GroupTotals(self._keys[place // _SPAN], moment, totals, quantities)
 
     def _row_missing(self, row: int) -> dict[str, int]:
         missing = self._missing
