@@ -20,7 +20,7 @@ from functools import reduce
 from itertools import chain, groupby
 from operator import attrgetter
 from types import MappingProxyType, UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin, overload
+from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin
 
 from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
@@ -104,15 +104,12 @@ UsageSource: TypeAlias = Union[
 listings, buckets, results or `TimedResult`s."""
 
 
-@overload
-def iter_results(source: UsageResponse[ResultT]) -> Iterator[TimedResult[ResultT]]: ...
-@overload
-def iter_results(source: UsageListing[ResultT]) -> Iterator[TimedResult[ResultT]]: ...
-@overload
-def iter_results(source: UsageTimeBucket[ResultT]) -> Iterator[TimedResult[ResultT]]: ...
-@overload
-def iter_results(source: Iterable[UsageTimeBucket[ResultT]]) -> Iterator[TimedResult[ResultT]]: ...
-def iter_results(source: object) -> Iterator[TimedResult[Any]]:
+_Buckets: TypeAlias = (
+    "UsageResponse[ResultT] | UsageListing[ResultT] | UsageTimeBucket[ResultT] | Iterable[UsageTimeBucket[ResultT]]"
+)
+
+
+def iter_results(source: _Buckets[ResultT]) -> Iterator[TimedResult[ResultT]]:
     """Every result, in order, with its bucket's time window.
 
     Pass a page, a combined listing, one bucket, or buckets (`page.data`, `listing.buckets`).
@@ -120,7 +117,7 @@ def iter_results(source: object) -> Iterator[TimedResult[Any]]:
     """
     for start, end, results in _walk(source):
         for result in results:
-            yield TimedResult(utc_datetime(cast(int, start)), utc_datetime(cast(int, end)), result)
+            yield TimedResult(utc_datetime(cast(int, start)), utc_datetime(cast(int, end)), cast("ResultT", result))
 
 
 def _walk(source: object) -> Iterator[tuple[int | None, int | None, Sequence[ApiModel]]]:
@@ -488,7 +485,6 @@ class UsageTally:
         self.kind = kind.name if given else None
         self._model = kind.model
         counters = COUNTERS[kind.name]
-        self._counters = counters
         self._counters_of = _getter(counters)
         self._width = width = len(counters)
         self._level_names: tuple[str, ...] = LEVELS.get(kind.name, ())
@@ -691,7 +687,7 @@ class UsageTally:
         buckets = {bucket for seen in self._buckets.values() for bucket in seen}
         width, names = self._width, self._level_names
         levels: dict[str, Level] = {}
-        for index, name in enumerate(names):
+        for index, name in enumerate(names):  # at every bucket seen, summed over the rows
             merged = reduce(_add_into, self._levels[index :: len(names)], dict.fromkeys(buckets, 0))
             levels[name] = Level(MappingProxyType(merged))
         return Totals(
@@ -744,7 +740,7 @@ class UsageTally:
         totals = _fill(
             None,
             self.kind or "images",
-            dict(zip(self._counters, self._counts[at : at + self._width], strict=True)),
+            dict(zip(self._fields, self._counts[at : at + self._width], strict=False)),
             dict(sorted(_held(self._amounts, row).items())) if self._amounts else {},
             self._row_levels(row, buckets) if self._level_names else {},
             self._row_missing(row) if self._missing else {},
