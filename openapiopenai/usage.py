@@ -232,10 +232,7 @@ class Level:
             return NotImplemented
         return Level(MappingProxyType(_add_into(dict(self.by_bucket), other.by_bucket)))
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Level) and dict(self.by_bucket) == dict(other.by_bucket)
-
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # equal levels (the dataclass's `==`) hash alike; a mapping cannot be hashed
         return hash(frozenset(self.by_bucket.items()))
 
     def __repr__(self) -> str:
@@ -493,7 +490,6 @@ class UsageTally:
         self._index: dict[int, int] = {}
         self._rows_at_0: dict[GroupKey, Any] = {}
         self._counts: _Numbers = array("q") if self.per_bucket else []
-        self._zeros: _Numbers = array("q", bytes(8 * width)) if self.per_bucket else [0] * width
         self._waiting: dict[int, list[int | None]] = {}
         self._waited = 0
         self._batch = _WAITING // max(width, 1)
@@ -595,7 +591,7 @@ class UsageTally:
         if row is not None:
             return row
         row = self._index[place] = len(self._index)
-        self._counts.extend(self._zeros)
+        self._counts.extend([0] * self._width)
         if self._missing is not None:
             self._missing.extend([0] * len(self._fields))
         if self._amounts or self._quantities:
@@ -708,10 +704,9 @@ class UsageTally:
         size = len(self._fields)
         sums = {self._fields[index]: total for index in range(size) if (total := sum(missing[index::size]))}
         order: dict[str, None] = {}
-        for row in range(len(self._index)):
-            if len(order) == len(sums):
-                break
-            order.update(dict.fromkeys(self._row_missing(row)))
+        rows = iter(range(len(self._index)))
+        while len(order) < len(sums):
+            order.update(dict.fromkeys(self._row_missing(next(rows))))
         return {name: sums[name] for name in order}
 
     def _row_levels(self, row: int, buckets: Iterable[int | None]) -> dict[str, Level]:
