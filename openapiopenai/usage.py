@@ -116,8 +116,10 @@ def iter_results(source: _Buckets[ResultT]) -> Iterator[TimedResult[ResultT]]:
     Raises `ValueError` for a bucket time beyond the calendar.
     """
     for start, end, results in _walk(source):
+        if start is None or end is None:
+            raise TypeError("iter_results reads buckets: a result given without its bucket has no time window")
         for result in results:
-            yield TimedResult(utc_datetime(cast(int, start)), utc_datetime(cast(int, end)), cast("ResultT", result))
+            yield TimedResult(utc_datetime(start), utc_datetime(end), cast("ResultT", result))
 
 
 def _walk(source: object) -> Iterator[tuple[int | None, int | None, Sequence[ApiModel]]]:
