@@ -100,6 +100,11 @@ def test_iter_results_pairs_each_result_with_its_bucket_window() -> None:
     )
 
 
+def test_iter_results_refuses_a_result_without_its_bucket() -> None:
+    with pytest.raises(TypeError, match="a result given without its bucket has no time window"):
+        list(iter_results([FIRST_PAGE.data[0].results[0]]))  # type: ignore[list-item]
+
+
 def test_iter_results_keeps_the_stored_integers() -> None:
     list(iter_results(FIRST_PAGE.data))
     assert FIRST_PAGE.data[0].start_time == NOV_1

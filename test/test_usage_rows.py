@@ -4,6 +4,7 @@ order buckets arrive in, with counters beyond 64 bits, levels, money and missing
 from __future__ import annotations
 
 import random
+import weakref
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -13,7 +14,7 @@ import pytest
 
 from openapiopenai import KINDS, ApiModel, UsageResponse, UsageResult, UsageTimeBucket, usage
 from openapiopenai.models import KIND_NAMES, KindName
-from openapiopenai.usage import COUNTERS, LEVELS, GroupTotals, Totals, UsageTally, utc_datetime
+from openapiopenai.usage import COUNTERS, LEVELS, GroupKey, GroupTotals, Totals, UsageTally, utc_datetime
 
 HOUR = 3_600
 FIRST = 1_730_419_200  # 2024-11-01
@@ -164,37 +165,54 @@ def test_missing_counts_grow_past_a_byte() -> None:
     assert set(tally.total.missing.values()) == {302}
 
 
+def _by_hand(kind: KindName, by: Sequence[str], documents: list[dict[str, Any]]) -> dict[GroupKey, Any]:
+    """Each group's counters summed and the fields its results lacked in the order first lacked, from the
+    documents themselves."""
+    groups: dict[GroupKey, tuple[dict[str, int], dict[str, int]]] = {}
+    for document in documents:
+        counts, missing = groups.setdefault(
+            tuple(document.get(field) for field in by), (dict.fromkeys(COUNTERS[kind], 0), {})
+        )
+        for name in COUNTERS[kind]:
+            if name in document:
+                counts[name] += document[name]
+            else:
+                missing[name] = missing.get(name, 0) + 1
+    return {key: (counts, list(missing.items())) for key, (counts, missing) in groups.items()}
+
+
 @pytest.mark.parametrize("kind", [kind for kind in KIND_NAMES if COUNTERS[kind]])
-def test_counters_added_up_together_match_one_result_at_a_time(kind: KindName) -> None:
-    """Without buckets kept apart, a call's results are added up in batches: the same totals, and missing
-    fields in the order first lacked, as adding each result alone; with single results mixed in, results
-    of a subclass of the kind's model mixed in (added one by one), a call of more than a batch, and past
-    several batches."""
+def test_counters_added_up_together_are_the_sums_by_hand(kind: KindName) -> None:
+    """A tally adds its results' counters up a batch at a time: the sums and the missing fields, in the order
+    first lacked, are those worked out from the documents; with single results between batches, results of a
+    subclass of the kind's model, results from an iterator, and a call of more than a batch."""
     rng = random.Random(f"batches:{kind}")
     model = KINDS[kind].model
     subclass = type(f"Own{model.__name__}", (model,), {})
-    buckets = [[_model_of(_result(kind, rng)) for _ in range(rng.randrange(1, 40))] for _ in range(800)]
-    batch = usage._Rows(kind).batch
-    buckets.append([_model_of(_result(kind, rng)) for _ in range(batch + 100)])
-    for results in buckets[5::11]:
-        results.insert(len(results) // 2, subclass.from_dict(_result(kind, rng)))
+    buckets = [[_result(kind, rng) for _ in range(rng.randrange(1, 40))] for _ in range(800)]
+    batch = usage._WAITING // len(COUNTERS[kind])
+    buckets.append([_result(kind, rng) for _ in range(batch + 100)])
     assert sum(map(len, buckets)) > batch  # more than one batch
     by = ("project_id", "model") if "model" in KINDS[kind].group_by else KINDS[kind].group_by[:2]
-    batched, alone = UsageTally(by, kind=kind), UsageTally(by, kind=kind)
-    for number, results in enumerate(buckets):
+    tally = UsageTally(by, kind=kind)
+    for number, documents in enumerate(buckets):
+        results = [(subclass if index == 3 else model).from_dict(one) for index, one in enumerate(documents)]
         if number % 7 == 0:
             for result in results:
-                batched.add_result(result)  # one at a time, between batches
+                tally.add_result(result)  # one at a time, between batches
         else:
-            batched.add_results(iter(results) if number % 3 else results, FIRST)
-        for result in results:
-            alone.add_result(result)
-    assert batched.total == alone.total
-    assert list(batched.total.missing.items()) == list(alone.total.missing.items())
-    assert batched.groups() == alone.groups()
-    assert [list(group.totals.missing) for group in batched.groups()] == [
-        list(group.totals.missing) for group in alone.groups()
-    ]
+            tally.add_results(iter(results) if number % 3 else results, FIRST)
+    expected = _by_hand(kind, by, [document for documents in buckets for document in documents])
+    assert {
+        group.values: (dict(group.totals.counts), list(group.totals.missing.items())) for group in tally.groups()
+    } == expected
+    assert list(tally.group_keys()) == list(expected)
+    assert tally.total == sum(
+        (Totals(kind=kind, missing=dict(missing), **counts) for counts, missing in expected.values()), Totals(kind=kind)
+    )
+    assert list(tally.total.missing) == list(
+        dict.fromkeys(name for _, missing in expected.values() for name, _ in missing)
+    )
 
 
 def test_a_model_made_without_validation_lacking_a_counter_is_refused() -> None:
@@ -210,27 +228,22 @@ def _model_of(document: dict[str, Any]) -> ApiModel:
     )
 
 
-def test_results_from_an_iterator_are_taken_a_few_thousand_at_a_time() -> None:
-    """A long iterator of results is never held whole: the tally takes it in runs of `_SOME`."""
+def test_results_from_an_iterator_are_let_go_as_they_are_counted() -> None:
+    """A long iterator of results is never held whole: each result is released once counted."""
     model = KINDS["images"].model
-    result = model.from_dict({"object": KINDS["images"].object, "images": 2, "num_model_requests": 1})
-    taken: list[int] = []
-    count = 3 * usage._SOME + 5
+    document = {"object": KINDS["images"].object, "images": 2, "num_model_requests": 1}
+    count = 40_000
+    counted: list[weakref.ref[ApiModel]] = []
 
     def results() -> Iterator[ApiModel]:
-        for number in range(count):
-            taken.append(number)
+        for _ in range(count):
+            if len(counted) >= 2:
+                assert counted[-2]() is None  # the one before the last given is gone
+            result = model.from_dict(document)
+            counted.append(weakref.ref(result))
             yield result
 
     tally = UsageTally(kind="images")
-    seen: list[int] = []
-    add_some = tally._add_some
-
-    def noting(some: list[ApiModel], slot: int, start: int | None) -> None:
-        seen.append(len(taken) - len(some))  # how many were taken before this run
-        add_some(some, slot, start)
-
-    tally._add_some = noting  # type: ignore[method-assign]
     tally.add_results(results())
-    assert seen == [0, usage._SOME, 2 * usage._SOME, 3 * usage._SOME]
+    assert len(counted) == count
     assert tally.total.counts == {"images": 2 * count, "num_model_requests": count}
