@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Generic, Literal, TypeAlias
 
@@ -293,9 +293,6 @@ class _Kind:
         self.paths: list[str] = []
         self.results = 0
 
-    def __len__(self) -> int:
-        return len(self.starts)
-
     def add(
         self,
         starts: Sequence[int],
@@ -322,16 +319,22 @@ class _Kind:
     def place(self, index: int) -> BucketPlace:
         return BucketPlace(self.starts[index], self.ends[index], self.wheres[index], self.paths[index])
 
-    def page_of(self, index: int) -> int | None:
-        page = self.pages[index]
-        return None if page < 0 else page
+    def latest(self, indices: Iterable[int]) -> int | None:
+        """Of the buckets that end after they start, the one that ends last (of two, the later in `indices`)."""
+        latest = None
+        for index in indices:
+            if self.ends[index] > self.starts[index] and (latest is None or self.ends[index] >= self.ends[latest]):
+                latest = index
+        return latest
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Page:
     where: str
     has_more: bool
     next_page: str | None
+    kinds: set[str | None] = field(default_factory=set[str | None])  # of its buckets
+    inside: set[str | None] = field(default_factory=set[str | None])  # of its buckets in the period
 
 
 class ListingCheck:
@@ -347,9 +350,6 @@ class ListingCheck:
         self.until = until
         self._kinds: dict[str | None, _Kind] = {}
         self._pages: list[_Page] = []
-        self._page_kinds: list[set[str | None]] = []
-        self._pages_inside: set[tuple[int, str | None]] = set()  # the pages with a bucket of a kind in the period
-        self._cut: dict[str | None, list[Cut]] = {}
 
     def add_page(self, page: UsageResponse[ResultT], where: str, kind: str, path: str = "") -> list[bool]:
         """Note a page and each of its buckets; the list says which buckets lie in the period."""
@@ -361,7 +361,6 @@ class ListingCheck:
     def start_page(self, has_more: bool, next_page: str | None, where: str) -> int:
         """Note a page; its buckets follow with `page=` the number returned."""
         self._pages.append(_Page(where, has_more, next_page))
-        self._page_kinds.append(set())
         return len(self._pages) - 1
 
     def add_bucket(
@@ -398,34 +397,21 @@ class ListingCheck:
             return []  # a page without buckets has no kind of its own: it belongs to every listing
         starts = [bucket.start_time for bucket in buckets]
         ends = [bucket.end_time for bucket in buckets]
-        counts = [len(bucket.results) for bucket in buckets] if results is None else results
         since, until = self.since, self.until
-        if since is None and until is None:
-            inside = [True] * len(buckets)
-        else:
-            inside = [
-                (since is None or start >= since) and (until is None or end <= until)
-                for start, end in zip(starts, ends, strict=True)
-            ]
-            for start, end, path in zip(starts, ends, paths, strict=True):
-                for boundary in (since, until):
-                    if boundary is not None and start < boundary < end:
-                        self._cut.setdefault(kind, []).append(Cut(BucketPlace(start, end, where, path), boundary))
+        inside = [
+            (since is None or start >= since) and (until is None or end <= until)
+            for start, end in zip(starts, ends, strict=True)
+        ]
         state = self._kinds.get(kind)
         if state is None:
             state = self._kinds[kind] = _Kind()
         if page is not None:
-            self._page_kinds[page].add(kind)
+            self._pages[page].kinds.add(kind)
             if any(inside):
-                self._pages_inside.add((page, kind))
-        state.add(
-            starts,
-            ends,
-            array("q", [-1 if page is None else page]) * len(buckets),
-            bytes(inside),
-            [where] * len(buckets),
-            paths,
-        )
+                self._pages[page].inside.add(kind)
+        number = array("q", [-1 if page is None else page])
+        state.add(starts, ends, number * len(buckets), bytes(inside), [where] * len(buckets), paths)
+        counts = [len(bucket.results) for bucket in buckets] if results is None else results
         state.results += sum(count for count, kept in zip(counts, inside, strict=True) if kept)
         return inside
 
@@ -459,26 +445,22 @@ class ListingCheck:
                 merged.add(part.starts, part.ends, part.pages, part.inside, part.wheres, part.paths)
                 merged.results += part.results
             state = merged
-        starts, ends = state.starts, state.ends
-        order: Sequence[int] = range(len(state))  # usually read in time order already: nothing to sort or hold
+        starts, ends, since, until = state.starts, state.ends, self.since, self.until
+        order: Sequence[int] = range(len(starts))  # usually read in time order already: nothing to sort or hold
         if not _in_order(starts, ends):
             # By start, then end: two stable sorts, with no key tuple per bucket.
             order = sorted(order, key=ends.__getitem__)
             order.sort(key=starts.__getitem__)
-        problems: list[Problem] = [*self._cut.get(kind, []), *(self._cut.get(None, []) if include_unknown else [])]
-        gaps: list[Gap] = []
-        latest: int | None = None  # over every bucket, inside the period or not
-        dropped = False
+        problems: list[Problem] = []
         for index in order:
             if ends[index] <= starts[index]:
                 problems.append(Backwards(state.place(index)))
-                dropped = True
-                continue
-            if latest is None or ends[index] >= ends[latest]:
-                latest = index
-            dropped = dropped or not state.inside[index]
+            elif not state.inside[index]:
+                cut = (at for at in (since, until) if at is not None and starts[index] < at < ends[index])
+                problems.extend(Cut(state.place(index), at) for at in cut)
         # The buckets inside the period, in time order.
-        kept = [i for i in order if ends[i] > starts[i] and state.inside[i]] if dropped else order
+        kept = [index for index in order if state.inside[index] and ends[index] > starts[index]]
+        gaps: list[Gap] = []
         last: int | None = None
         for index in kept:
             if last is not None:
@@ -496,56 +478,52 @@ class ListingCheck:
                 if starts[index] > ends[last]:
                     gaps.append(Missing(ends[last], starts[index], state.place(last), state.place(index)))
             last = index
-        inside = kept
         previous = None if last is None else state.place(last)
-        first = state.place(inside[0]) if inside else None
-        start = self.since if self.since is not None else first.start if first else None
-        end = self.until if self.until is not None else previous.end if previous else None
-        if self.since is not None and (first is None or first.start > self.since):
-            stop = first.start if first else self.until if self.until is not None else None
+        first = state.place(kept[0]) if kept else None
+        start = since if since is not None else first.start if first else None
+        end = until if until is not None else previous.end if previous else None
+        if since is not None and (first is None or first.start > since):
+            stop = first.start if first else until
             if stop is not None:
-                gaps.insert(0, Missing(self.since, stop, None, first))
-        if self.until is not None and previous is not None and previous.end < self.until:
-            gaps.append(Missing(previous.end, self.until, previous, None))
-        if self.since is not None and self.until is not None and first is None and not gaps:
-            gaps.append(Missing(self.since, self.until, None, None))
-        if first is None and not gaps and not problems and (self.since is None) != (self.until is None):
-            valid = [i for i in order if ends[i] > starts[i]]
-            if latest is not None and valid:
-                nearest = latest if self.until is None else valid[0]
-                gaps.append(Outside(self.since, self.until, state.place(nearest)))
-        covered = self.until is not None and previous is not None and previous.end >= self.until
-        if not covered:
-            ended = None if latest is None else (state.place(latest), state.page_of(latest))
-            unfinished = self._unfinished(kind, ended, include_unknown)
+                gaps.insert(0, Missing(since, stop, None, first))
+        if until is not None and previous is not None and previous.end < until:
+            gaps.append(Missing(previous.end, until, previous, None))
+        if since is not None and until is not None and first is None and not gaps:
+            gaps.append(Missing(since, until, None, None))
+        latest = state.latest(order)  # over every bucket, inside the period or not
+        if latest is not None and first is None and not gaps and not problems and (since is None) != (until is None):
+            nearest = latest if until is None else next(i for i in order if ends[i] > starts[i])
+            gaps.append(Outside(since, until, state.place(nearest)))
+        if until is None or previous is None or previous.end < until:  # not covered to the end asked for
+            unfinished = self._unfinished(kind, state, latest, include_unknown)
             if unfinished is not None:
                 gaps.append(unfinished)
         # A page without buckets has no kind of its own: it belongs to every listing.
         pages = sum(
             1
-            for number, kinds in enumerate(self._page_kinds)
-            if (number, kind) in self._pages_inside
-            or (include_unknown and (number, None) in self._pages_inside and kind not in kinds)
-            or not kinds
+            for page in self._pages
+            if not page.kinds
+            or kind in page.inside
+            or (include_unknown and None in page.inside and kind not in page.kinds)
         )
-        widths = tuple(sorted({ends[index] - starts[index] for index in inside}))
-        return ListingReport(kind, start, end, len(inside), pages, state.results, widths, tuple(problems), tuple(gaps))
+        widths = tuple(sorted({ends[index] - starts[index] for index in kept}))
+        return ListingReport(kind, start, end, len(kept), pages, state.results, widths, tuple(problems), tuple(gaps))
 
-    def _unfinished(
-        self, kind: str, latest: tuple[BucketPlace, int | None] | None, include_unknown: bool
-    ) -> Unfinished | None:
-        if latest is not None:
-            place, page = latest
-            if page is None or not self._pages[page].has_more or self._ended_by_empty_page(kind):
-                return None
-            found = self._pages[page]
-            return Unfinished(found.where, found.next_page, place.end)
-        # No buckets at all: any page of this listing that says there is more.
-        for number, page_info in enumerate(self._pages):
-            kinds = self._page_kinds[number]
-            if page_info.has_more and (kind in kinds or not kinds or (include_unknown and None in kinds)):
-                return Unfinished(page_info.where, page_info.next_page, None)
-        return None
+    def _waiting(self, state: _Kind, latest: int | None) -> _Page | None:
+        """The page holding a kind's latest bucket, if it says `has_more: true`."""
+        number = -1 if latest is None else state.pages[latest]
+        return self._pages[number] if number >= 0 and self._pages[number].has_more else None
+
+    def _unfinished(self, kind: str, state: _Kind, latest: int | None, include_unknown: bool) -> Unfinished | None:
+        if latest is None:  # no buckets at all: any page of this listing that says there is more
+            for page in self._pages:
+                if page.has_more and (kind in page.kinds or not page.kinds or (include_unknown and None in page.kinds)):
+                    return Unfinished(page.where, page.next_page, None)
+            return None
+        waiting = self._waiting(state, latest)
+        if waiting is None or self._ended_by_empty_page(kind):
+            return None
+        return Unfinished(waiting.where, waiting.next_page, state.ends[latest])
 
     def _ended_by_empty_page(self, kind: str) -> bool:
         """Whether a page without buckets that says `has_more: false` ends this kind's listing.
@@ -554,17 +532,10 @@ class ListingCheck:
         buckets has no time, so it can follow only the latest page of a listing: it ends this one when no
         other kind read has a listing still waiting for more pages (which one it ended could not be told).
         """
-        if not any(not kinds and not page.has_more for page, kinds in zip(self._pages, self._page_kinds, strict=True)):
+        if not any(not page.kinds and not page.has_more for page in self._pages):
             return False
-        return not any(self._waits(other) for other in self._kinds if other is not None and other != kind)
-
-    def _waits(self, kind: str) -> bool:
-        """Whether the page of a kind's latest bucket says `has_more: true`."""
-        state = self._kinds[kind]
-        ends = state.ends
-        latest = max(range(len(state)), key=ends.__getitem__, default=None)
-        page = None if latest is None else state.page_of(latest)
-        return page is not None and self._pages[page].has_more
+        others = (state for other, state in self._kinds.items() if other is not None and other != kind)
+        return not any(self._waiting(state, state.latest(range(len(state.ends)))) for state in others)
 
 
 class IncompleteListingError(ValueError):
