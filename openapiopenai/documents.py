@@ -74,20 +74,16 @@ class DocumentError:
 
 @dataclass(frozen=True)
 class Part:
-    """Where the buckets of one outcome lie in a large page read a run of buckets at a time."""
+    """Where the buckets of one outcome lie in a large page read a run of buckets at a time: the part's
+    `number` (from 0) and whether it is the `last`, the index of its first bucket in the whole page's `data`
+    (`first_bucket`), and what the whole page holds (the `kinds` of result, `buckets`, `results`)."""
 
     number: int
-    """0 for the first part of the page, 1 for the next, ..."""
     first_bucket: int
-    """The index in the whole page's `data` of this part's first bucket."""
     last: bool
-    """Whether this is the page's last part."""
     kinds: frozenset[KindName]
-    """The kinds of result in the whole page."""
     buckets: int
-    """How many buckets the whole page holds."""
     results: int
-    """How many results the whole page holds."""
 
     def describe(self) -> str:
         """What the whole page holds, in words: `a page of 7 buckets, 70 results`."""
@@ -96,16 +92,15 @@ class Part:
 
 @dataclass(frozen=True)
 class Loaded:
-    """A valid document, and where it was read from."""
+    """A valid document, and where it was read from: the `source` file's name as given (or `<stdin>`), and the
+    `line` of a JSON Lines input, or where a document starts among several in a row (else `None`). For a large
+    page read in parts (`split_pages`), `part` says which part this is: each holds the page's other fields and
+    a run of its buckets."""
 
     source: str
-    """The file's name as given, or `<stdin>`."""
     line: int | None
-    """The line of a JSON Lines input, or where a document starts among several in a row, else `None`."""
     document: UsageDocument | list[UsageDocument]
     part: Part | None = None
-    """For a large page read in parts (`split_pages`): which part this is; each holds the page's other
-    fields and a run of its buckets. `None` for a whole document."""
 
 
 @dataclass(frozen=True)
@@ -125,13 +120,10 @@ def place(outcome: Outcome) -> str:
     return outcome.source if outcome.line is None else f"{outcome.source}:{outcome.line}"
 
 
+# Parsing needs several times a document's size in memory, and running out of memory inside the JSON
+# parser aborts the interpreter rather than raising an error: a larger document is refused unread.
 MAX_DOCUMENT_BYTES: Final = 64 * 1024 * 1024
-"""The default size cap: the most bytes read as one document (64 MiB), or as one line of JSON Lines.
-
-Parsing needs several times a document's size in memory, and running out of memory inside the JSON
-parser aborts the interpreter rather than raising an error, so a larger document is refused unread
-with one `Rejected` outcome. Pass `max_bytes` to `read_path` or `read_stream` to raise or lower it.
-"""
+"""The default size cap: the most bytes read as one document (64 MiB), or as one line of JSON Lines."""
 
 
 def read_path(
@@ -151,7 +143,18 @@ def read_path(
     """
     name = os.fspath(path) if source is None else source
     if os.path.isdir(path):
-        yield from _read_directory(os.fspath(path), name, max_bytes, on_read, split_pages)
+        try:
+            entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
+        except OSError as error:
+            yield _unreadable(name, error)
+            return
+        files = [entry for entry in entries if not entry.endswith(FETCH_STATE_SUFFIX)]
+        files = [entry for entry in files if not os.path.isdir(os.path.join(path, entry))]
+        if not files:
+            yield _refused(name, None, "no *.json or *.jsonl files in this directory")
+        read = functools.partial(read_path, max_bytes=max_bytes, on_read=on_read, split_pages=split_pages)
+        for entry in files:
+            yield from read(os.path.join(path, entry), os.path.join(name, entry))
         return
     try:
         stream = open(path, "rb")  # noqa: SIM115 - closed below, after the last document
@@ -171,31 +174,6 @@ def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
 
 
 _CHUNK: Final = 1 << 16
-
-
-def _read_directory(
-    path: str, name: str, max_bytes: int, on_read: Callable[[int], None] | None, split_pages: bool
-) -> Iterator[Outcome]:
-    try:
-        entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
-    except OSError as error:
-        yield _unreadable(name, error)
-        return
-    files = [
-        entry
-        for entry in entries
-        if not entry.endswith(FETCH_STATE_SUFFIX) and not os.path.isdir(os.path.join(path, entry))
-    ]
-    if not files:
-        yield Rejected(name, None, (DocumentError("", "no *.json or *.jsonl files in this directory"),))
-    for entry in files:
-        yield from read_path(
-            os.path.join(path, entry),
-            os.path.join(name, entry),
-            max_bytes=max_bytes,
-            on_read=on_read,
-            split_pages=split_pages,
-        )
 
 
 DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
@@ -245,14 +223,18 @@ def read_stream(
         yield _unreadable(source, error)
 
 
+def _refused(source: str, line: int | None, message: str) -> Rejected:
+    """The outcome of a whole document (or input) refused for one reason."""
+    return Rejected(source, line, (DocumentError("", message),))
+
+
 def _unreadable(source: str, error: OSError) -> Rejected:
-    return Rejected(source, None, (DocumentError("", f"cannot read: {error.strerror or error}"),))
+    return _refused(source, None, f"cannot read: {error.strerror or error}")
 
 
 def _too_large(source: str, line: int | None, max_bytes: int) -> Rejected:
     what = "document" if line is None else "line"
-    message = f"the {what} is larger than {max_bytes:,} bytes, the most read as one document"
-    return Rejected(source, line, (DocumentError("", message),))
+    return _refused(source, line, f"the {what} is larger than {max_bytes:,} bytes, the most read as one document")
 
 
 _SKIP_CHUNK: Final = 1024 * 1024
@@ -287,7 +269,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         if number == 1 and raw is not None:
             raw = raw.removeprefix(_BOM)  # RFC 8259 lets a reader skip it
             if _is_utf16(raw):
-                yield Rejected(source, None, (DocumentError("", _UTF16),))
+                yield _refused(source, None, _UTF16)
                 return
         if raw is not None and (first is None or _is_blank(raw)):
             head.append(raw)
@@ -339,7 +321,7 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         yield from _documents(whole, source, None, split_pages)
         return
     if first is None:
-        yield Rejected(source, None, (DocumentError("", "no JSON document: the input is empty"),))
+        yield _refused(source, None, "no JSON document: the input is empty")
         return
     document = head[0] if len(head) == 1 else b"".join(head)
     head.clear()  # the text is held once, not twice
@@ -426,17 +408,17 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
     """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
     those buckets in its `data`); the whole page's outcome instead if any part is not a valid page."""
     whole = text if line is None else _line(text)
-    try:
-        models: list[set[type[ApiModel]]] = [{KIND_BY_OBJECT[name].model for name in run.objects} for run in split.runs]
-    except KeyError:  # a result of no known kind: the page is invalid
+    objects = frozenset[str]().union(*(run.objects for run in split.runs))
+    if not objects <= KIND_BY_OBJECT.keys():  # a result of no known kind: the page is invalid
         yield _parse(whole, source, line)[0]
         return
-    kinds: frozenset[KindName] = frozenset(KIND_BY_OBJECT[name].name for run in split.runs for name in run.objects)
+    kinds = frozenset(KIND_BY_OBJECT[name].name for name in objects)
     buckets = sum(run.buckets for run in split.runs)
     results = sum(run.results for run in split.runs)
     head, tail, view = text[: split.head], text[split.tail :], memoryview(text)
     first = 0
-    for number, (run, found) in enumerate(zip(split.runs, models, strict=True)):
+    for number, run in enumerate(split.runs):
+        found = {KIND_BY_OBJECT[name].model for name in run.objects}
         try:
             page: UsageDocument | None = _reader(False).read(b"".join((head, view[run.start : run.end], tail)))
         except ValidationError:
@@ -446,7 +428,7 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
             outcome = _parse(whole, source, line)[0]
             if number and isinstance(outcome, Loaded):
                 # Read whole, the page is valid: its parts should have been too, and some were given already.
-                outcome = Rejected(source, line, (DocumentError("", _PARTS_DISAGREE),))
+                outcome = _refused(source, line, _PARTS_DISAGREE)
             yield outcome
             return
         last = number == len(split.runs) - 1
@@ -609,7 +591,8 @@ def describe(document: UsageDocument | list[UsageDocument]) -> str:
     if isinstance(document, UsageTimeBucket):
         return f"a bucket of {count_of(results, 'result')}"
     if not isinstance(document, list):
-        return _a(kind_of(document)) + " result"
+        kind = kind_of(document)
+        return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} result"
     if not document:
         return "an empty array"
     counts = [count_of(pages, "page")] if pages else []
@@ -625,7 +608,3 @@ def kind_of(result: ApiModel) -> KindName:
 
 def _page_text(buckets: int, results: int) -> str:
     return f"a page of {count_of(buckets, 'bucket')}, {count_of(results, 'result')}"
-
-
-def _a(word: str) -> str:
-    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
