@@ -122,10 +122,11 @@ class Overlapping:
     second: BucketPlace
 
     def __str__(self) -> str:
-        return (
-            f"the bucket {utc_text(self.second.start)} to {utc_text(self.second.end)} in {self.second} overlaps"
-            f" the bucket {utc_text(self.first.start)} to {utc_text(self.first.end)} in {self.first}"
-        )
+        return f"{_bucket(self.second)} overlaps {_bucket(self.first)}"
+
+
+def _bucket(place: BucketPlace) -> str:
+    return f"the bucket {utc_text(place.start)} to {utc_text(place.end)} in {place}"
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,7 @@ class Cut:
     at: int
 
     def __str__(self) -> str:
-        return (
-            f"the bucket {utc_text(self.bucket.start)} to {utc_text(self.bucket.end)} in {self.bucket}"
-            f" contains {utc_text(self.at)}, a boundary of the period asked for, and cannot be split"
-        )
+        return f"{_bucket(self.bucket)} contains {utc_text(self.at)}, a boundary of the period asked for, and cannot be split"
 
 
 @dataclass(frozen=True)
@@ -488,8 +486,6 @@ class ListingCheck:
                 gaps.insert(0, Missing(since, stop, None, first))
         if until is not None and previous is not None and previous.end < until:
             gaps.append(Missing(previous.end, until, previous, None))
-        if since is not None and until is not None and first is None and not gaps:
-            gaps.append(Missing(since, until, None, None))
         latest = state.latest(order)  # over every bucket, inside the period or not
         if latest is not None and first is None and not gaps and not problems and (since is None) != (until is None):
             nearest = latest if until is None else next(i for i in order if ends[i] > starts[i])
@@ -542,11 +538,8 @@ class IncompleteListingError(ValueError):
     """The pages do not make a whole listing: the last page in time says `has_more`, or one is missing."""
 
     def __init__(self, next_page: str | None, reason: str | None = None) -> None:
-        super().__init__(
-            f"the listing is incomplete: {reason}"
-            if reason is not None
-            else f"the listing is incomplete: the last page has has_more=true; fetch the next page (page={next_page!r})"
-        )
+        reason = reason or f"the last page has has_more=true; fetch the next page (page={next_page!r})"
+        super().__init__(f"the listing is incomplete: {reason}")
         self.next_page = next_page
         """The cursor to fetch next when the listing stops early, else `None` (a page in the middle is missing)."""
 
@@ -579,13 +572,11 @@ def combine_pages(pages: Iterable[UsageResponse[ResultT]], *, allow_incomplete: 
     Page numbers in messages count from 1 in the order given.
     """
     check = ListingCheck()
-    held: list[tuple[int, int, UsageTimeBucket[ResultT]]] = []
-    count = 0
-    for page in pages:
-        count += 1
-        check.add_page(page, f"page {count}", _KIND)
-        held.extend((bucket.start_time, bucket.end_time, bucket) for bucket in page.data)
-    if not count:
+    held: list[UsageTimeBucket[ResultT]] = []
+    for number, page in enumerate(pages, start=1):
+        check.add_page(page, f"page {number}", _KIND)
+        held += page.data
+    if not check.pages:
         raise ValueError("no pages to combine")
     report = check.report(_KIND)
     if report.problems:
@@ -594,8 +585,8 @@ def combine_pages(pages: Iterable[UsageResponse[ResultT]], *, allow_incomplete: 
     if report.gaps and not allow_incomplete:
         gap = report.gaps[0]
         raise IncompleteListingError(next_page, None if isinstance(gap, Unfinished) else str(gap))
-    held.sort(key=lambda entry: (entry[0], entry[1]))
-    return UsageListing([bucket for _, _, bucket in held], count, report.complete, next_page, report)
+    held.sort(key=lambda bucket: (bucket.start_time, bucket.end_time))
+    return UsageListing(held, check.pages, report.complete, next_page, report)
 
 
 def iter_periods(start: int, end: int, every: Literal["day", "week", "month"]) -> Iterator[int]:
