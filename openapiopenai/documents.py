@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -197,25 +198,14 @@ def unfinished_fetches(path: str) -> list[str]:
 def read_stream(
     stream: IO[bytes], source: str, *, max_bytes: int = MAX_DOCUMENT_BYTES, split_pages: bool = False
 ) -> Iterator[Outcome]:
-    """The documents of one binary stream, in order.
+    """The documents of one binary stream, in order: the formats, the size cap and the reading of large pages
+    in parts are those of docs/reading.md and docs/cli.md#input.
 
-    The first non-blank line decides the format: if it is a complete JSON value on its own and
-    another non-blank line follows, the input is JSON Lines and is read one line at a time;
-    otherwise it is one document, or several written one after another. A broken first line
-    followed by a line that is a complete JSON object is JSON Lines too, unless the whole input is
-    one document. Nothing is read twice, and JSON Lines are never held in memory as a whole. A
-    UTF-8 byte order mark at the start is skipped. A failure to read ends the stream with a
-    `Rejected` outcome.
-
-    A document of more than `max_bytes` bytes is refused without reading the rest of it; in JSON
-    Lines the cap applies to each line (without its line ending), and reading goes on with the next.
-    Documents written one after another are held together, so they count together against the cap.
-
-    With `split_pages`, a page of at least `SPLIT_BYTES` bytes (a file's one document, or a line of JSON
-    Lines after the first) is validated a run of buckets at a time, each run dropped before the next is
-    read: it comes as several `Loaded` outcomes in a row, each a page with the page's other fields and
-    a run of its buckets, told apart by their `part`. A page found invalid after some of its parts were given comes last as the
-    `Rejected` outcome of the whole page, with the same errors as when read whole.
+    The first non-blank line decides the format: a complete JSON value on its own, followed by another
+    non-blank line, makes JSON Lines, read a line at a time; so does a broken first line followed by a
+    complete JSON object, unless the whole input is one document. Nothing is read twice, and JSON Lines are
+    never held whole. Documents written one after another are held together, so count together against
+    the cap. A failure to read ends the stream with a `Rejected` outcome.
     """
     try:
         yield from _read(stream, source, max_bytes, split_pages)
@@ -288,16 +278,11 @@ def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> 
         first_outcome, complete = _parse(_line(first[1]), source, first[0])
         if complete:
             yield first_outcome
-            if raw is None:
-                yield _too_large(source, number, max_bytes)
-            else:
-                yield from _documents(raw, source, number, split_pages)
-            for raw_line in lines:
-                number += 1
+            for line, raw_line in enumerate(itertools.chain([raw], lines), start=number):
                 if raw_line is None:
-                    yield _too_large(source, number, max_bytes)
+                    yield _too_large(source, line, max_bytes)
                 elif not _is_blank(raw_line):
-                    yield from _documents(raw_line, source, number, split_pages)
+                    yield from _documents(raw_line, source, line, split_pages)
             return
         maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
         # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.

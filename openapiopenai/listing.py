@@ -150,7 +150,8 @@ class Cut:
     at: int
 
     def __str__(self) -> str:
-        return f"{_bucket(self.bucket)} contains {utc_text(self.at)}, a boundary of the period asked for, and cannot be split"
+        boundary = f"{utc_text(self.at)}, a boundary of the period asked for"
+        return f"{_bucket(self.bucket)} contains {boundary}, and cannot be split"
 
 
 @dataclass(frozen=True)
