@@ -65,12 +65,9 @@ def split_page(text: bytes | bytearray, run_bytes: int) -> Split | None:
     other = split.head + len(text) - split.tail
     runs: list[Run] = []
     for run in split.runs:
-        if runs and runs[-1].end - runs[-1].start < other:
-            last = runs[-1]
-            run = Run(
-                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
-            )
-            runs[-1] = run
+        if runs and (last := runs[-1]).end - last.start < other:
+            objects = last.objects | run.objects
+            runs[-1] = Run(last.start, run.end, last.buckets + run.buckets, last.results + run.results, objects)
         else:
             runs.append(run)
     return Split(split.head, split.tail, tuple(runs))
@@ -122,16 +119,18 @@ class _Walk:
                 return
             self.load(self.offset(), _WINDOW)
 
-    def take(self) -> str:
-        """The character at the cursor, after whitespace, stepping past it; empty at the end of the text."""
-        self.skip_whitespace()
-        char = self.window[self.index : self.index + 1]
-        self.index += len(char)
-        return char
-
     def peek(self) -> str:
+        """The character at the cursor, after whitespace; empty at the end of the text."""
         self.skip_whitespace()
         return self.window[self.index : self.index + 1]
+
+    def take(self, expected: str) -> str:
+        """The character at the cursor, after whitespace, stepping past it: one of `expected`, or irregular."""
+        char = self.peek()
+        if not char or char not in expected:
+            raise _Irregular
+        self.index += 1
+        return char
 
     def value(self) -> Any:
         """The JSON value at the cursor, stepping past it (a larger window if it goes on past this one)."""
@@ -153,8 +152,7 @@ class _Walk:
             self.load(self.offset(), size)
 
     def page(self, run_bytes: int) -> Split:
-        if self.take() != "{":
-            raise _Irregular
+        self.take("{")
         keys: set[str] = set()
         found: tuple[int, int, tuple[Run, ...]] | None = None
         while True:
@@ -164,24 +162,19 @@ class _Walk:
             if key in keys:
                 raise _Irregular  # which one counts is for the whole page's reading to say
             keys.add(key)
-            if self.take() != ":":
-                raise _Irregular
+            self.take(":")
             if key == "data":
                 found = self.buckets(run_bytes)
             elif self.value() != "page" and key == "object":  # another kind of document
                 raise _Irregular
-            separator = self.take()
-            if separator == "}":
+            if self.take(",}") == "}":
                 break
-            if separator != ",":
-                raise _Irregular
-        if found is None or self.take() != "":  # no buckets, or more after the page
+        if found is None or self.peek():  # no buckets, or more after the page
             raise _Irregular
         return Split(*found)
 
     def buckets(self, run_bytes: int) -> tuple[int, int, tuple[Run, ...]]:
-        if self.take() != "[":
-            raise _Irregular
+        self.take("[")
         head = self.offset()
         runs: list[Run] = []
         start = end = head
@@ -203,12 +196,10 @@ class _Walk:
             objects.update(found)
             buckets += 1
             results += len(found)
-            separator = self.take()
+            separator = self.take(",]")
             if separator == "]" or end - start >= run_bytes:
                 runs.append(Run(start, end, buckets, results, frozenset(objects)))
                 buckets = results = 0
                 objects = set()
             if separator == "]":
                 return head, self.offset() - 1, tuple(runs)
-            if separator != ",":
-                raise _Irregular
