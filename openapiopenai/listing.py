@@ -66,16 +66,16 @@ def _date(seconds: int) -> datetime:
         raise ValueError(f"{seconds} is out of range for a date (years 1 to 9999)") from None
 
 
-@dataclass(frozen=True, slots=True)  # one per bucket read: kept small
+@dataclass(frozen=True, slots=True)
 class BucketPlace:
-    """A bucket's time window and where it was read."""
+    """A bucket's time window and where it was read: `where` names the document that held it (a file name,
+    `file:line`, or `page 2`), `path` its place inside that document (`data.3`; empty for a bucket given on
+    its own)."""
 
     start: int
     end: int
     where: str
-    """The document that held it: a file name, `file:line`, or `page 2`."""
     path: str
-    """Its place inside that document, such as `data.3`; empty for a bucket given on its own."""
 
     def __str__(self) -> str:
         return f"{self.where} ({self.path})" if self.path else self.where
@@ -216,18 +216,17 @@ Gap: TypeAlias = Missing | Outside | Unfinished
 
 @dataclass(frozen=True)
 class ListingReport:
-    """What the buckets of one kind cover, and whether they are one whole listing."""
+    """What the buckets of one kind cover, and whether they are one whole listing: from `start`, the start of
+    the earliest bucket or of the period asked for (`None` with no buckets), to `end`, the end of the latest
+    bucket or of the period (exclusive); `widths` holds the distinct bucket widths in seconds, smallest first."""
 
     kind: str
     start: int | None
-    """The start of the earliest bucket (or of the period asked for); `None` with no buckets."""
     end: int | None
-    """The end of the latest bucket (or of the period asked for), exclusive."""
     buckets: int
     pages: int
     results: int
     widths: tuple[int, ...]
-    """The distinct bucket widths in seconds, smallest first."""
     problems: tuple[Problem, ...]
     gaps: tuple[Gap, ...]
 
