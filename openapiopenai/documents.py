@@ -397,7 +397,7 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
     if not objects <= KIND_BY_OBJECT.keys():  # a result of no known kind: the page is invalid
         yield _parse(whole, source, line)[0]
         return
-    kinds = frozenset(KIND_BY_OBJECT[name].name for name in objects)
+    kinds: frozenset[KindName] = frozenset(KIND_BY_OBJECT[name].name for name in objects)
     buckets = sum(run.buckets for run in split.runs)
     results = sum(run.results for run in split.runs)
     head, tail, view = text[: split.head], text[split.tail :], memoryview(text)

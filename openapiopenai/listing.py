@@ -264,14 +264,6 @@ def _duration(seconds: int) -> str:
     return count_of(seconds, "second")
 
 
-def _in_order(starts: Sequence[int], ends: Sequence[int]) -> bool:
-    """Whether the buckets are in order of start, then end."""
-    return all(
-        starts[index] < starts[index + 1] or (starts[index] == starts[index + 1] and ends[index] <= ends[index + 1])
-        for index in range(len(starts) - 1)
-    )
-
-
 def count_of(number: int, noun: str) -> str:
     """`1 bucket`, `2 buckets`."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
@@ -319,9 +311,9 @@ class _Kind:
 
     def latest(self, indices: Iterable[int]) -> int | None:
         """Of the buckets that end after they start, the one that ends last (of two, the later in `indices`)."""
-        latest = None
+        starts, ends, latest = self.starts, self.ends, None
         for index in indices:
-            if self.ends[index] > self.starts[index] and (latest is None or self.ends[index] >= self.ends[latest]):
+            if ends[index] > starts[index] and (latest is None or ends[index] >= ends[latest]):
                 latest = index
         return latest
 
@@ -444,11 +436,9 @@ class ListingCheck:
                 merged.results += part.results
             state = merged
         starts, ends, since, until = state.starts, state.ends, self.since, self.until
-        order: Sequence[int] = range(len(starts))  # usually read in time order already: nothing to sort or hold
-        if not _in_order(starts, ends):
-            # By start, then end: two stable sorts, with no key tuple per bucket.
-            order = sorted(order, key=ends.__getitem__)
-            order.sort(key=starts.__getitem__)
+        # By start, then end: two stable sorts, with no key tuple per bucket.
+        order = sorted(range(len(starts)), key=ends.__getitem__)
+        order.sort(key=starts.__getitem__)
         problems: list[Problem] = []
         for index in order:
             if ends[index] <= starts[index]:
