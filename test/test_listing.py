@@ -137,6 +137,17 @@ def test_a_period_boundary_inside_a_bucket_is_a_problem() -> None:
     assert check.report("images").problems == (Cut(BucketPlace(NOV_1, NOV_1 + DAY, "a.json", ""), NOV_1 + 3600),)
 
 
+def test_a_cut_bucket_of_no_known_kind_is_a_problem_of_the_listings_that_take_it_in() -> None:
+    check = ListingCheck(since=NOV_1 + 3600, until=NOV_1 + 3 * DAY)
+    check.add_bucket(bucket(NOV_1, NOV_1 + DAY), "a.json", None)
+    check.add_bucket(bucket(NOV_1 + DAY, NOV_1 + 2 * DAY, 1), "b.json", "images")
+    check.add_bucket(bucket(NOV_1 + 2 * DAY, NOV_1 + 4 * DAY, 1), "b.json", "images", "1")
+    cut_early = Cut(BucketPlace(NOV_1, NOV_1 + DAY, "a.json", ""), NOV_1 + 3600)
+    cut_late = Cut(BucketPlace(NOV_1 + 2 * DAY, NOV_1 + 4 * DAY, "b.json", "1"), NOV_1 + 3 * DAY)
+    assert check.report("images").problems == (cut_late,)
+    assert check.report("images", include_unknown=True).problems == (cut_early, cut_late)
+
+
 @pytest.mark.parametrize(
     ("since", "until", "text"),
     [
