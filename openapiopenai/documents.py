@@ -135,13 +135,8 @@ def read_path(
     on_read: Callable[[int], None] | None = None,
     split_pages: bool = False,
 ) -> Iterator[Outcome]:
-    """The documents of one file, in order; `source` names it in outcomes (default: the path).
-
-    A directory gives the documents of its `*.json` and `*.jsonl` files, in name order. A document
-    (or a line of JSON Lines) of more than `max_bytes` bytes is refused unread. `on_read`, if given,
-    is called with the size of each chunk read from disk (for progress). `split_pages`: see
-    `read_stream`.
-    """
+    """The documents of one file, or of a directory's files (docs/reading.md), in order; `source` names it in
+    outcomes (default: the path). `on_read`, if given, is called with the size of each chunk read (progress)."""
     name = os.fspath(path) if source is None else source
     if os.path.isdir(path):
         try:
