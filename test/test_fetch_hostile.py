@@ -44,7 +44,7 @@ QUERY = Query.build("images", START, START + 3 * DAY, limit=1)  # three pages of
 
 def client(base_url: str, **options: Any) -> Client:
     options.setdefault("retry", Retry(retries=0))
-    options.setdefault("read_timeout", 10)  # a margin for every answer on a busy machine; the deadline tests set less
+    options.setdefault("read_timeout", 30)  # a margin for every answer on a busy machine; the deadline tests set less
     return Client(KEY, base_url=base_url, sleep=lambda _: None, **options)
 
 

@@ -19,7 +19,7 @@ def fake() -> FakeApi:
 
 
 def client(base_url: str, retries: int = 2) -> Client:
-    return Client(FAKE_KEY, base_url=base_url, retry=Retry(retries=retries), sleep=lambda _: None, read_timeout=5)
+    return Client(FAKE_KEY, base_url=base_url, retry=Retry(retries=retries), sleep=lambda _: None, read_timeout=30)
 
 
 def lines(base_url: str) -> list[bytes]:
