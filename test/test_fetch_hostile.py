@@ -35,6 +35,7 @@ from openapiopenai.fetch import (
     mask_key,
     printable,
 )
+from openapiopenai.models import UsageImagesResult, UsageResponse
 
 KEY = "sk-admin-HOSTILEhostile0123456789secret"
 DAY = 86400
@@ -247,12 +248,13 @@ def test_an_answer_that_holds_the_key_is_refused_and_never_quoted(where: str) ->
 
 def test_a_cursor_that_holds_the_key_is_never_sent() -> None:
     hostile = Hostile(bent(lambda request, honest: None))
+    held = UsageResponse[UsageImagesResult].model_validate(page([bucket(START, START + DAY)], "c1" + KEY[9:17]))
     for base_url in serve(hostile):
         with pytest.raises(FetchError) as raised:
-            list(iter_query_pages(client(base_url), QUERY, page="c1" + KEY[9:17], after=START))
+            list(iter_query_pages(client(base_url), QUERY, [held]))
     assert hostile.requests == []
     assert str(raised.value) == (
-        "page 1 of images: the next request would carry the admin key (in a cursor or filter): not sending it"
+        "page 2 of images: the next request would carry the admin key (in a cursor or filter): not sending it"
     )
 
 

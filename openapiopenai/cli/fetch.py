@@ -1,12 +1,13 @@
 """`openapiopenai fetch`: every page of a usage or costs listing into a JSON Lines export (docs/fetch.md).
 
-`--resume` continues from the cursor in the export's last page, or extends a complete export to a
-later `--end`: the pages held say where the listing goes on (`_Held`).
+With `--resume`, the pages held are given to `iter_query_pages`, which goes on after them; a complete
+export is first checked to hold the same query, which it keeps no record of (`_Held`).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
@@ -126,13 +127,11 @@ def _query(args: argparse.Namespace) -> Query:
 
 @dataclass
 class _Held:
-    """What an export already holds: its length in whole pages, and where the listing goes on."""
+    """What an export already holds, for the checks of a complete export before it is extended."""
 
     buckets: int = 0
     first_start: int | None = None
-    last_start: int | None = None
     last_end: int | None = None
-    next_page: str | None = None
     complete: bool = False
     widest: int = 0
     """The width of the widest bucket held."""
@@ -148,17 +147,17 @@ class _Run:
         self.export = export
         self.output: str = args.output
         self.client = export.connect(args, max_response_bytes=args.max_response_size)
-        self.query = self.asked = _query(args)
-        """The query, and that of the requests: when extending a complete export, the part after what it holds."""
+        self.query = _query(args)
         self.held = _Held()
         export.detail = lambda: f", {count(self.held.buckets, 'bucket')}"
 
     def run(self) -> None:
         export, held = self.export, self.held
         state = {"version": 1, "query": self.query.to_dict(), "base_url": self.client.base_url}
+        lines: list[bytes] = []
+        page_model = UsageResponse[self.query.endpoint.model]  # type: ignore[name-defined]
         if export.to_file:
             lines, finished = export.start(self.args.resume, state)
-            page_model = UsageResponse[self.query.endpoint.model]  # type: ignore[name-defined]
             for number, line in enumerate(lines, 1):
                 try:
                     self._hold(page_model.from_json(line))
@@ -177,15 +176,9 @@ class _Run:
                     return
         self._warn()
         export.show_progress()
-        pages = iter_query_pages(
-            self.client,
-            self.asked,
-            page=held.next_page,
-            pages_before=export.pages,
-            after=held.last_start,
-            held_until=held.last_end,
-        )
-        for page in pages:
+        # The pages held are read again one at a time rather than kept: an export may be large.
+        pages = iter_query_pages(self.client, self.query, (page_model.from_json(line) for line in lines))
+        for page in itertools.islice(pages, len(lines), None):
             export.write(page.to_json().encode() + b"\n")
             self._hold(page)
             export.show_progress()
@@ -204,8 +197,7 @@ class _Run:
         held.buckets += len(page.data)
         if page.data:
             held.first_start = page.data[0].start_time if held.first_start is None else held.first_start
-            held.last_start, held.last_end = page.data[-1].start_time, page.data[-1].end_time
-        held.next_page = page.next_page if page.has_more else None
+            held.last_end = page.data[-1].end_time
         held.complete = not page.has_more
 
     def _extend(self, state: dict[str, Any]) -> bool:
@@ -230,7 +222,6 @@ class _Run:
             self.export.say(f"{self.output} is up to date: it holds the whole listing")
             return False
         self.export.save_state(state)
-        self.asked = replace(query, start_time=held.last_end)
         return True
 
     def _other_query(self) -> str | None:
@@ -258,9 +249,10 @@ class _Run:
                 "note: the range reaches into the last hour, whose buckets the API may still change: fetch that"
                 " part again later for final figures"
             )
-        requests = self.asked.planned_requests(now)
+        rest = self.query if self.held.last_end is None else replace(self.query, start_time=self.held.last_end)
+        requests = rest.planned_requests(now)
         if requests >= MANY_REQUESTS:
             self.export.say(
-                f"note: this listing takes at least {requests:,} requests ({self.asked.limit:,}"
-                f" buckets of {self.asked.bucket_width} a page); a wider --bucket-width takes fewer"
+                f"note: this listing takes at least {requests:,} requests ({rest.limit:,}"
+                f" buckets of {rest.bucket_width} a page); a wider --bucket-width takes fewer"
             )
