@@ -502,13 +502,14 @@ def test_a_running_fetch_holds_the_lock_on_its_export_until_it_ends(tmp_path: Pa
 
 
 def test_the_state_file_is_written_through_an_unpredictable_new_file(tmp_path: Path) -> None:
-    from openapiopenai.cli._export import write_atomically
+    from openapiopenai.cli._output import replacing
 
     victim = tmp_path / "victim"
     victim.write_bytes(b"precious\n")
     state = tmp_path / "out.jsonl.fetch.json"
     (tmp_path / f"out.jsonl.fetch.json.{os.getpid()}.tmp").symlink_to(victim)  # the name written before
-    write_atomically(str(state), b"{}\n")
+    with replacing(str(state), binary=True) as stream:
+        stream.write(b"{}\n")
     assert (state.read_bytes(), victim.read_bytes()) == (b"{}\n", b"precious\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == [
         "out.jsonl.fetch.json",

@@ -15,11 +15,11 @@ import math
 import os
 import re
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any, Final, cast
 
+from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
 
 if sys.platform != "win32":
@@ -200,7 +200,12 @@ class Export:
         self.pages += 1
 
     def save_state(self, state: dict[str, Any]) -> None:
-        write_atomically(self.state_path, json.dumps(state, indent=2).encode() + b"\n")
+        try:
+            with replacing(self.state_path, binary=True) as stream:
+                stream.write(json.dumps(state, indent=2).encode() + b"\n")
+        except OSError as error:
+            raise Failed(f"cannot write {self.state_path}: {error.strerror}") from None
+        _sync_directory(self.state_path)
 
     def read_state(self) -> Any:
         """The saved state, or `None` when there is none."""
@@ -259,27 +264,6 @@ def _difference(saved: Any, wanted: dict[str, Any]) -> str:
         if name != "query" and old.get(name) != value
     ]
     return "; ".join(differences) or "it differs"
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    # A temporary file of an unpredictable name, created only if it is not there (no planted link is
-    # followed), beside its target so that the rename stays on one file system.
-    directory, name = os.path.split(os.path.abspath(path))
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise Failed(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise Failed(f"cannot write {path}: {error.strerror}") from None
-    _sync_directory(path)
 
 
 def _sync_directory(path: str) -> None:
