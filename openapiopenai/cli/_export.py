@@ -10,20 +10,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import itertools
 import json
 import math
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
-from typing import Any, Final, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final, TypeVar, cast
 
 from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
+from openapiopenai.models import ApiModel
 
 if sys.platform != "win32":
     import fcntl
+
+_Page = TypeVar("_Page", bound=ApiModel)
 
 STATE_SUFFIX: Final = ".fetch.json"
 SAID_WAIT: Final = 5.0
@@ -198,6 +202,30 @@ class Export:
                 raise
             self.length += len(line)
         self.pages += 1
+
+    def given_again(self, pages: Iterator[_Page], held: int, finished: bool) -> Iterator[_Page]:
+        """The first `held` pages, those the export holds, as the library gives them again after checking them.
+
+        One that is not the page expected there is an export of another query when `finished` (bad usage),
+        else a damaged one.
+        """
+        try:
+            yield from itertools.islice(pages, held)
+        except FetchError as error:
+            if finished:
+                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
+            raise Failed(f"{self.output}: {error}: not resuming over it") from None
+
+    def write_all(self, pages: Iterable[_Page], hold: Callable[[_Page], object] = id) -> None:
+        """Write every page (after calling `hold` with it) and, once they are all written, remove the state."""
+        self.show_progress()
+        for page in pages:
+            self.write(page.to_json().encode() + b"\n")
+            hold(page)
+            self.show_progress()
+        self.end_progress()
+        if self.to_file:
+            self.finish()
 
     def save_state(self, state: dict[str, Any]) -> None:
         try:

@@ -22,7 +22,6 @@ from openapiopenai.fetch import (
     BUCKET_WIDTHS,
     ENDPOINTS,
     MAX_RESPONSE_BYTES,
-    FetchError,
     Query,
     iso_utc,
     iter_query_pages,
@@ -160,13 +159,8 @@ class _Run:
         # The pages held are read one at a time rather than kept (an export may be large), and checked as
         # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
         pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
-        try:
-            for page in itertools.islice(pages, len(lines)):
-                self._hold(page)
-        except FetchError as error:
-            if finished:
-                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
-            raise Failed(f"{self.output}: {error}: not resuming over it") from None
+        for page in export.given_again(pages, len(lines), finished):
+            self._hold(page)
         if finished and not held.complete:
             raise Failed(
                 f"{self.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
@@ -177,13 +171,7 @@ class _Run:
             if not self._extend(state):
                 return
         self._warn()
-        export.show_progress()
-        for page in pages:
-            export.write(page.to_json().encode() + b"\n")
-            self._hold(page)
-            export.show_progress()
-        if export.to_file:
-            export.finish()
+        export.write_all(pages, self._hold)
 
     def _hold(self, page: UsageResponse[Any]) -> None:
         held, fields = self.held, self.query.endpoint.group_by
