@@ -33,6 +33,9 @@ class NamesListing:
     parameters: tuple[tuple[str, str], ...]
     model: type[NamesPage]
 
+    def read(self, body: bytes) -> NamesPage:
+        return self.model.from_json(body)
+
     def query(self, after: str | None) -> list[tuple[str, str]]:
         """The query string's pairs for the page after the id `after` (the first page when `None`)."""
         pairs = [("limit", str(PAGE_SIZE)), *self.parameters]
@@ -73,12 +76,12 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Nam
             line = next(lines, None)
             if line is not None:
                 try:
-                    page = listing.model.from_json(line[1])
+                    page = listing.read(line[1])
                 except ValueError:
                     raise FetchError(f"held page {line[0]}: it is not {where}, the page expected there") from None
             else:
                 try:
-                    page = client.get(listing.path, listing.query(after), listing.model.from_json, listing.title)
+                    page = client.get(listing.path, listing.query(after), listing.read, listing.title)
                 except _Failed as error:
                     hint = ": listing names needs an admin key (sk-admin-...) that may read the organization"
                     raise FetchError(f"{where}: {error}{hint if error.status in (401, 403) else ''}") from None

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from dataclasses import replace
+from typing import Any, Final, cast
 
 from pydantic import ValidationError
 
@@ -124,16 +124,6 @@ def _query(args: argparse.Namespace) -> Query:
     return query
 
 
-@dataclass
-class _Held:
-    """What the export holds: its buckets, where the last ends, whether it is complete, the fields grouped by."""
-
-    buckets: int = 0
-    last_end: int | None = None
-    complete: bool = False
-    grouped: set[str] = field(default_factory=set[str])
-
-
 class _Run:
     def __init__(self, args: argparse.Namespace, export: Export) -> None:
         self.args = args
@@ -141,11 +131,12 @@ class _Run:
         self.output: str = args.output
         self.client = export.connect(args, max_response_bytes=args.max_response_size)
         self.query = _query(args)
-        self.held = _Held()
-        export.detail = lambda: f", {count(self.held.buckets, 'bucket')}"
+        # What the export holds: its buckets, where the last ends, whether it is complete, the fields grouped by.
+        self.buckets, self.last_end, self.complete, self.grouped = 0, cast("int | None", None), False, set[str]()
+        export.detail = lambda: f", {count(self.buckets, 'bucket')}"
 
     def run(self) -> None:
-        export, held, query = self.export, self.held, self.query
+        export, query = self.export, self.query
         state = {"version": 1, "query": query.to_dict(), "base_url": self.client.base_url}
         lines, finished = export.start(self.args.resume, state) if export.to_file else ([], False)
         page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
@@ -161,12 +152,12 @@ class _Run:
         pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
         for page in export.given_again(pages, len(lines), finished):
             self._hold(page)
-        if finished and not held.complete:
+        if finished and not self.complete:
             raise Failed(
                 f"{self.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
                 " not continuing it; fetch into another -o FILE"
             )
-        if held.complete:
+        if self.complete:
             export.finish()  # the last page may have been written, the state not yet removed
             if not self._extend(state):
                 return
@@ -174,21 +165,21 @@ class _Run:
         export.write_all(pages, self._hold)
 
     def _hold(self, page: UsageResponse[Any]) -> None:
-        held, fields = self.held, self.query.endpoint.group_by
+        fields = self.query.endpoint.group_by
         for bucket in page.data:
             for result in bucket.results:
-                held.grouped.update(name for name in fields if getattr(result, name, None) is not None)
-        held.buckets += len(page.data)
-        held.last_end = page.data[-1].end_time if page.data else held.last_end
-        held.complete = not page.has_more
+                self.grouped.update(name for name in fields if getattr(result, name, None) is not None)
+        self.buckets += len(page.data)
+        self.last_end = page.data[-1].end_time if page.data else self.last_end
+        self.complete = not page.has_more
 
     def _extend(self, state: dict[str, Any]) -> bool:
         """A complete export of this query's range, width and start: up to date, or to be extended to a later end."""
-        held, query = self.held, self.query
-        if held.last_end is None:
+        query, last_end = self.query, self.last_end
+        if last_end is None:
             raise Failed(f"{self.output} holds no buckets: not extending it; fetch into another -o FILE")
         # The results show the fields grouped by (the API leaves the others null): filters leave no mark.
-        extra = ", ".join(name for name in query.endpoint.group_by if name in held.grouped - set(query.group_by))
+        extra = ", ".join(name for name in query.endpoint.group_by if name in self.grouped - set(query.group_by))
         if extra:
             asked = (
                 f" too, not --group-by {','.join(query.group_by)}"
@@ -197,7 +188,7 @@ class _Run:
             )
             raise UsageError(f"--resume: {self.output} is grouped by {extra}{asked}: give the same query to extend it")
         end = query.end_time if query.end_time is not None else int(time.time())
-        if held.last_end == end or (query.end_time is None and end - held.last_end < RECENT):
+        if last_end == end or (query.end_time is None and end - last_end < RECENT):
             self.export.say(f"{self.output} is up to date: it holds the whole listing")
             return False
         self.export.save_state(state)
@@ -210,7 +201,7 @@ class _Run:
                 "note: the range reaches into the last hour, whose buckets the API may still change: fetch that"
                 " part again later for final figures"
             )
-        rest = self.query if self.held.last_end is None else replace(self.query, start_time=self.held.last_end)
+        rest = self.query if self.last_end is None else replace(self.query, start_time=self.last_end)
         requests = rest.planned_requests(now)
         if requests >= MANY_REQUESTS:
             self.export.say(
