@@ -144,8 +144,11 @@ class Export:
         """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off).
 
         Returns those pages and whether a fetch finished them (no state beside them). Without `resume`
-        only a new file is written; with it, the state saved beside the file must be `state`.
+        only a new file is written; with it, the state saved beside the file must be `state`. Standard
+        output holds nothing.
         """
+        if not self.to_file:
+            return [], False
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")

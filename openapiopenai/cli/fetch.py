@@ -138,7 +138,7 @@ class _Run:
     def run(self) -> None:
         export, query = self.export, self.query
         state = {"version": 1, "query": query.to_dict(), "base_url": self.client.base_url}
-        lines, finished = export.start(self.args.resume, state) if export.to_file else ([], False)
+        lines, finished = export.start(self.args.resume, state)
         page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
 
         def read(number: int, line: bytes) -> UsageResponse[Any]:

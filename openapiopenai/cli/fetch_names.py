@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
 def _fetch(args: argparse.Namespace, export: Export) -> None:
     client = export.connect(args)
     state = {"version": 1, "listing": "names", "base_url": client.base_url}
-    held, finished = export.start(args.resume, state) if export.to_file else ([], False)
+    held, finished = export.start(args.resume, state)
     if finished:
         export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
         return
