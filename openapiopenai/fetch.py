@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, TypedDict, TypeVar, get_args
@@ -600,42 +600,30 @@ def repeated_cursor(client: Client, cursor: str, seen: set[str]) -> str | None:
 
 
 def iter_query_pages(
-    client: Client,
-    query: Query,
-    *,
-    page: str | None = None,
-    pages_before: int = 0,
-    after: int | None = None,
-    held_until: int | None = None,
+    client: Client, query: Query, held: Iterable[UsageResponse[Any]] = ()
 ) -> Iterator[UsageResponse[Any]]:
-    """The pages of `query`'s listing from cursor `page` on (from the start when `None`), each checked.
+    """The pages of `query`'s listing, each checked against the query before it is yielded.
 
-    Every bucket lies inside the range, is as wide as asked (the first and last may be cut by the
-    range) and starts where the one before it ended; a page that says `has_more` holds buckets and a
-    new cursor; the listing ends at the end asked for. Once the buckets reach that end no further
-    request is made, and a `has_more: true` there (the costs endpoint sends one) is yielded as `false`.
-    A cursor the API rejects (`400`) is replaced by a request for the rest of the range.
-
-    `pages_before` numbers the pages in messages when continuing a listing; `after` and `held_until`
-    are the start and end of the last bucket already held. Raises `FetchError` naming the page reached.
+    `held` are the pages of the listing already had, in order: they are checked in the same way and
+    yielded again, and the listing goes on after the last of them, from its cursor or, when the pages
+    held are complete but end before the end of the range, with a request for the rest. Raises
+    `FetchError` naming the page reached.
     """
     page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
     width = WIDTH_SECONDS[query.bucket_width]
     end = query.end_time
     # Without an end, the API lists up to its now: a bucket may reach at most one width past ours.
     latest = end if end is not None else max(int(time.time()), query.start_time) + width
-    number = pages_before
-    seen: set[str] = set() if page is None else {page}
-    cursor = resume_from = page  # the cursor of the next request, and the last one the API gave
-    asked = query  # after a rejected cursor, the rest of the range
+    held_pages = iter(held)
+    number = 0
+    seen: set[str] = set()
+    cursor = given = None  # the cursor of the next request, and the one to continue from
+    asked = query  # after a rejected cursor or a complete held listing, the rest of the range
     restarted_at: int | None = None
-    last_start = after
-    expected = query.start_time if page is None and after is None and held_until is None else held_until
+    expected, last_start = query.start_time, None  # where the next bucket starts, and where the last did
 
     def fail(message: str, error: type[FetchError] = FetchError) -> FetchError:
-        return error(
-            f"page {number + 1} of {query.kind}: {message}", pages=number - pages_before, next_page=resume_from
-        )
+        return error(f"page {number + 1} of {query.kind}: {message}", pages=number, next_page=given)
 
     def bucket_problem(start: int, stop: int, last: bool) -> str | None:
         span = f"{iso_utc(start)} to {iso_utc(stop)}"
@@ -644,73 +632,78 @@ def iter_query_pages(
         if start < query.start_time or stop > latest:
             until = iso_utc(end) if end is not None else "now"
             return f"the bucket {span} lies outside the range asked for ({iso_utc(query.start_time)} to {until})"
-        follows = expected if expected is not None else last_start
-        if follows is not None and (start < follows or (expected is None and start == follows)):
-            before = f"ending at {iso_utc(follows)}" if expected is not None else f"starting at {iso_utc(follows)}"
-            return f"the bucket starting at {iso_utc(start)} does not follow the one {before}: the API repeated or reordered buckets"
-        if expected is not None and start > expected:
+        if start < expected:
+            return f"the bucket starting at {iso_utc(start)} does not follow the one ending at {iso_utc(expected)}: the API repeated or reordered buckets"
+        if start > expected:
             return f"the bucket starting at {iso_utc(start)} leaves a gap after the one ending at {iso_utc(expected)}"
-        cut = stop - start < width and (start == asked.start_time or stop == end or (end is None and last))
-        if stop - start != width and not cut:
+        if stop - start != width and not (stop - start < width and (start == asked.start_time or stop == end or last)):
             return f"the bucket {span} is {stop - start} s long, not the {query.bucket_width} asked for"
         return None
 
     while True:
-        try:
-            fetched = client.get(query.endpoint.path, asked.parameters(cursor), page_model.from_json, query.kind)
-        except _Failed as error:
-            if error.status == 400 and cursor is not None and expected is not None and expected != restarted_at:
-                # The costs endpoint refuses some of its own cursors; the rest of the range is the same
-                # listing, asked for afresh from the end of the last bucket held.
-                asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
-                continue
-            if error.status in (401, 403):
-                hint = (
-                    ": the Usage and Costs API needs an organization admin key with the api.usage.read scope,"
-                    " not a project key"
-                )
-            elif error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
-                hint = (
-                    ": the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
-                    " group by project_id or line_item instead"
-                )
-            elif error.status == 400 and resume_from is not None:
-                held = "" if last_start is None else f" (the last bucket held starts at {last_start})"
-                message = f"the API rejected its own cursor ({error}): the listing is incomplete{held}"
-                raise fail(message, CursorRejectedError) from None
-            else:
-                hint = ""
-            raise fail(f"{error}{hint}") from None
+        page = next(held_pages, None)
+        is_held = page is not None
+        if page is None:
+            try:
+                page = client.get(query.endpoint.path, asked.parameters(cursor), page_model.from_json, query.kind)
+            except _Failed as error:
+                if error.status == 400 and cursor is not None and expected != restarted_at:
+                    # The costs endpoint refuses some of its own cursors; the rest of the range is the same
+                    # listing, asked for afresh from the end of the last bucket held.
+                    asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
+                    continue
+                if error.status in (401, 403):
+                    hint = (
+                        ": the Usage and Costs API needs an organization admin key with the api.usage.read scope,"
+                        " not a project key"
+                    )
+                elif error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
+                    hint = (
+                        ": the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
+                        " group by project_id or line_item instead"
+                    )
+                elif error.status == 400 and given is not None:
+                    at = "" if last_start is None else f" (the last bucket held starts at {last_start})"
+                    message = f"the API rejected its own cursor ({error}): the listing is incomplete{at}"
+                    raise fail(message, CursorRejectedError) from None
+                else:
+                    hint = ""
+                raise fail(f"{error}{hint}") from None
         problem = None
-        for index, bucket in enumerate(fetched.data):
-            last = index == len(fetched.data) - 1 and not fetched.has_more
+        for index, bucket in enumerate(page.data):
+            # The last bucket of a listing may be cut by its end: now, or the end of a held listing extended.
+            last = index == len(page.data) - 1 and not page.has_more and (end is None or is_held)
             problem = bucket_problem(bucket.start_time, bucket.end_time, last)
             if problem is not None:
                 break
             expected, last_start = bucket.end_time, bucket.start_time
-        covered = end is not None and expected is not None and expected >= end
-        if problem is None and fetched.has_more and not covered:
-            if fetched.next_page is None:
+        covered = end is not None and expected >= end
+        if problem is None and page.has_more and not covered:
+            if page.next_page is None:
                 problem = "has_more is true but next_page is null: the listing is incomplete"
-            elif not fetched.data:
+            elif not page.data:
                 problem = "has_more is true but the page holds no buckets: the listing does not advance"
             else:
-                problem = repeated_cursor(client, fetched.next_page, seen)
-        elif problem is None and not covered and end is not None:
+                problem = repeated_cursor(client, page.next_page, seen)
+        elif problem is None and not covered and end is not None and not is_held:
             problem = (
                 "the listing holds no buckets"
-                if expected is None or expected == query.start_time
+                if expected == query.start_time
                 else f"the listing ends at {iso_utc(expected)}, before the end asked for ({iso_utc(end)}): buckets are missing"
             )
         if problem is not None:
-            raise fail(f"{problem}; nothing from this page was kept")
-        if covered and fetched.has_more:
-            fetched = fetched.model_copy(update={"has_more": False, "next_page": None})
+            kept = "the page held there is not part of this listing" if is_held else "nothing from this page was kept"
+            raise fail(f"{problem}; {kept}")
+        if covered and page.has_more:
+            page = page.model_copy(update={"has_more": False, "next_page": None})
         number += 1
-        yield fetched
-        if not fetched.has_more:
+        yield page
+        if covered or not (page.has_more or is_held):
             return
-        cursor = resume_from = fetched.next_page
+        if page.has_more:
+            cursor = given = page.next_page
+        else:  # a complete held listing that ends before the end asked for: ask for the rest
+            asked, cursor, given = replace(query, start_time=expected), None, None
 
 
 class QueryOptions(TypedDict, total=False):
@@ -727,17 +720,16 @@ def iter_pages(
     start_time: int,
     end_time: int | None = None,
     *,
-    page: str | None = None,
+    held: Iterable[UsageResponse[_ResultT]] = (),
     client: Client | None = None,
     **options: Unpack[QueryOptions],
 ) -> Iterator[UsageResponse[_ResultT]]:
-    """The pages of one listing of `result`'s kind, each validated before it is yielded.
+    """The pages of one listing of `result`'s kind, as `iter_query_pages` gives them (`held` included).
 
-    `page` is a cursor to continue from (`FetchError.next_page`). Without `client`, one is made with
-    the key in the `OPENAI_ADMIN_KEY` environment variable.
+    Without `client`, one is made with the key in the `OPENAI_ADMIN_KEY` environment variable.
     """
     query = Query.build(endpoint_for(result).name, start_time, end_time, **options)
-    return iter_query_pages(client or Client(), query, page=page)
+    return iter_query_pages(client or Client(), query, held)
 
 
 def fetch_listing(

@@ -20,9 +20,6 @@ from openapiopenai.fetch import (
 from openapiopenai.models import ApiKeyList, ProjectApiKeyListResponse, ProjectListResponse, UserListResponse
 from openapiopenai.names import NamesPage, names_of
 
-NamesClient = Client
-"""The client of the listings that name ids: a `Client`, whose key rule leaves the keys' redacted values alone."""
-
 PAGE_SIZE: Final = 100
 """Items asked for per page: the most the listings allow."""
 
@@ -62,37 +59,16 @@ def project_api_keys(project_id: str) -> NamesListing:
     )
 
 
-@dataclass(frozen=True)
-class FetchedPage:
-    """A page of names, the listing it is of, and whether it was fetched now (else read from `held`)."""
-
-    listing: NamesListing
-    page: NamesPage
-    fetched: bool
-
-
-class HeldPageError(FetchError):
-    """A held page is not the page expected in its place: nothing is fetched over it.
-
-    `line` is its number among the held pages (the line of the names file), from 1.
-    """
-
-    def __init__(self, problem: str, line: int) -> None:
-        super().__init__(f"held page {line}: {problem}")
-        self.problem = problem
-        self.line = line
-
-
-def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[FetchedPage]:
+def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[NamesPage]:
     """Every page of the four listings, in order: projects, users, each project's API keys, admin API keys.
 
     `held` are pages already fetched, as JSON text, in the order this gave them: they are validated
-    and given again (`fetched` false), and fetching goes on after the last. Raises `FetchError` naming
-    the listing and page reached, and `HeldPageError` for a held page that is not the page expected there.
+    and given again, and fetching goes on after the last. Raises `FetchError` naming the listing and
+    page reached, or the held page (numbered from 1) that is not the page expected there.
     """
     lines = enumerate(held, 1)
 
-    def pages(listing: NamesListing) -> Iterator[FetchedPage]:
+    def pages(listing: NamesListing) -> Iterator[NamesPage]:
         after: str | None = None
         seen: set[str] = set()
         for number in itertools.count(1):
@@ -102,7 +78,7 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Fet
                 try:
                     page = listing.read(line[1])
                 except ValueError:
-                    raise HeldPageError(f"it is not {where}, the page expected there", line[0]) from None
+                    raise FetchError(f"held page {line[0]}: it is not {where}, the page expected there") from None
             else:
                 try:
                     page = client.get(listing.path, listing.query(after), listing.read, listing.title)
@@ -116,23 +92,23 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Fet
                 problem = problem or repeated_cursor(client, after or "", seen)
                 if problem is not None:
                     raise FetchError(f"{where}: {problem}")
-            yield FetchedPage(listing, page, line is None)
+            yield page
             if not page.has_more:
                 return
 
     project_ids: dict[str, None] = {}
-    for fetched in pages(PROJECTS):
-        project_ids.update(dict.fromkeys(item.id for item in fetched.page.data))
-        yield fetched
+    for page in pages(PROJECTS):
+        project_ids.update(dict.fromkeys(item.id for item in page.data))
+        yield page
     yield from pages(USERS)
     for project_id in project_ids:
         yield from pages(project_api_keys(project_id))
     yield from pages(ADMIN_API_KEYS)
     extra = next(lines, None)
     if extra is not None:
-        raise HeldPageError("the listings end before it", extra[0])
+        raise FetchError(f"held page {extra[0]}: the listings end before it")
 
 
 def fetch_names(client: Client) -> dict[str, str]:
     """Every id the four listings name, with its name (see `openapiopenai.names.names_in`)."""
-    return names_of(fetched.page for fetched in iter_names_pages(client))
+    return names_of(iter_names_pages(client))

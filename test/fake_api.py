@@ -52,7 +52,7 @@ Fault = Literal[
     "slow",  # no answer: the client's deadline ends the wait
     "invalid-json",  # 200 with a body that is not JSON
     "wrong-kind",  # 200 with a valid page of another kind
-    "reject-cursor",  # 400 "page token is invalid" for this request's cursor
+    "reject-cursor",  # 400 "page token is invalid", with a cursor or (as a fresh request refused) without
     "echo-key",  # 401 whose message quotes the key sent
     "first-page-again",  # 200 with the first page, whatever the cursor
 ]
@@ -342,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             params = query_params(url.query)
-            if fault == "reject-cursor" and "page" in params:
+            if fault == "reject-cursor":
                 raise BadRequest("page token is invalid")
             if params.get("page") == [_BOGUS]:
                 raise BadRequest("page token is invalid")
@@ -388,8 +388,6 @@ class _Handler(BaseHTTPRequestHandler):
             first = {name: values for name, values in params.items() if name not in ("page", "after")}
             again = self.fake.names.page(kind, first) if kind not in ENDPOINTS else self.fake.page(kind, first)
             self._send(200, json.dumps(again).encode())
-        elif fault == "reject-cursor":
-            self._send(200, body)  # the first page has no cursor to reject
 
     def _kind(self, path: str) -> str | None:
         for kind, endpoint in ENDPOINTS.items():

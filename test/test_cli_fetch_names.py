@@ -126,7 +126,7 @@ def test_resume_refuses_a_file_whose_pages_are_not_the_listings_in_order(
     assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (
         1,
         "",
-        f"{PROG}: names.jsonl:4: it is not page 1 of users, the page expected there: not resuming over it\n",
+        f"{PROG}: names.jsonl: held page 4: it is not page 1 of users, the page expected there: not resuming over it\n",
     )
 
 

@@ -51,10 +51,12 @@ class Waits(list[float]):
 
 
 def client(base_url: str, waits: Waits | None = None, **options: Any) -> Client:
+    # Faults are set by request number: a deadline missed under load would retry a request, and the fault
+    # meant for the next would land on the retry. So the deadline is generous wherever it is not the test.
+    options.setdefault("read_timeout", 30)
     return Client(
         FAKE_KEY,
         base_url=base_url,
-        read_timeout=2,  # the "slow" fault answers nothing: a margin for every other answer on a busy machine
         sleep=(waits if waits is not None else Waits()).append,
         random=lambda: 0.5,
         **options,
@@ -178,7 +180,9 @@ def test_a_fault_on_any_page_is_retried_and_the_listing_comes_whole(fake: FakeAp
     query = images_query()
     fake.faults = {2: fault}
     waits = Waits()
-    pages = fetched(iter_query_pages(client(base_url, waits), query))
+    # The "slow" fault answers nothing: only the deadline ends it, so that one is short (still a wide margin).
+    deadline = 3 if fault == "slow" else 30
+    pages = fetched(iter_query_pages(client(base_url, waits, read_timeout=deadline), query))
     assert pages == expected(fake, query)
     assert len(fake.requests) == 3  # two pages, one of them twice
     assert waits == ([2.0] if fault == "429-retry-after" else [0.375])
@@ -196,8 +200,10 @@ def test_a_page_of_another_kind_is_never_yielded_and_the_fetch_continues_from_it
         "page 2 of images: the answer is not a valid page of images: data.0.results.0.object: Input should be"
     )
     assert (raised.value.pages, len(got)) == (1, 1)
-    rest = iter_query_pages(client(base_url), query, page=raised.value.next_page, pages_before=1)
-    assert fetched(iter([*got, *rest])) == expected(fake, query)
+    assert raised.value.next_page == got[0].next_page
+    requests = len(fake.requests)
+    assert fetched(iter_query_pages(client(base_url), query, got)) == expected(fake, query)
+    assert [dict(parameters).get("page") for _, parameters in fake.requests[requests:]] == [got[0].next_page]
 
 
 def test_a_rejected_cursor_is_replaced_by_a_request_for_the_rest_of_the_range(fake: FakeApi, base_url: str) -> None:
@@ -218,16 +224,17 @@ def test_a_cursor_rejected_where_the_listing_cannot_be_asked_afresh_says_it_is_i
     fake: FakeApi, base_url: str
 ) -> None:
     query = images_query()
-    first = next(iter_query_pages(client(base_url), query))
-    fake.faults = {2: "reject-cursor"}
-    after = first.data[-1].start_time
+    fake.faults = {2: "reject-cursor", 3: "reject-cursor"}  # the fresh request for the rest is refused too
+    got = []
     with pytest.raises(CursorRejectedError) as raised:
-        list(iter_query_pages(client(base_url), query, page=first.next_page, pages_before=1, after=after))
+        got.extend(iter_query_pages(client(base_url), query))
+    (first,) = got
+    after = first.data[-1].start_time
     assert str(raised.value) == (
         "page 2 of images: the API rejected its own cursor (HTTP 400 (page token is invalid)): the listing is"
         f" incomplete (the last bucket held starts at {after})"
     )
-    assert raised.value.next_page == first.next_page
+    assert (raised.value.pages, raised.value.next_page) == (1, first.next_page)
 
 
 def test_a_failure_after_a_cursor_restart_says_where_to_resume(fake: FakeApi, base_url: str) -> None:
@@ -238,11 +245,33 @@ def test_a_failure_after_a_cursor_restart_says_where_to_resume(fake: FakeApi, ba
         got.extend(iter_query_pages(client(base_url), query))
     (first,) = got
     assert (raised.value.pages, raised.value.next_page) == (1, first.next_page)
-    last = first.data[-1]
-    rest = iter_query_pages(
-        client(base_url), query, page=raised.value.next_page, after=last.start_time, held_until=last.end_time
-    )
-    assert fetched(iter([*got, *rest])) == expected(fake, query)
+    assert fetched(iter_query_pages(client(base_url), query, got)) == expected(fake, query)
+
+
+def test_held_pages_are_checked_like_fetched_ones(fake: FakeApi, base_url: str) -> None:
+    query = images_query()
+    first, second = iter_query_pages(client(base_url), query)
+    requests = len(fake.requests)
+    with pytest.raises(
+        FetchError, match=r"^page 1 of images: the bucket starting at .* leaves a gap .*; the page held"
+    ):
+        list(iter_query_pages(client(base_url), query, [second]))
+    with pytest.raises(FetchError, match=r"^page 2 of images: the bucket starting at .* does not follow the one"):
+        list(iter_query_pages(client(base_url), query, [first, first]))
+    assert len(fake.requests) == requests  # nothing is fetched over pages held that are not the listing
+
+
+def test_a_complete_listing_held_is_extended_with_the_rest_of_a_later_range(fake: FakeApi, base_url: str) -> None:
+    start, end = RANGES["1h"]
+    held = list(iter_query_pages(client(base_url), Query.build("images", start, end - 5 * 3600, bucket_width="1h")))
+    requests = len(fake.requests)
+    query = images_query()
+    got = list(iter_query_pages(client(base_url), query, held))
+    assert got[: len(held)] == held
+    assert [bucket.to_dict() for page in got for bucket in page.data] == [
+        bucket for page in expected(fake, query) for bucket in page["data"]
+    ]
+    assert [dict(parameters)["start_time"] for _, parameters in fake.requests[requests:]] == [str(end - 5 * 3600)]
 
 
 def test_a_has_more_after_the_buckets_reach_the_end_is_not_followed(fake: FakeApi, base_url: str) -> None:
@@ -387,7 +416,7 @@ def test_the_docs_table_lists_what_each_kind_accepts() -> None:
 
 def test_the_docs_library_example_gets_every_page(fake: FakeApi, base_url: str) -> None:
     namespace: dict[str, Any] = {}
-    for name in ("images_by_model", "resume_after"):
+    for name in ("images_by_model", "whole_listing"):
         exec(compile(example_defining(name).code, name, "exec"), namespace)
     start, end = RANGES["1d"]
     by_model = namespace["images_by_model"](client(base_url), start, end)
@@ -399,7 +428,11 @@ def test_the_docs_library_example_gets_every_page(fake: FakeApi, base_url: str) 
                 counted[(result["model"],)] = counted.get((result["model"],), 0) + result["images"]
     assert by_model == counted
     assert len(counted) == 3
-    fake.faults = {len(fake.requests) + 2: "wrong-kind"}
-    with pytest.raises(FetchError) as raised:
-        namespace["images_by_model"](client(base_url), start, end)
-    assert namespace["resume_after"](raised.value, client(base_url), start, end) == 1
+    requests = len(fake.requests)
+    fake.faults = {requests + 2: "wrong-kind"}  # the first run stops at page 2; the second fetches it alone
+    pages = namespace["whole_listing"](client(base_url), start, end)
+    assert fetched(iter(pages)) == expected(fake, Query.build("images", start, end))
+    assert len(fake.requests) - requests == 3
+    fake.always = "wrong-kind"
+    with pytest.raises(FetchError):
+        namespace["whole_listing"](client(base_url), start, end)

@@ -10,20 +10,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import itertools
 import json
 import math
 import os
 import re
 import sys
-import tempfile
 import time
-from collections.abc import Callable
-from typing import Any, Final, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final, TypeVar, cast
 
+from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
+from openapiopenai.models import ApiModel
 
 if sys.platform != "win32":
     import fcntl
+
+_Page = TypeVar("_Page", bound=ApiModel)
 
 STATE_SUFFIX: Final = ".fetch.json"
 SAID_WAIT: Final = 5.0
@@ -140,8 +144,11 @@ class Export:
         """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off).
 
         Returns those pages and whether a fetch finished them (no state beside them). Without `resume`
-        only a new file is written; with it, the state saved beside the file must be `state`.
+        only a new file is written; with it, the state saved beside the file must be `state`. Standard
+        output holds nothing.
         """
+        if not self.to_file:
+            return [], False
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
@@ -199,8 +206,37 @@ class Export:
             self.length += len(line)
         self.pages += 1
 
+    def given_again(self, pages: Iterator[_Page], held: int, finished: bool) -> Iterator[_Page]:
+        """The first `held` pages, those the export holds, as the library gives them again after checking them.
+
+        One that is not the page expected there is an export of another query when `finished` (bad usage),
+        else a damaged one.
+        """
+        try:
+            yield from itertools.islice(pages, held)
+        except FetchError as error:
+            if finished:
+                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
+            raise Failed(f"{self.output}: {error}: not resuming over it") from None
+
+    def write_all(self, pages: Iterable[_Page], hold: Callable[[_Page], object] = id) -> None:
+        """Write every page (after calling `hold` with it) and, once they are all written, remove the state."""
+        self.show_progress()
+        for page in pages:
+            self.write(page.to_json().encode() + b"\n")
+            hold(page)
+            self.show_progress()
+        self.end_progress()
+        if self.to_file:
+            self.finish()
+
     def save_state(self, state: dict[str, Any]) -> None:
-        write_atomically(self.state_path, json.dumps(state, indent=2).encode() + b"\n")
+        try:
+            with replacing(self.state_path, binary=True) as stream:
+                stream.write(json.dumps(state, indent=2).encode() + b"\n")
+        except OSError as error:
+            raise Failed(f"cannot write {self.state_path}: {error.strerror}") from None
+        _sync_directory(self.state_path)
 
     def read_state(self) -> Any:
         """The saved state, or `None` when there is none."""
@@ -259,27 +295,6 @@ def _difference(saved: Any, wanted: dict[str, Any]) -> str:
         if name != "query" and old.get(name) != value
     ]
     return "; ".join(differences) or "it differs"
-
-
-def write_atomically(path: str, data: bytes) -> None:
-    # A temporary file of an unpredictable name, created only if it is not there (no planted link is
-    # followed), beside its target so that the rename stays on one file system.
-    directory, name = os.path.split(os.path.abspath(path))
-    try:
-        fd, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
-    except OSError as error:
-        raise Failed(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise Failed(f"cannot write {path}: {error.strerror}") from None
-    _sync_directory(path)
 
 
 def _sync_directory(path: str) -> None:

@@ -28,7 +28,8 @@ def choice(what: str, choices: Mapping[str, _T]) -> Callable[[str], _T]:
 @contextlib.contextmanager
 def replacing(path: str | None, *, binary: bool = False) -> Generator[IO[Any]]:
     """Standard output for `None` or '-'; else a new file beside `path` that replaces it once whole, so that a
-    run cut short leaves no half file."""
+    run cut short leaves no half file. The new file's name is unpredictable and made only if it is not there,
+    so that no link planted beside `path` is followed."""
     if path is None or path == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         return
@@ -40,6 +41,8 @@ def replacing(path: str | None, *, binary: bool = False) -> Generator[IO[Any]]:
         os.chmod(temporary, 0o666 & ~umask)  # as `open` would have made it, not mkstemp's private 0600
         with open(descriptor, "wb") if binary else open(descriptor, "w", encoding="utf-8", newline="") as stream:
             yield stream
+            stream.flush()
+            os.fsync(stream.fileno())  # on disk before it takes the name: a crash leaves the old file or the new
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

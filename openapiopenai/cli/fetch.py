@@ -1,15 +1,16 @@
 """`openapiopenai fetch`: every page of a usage or costs listing into a JSON Lines export (docs/fetch.md).
 
-`--resume` continues from the cursor in the export's last page, or extends a complete export to a
-later `--end`: the pages held say where the listing goes on (`_Held`).
+With `--resume`, the pages held are given to `iter_query_pages`, which goes on after them; a complete
+export is first checked to hold the same query, which it keeps no record of (`_Held`).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
-from dataclasses import dataclass, field, replace
-from typing import Any, Final
+from dataclasses import replace
+from typing import Any, Final, cast
 
 from pydantic import ValidationError
 
@@ -21,7 +22,6 @@ from openapiopenai.fetch import (
     BUCKET_WIDTHS,
     ENDPOINTS,
     MAX_RESPONSE_BYTES,
-    WIDTH_SECONDS,
     Query,
     iso_utc,
     iter_query_pages,
@@ -124,132 +124,75 @@ def _query(args: argparse.Namespace) -> Query:
     return query
 
 
-@dataclass
-class _Held:
-    """What an export already holds: its length in whole pages, and where the listing goes on."""
-
-    buckets: int = 0
-    first_start: int | None = None
-    last_start: int | None = None
-    last_end: int | None = None
-    next_page: str | None = None
-    complete: bool = False
-    widest: int = 0
-    """The width of the widest bucket held."""
-    full: bool = False
-    """Whether a bucket held is as wide as the query's bucket width (only those the range cuts are narrower)."""
-    grouped: set[str] = field(default_factory=set[str])
-    """The group-by fields that have a value in some result."""
-
-
 class _Run:
     def __init__(self, args: argparse.Namespace, export: Export) -> None:
         self.args = args
         self.export = export
         self.output: str = args.output
         self.client = export.connect(args, max_response_bytes=args.max_response_size)
-        self.query = self.asked = _query(args)
-        """The query, and that of the requests: when extending a complete export, the part after what it holds."""
-        self.held = _Held()
-        export.detail = lambda: f", {count(self.held.buckets, 'bucket')}"
+        self.query = _query(args)
+        # What the export holds: its buckets, where the last ends, whether it is complete, the fields grouped by.
+        self.buckets, self.last_end, self.complete, self.grouped = 0, cast("int | None", None), False, set[str]()
+        export.detail = lambda: f", {count(self.buckets, 'bucket')}"
 
     def run(self) -> None:
-        export, held = self.export, self.held
-        state = {"version": 1, "query": self.query.to_dict(), "base_url": self.client.base_url}
-        if export.to_file:
-            lines, finished = export.start(self.args.resume, state)
-            page_model = UsageResponse[self.query.endpoint.model]  # type: ignore[name-defined]
-            for number, line in enumerate(lines, 1):
-                try:
-                    self._hold(page_model.from_json(line))
-                except ValidationError:
-                    raise Failed(
-                        f"{self.output}:{number} is not a page of {self.query.kind}: not resuming over it"
-                    ) from None
-            if finished and not held.complete:
-                raise Failed(
-                    f"{self.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
-                    " not continuing it; fetch into another -o FILE"
-                )
-            if held.complete:
-                export.finish()  # the last page may have been written, the state not yet removed
-                if not self._extend(state):
-                    return
-        self._warn()
-        export.show_progress()
-        pages = iter_query_pages(
-            self.client,
-            self.asked,
-            page=held.next_page,
-            pages_before=export.pages,
-            after=held.last_start,
-            held_until=held.last_end,
-        )
-        for page in pages:
-            export.write(page.to_json().encode() + b"\n")
+        export, query = self.export, self.query
+        state = {"version": 1, "query": query.to_dict(), "base_url": self.client.base_url}
+        lines, finished = export.start(self.args.resume, state)
+        page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
+
+        def read(number: int, line: bytes) -> UsageResponse[Any]:
+            try:
+                return page_model.from_json(line)
+            except ValidationError:
+                raise Failed(f"{self.output}:{number} is not a page of {query.kind}: not resuming over it") from None
+
+        # The pages held are read one at a time rather than kept (an export may be large), and checked as
+        # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
+        pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
+        for page in export.given_again(pages, len(lines), finished):
             self._hold(page)
-            export.show_progress()
-        if export.to_file:
-            export.finish()
+        if finished and not self.complete:
+            raise Failed(
+                f"{self.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
+                " not continuing it; fetch into another -o FILE"
+            )
+        if self.complete:
+            export.finish()  # the last page may have been written, the state not yet removed
+            if not self._extend(state):
+                return
+        self._warn()
+        export.write_all(pages, self._hold)
 
     def _hold(self, page: UsageResponse[Any]) -> None:
-        held = self.held
-        width = WIDTH_SECONDS[self.query.bucket_width]
         fields = self.query.endpoint.group_by
         for bucket in page.data:
-            held.widest = max(held.widest, bucket.end_time - bucket.start_time)
-            held.full = held.full or bucket.end_time - bucket.start_time == width
             for result in bucket.results:
-                held.grouped.update(name for name in fields if getattr(result, name, None) is not None)
-        held.buckets += len(page.data)
-        if page.data:
-            held.first_start = page.data[0].start_time if held.first_start is None else held.first_start
-            held.last_start, held.last_end = page.data[-1].start_time, page.data[-1].end_time
-        held.next_page = page.next_page if page.has_more else None
-        held.complete = not page.has_more
+                self.grouped.update(name for name in fields if getattr(result, name, None) is not None)
+        self.buckets += len(page.data)
+        self.last_end = page.data[-1].end_time if page.data else self.last_end
+        self.complete = not page.has_more
 
     def _extend(self, state: dict[str, Any]) -> bool:
-        """A complete export: up to date, or to be extended to a later end with the same query."""
-        held, query = self.held, self.query
-        if held.first_start is None or held.last_end is None:
+        """A complete export of this query's range, width and start: up to date, or to be extended to a later end."""
+        query, last_end = self.query, self.last_end
+        if last_end is None:
             raise Failed(f"{self.output} holds no buckets: not extending it; fetch into another -o FILE")
-        problem = self._other_query()
-        if problem:
-            raise UsageError(f"--resume: {problem}: give the same query to extend it")
-        if held.first_start != query.start_time:
-            raise UsageError(
-                f"--resume: {self.output} holds a listing from {iso_utc(held.first_start)}, not from --start"
-                f" {iso_utc(query.start_time)}: give the same --start to extend it"
+        # The results show the fields grouped by (the API leaves the others null): filters leave no mark.
+        extra = ", ".join(name for name in query.endpoint.group_by if name in self.grouped - set(query.group_by))
+        if extra:
+            asked = (
+                f" too, not --group-by {','.join(query.group_by)}"
+                if query.group_by
+                else ", and the command has no --group-by"
             )
+            raise UsageError(f"--resume: {self.output} is grouped by {extra}{asked}: give the same query to extend it")
         end = query.end_time if query.end_time is not None else int(time.time())
-        if held.last_end > end:
-            raise UsageError(
-                f"--resume: {self.output} holds buckets up to {iso_utc(held.last_end)}, past --end {iso_utc(end)}"
-            )
-        if held.last_end == end or (query.end_time is None and end - held.last_end < RECENT):
+        if last_end == end or (query.end_time is None and end - last_end < RECENT):
             self.export.say(f"{self.output} is up to date: it holds the whole listing")
             return False
         self.export.save_state(state)
-        self.asked = replace(query, start_time=held.last_end)
         return True
-
-    def _other_query(self) -> str | None:
-        """How a complete export, which keeps no record of its query, shows that it was fetched with another."""
-        held, query = self.held, self.query
-        # Wider buckets than asked for, or many buckets and none as wide: another width. (Two buckets may
-        # both be cut by the range; an extended export may hold more, but also the full ones between.)
-        if held.widest > WIDTH_SECONDS[query.bucket_width] or (not held.full and held.buckets > 2):
-            names = {60: "1 minute", 3600: "1 hour", 86_400: "1 day"}
-            held_width = names.get(held.widest, f"{held.widest:,} seconds")
-            return f"{self.output} holds buckets of {held_width}, not --bucket-width {query.bucket_width}"
-        extra = ", ".join(
-            name for name in query.endpoint.group_by if name in held.grouped and name not in query.group_by
-        )
-        if extra and query.group_by:
-            return f"{self.output} is grouped by {extra} too, not --group-by {','.join(query.group_by)}"
-        if extra:
-            return f"{self.output} is grouped by {extra}, and the command has no --group-by"
-        return None
 
     def _warn(self) -> None:
         now = int(time.time())
@@ -258,9 +201,10 @@ class _Run:
                 "note: the range reaches into the last hour, whose buckets the API may still change: fetch that"
                 " part again later for final figures"
             )
-        requests = self.asked.planned_requests(now)
+        rest = self.query if self.last_end is None else replace(self.query, start_time=self.last_end)
+        requests = rest.planned_requests(now)
         if requests >= MANY_REQUESTS:
             self.export.say(
-                f"note: this listing takes at least {requests:,} requests ({self.asked.limit:,}"
-                f" buckets of {self.asked.bucket_width} a page); a wider --bucket-width takes fewer"
+                f"note: this listing takes at least {requests:,} requests ({rest.limit:,}"
+                f" buckets of {rest.bucket_width} a page); a wider --bucket-width takes fewer"
             )

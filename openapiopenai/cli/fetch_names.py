@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 
 from openapiopenai.cli._common import PROG, Commands
-from openapiopenai.cli._export import Export, Failed, add_options
+from openapiopenai.cli._export import Export, add_options
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE
-from openapiopenai.fetch_names import HeldPageError, iter_names_pages
+from openapiopenai.fetch_names import iter_names_pages
 
 
 def add_parser(commands: Commands) -> None:
@@ -40,23 +40,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace, export: Export) -> None:
     client = export.connect(args)
-    held: list[bytes] = []
-    if export.to_file:
-        held, finished = export.start(args.resume, {"version": 1, "listing": "names", "base_url": client.base_url})
-        if finished:
-            export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
-            return
-    fetched = 0
-    try:
-        for page in iter_names_pages(client, held):
-            if page.fetched:
-                export.write(page.page.to_json().encode() + b"\n")
-                fetched += 1
-                export.show_progress()
-    except HeldPageError as error:
-        raise Failed(f"{export.output}:{error.line}: {error.problem}: not resuming over it") from None
-    export.end_progress()
-    if export.to_file:
-        export.finish()
-        if args.resume and not fetched:
-            export.say(f"{export.output} already holds every name")
+    state = {"version": 1, "listing": "names", "base_url": client.base_url}
+    held, finished = export.start(args.resume, state)
+    if finished:
+        export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
+        return
+    pages = iter_names_pages(client, held)
+    for _ in export.given_again(pages, len(held), finished):
+        pass
+    export.write_all(pages)
+    if args.resume and export.pages == len(held):
+        export.say(f"{export.output} already holds every name")

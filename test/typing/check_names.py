@@ -5,7 +5,8 @@ from collections.abc import Iterator
 from typing_extensions import assert_type
 
 from openapiopenai import ApiKeyList, Project, ProjectApiKeyListResponse, ProjectListResponse, UserListResponse
-from openapiopenai.fetch_names import FetchedPage, NamesClient, fetch_names, iter_names_pages
+from openapiopenai.fetch import Client
+from openapiopenai.fetch_names import fetch_names, iter_names_pages
 from openapiopenai.names import NamesFileError, NamesPage, names_in, read_names, read_page
 
 PROJECTS = (
@@ -34,11 +35,9 @@ def check_read_names(path: str) -> None:
         assert_type(error, NamesFileError)
 
 
-def check_fetch_names(client: NamesClient) -> None:
+def check_fetch_names(client: Client) -> None:
     assert_type(fetch_names(client), dict[str, str])
     pages = iter_names_pages(client, [PROJECTS.encode()])
-    assert_type(pages, Iterator[FetchedPage])
-    for fetched in pages:
-        page: NamesPage = fetched.page
-        assert_type(fetched.fetched, bool)
+    assert_type(pages, Iterator[NamesPage])
+    for page in pages:
         assert_type(page.has_more, bool)
