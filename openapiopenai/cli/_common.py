@@ -170,12 +170,9 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
 def _note_unfinished(file: str) -> None:
     """Say which exports in a directory a fetch has not finished."""
     for export in unfinished_fetches(file) if os.path.isdir(file) else []:
-        clear_progress()
-        print(
-            f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
-            f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
-            " fetch ... --resume completes it",
-            file=sys.stderr,
+        note(
+            f"{os.path.join(file, export)}: a fetch into it has not finished ({export}{FETCH_STATE_SUFFIX} is"
+            " beside it, and is not read): the export is incomplete; fetch ... --resume completes it"
         )
 
 
@@ -396,6 +393,19 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
         help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
         " as this kind",
     )
+
+
+def refuse(refused: str, why: str, *errors: object) -> int:
+    """Say each error, then what was not done and why, on standard error; the exit status, 1."""
+    for error in errors:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+    print(f"{PROG}: {refused}: {why}", file=sys.stderr)
+    return 1
+
+
+def note(text: str) -> None:
+    clear_progress()
+    print(f"{PROG}: note: {text}", file=sys.stderr)
 
 
 def loose_results(count: int) -> str:

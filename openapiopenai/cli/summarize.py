@@ -24,7 +24,9 @@ from openapiopenai.cli._common import (
     input_files,
     loose_results,
     names_of,
+    note,
     parse_when,
+    refuse,
     use_each,
 )
 from openapiopenai.cli._output import choice
@@ -172,17 +174,8 @@ def read(args: argparse.Namespace) -> Reading | int:
     rejected = use_each(files, args.max_bytes, reading.count)
     if rejected:
         # Totals of only the usable part would look complete: print none.
-        return _refuse(f"{count_of(rejected, 'document')} could not be used", args)
+        return refuse(args.refused, f"{count_of(rejected, 'document')} could not be used")
     return reading
-
-
-def _refuse(why: str, args: argparse.Namespace) -> int:
-    print(f"{PROG}: {args.refused}: {why}", file=sys.stderr)
-    return 1
-
-
-def _note(text: str) -> None:
-    print(f"{PROG}: note: {text}", file=sys.stderr)
 
 
 class Reading:
@@ -250,22 +243,15 @@ class Reading:
         exit status instead, having said why, when the totals cannot be given."""
         reports, refused = self.listings.reports()
         if refused is not None:
-            print(f"{PROG}: error: {refused[0]}", file=sys.stderr)
-            return _refuse(refused[1], args)
+            return refuse(args.refused, refused[1], refused[0])
         loose = sum(self.listings.loose.values())
         check = self.listings.check
         if loose and (self.every is not None or check.since is not None or check.until is not None):
-            print(
-                f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
-                " (--every, --since, --until need buckets)",
-                file=sys.stderr,
-            )
-            return _refuse("results have no time", args)
-        problems = [(listing, problem) for listing in reports for problem in listing.problems]
-        for listing, problem in problems:
-            print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
+            why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
+            return refuse(args.refused, "results have no time", f"{why} (--every, --since, --until need buckets)")
+        problems = [f"{_kind_prefix(listing, reports)}{problem}" for listing in reports for problem in listing.problems]
         if problems:
-            return _refuse("these buckets cannot be counted as one listing", args)
+            return refuse(args.refused, "these buckets cannot be counted as one listing", *problems)
         if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
             for start, end in check.spans(None):
                 self.tally(cast("KindName", reports[0].kind)).add_results(
@@ -277,7 +263,7 @@ class Reading:
             for gap in listing.gaps:
                 print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
         if partial and not args.partial:
-            return _refuse("the listing is incomplete (--partial prints them anyway)", args)
+            return refuse(args.refused, "the listing is incomplete (--partial prints them anyway)")
         return reports
 
     def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
@@ -325,18 +311,18 @@ class Reading:
             refused = [field for field in self.chosen if field not in tally.by]
             if refused:
                 fields = " or ".join(refused)
-                _note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
+                note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
         if self.chosen is not None and any(True for _ in tally.group_keys()):
             for index, field in enumerate(tally.by):
                 if all(values[index] is None for values in tally.group_keys()):
-                    _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
+                    note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
         missing = overall.missing
         everywhere = [name for name, count in missing.items() if count >= results]
         somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
         if everywhere:
-            _note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
+            note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
         if somewhere:
-            _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
+            note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
         self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport
