@@ -7,7 +7,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from typing import Final, cast, get_args
@@ -284,14 +283,17 @@ class Reading:
             tally = self.tally(kind)
             overall = tally.total  # built anew on every read; the groups are built one at a time
             self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-            header, rows, total, columns = self._rows(kind, tally, overall, listing)
+            header, rows, total = self._rows(kind, tally, overall, listing)
             if args.format == "table":
-                # Counters that are zero in every row are left out of the table (csv and json keep them).
+                # Counters that are zero in every row are left out of the table (csv and json keep them), but
+                # for the first and last; so are those a kind's table does not show.
                 shown = TABLE_COUNTERS.get(kind)
+                optional = COUNTERS[kind][1:-1]
+                first = len(header) - len(total)
                 hidden = {
-                    len(header) - len(columns) + index
-                    for index, column in enumerate(columns)
-                    if (not column.always and total[index] == 0) or (shown is not None and column.name not in shown)
+                    first + index
+                    for index, name in enumerate(header[first:])
+                    if (name in optional and total[index] == 0) or (shown is not None and name not in shown)
                 }
                 tables.append(f"{counted}\n{_table(header, list(rows), total, self.every, hidden)}")
             else:
@@ -326,7 +328,7 @@ class Reading:
 
     def _rows(
         self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport
-    ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal], list[_Column]]:
+    ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
         """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
         every = self.every
         if self.chosen is None:
@@ -339,6 +341,8 @@ class Reading:
             shown = list(range(len(tally.by)))
         fields = [tally.by[index] for index in shown]
         columns = _columns(kind, total)
+        values = list(columns.values())
+        totals = [value(total) for value in values]
         rows: Iterable[list[_Cell]]
         if every is not None:
             check = self.listings.check
@@ -347,18 +351,19 @@ class Reading:
                 if every == "bucket"
                 else set[int]()
             )
-            rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, columns)
+            zeros = [Decimal(0) if isinstance(number, Decimal) else 0 for number in totals]
+            rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, values, zeros)
         elif not fields:
-            rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
+            rows = [[*totals]]  # one overall row, even for no results
         else:
             rows = (
-                [*(group.values[index] for index in shown), *(column.value(group.totals) for column in columns)]
+                [*(group.values[index] for index in shown), *(value(group.totals) for value in values)]
                 for group in tally.iter_groups()
             )
-        header = [*([TIME_COLUMNS[every]] if every else []), *fields, *(column.name for column in columns)]
+        header = [*([TIME_COLUMNS[every]] if every else []), *fields, *columns]
         if self.names:
             header, rows = _with_names(header, rows, self.names)
-        return header, rows, [column.value(total) for column in columns], columns
+        return header, rows, totals
 
 
 NAME_COLUMNS: Final[dict[str, str]] = {
@@ -387,45 +392,31 @@ def _with_names(
     return named_header, map(named, rows)
 
 
-@dataclass(frozen=True)
-class _Column:
-    """One numeric column: its name in csv and json, how to read it from totals, and its zero."""
-
-    name: str
-    value: Callable[[Totals], int | Decimal]
-    zero: int | Decimal = 0
-    always: bool = True
-    """False for a counter the table may leave out when it is zero in every row."""
+_Value = Callable[[Totals], "int | Decimal"]
 
 
-def _columns(kind: KindName, total: Totals) -> list[_Column]:
-    """A kind's counters in field order, its levels (latest and peak), and for costs the amount per currency."""
-    counters = COUNTERS[kind]
-    columns = [_counter(name, always=name in (counters[0], counters[-1])) for name in counters]
+def _columns(kind: KindName, total: Totals) -> dict[str, _Value]:
+    """The numbers of a kind's rows by column name: its counters in field order, its levels (latest and peak),
+    and for costs the amount per currency."""
+    columns = {name: _counter(name) for name in COUNTERS[kind]}
     for name in LEVELS.get(kind, ()):
-        columns.append(_Column(f"{name}_latest", _level(name, latest=True)))
-        columns.append(_Column(f"{name}_peak", _level(name, latest=False)))
+        columns[f"{name}_latest"] = _level(name, latest=True)
+        columns[f"{name}_peak"] = _level(name, latest=False)
     if kind == "costs":
-        columns += [_amount(currency) for currency in total.amounts] or [
-            _Column("amount", lambda _: Decimal(0), Decimal(0))
-        ]
+        columns |= {f"amount_{currency}": _amount(currency) for currency in total.amounts} or {"amount": _amount("")}
     return columns
 
 
-def _counter(name: str, *, always: bool) -> _Column:
-    return _Column(name, lambda totals: totals.counts[name], always=always)
+def _counter(name: str) -> _Value:
+    return lambda totals: totals.counts[name]
 
 
-def _level(name: str, *, latest: bool) -> Callable[[Totals], int]:
-    def value(totals: Totals) -> int:
-        level = totals.levels[name]
-        return (level.latest if latest else level.peak) or 0
-
-    return value
+def _level(name: str, *, latest: bool) -> _Value:
+    return lambda totals: (totals.levels[name].latest if latest else totals.levels[name].peak) or 0
 
 
-def _amount(currency: str) -> _Column:
-    return _Column(f"amount_{currency}", lambda totals: totals.amounts.get(currency, Decimal(0)), Decimal(0))
+def _amount(currency: str) -> _Value:
+    return lambda totals: totals.amounts.get(currency, Decimal(0))
 
 
 def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
@@ -467,7 +458,8 @@ def _time_rows(
     end: int | None,
     bucket_starts: set[int],
     shown: list[int],
-    columns: list[_Column],
+    values: list[_Value],
+    zeros: list[int | Decimal],
 ) -> Iterator[list[_Cell]]:
     """Rows in time order (largest first within a period), with a zero row for each period without usage,
     each built as it is reached."""
@@ -478,7 +470,7 @@ def _time_rows(
         periods = iter(())
     else:
         periods = iter_periods(start, end, every)
-    zero: list[_Cell] = [*[BLANK] * len(shown), *(column.zero for column in columns)]
+    zero: list[_Cell] = [*[BLANK] * len(shown), *zeros]
     period = next(periods, None)
     last: datetime | None = None
     for group in tally.iter_groups(by_time=True):
@@ -490,7 +482,7 @@ def _time_rows(
                     yield [utc_datetime(period), *zero]
                 period = next(periods, None)
             last = moment
-        yield [moment, *(group.values[index] for index in shown), *(column.value(group.totals) for column in columns)]
+        yield [moment, *(group.values[index] for index in shown), *(value(group.totals) for value in values)]
     while period is not None:
         yield [utc_datetime(period), *zero]
         period = next(periods, None)
