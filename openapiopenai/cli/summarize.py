@@ -299,10 +299,7 @@ class Reading:
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
-                if args.format == "csv":
-                    _write_csv(header, rows, self.every)
-                else:
-                    _write_json(header, rows, self.every)
+                _write(header, rows, self.every, args.format)
         if tables:
             print("\n\n".join(tables))
         return 0
@@ -490,6 +487,8 @@ def _time_rows(
 
 def _plain(cell: _Cell, every: Every | None, *, table: bool = False) -> str | None:
     """A cell as csv and json write it (`None` for null), or as the `table` shows it."""
+    if isinstance(cell, str):
+        return (cell or '""') if table else cell
     if cell is None or isinstance(cell, _Blank):
         return (NULL_CELL if cell is None else "") if table else None
     if isinstance(cell, bool):
@@ -500,44 +499,27 @@ def _plain(cell: _Cell, every: Every | None, *, table: bool = False) -> str | No
         return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
     if isinstance(cell, int):
         return f"{cell:,}" if table else str(cell)
-    if isinstance(cell, datetime):
-        if every == "day" or every == "week":
-            return cell.date().isoformat()
-        return cell.strftime("%Y-%m") if every == "month" else cell.isoformat().replace("+00:00", "Z")
-    return (cell or '""') if table else cell
+    if every == "day" or every == "week":
+        return cell.date().isoformat()
+    return cell.strftime("%Y-%m") if every == "month" else cell.isoformat().replace("+00:00", "Z")
 
 
 _QUOTED: Final = re.compile('[,"\r\n]').search
 """Whether a csv field needs quotes."""
 
 
-def _write_csv(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
-    """CSV with null as an empty field and an empty string as `""`, so the two stay apart; each row is
-    written as it comes."""
+def _write(header: list[str], rows: Iterable[list[_Cell]], every: Every | None, form: str) -> None:
+    """CSV, with null as an empty field and an empty string as `""` so that the two stay apart; or JSON, an array
+    of objects, money the exact decimal number it is. Each row is written as it comes."""
     write = sys.stdout.write
-    write(",".join(header) + "\n")
-    for row in rows:
-        fields: list[str] = []
-        for cell in row:
-            if type(cell) is int:
-                fields.append(str(cell))  # most cells: nothing to quote
-                continue
-            text = cell if type(cell) is str else _plain(cell, every)
-            if text is None:
-                fields.append("")
-            elif text == "" or _QUOTED(text):
-                fields.append('"' + text.replace('"', '""') + '"')
-            else:
-                fields.append(text)
-        write(",".join(fields) + "\n")
-
-
-def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
-    """An array of objects, one per row, each written as it comes; money is written as the exact decimal
-    number it is."""
+    if form == "csv":
+        write(",".join(header) + "\n")
+        for row in rows:  # most cells are counts: nothing to quote
+            write(",".join([str(cell) if type(cell) is int else _csv_field(_plain(cell, every)) for cell in row]))
+            write("\n")
+        return
     import json  # only for this format: the other runs start without it
 
-    write = sys.stdout.write
     names = [f"    {json.dumps(name)}: " for name in header]
     first = True
     for row in rows:
@@ -550,6 +532,12 @@ def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | N
         write(("[\n" if first else ",\n") + "  {\n" + ",\n".join(members) + "\n  }")
         first = False
     write("[]\n" if first else "\n]\n")
+
+
+def _csv_field(text: str | None) -> str:
+    if text is None:
+        return ""
+    return '"' + text.replace('"', '""') + '"' if text == "" or _QUOTED(text) else text
 
 
 _CENT: Final = Decimal("0.01")
