@@ -72,6 +72,24 @@ def add_input(parser: argparse.ArgumentParser) -> None:
 _SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
 
 
+def add_period(parser: argparse.ArgumentParser) -> None:
+    """--since and --until: count only the buckets of a period."""
+    parser.add_argument(
+        "--since",
+        type=parse_when,
+        metavar="WHEN",
+        help="count only buckets that start at or after this time: an ISO date (2024-11-01, midnight UTC), "
+        "an ISO date and time (UTC unless it has an offset), or Unix seconds",
+    )
+    parser.add_argument(
+        "--until",
+        type=parse_when,
+        metavar="WHEN",
+        help="count only buckets that end at or before this time (exclusive, like the API's end_time: "
+        "--until 2024-12-01 stops at the end of November); same forms as --since",
+    )
+
+
 def add_names(parser: argparse.ArgumentParser) -> None:
     """The --names option: a names file (`fetch names` writes one), to show a name beside each id."""
     parser.add_argument(

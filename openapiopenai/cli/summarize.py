@@ -19,12 +19,12 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     add_names,
+    add_period,
     describe_listing,
     input_files,
     loose_results,
     names_of,
     note,
-    parse_when,
     refuse,
     use_each,
 )
@@ -110,20 +110,7 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument(
         "--per-bucket", dest="every", action="store_const", const="bucket", help="the same as --every bucket"
     )
-    parser.add_argument(
-        "--since",
-        type=parse_when,
-        metavar="WHEN",
-        help="count only buckets that start at or after this time: an ISO date (2024-11-01, midnight UTC), "
-        "an ISO date and time (UTC unless it has an offset), or Unix seconds",
-    )
-    parser.add_argument(
-        "--until",
-        type=parse_when,
-        metavar="WHEN",
-        help="count only buckets that end at or before this time (exclusive, like the API's end_time: "
-        "--until 2024-12-01 stops at the end of November); same forms as --since",
-    )
+    add_period(parser)
     parser.add_argument(
         "--partial",
         action="store_true",
@@ -157,13 +144,21 @@ _FIELDS: dict[str, GroupBy] = {field: field for field in ALL_GROUP_BY_FIELDS}
 
 def run(args: argparse.Namespace) -> int:
     """Total the documents; print no totals and return 1 if any could not be used or the listing is not whole."""
-    reading = read(args)
-    return reading if isinstance(reading, int) else reading.finish(args)
+    checked = read(args)
+    if isinstance(checked, int):
+        return checked
+    reading, reports = checked
+    if args.format != "table" and len(reports) > 1:
+        args.usage(
+            f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
+            " writes one table; choose one with --kind"
+        )
+    return reading.write(args, reports)
 
 
-def read(args: argparse.Namespace) -> Reading | int:
-    """Read and count every document as the arguments ask (`by`, `every`, `kind`, `since`, `until`); the exit
-    status instead, having said why, if any document could not be used."""
+def read(args: argparse.Namespace) -> tuple[Reading, list[ListingReport]] | int:
+    """Read and count every document as the arguments ask (`by`, `every`, `kind`, `since`, `until`), and check
+    the listing of each kind; the exit status instead, having said why, if the totals cannot be given."""
     files = input_files(args)
     since: int | None = args.since
     until: int | None = args.until
@@ -174,7 +169,8 @@ def read(args: argparse.Namespace) -> Reading | int:
     if rejected:
         # Totals of only the usable part would look complete: print none.
         return refuse(args.refused, f"{count_of(rejected, 'document')} could not be used")
-    return reading
+    reports = reading.checked(args)
+    return reports if isinstance(reports, int) else (reading, reports)
 
 
 class Reading:
@@ -225,18 +221,6 @@ class Reading:
             self.tally(kind).add_results(results, None)
         return errors
 
-    def finish(self, args: argparse.Namespace) -> int:
-        """Check the listing of each kind, then print the totals, or refuse them."""
-        reports = self.checked(args)
-        if isinstance(reports, int):
-            return reports
-        if args.format != "table" and len(reports) > 1:
-            args.usage(
-                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
-                " writes one table; choose one with --kind"
-            )
-        return self._print(args, reports)
-
     def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
         """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
         exit status instead, having said why, when the totals cannot be given."""
@@ -265,7 +249,7 @@ class Reading:
             return refuse(args.refused, "the listing is incomplete (--partial prints them anyway)")
         return reports
 
-    def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
+    def write(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
             counted = describe_listing(listing, self.listings.loose.get(listing.kind, 0))
