@@ -267,19 +267,9 @@ class Reading:
             tally = self.tally(kind)
             overall = tally.total  # built anew on every read; the groups are built one at a time
             self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-            header, rows, total = self._rows(kind, tally, overall, listing)
+            header, rows, total = self._rows(kind, tally, overall, listing, table=args.format == "table")
             if args.format == "table":
-                # Counters that are zero in every row are left out of the table (csv and json keep them), but
-                # for the first and last; so are those a kind's table does not show.
-                shown = TABLE_COUNTERS.get(kind)
-                optional = COUNTERS[kind][1:-1]
-                first = len(header) - len(total)
-                hidden = {
-                    first + index
-                    for index, name in enumerate(header[first:])
-                    if (name in optional and total[index] == 0) or (shown is not None and name not in shown)
-                }
-                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every, hidden)}")
+                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every)}")
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
@@ -308,7 +298,7 @@ class Reading:
             note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
-        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport
+        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport, *, table: bool
     ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
         """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
         every = self.every
@@ -322,6 +312,15 @@ class Reading:
             shown = list(range(len(tally.by)))
         fields = [tally.by[index] for index in shown]
         columns = _columns(kind, total)
+        if table:
+            # The table leaves out counters that are zero in every row, but for the first and last, and those
+            # it has no room for (csv and json keep every one).
+            fits, optional = TABLE_COUNTERS.get(kind), COUNTERS[kind][1:-1]
+            columns = {
+                name: value
+                for name, value in columns.items()
+                if not (name in optional and value(total) == 0) and (fits is None or name in fits)
+            }
         values = list(columns.values())
         totals = [value(total) for value in values]
         rows: Iterable[list[_Cell]]
@@ -530,22 +529,10 @@ NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
 
 
-def _table(
-    header: list[str],
-    rows: Sequence[list[_Cell]],
-    total: Sequence[_Cell],
-    every: Every | None,
-    hidden: set[int],
-) -> str:
-    """Columns aligned for a terminal, text to the left and numbers to the right, then a total line.
-
-    The columns numbered in `hidden` are left out; headers are shortened.
-    """
-    first_number = len(header) - len(total)
-    keep = [column for column in range(len(header)) if column not in hidden]
-    total = [total[column - first_number] for column in keep if column >= first_number]
-    header = [_header(header[column]) for column in keep]
-    rows = [[row[column] for column in keep] for row in rows]
+def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell], every: Every | None) -> str:
+    """Columns aligned for a terminal, text to the left and numbers to the right, headers shortened, then a
+    total line."""
+    header = [_header(name) for name in header]
     numbers = len(total)
     if len(header) == numbers:
         # Without a grouping column the one row is the total itself.
