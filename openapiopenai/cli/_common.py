@@ -244,42 +244,6 @@ Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[K
 under (a bucket of no known kind: `None`)."""
 
 
-def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None) -> Iterator[Counted]:
-    """Note a document's pages and buckets in the listing check of their kind.
-
-    Yields what there is to count, with its path in the document: each bucket inside the period
-    asked for, and each result given on its own (outside any bucket, so with no time). A bucket's
-    kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
-    document), and has no known kind when they hold no results either. With `only`, buckets and
-    results of other kinds are left out, and buckets of no known kind are taken as that kind.
-    The parts of a page read in parts are noted as one page, with the paths of the whole page.
-    """
-    where = place(outcome)
-    document, part = outcome.document, outcome.part
-    items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
-    everywhere = _only_kind(kinds_in(document)) if isinstance(document, list) else None
-    for index, item in items:
-        path = "" if index is None else str(index)
-        if isinstance(item, UsageResponse):
-            counts = list(map(_kind_counts, item.data))
-            kinds_here: set[KindName] = {kind for found in counts for kind in found if kind is not None}
-            if part is not None:
-                kinds_here = set(part.kinds)  # the whole page's
-            if only is not None and kinds_here and only not in kinds_here:
-                continue  # a page of other kinds
-            if part is None or not part.number:
-                page: int | None = check.start_page(item.has_more, item.next_page, where)
-            else:
-                page = check.pages - 1  # started by the page's first part
-            first = 0 if part is None else part.first_bucket
-            paths = _data_paths(f"{path}." if path else "", first, len(counts))
-            yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
-        elif isinstance(item, UsageTimeBucket):
-            yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
-        elif only is None or kind_of(item) == only:
-            yield path, item, {kind_of(item): 1}
-
-
 def _note(
     check: ListingCheck,
     buckets: Sequence[UsageTimeBucket[UsageResult]],
@@ -358,8 +322,8 @@ NO_RESULTS: Final = "no results"
 
 
 class Listings:
-    """A reading command's listing check (`register` notes each document in it), with what it needs to say of
-    the listings: the results read outside any bucket, and with `only` (--kind) the kinds of result read."""
+    """A reading command's listing check, with what it needs to say of the listings: the results read outside any
+    bucket, and with `only` (--kind) the kinds of result read."""
 
     def __init__(self, check: ListingCheck, only: KindName | None) -> None:
         self.check = check
@@ -368,14 +332,51 @@ class Listings:
         self.present: set[KindName] = set()
 
     def register(self, outcome: Loaded) -> Iterator[Counted]:
-        """`register` the document, counting the results given on their own."""
-        if self.only is not None:
-            self.present |= kinds_in(outcome.document)
-        for found in register(outcome, self.check, self.only):
-            if not isinstance(found[1], UsageTimeBucket):
-                kind = kind_of(found[1])
+        """Note a document's pages and buckets in the listing check of their kind.
+
+        Yields what there is to count, with its path in the document: each bucket inside the period
+        asked for, and each result given on its own (outside any bucket, so with no time). A bucket's
+        kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
+        document), and has no known kind when they hold no results either. With `only`, buckets and
+        results of other kinds are left out, and buckets of no known kind are taken as that kind.
+        The parts of a page read in parts are noted as one page, with the paths of the whole page.
+        """
+        check, only, where = self.check, self.only, place(outcome)
+        document, part = outcome.document, outcome.part
+        if only is not None:
+            self.present |= kinds_in(document)
+        items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
+        everywhere = _only_kind(kinds_in(document)) if isinstance(document, list) else None
+        for index, item in items:
+            path = "" if index is None else str(index)
+            if isinstance(item, UsageResponse):
+                counts = list(map(_kind_counts, item.data))
+                kinds_here: set[KindName] = {kind for found in counts for kind in found if kind is not None}
+                if part is not None:
+                    kinds_here = set(part.kinds)  # the whole page's
+                if only is not None and kinds_here and only not in kinds_here:
+                    continue  # a page of other kinds
+                if part is None or not part.number:
+                    page: int | None = check.start_page(item.has_more, item.next_page, where)
+                else:
+                    page = check.pages - 1  # started by the page's first part
+                first = 0 if part is None else part.first_bucket
+                paths = _data_paths(f"{path}." if path else "", first, len(counts))
+                yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
+            elif isinstance(item, UsageTimeBucket):
+                yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
+            elif only is None or kind_of(item) == only:
+                kind = kind_of(item)
                 self.loose[kind] = self.loose.get(kind, 0) + 1
-            yield found
+                yield path, item, {kind: 1}
+
+    def describe(self, listing: ListingReport) -> str:
+        """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
+        loose = self.loose.get(listing.kind, 0)
+        counted = listing.describe() if listing.buckets or listing.pages or not loose else ""
+        if loose:
+            counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
+        return f"{listing.kind}: {counted}"
 
     def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
         """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
@@ -468,11 +469,3 @@ def parse_when(text: str) -> int:
         f"{text!r} is not a time: give an ISO date (2024-11-01), an ISO date and time"
         " (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00) or Unix seconds (1730419200)"
     )
-
-
-def describe_listing(listing: ListingReport, loose: int) -> str:
-    """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
-    counted = listing.describe() if listing.buckets or listing.pages or not loose else ""
-    if loose:
-        counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
-    return f"{listing.kind}: {counted}"

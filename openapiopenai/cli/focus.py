@@ -13,7 +13,6 @@ from openapiopenai.cli._common import (
     Listings,
     add_input,
     add_names,
-    describe_listing,
     input_files,
     names_of,
     note,
@@ -129,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     for gap in listing.gaps:
         note(f"partial rows: {gap}")
     partial = "" if listing.complete else " (partial: the listing is incomplete)"
-    print(f"{PROG}: counted {describe_listing(listing, 0)}{partial}", file=sys.stderr)
+    print(f"{PROG}: counted {listings.describe(listing)}{partial}", file=sys.stderr)
     sys.stderr.flush()
     try:
         with replacing(args.output, binary=binary) as stream:

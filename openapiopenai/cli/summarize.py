@@ -20,7 +20,6 @@ from openapiopenai.cli._common import (
     add_kind,
     add_names,
     add_period,
-    describe_listing,
     input_files,
     loose_results,
     names_of,
@@ -252,7 +251,7 @@ class Reading:
     def write(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
-            counted = describe_listing(listing, self.listings.loose.get(listing.kind, 0))
+            counted = self.listings.describe(listing)
             if not listing.complete:
                 counted += " (partial: the listing is incomplete)"
             kind = cast("KindName", listing.kind)
