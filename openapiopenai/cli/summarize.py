@@ -324,14 +324,14 @@ class Reading:
         totals = [value(total) for value in values]
         rows: Iterable[list[_Cell]]
         if every is not None:
-            check = self.listings.check
-            starts = (
-                {start for named in (kind, None) for start, _ in check.spans(named)}
-                if every == "bucket"
-                else set[int]()
-            )
-            zeros = [Decimal(0) if isinstance(number, Decimal) else 0 for number in totals]
-            rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, values, zeros)
+            periods: Iterator[int] = iter(())
+            if every == "bucket":
+                spans = self.listings.check.spans
+                periods = iter(sorted({start for named in (kind, None) for start, _ in spans(named)}))
+            elif listing.start is not None and listing.end is not None:
+                periods = iter_periods(listing.start, listing.end, every)
+            zero = [*[BLANK] * len(shown), *(Decimal(0) if isinstance(number, Decimal) else 0 for number in totals)]
+            rows = _time_rows(tally, periods, shown, values, zero)
         elif not fields:
             rows = [[*totals]]  # one overall row, even for no results
         else:
@@ -431,25 +431,10 @@ _Cell = str | bool | int | Decimal | datetime | None | _Blank
 
 
 def _time_rows(
-    tally: UsageTally,
-    every: Every,
-    start: int | None,
-    end: int | None,
-    bucket_starts: set[int],
-    shown: list[int],
-    values: list[_Value],
-    zeros: list[int | Decimal],
+    tally: UsageTally, periods: Iterator[int], shown: list[int], values: list[_Value], zero: Sequence[_Cell]
 ) -> Iterator[list[_Cell]]:
-    """Rows in time order (largest first within a period), with a zero row for each period without usage,
-    each built as it is reached."""
-    periods: Iterator[int]
-    if every == "bucket":
-        periods = iter(sorted(bucket_starts))
-    elif start is None or end is None:
-        periods = iter(())
-    else:
-        periods = iter_periods(start, end, every)
-    zero: list[_Cell] = [*[BLANK] * len(shown), *zeros]
+    """Rows in time order (largest first within a period), with the `zero` row for each of the `periods` without
+    usage, each built as it is reached."""
     period = next(periods, None)
     last: datetime | None = None
     for group in tally.iter_groups(by_time=True):
