@@ -82,11 +82,9 @@ def add_parser(commands: Commands) -> None:
     parser = commands.add_parser(
         "summarize",
         help=COMMANDS["summarize"],
-        description="Total each kind of result read (images, completions, costs, ...) in a table of its own, "
-        "with that kind's counters as columns (costs: the amount per currency), grouped, largest first. The "
-        "buckets of each kind are checked as one listing, in any order: a bucket read twice, or overlapping "
-        "buckets, are an error; a hole between buckets or a last page that says has_more makes the listing "
-        "incomplete, and then no totals are printed unless --partial asks for them.",
+        description="Total each kind of result read in a table of its own, its counters (costs: the amount per "
+        "currency) as columns, grouped, largest first, over the buckets of that kind checked as one listing: "
+        "overlapping buckets are an error, and an incomplete listing prints no totals unless --partial.",
         epilog="Exit status: 0 complete totals (or totals labelled partial with --partial), 1 bad data or an "
         "incomplete listing, 2 bad usage.",
     )
@@ -280,13 +278,12 @@ class Reading:
     def _notes(self, kind: KindName, tally: UsageTally, overall: Totals, results: int) -> None:
         """Say on standard error what the totals of a kind cannot show."""
         if self.chosen is not None:
-            refused = [field for field in self.chosen if field not in tally.by]
+            refused = " or ".join(field for field in self.chosen if field not in tally.by)
             if refused:
-                fields = " or ".join(refused)
-                note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
-        if self.chosen is not None and any(True for _ in tally.group_keys()):
+                note(f"{kind} results cannot be grouped by {refused}: their table leaves it out")
+            keys = list(tally.group_keys())
             for index, field in enumerate(tally.by):
-                if all(values[index] is None for values in tally.group_keys()):
+                if keys and all(values[index] is None for values in keys):
                     note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
         missing = overall.missing
         everywhere = [name for name, count in missing.items() if count >= results]
