@@ -50,8 +50,6 @@ from openapiopenai.usage import (
     utc_datetime,
 )
 
-FORMATS: Final = ("table", "csv", "json")
-EVERY: Final[tuple[Every, ...]] = get_args(Every)
 SHORT_HEADERS: Final = {
     "num_model_requests": "requests",
     "num_requests": "calls",
@@ -73,7 +71,7 @@ TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
 }
 """The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
 headline ones, without their breakdowns by modality and caching."""
-_EVERY: Final[dict[str, Every]] = {every: every for every in EVERY}
+_EVERY: Final[dict[str, Every]] = {every: every for every in get_args(Every)}
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
 
@@ -115,7 +113,7 @@ def add_parser(commands: Commands) -> None:
     )
     parser.add_argument(
         "--format",
-        type=choice("format", {name: name for name in FORMATS}),
+        type=choice("format", {name: name for name in ("table", "csv", "json")}),
         default="table",
         metavar="{table,csv,json}",
         help="default: table",
