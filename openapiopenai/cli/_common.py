@@ -142,12 +142,8 @@ def input_files(args: argparse.Namespace) -> list[str] | None:
 
 
 def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
-    """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample.
-
-    A large page comes in parts (see `read_stream`'s `split_pages`), one run of its buckets at a time.
-
-    While they are read, progress is shown on standard error if it is a terminal (see `_progress`).
-    """
+    """Every document of the files in order, a large page in parts ('-' is standard input; `None`: the built-in
+    sample), with progress on standard error if it is a terminal."""
     global progress
     if files is None:
         yield from read_sample()
@@ -332,15 +328,9 @@ class Listings:
         self.present: set[KindName] = set()
 
     def register(self, outcome: Loaded) -> Iterator[Counted]:
-        """Note a document's pages and buckets in the listing check of their kind.
-
-        Yields what there is to count, with its path in the document: each bucket inside the period
-        asked for, and each result given on its own (outside any bucket, so with no time). A bucket's
-        kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
-        document), and has no known kind when they hold no results either. With `only`, buckets and
-        results of other kinds are left out, and buckets of no known kind are taken as that kind.
-        The parts of a page read in parts are noted as one page, with the paths of the whole page.
-        """
+        """Note a document's pages and buckets in the listing check of their kind (docs/cli.md, "One listing per
+        kind"); yield, with its path, each bucket inside the period and each result given on its own. The parts of
+        a page read in parts are noted as one page, with the paths of the whole page."""
         check, only, where = self.check, self.only, place(outcome)
         document, part = outcome.document, outcome.part
         if only is not None:
@@ -443,12 +433,7 @@ _LAST: Final = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc) - _EPOCH
 
 
 def parse_when(text: str) -> int:
-    """A point in time given on the command line, as Unix seconds.
-
-    Accepts an ISO 8601 date (`2024-11-01`, midnight UTC), date and time (`2024-11-01T12:00`,
-    `2024-11-01T12:00:00Z`; UTC unless it carries an offset such as `+02:00`, which is converted),
-    or Unix seconds (`1730419200`). Anything else is an `argparse.ArgumentTypeError`.
-    """
+    """A point in time given on the command line (the forms --since's help names), as Unix seconds."""
     text = text.strip()
     if _SECONDS.fullmatch(text):
         seconds = int(text) if len(text) <= 20 else None
