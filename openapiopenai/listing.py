@@ -243,21 +243,23 @@ class ListingReport:
         parts.append(count_of(self.results, "result"))
         if self.start is None or self.end is None:
             return ", ".join(parts)
-        return f"{_moment(self.start)} to {_moment(self.end)} UTC, {', '.join(parts)}"
+        return f"{moment_text(self.start)} to {moment_text(self.end)} UTC, {', '.join(parts)}"
 
 
-def _moment(seconds: int) -> str:
+def moment_text(seconds: int) -> str:
+    """`2024-11-01` at midnight, else `2024-11-01 12:00:00`: a time in UTC, shorter than `utc_text`."""
     text = utc_text(seconds)
     return text[:10] if text.endswith("T00:00:00Z") else text.removesuffix("Z").replace("T", " ")
 
 
 def _widths(widths: tuple[int, ...]) -> str:
     if len(widths) == 1:
-        return _duration(widths[0])
-    return f"{_duration(widths[0])} to {_duration(widths[-1])}"
+        return duration_text(widths[0])
+    return f"{duration_text(widths[0])} to {duration_text(widths[-1])}"
 
 
-def _duration(seconds: int) -> str:
+def duration_text(seconds: int) -> str:
+    """`1 day`, `6 hours`: in the largest unit that divides it."""
     for unit, size in (("day", _DAY), ("hour", 3600), ("minute", 60)):
         if seconds % size == 0:
             return count_of(seconds // size, unit)

@@ -11,7 +11,7 @@ from importlib import resources
 from typing import Final, Literal, TypeVar, cast
 
 from openapiopenai import __version__
-from openapiopenai.listing import ListingReport, iter_periods, utc_text
+from openapiopenai.listing import ListingReport, duration_text, iter_periods, moment_text, utc_text
 from openapiopenai.models import KindName
 from openapiopenai.usage import Totals, UsageTally, bucket_time
 
@@ -158,8 +158,8 @@ class _Page:
             listing = kind.listing
             period = "none"
             if listing.start is not None and listing.end is not None:
-                period = f"{_moment(listing.start)} to {_moment(listing.end)}"
-            widths = ", ".join(map(_duration, listing.widths)) or "none"
+                period = f"{moment_text(listing.start)} to {moment_text(listing.end)}"
+            widths = ", ".join(map(duration_text, listing.widths)) or "none"
             complete = "yes"
             if not listing.complete:
                 complete = "<strong>no, partial</strong>: " + "; ".join(escape(str(gap)) for gap in listing.gaps)
@@ -457,19 +457,6 @@ def _ticks(highest: float, *, money: bool) -> list[Decimal]:
     while float(ticks[-1]) < highest:
         ticks.append(ticks[-1] + step)
     return [tick.normalize() if tick else Decimal(0) for tick in ticks]
-
-
-def _moment(seconds: int) -> str:
-    text = utc_text(seconds)
-    return text[:10] if text.endswith("T00:00:00Z") else text.removesuffix("Z").replace("T", " ")
-
-
-def _duration(seconds: int) -> str:
-    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
-        if seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
-    return f"{seconds} seconds"
 
 
 _HEAD: Final = (

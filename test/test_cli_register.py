@@ -1,4 +1,4 @@
-"""The commands note each document in the listing check with `register`: a page read in parts gives the same
+"""The commands note each document in the listing check with `Listings.register`: a page read in parts gives the same
 listing, and the same results to count, as the page read whole, for every kind of document."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from openapiopenai import documents
-from openapiopenai.cli._common import register
+from openapiopenai.cli._common import Listings
 from openapiopenai.documents import Loaded, read_path
 from openapiopenai.listing import ListingCheck
 from openapiopenai.models import KIND_NAMES, KindName, UsageTimeBucket
@@ -74,9 +74,8 @@ def test_a_page_in_parts_is_noted_as_the_page_read_whole(
     checks = {"whole": ListingCheck(since, until), "parts": ListingCheck(since, until)}
     counted: dict[str, list[Any]] = {}
     for name, outcomes in (("whole", whole), ("parts", parts)):
-        counted[name] = [
-            (path, item, kinds) for outcome in outcomes for path, item, kinds in register(outcome, checks[name], only)
-        ]
+        listings = Listings(checks[name], only)
+        counted[name] = [found for outcome in outcomes for found in listings.register(outcome)]
     assert counted["parts"] == counted["whole"]
     assert any(isinstance(item, UsageTimeBucket) for _, item, _ in counted["whole"])
     quick, slow = checks["parts"], checks["whole"]
@@ -87,10 +86,11 @@ def test_a_page_in_parts_is_noted_as_the_page_read_whole(
 
 def test_each_bucket_is_counted_under_the_kinds_of_its_results(tmp_path: Path) -> None:
     check = ListingCheck()
+    listings = Listings(check, None)
     found = {
         (outcome.source.rsplit("/", 1)[-1], path): kinds
         for outcome in _outcomes(tmp_path, in_parts=False)
-        for path, _, kinds in register(outcome, check)
+        for path, _, kinds in listings.register(outcome)
     }
     assert found[("0.json", "data.1")] == {"images": 0}  # empty: the kind of the rest of its page
     assert found[("3.json", "data.1")] == {"images": 1, "completions": 1}

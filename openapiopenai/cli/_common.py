@@ -72,6 +72,24 @@ def add_input(parser: argparse.ArgumentParser) -> None:
 _SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
 
 
+def add_period(parser: argparse.ArgumentParser) -> None:
+    """--since and --until: count only the buckets of a period."""
+    parser.add_argument(
+        "--since",
+        type=parse_when,
+        metavar="WHEN",
+        help="count only buckets that start at or after this time: an ISO date (2024-11-01, midnight UTC), "
+        "an ISO date and time (UTC unless it has an offset), or Unix seconds",
+    )
+    parser.add_argument(
+        "--until",
+        type=parse_when,
+        metavar="WHEN",
+        help="count only buckets that end at or before this time (exclusive, like the API's end_time: "
+        "--until 2024-12-01 stops at the end of November); same forms as --since",
+    )
+
+
 def add_names(parser: argparse.ArgumentParser) -> None:
     """The --names option: a names file (`fetch names` writes one), to show a name beside each id."""
     parser.add_argument(
@@ -124,12 +142,8 @@ def input_files(args: argparse.Namespace) -> list[str] | None:
 
 
 def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[Outcome]:
-    """Every document of the files, in order ('-' is standard input); `None` reads the built-in sample.
-
-    A large page comes in parts (see `read_stream`'s `split_pages`), one run of its buckets at a time.
-
-    While they are read, progress is shown on standard error if it is a terminal (see `_progress`).
-    """
+    """Every document of the files in order, a large page in parts ('-' is standard input; `None`: the built-in
+    sample), with progress on standard error if it is a terminal."""
     global progress
     if files is None:
         yield from read_sample()
@@ -170,12 +184,9 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
 def _note_unfinished(file: str) -> None:
     """Say which exports in a directory a fetch has not finished."""
     for export in unfinished_fetches(file) if os.path.isdir(file) else []:
-        clear_progress()
-        print(
-            f"{PROG}: note: {os.path.join(file, export)}: a fetch into it has not finished"
-            f" ({export}{FETCH_STATE_SUFFIX} is beside it, and is not read): the export is incomplete;"
-            " fetch ... --resume completes it",
-            file=sys.stderr,
+        note(
+            f"{os.path.join(file, export)}: a fetch into it has not finished ({export}{FETCH_STATE_SUFFIX} is"
+            " beside it, and is not read): the export is incomplete; fetch ... --resume completes it"
         )
 
 
@@ -227,42 +238,6 @@ COLLECT_EVERY: Final = 1000
 Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
 """Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
 under (a bucket of no known kind: `None`)."""
-
-
-def register(outcome: Loaded, check: ListingCheck, only: KindName | None = None) -> Iterator[Counted]:
-    """Note a document's pages and buckets in the listing check of their kind.
-
-    Yields what there is to count, with its path in the document: each bucket inside the period
-    asked for, and each result given on its own (outside any bucket, so with no time). A bucket's
-    kind is that of its results; an empty bucket takes the kind of the rest of its page (or of its
-    document), and has no known kind when they hold no results either. With `only`, buckets and
-    results of other kinds are left out, and buckets of no known kind are taken as that kind.
-    The parts of a page read in parts are noted as one page, with the paths of the whole page.
-    """
-    where = place(outcome)
-    document, part = outcome.document, outcome.part
-    items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
-    everywhere = _only_kind(kinds_in(document)) if isinstance(document, list) else None
-    for index, item in items:
-        path = "" if index is None else str(index)
-        if isinstance(item, UsageResponse):
-            counts = list(map(_kind_counts, item.data))
-            kinds_here: set[KindName] = {kind for found in counts for kind in found if kind is not None}
-            if part is not None:
-                kinds_here = set(part.kinds)  # the whole page's
-            if only is not None and kinds_here and only not in kinds_here:
-                continue  # a page of other kinds
-            if part is None or not part.number:
-                page: int | None = check.start_page(item.has_more, item.next_page, where)
-            else:
-                page = check.pages - 1  # started by the page's first part
-            first = 0 if part is None else part.first_bucket
-            paths = _data_paths(f"{path}." if path else "", first, len(counts))
-            yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
-        elif isinstance(item, UsageTimeBucket):
-            yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
-        elif only is None or kind_of(item) == only:
-            yield path, item, {kind_of(item): 1}
 
 
 def _note(
@@ -343,8 +318,8 @@ NO_RESULTS: Final = "no results"
 
 
 class Listings:
-    """A reading command's listing check (`register` notes each document in it), with what it needs to say of
-    the listings: the results read outside any bucket, and with `only` (--kind) the kinds of result read."""
+    """A reading command's listing check, with what it needs to say of the listings: the results read outside any
+    bucket, and with `only` (--kind) the kinds of result read."""
 
     def __init__(self, check: ListingCheck, only: KindName | None) -> None:
         self.check = check
@@ -353,14 +328,45 @@ class Listings:
         self.present: set[KindName] = set()
 
     def register(self, outcome: Loaded) -> Iterator[Counted]:
-        """`register` the document, counting the results given on their own."""
-        if self.only is not None:
-            self.present |= kinds_in(outcome.document)
-        for found in register(outcome, self.check, self.only):
-            if not isinstance(found[1], UsageTimeBucket):
-                kind = kind_of(found[1])
+        """Note a document's pages and buckets in the listing check of their kind (docs/cli.md, "One listing per
+        kind"); yield, with its path, each bucket inside the period and each result given on its own. The parts of
+        a page read in parts are noted as one page, with the paths of the whole page."""
+        check, only, where = self.check, self.only, place(outcome)
+        document, part = outcome.document, outcome.part
+        if only is not None:
+            self.present |= kinds_in(document)
+        items = list(enumerate(document)) if isinstance(document, list) else [(None, document)]
+        everywhere = _only_kind(kinds_in(document)) if isinstance(document, list) else None
+        for index, item in items:
+            path = "" if index is None else str(index)
+            if isinstance(item, UsageResponse):
+                counts = list(map(_kind_counts, item.data))
+                kinds_here: set[KindName] = {kind for found in counts for kind in found if kind is not None}
+                if part is not None:
+                    kinds_here = set(part.kinds)  # the whole page's
+                if only is not None and kinds_here and only not in kinds_here:
+                    continue  # a page of other kinds
+                if part is None or not part.number:
+                    page: int | None = check.start_page(item.has_more, item.next_page, where)
+                else:
+                    page = check.pages - 1  # started by the page's first part
+                first = 0 if part is None else part.first_bucket
+                paths = _data_paths(f"{path}." if path else "", first, len(counts))
+                yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
+            elif isinstance(item, UsageTimeBucket):
+                yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
+            elif only is None or kind_of(item) == only:
+                kind = kind_of(item)
                 self.loose[kind] = self.loose.get(kind, 0) + 1
-            yield found
+                yield path, item, {kind: 1}
+
+    def describe(self, listing: ListingReport) -> str:
+        """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
+        loose = self.loose.get(listing.kind, 0)
+        counted = listing.describe() if listing.buckets or listing.pages or not loose else ""
+        if loose:
+            counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
+        return f"{listing.kind}: {counted}"
 
     def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
         """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
@@ -398,6 +404,19 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def refuse(refused: str, why: str, *errors: object) -> int:
+    """Say each error, then what was not done and why, on standard error; the exit status, 1."""
+    for error in errors:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+    print(f"{PROG}: {refused}: {why}", file=sys.stderr)
+    return 1
+
+
+def note(text: str) -> None:
+    clear_progress()
+    print(f"{PROG}: note: {text}", file=sys.stderr)
+
+
 def loose_results(count: int) -> str:
     """Results given on their own, in words."""
     return f"{count_of(count, 'result')} outside any bucket"
@@ -414,12 +433,7 @@ _LAST: Final = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc) - _EPOCH
 
 
 def parse_when(text: str) -> int:
-    """A point in time given on the command line, as Unix seconds.
-
-    Accepts an ISO 8601 date (`2024-11-01`, midnight UTC), date and time (`2024-11-01T12:00`,
-    `2024-11-01T12:00:00Z`; UTC unless it carries an offset such as `+02:00`, which is converted),
-    or Unix seconds (`1730419200`). Anything else is an `argparse.ArgumentTypeError`.
-    """
+    """A point in time given on the command line (the forms --since's help names), as Unix seconds."""
     text = text.strip()
     if _SECONDS.fullmatch(text):
         seconds = int(text) if len(text) <= 20 else None
@@ -440,11 +454,3 @@ def parse_when(text: str) -> int:
         f"{text!r} is not a time: give an ISO date (2024-11-01), an ISO date and time"
         " (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00) or Unix seconds (1730419200)"
     )
-
-
-def describe_listing(listing: ListingReport, loose: int) -> str:
-    """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
-    counted = listing.describe() if listing.buckets or listing.pages or not loose else ""
-    if loose:
-        counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
-    return f"{listing.kind}: {counted}"

@@ -85,14 +85,9 @@ def _megabytes(count: float) -> str:
 
 def input_size(files: Sequence[str] | None) -> int | None:
     """The total size of the files, if every one is a regular file; else `None` (standard input, a directory)."""
-    if not files:
-        return None
-    total = 0
-    for file in files:
-        try:
-            if file == "-" or not os.path.isfile(file):
-                return None
-            total += os.path.getsize(file)
-        except OSError:
-            return None
-    return total
+    try:
+        if files and all(file != "-" and os.path.isfile(file) for file in files):
+            return sum(map(os.path.getsize, files))
+    except OSError:  # gone since
+        pass
+    return None

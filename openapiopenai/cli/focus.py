@@ -10,13 +10,13 @@ from openapiopenai.cli import COMMANDS
 from openapiopenai.cli._common import (
     PROG,
     Commands,
+    Listings,
     add_input,
     add_names,
-    describe_listing,
     input_files,
-    kinds_in,
     names_of,
-    register,
+    note,
+    refuse,
     use_each,
 )
 from openapiopenai.cli._output import choice, replacing
@@ -31,8 +31,8 @@ from openapiopenai.focus import (
     write_csv,
     write_parquet,
 )
-from openapiopenai.listing import ListingCheck
-from openapiopenai.models import KindName, UsageResult, UsageTimeBucket
+from openapiopenai.listing import ListingCheck, count_of
+from openapiopenai.models import UsageResult, UsageTimeBucket
 
 SAMPLE_ORGANIZATION_ID: Final = "org-SampleQ4TzL8wX7KcHm3Ye"
 SAMPLE_ORGANIZATION_NAME: Final = "Sample Organization"
@@ -69,13 +69,6 @@ def add_parser(commands: Commands) -> None:
     parser.set_defaults(run=run)
 
 
-def _refuse(why: str, *errors: object) -> int:
-    for error in errors:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-    print(f"{PROG}: no FOCUS rows written: {why}", file=sys.stderr)
-    return 1
-
-
 def run(args: argparse.Namespace) -> int:
     """Read, check and write; write nothing and return 1 if any costs cannot be used or the listing is not whole."""
     files = input_files(args)
@@ -98,18 +91,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"{PROG}: error: {error}", file=sys.stderr)
             return 1
     export = FocusExport(cast("str", account_id), cast("str", account_name), names_of(args))
-    check = ListingCheck()
-    skipped: set[KindName] = set()
-    loose = 0
+    listings = Listings(ListingCheck(), "costs")
 
     def use(outcome: Loaded) -> list[DocumentError]:
-        nonlocal loose
-        skipped.update(kinds_in(outcome.document) - {"costs"})
         errors: list[DocumentError] = []
-        for path, item, _ in register(outcome, check, "costs"):
-            if not isinstance(item, UsageTimeBucket):
-                loose += 1
-            elif not export.holds(item.start_time):  # a bucket read twice: the listing check names both places
+        for path, item, _ in listings.register(outcome):
+            if isinstance(item, UsageTimeBucket) and not export.holds(
+                item.start_time
+            ):  # a bucket read twice: the listing check names both places
                 try:
                     export.add_bucket(cast("UsageTimeBucket[UsageResult]", item))
                 except FocusError as error:
@@ -118,29 +107,32 @@ def run(args: argparse.Namespace) -> int:
         return errors
 
     rejected = use_each(files, args.max_bytes, use)
+    skipped = listings.present - {"costs"}
     if skipped:
-        print(f"{PROG}: note: skipped the results of other kinds: {', '.join(sorted(skipped))}", file=sys.stderr)
+        note(f"skipped the results of other kinds: {', '.join(sorted(skipped))}")
+    refused = "no FOCUS rows written"
     if rejected:
-        return _refuse(f"{rejected} document{'' if rejected == 1 else 's'} could not be used")
+        return refuse(refused, f"{count_of(rejected, 'document')} could not be used")
+    loose = listings.loose.get("costs", 0)
     if loose:
-        results = f"{loose} costs result{'' if loose == 1 else 's'}"
-        return _refuse("results have no time", f"{results} outside any bucket: with no time they have no charge period")
-    listing = check.report("costs", include_unknown=True)
+        results = f"{count_of(loose, 'costs result')} outside any bucket"
+        return refuse(refused, "results have no time", f"{results}: with no time they have no charge period")
+    listing = listings.check.report("costs", include_unknown=True)
     if listing.problems:
-        return _refuse("these buckets cannot be counted as one listing", *listing.problems)
+        return refuse(refused, "these buckets cannot be counted as one listing", *listing.problems)
     if not export.rows:
-        return _refuse("the input holds no costs results")
+        return refuse(refused, "the input holds no costs results")
     if not listing.complete and not args.partial:
         gaps = (f"the listing is incomplete: {gap}" for gap in listing.gaps)
-        return _refuse("the listing is incomplete (--partial writes its rows anyway)", *gaps)
+        return refuse(refused, "the listing is incomplete (--partial writes its rows anyway)", *gaps)
     for gap in listing.gaps:
-        print(f"{PROG}: note: partial rows: {gap}", file=sys.stderr)
+        note(f"partial rows: {gap}")
     partial = "" if listing.complete else " (partial: the listing is incomplete)"
-    print(f"{PROG}: counted {describe_listing(listing, 0)}{partial}", file=sys.stderr)
+    print(f"{PROG}: counted {listings.describe(listing)}{partial}", file=sys.stderr)
     sys.stderr.flush()
     try:
         with replacing(args.output, binary=binary) as stream:
             (write_parquet if binary else write_csv)(export.iter_rows(), stream)
     except InexactValue as error:
-        return _refuse("a value cannot be written exactly", error)
+        return refuse(refused, "a value cannot be written exactly", error)
     return 0

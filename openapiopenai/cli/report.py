@@ -7,7 +7,7 @@ import sys
 from typing import Final, cast, get_args
 
 from openapiopenai.cli import COMMANDS
-from openapiopenai.cli._common import PROG, Commands, add_input, add_names, parse_when
+from openapiopenai.cli._common import PROG, Commands, add_input, add_names, add_period
 from openapiopenai.cli._output import choice, replacing
 from openapiopenai.cli.summarize import read
 from openapiopenai.models import KindName
@@ -46,13 +46,7 @@ def add_parser(commands: Commands) -> None:
         metavar="{project,line_item}",
         help="what the bars of spend per period are stacked by; default: project",
     )
-    for option, which in (
-        ("--since", "start at or after this time"),
-        ("--until", "end at or before this time, exclusive"),
-    ):
-        parser.add_argument(
-            option, type=parse_when, metavar="WHEN", help=f"count only buckets that {which} (as for summarize)"
-        )
+    add_period(parser)
     parser.add_argument(
         "--partial",
         action="store_true",
@@ -65,12 +59,10 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report; write nothing and return 1 if a document could not be used or the listing is not whole."""
-    reading = read(args)
-    if isinstance(reading, int):
-        return reading
-    reports = reading.checked(args)
-    if isinstance(reports, int):
-        return reports
+    checked = read(args)
+    if isinstance(checked, int):
+        return checked
+    reading, reports = checked
     kinds = [KindCounted(listing, reading.tallies.get(cast("KindName", listing.kind))) for listing in reports]
     page = render_report(kinds, args.every, spend_by=args.spend_by, names=reading.names)
     with replacing(args.output) as stream:

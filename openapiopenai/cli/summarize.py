@@ -7,7 +7,6 @@ import re
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import MAX_PREC, ROUND_HALF_UP, Context, Decimal
 from typing import Final, cast, get_args
@@ -20,11 +19,12 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     add_names,
-    describe_listing,
+    add_period,
     input_files,
     loose_results,
     names_of,
-    parse_when,
+    note,
+    refuse,
     use_each,
 )
 from openapiopenai.cli._output import choice
@@ -50,8 +50,6 @@ from openapiopenai.usage import (
     utc_datetime,
 )
 
-FORMATS: Final = ("table", "csv", "json")
-EVERY: Final[tuple[Every, ...]] = get_args(Every)
 SHORT_HEADERS: Final = {
     "num_model_requests": "requests",
     "num_requests": "calls",
@@ -73,7 +71,7 @@ TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
 }
 """The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
 headline ones, without their breakdowns by modality and caching."""
-_EVERY: Final[dict[str, Every]] = {every: every for every in EVERY}
+_EVERY: Final[dict[str, Every]] = {every: every for every in get_args(Every)}
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
 
@@ -82,11 +80,9 @@ def add_parser(commands: Commands) -> None:
     parser = commands.add_parser(
         "summarize",
         help=COMMANDS["summarize"],
-        description="Total each kind of result read (images, completions, costs, ...) in a table of its own, "
-        "with that kind's counters as columns (costs: the amount per currency), grouped, largest first. The "
-        "buckets of each kind are checked as one listing, in any order: a bucket read twice, or overlapping "
-        "buckets, are an error; a hole between buckets or a last page that says has_more makes the listing "
-        "incomplete, and then no totals are printed unless --partial asks for them.",
+        description="Total each kind of result read in a table of its own, its counters (costs: the amount per "
+        "currency) as columns, grouped, largest first, over the buckets of that kind checked as one listing: "
+        "overlapping buckets are an error, and an incomplete listing prints no totals unless --partial.",
         epilog="Exit status: 0 complete totals (or totals labelled partial with --partial), 1 bad data or an "
         "incomplete listing, 2 bad usage.",
     )
@@ -109,20 +105,7 @@ def add_parser(commands: Commands) -> None:
     parser.add_argument(
         "--per-bucket", dest="every", action="store_const", const="bucket", help="the same as --every bucket"
     )
-    parser.add_argument(
-        "--since",
-        type=parse_when,
-        metavar="WHEN",
-        help="count only buckets that start at or after this time: an ISO date (2024-11-01, midnight UTC), "
-        "an ISO date and time (UTC unless it has an offset), or Unix seconds",
-    )
-    parser.add_argument(
-        "--until",
-        type=parse_when,
-        metavar="WHEN",
-        help="count only buckets that end at or before this time (exclusive, like the API's end_time: "
-        "--until 2024-12-01 stops at the end of November); same forms as --since",
-    )
+    add_period(parser)
     parser.add_argument(
         "--partial",
         action="store_true",
@@ -130,7 +113,7 @@ def add_parser(commands: Commands) -> None:
     )
     parser.add_argument(
         "--format",
-        type=choice("format", {name: name for name in FORMATS}),
+        type=choice("format", {name: name for name in ("table", "csv", "json")}),
         default="table",
         metavar="{table,csv,json}",
         help="default: table",
@@ -156,13 +139,21 @@ _FIELDS: dict[str, GroupBy] = {field: field for field in ALL_GROUP_BY_FIELDS}
 
 def run(args: argparse.Namespace) -> int:
     """Total the documents; print no totals and return 1 if any could not be used or the listing is not whole."""
-    reading = read(args)
-    return reading if isinstance(reading, int) else reading.finish(args)
+    checked = read(args)
+    if isinstance(checked, int):
+        return checked
+    reading, reports = checked
+    if args.format != "table" and len(reports) > 1:
+        args.usage(
+            f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
+            " writes one table; choose one with --kind"
+        )
+    return reading.write(args, reports)
 
 
-def read(args: argparse.Namespace) -> Reading | int:
-    """Read and count every document as the arguments ask (`by`, `every`, `kind`, `since`, `until`); the exit
-    status instead, having said why, if any document could not be used."""
+def read(args: argparse.Namespace) -> tuple[Reading, list[ListingReport]] | int:
+    """Read and count every document as the arguments ask (`by`, `every`, `kind`, `since`, `until`), and check
+    the listing of each kind; the exit status instead, having said why, if the totals cannot be given."""
     files = input_files(args)
     since: int | None = args.since
     until: int | None = args.until
@@ -172,17 +163,9 @@ def read(args: argparse.Namespace) -> Reading | int:
     rejected = use_each(files, args.max_bytes, reading.count)
     if rejected:
         # Totals of only the usable part would look complete: print none.
-        return _refuse(f"{count_of(rejected, 'document')} could not be used", args)
-    return reading
-
-
-def _refuse(why: str, args: argparse.Namespace) -> int:
-    print(f"{PROG}: {args.refused}: {why}", file=sys.stderr)
-    return 1
-
-
-def _note(text: str) -> None:
-    print(f"{PROG}: note: {text}", file=sys.stderr)
+        return refuse(args.refused, f"{count_of(rejected, 'document')} could not be used")
+    reports = reading.checked(args)
+    return reports if isinstance(reports, int) else (reading, reports)
 
 
 class Reading:
@@ -233,39 +216,20 @@ class Reading:
             self.tally(kind).add_results(results, None)
         return errors
 
-    def finish(self, args: argparse.Namespace) -> int:
-        """Check the listing of each kind, then print the totals, or refuse them."""
-        reports = self.checked(args)
-        if isinstance(reports, int):
-            return reports
-        if args.format != "table" and len(reports) > 1:
-            args.usage(
-                f"the input holds {', '.join(listing.kind for listing in reports)}: --format {args.format}"
-                " writes one table; choose one with --kind"
-            )
-        return self._print(args, reports)
-
     def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
         """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
         exit status instead, having said why, when the totals cannot be given."""
         reports, refused = self.listings.reports()
         if refused is not None:
-            print(f"{PROG}: error: {refused[0]}", file=sys.stderr)
-            return _refuse(refused[1], args)
+            return refuse(args.refused, refused[1], refused[0])
         loose = sum(self.listings.loose.values())
         check = self.listings.check
         if loose and (self.every is not None or check.since is not None or check.until is not None):
-            print(
-                f"{PROG}: error: {loose_results(loose)}: with no time they cannot be placed in a period"
-                " (--every, --since, --until need buckets)",
-                file=sys.stderr,
-            )
-            return _refuse("results have no time", args)
-        problems = [(listing, problem) for listing in reports for problem in listing.problems]
-        for listing, problem in problems:
-            print(f"{PROG}: error: {_kind_prefix(listing, reports)}{problem}", file=sys.stderr)
+            why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
+            return refuse(args.refused, "results have no time", f"{why} (--every, --since, --until need buckets)")
+        problems = [f"{_kind_prefix(listing, reports)}{problem}" for listing in reports for problem in listing.problems]
         if problems:
-            return _refuse("these buckets cannot be counted as one listing", args)
+            return refuse(args.refused, "these buckets cannot be counted as one listing", *problems)
         if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
             for start, end in check.spans(None):
                 self.tally(cast("KindName", reports[0].kind)).add_results(
@@ -277,13 +241,13 @@ class Reading:
             for gap in listing.gaps:
                 print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
         if partial and not args.partial:
-            return _refuse("the listing is incomplete (--partial prints them anyway)", args)
+            return refuse(args.refused, "the listing is incomplete (--partial prints them anyway)")
         return reports
 
-    def _print(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
+    def write(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
         tables: list[str] = []
         for listing in reports:
-            counted = describe_listing(listing, self.listings.loose.get(listing.kind, 0))
+            counted = self.listings.describe(listing)
             if not listing.complete:
                 counted += " (partial: the listing is incomplete)"
             kind = cast("KindName", listing.kind)
@@ -298,23 +262,13 @@ class Reading:
             tally = self.tally(kind)
             overall = tally.total  # built anew on every read; the groups are built one at a time
             self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-            header, rows, total, columns = self._rows(kind, tally, overall, listing)
+            header, rows, total = self._rows(kind, tally, overall, listing, table=args.format == "table")
             if args.format == "table":
-                # Counters that are zero in every row are left out of the table (csv and json keep them).
-                shown = TABLE_COUNTERS.get(kind)
-                hidden = {
-                    len(header) - len(columns) + index
-                    for index, column in enumerate(columns)
-                    if (not column.always and total[index] == 0) or (shown is not None and column.name not in shown)
-                }
-                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every, hidden)}")
+                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every)}")
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
-                if args.format == "csv":
-                    _write_csv(header, rows, self.every)
-                else:
-                    _write_json(header, rows, self.every)
+                _write(header, rows, self.every, args.format)
         if tables:
             print("\n\n".join(tables))
         return 0
@@ -322,25 +276,24 @@ class Reading:
     def _notes(self, kind: KindName, tally: UsageTally, overall: Totals, results: int) -> None:
         """Say on standard error what the totals of a kind cannot show."""
         if self.chosen is not None:
-            refused = [field for field in self.chosen if field not in tally.by]
+            refused = " or ".join(field for field in self.chosen if field not in tally.by)
             if refused:
-                fields = " or ".join(refused)
-                _note(f"{kind} results cannot be grouped by {fields}: their table leaves it out")
-        if self.chosen is not None and any(True for _ in tally.group_keys()):
+                note(f"{kind} results cannot be grouped by {refused}: their table leaves it out")
+            keys = list(tally.group_keys())
             for index, field in enumerate(tally.by):
-                if all(values[index] is None for values in tally.group_keys()):
-                    _note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
+                if keys and all(values[index] is None for values in keys):
+                    note(f"{field} is empty in every {kind} result: was the export requested with group_by={field}?")
         missing = overall.missing
         everywhere = [name for name, count in missing.items() if count >= results]
         somewhere = [f"{name} ({count} of {results})" for name, count in missing.items() if count < results]
         if everywhere:
-            _note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
+            note(f"{kind}: no result has {', '.join(everywhere)}: those totals read 0")
         if somewhere:
-            _note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
+            note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
-        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport
-    ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal], list[_Column]]:
+        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport, *, table: bool
+    ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
         """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
         every = self.every
         if self.chosen is None:
@@ -353,26 +306,38 @@ class Reading:
             shown = list(range(len(tally.by)))
         fields = [tally.by[index] for index in shown]
         columns = _columns(kind, total)
+        if table:
+            # The table leaves out counters that are zero in every row, but for the first and last, and those
+            # it has no room for (csv and json keep every one).
+            fits, optional = TABLE_COUNTERS.get(kind), COUNTERS[kind][1:-1]
+            columns = {
+                name: value
+                for name, value in columns.items()
+                if not (name in optional and value(total) == 0) and (fits is None or name in fits)
+            }
+        values = list(columns.values())
+        totals = [value(total) for value in values]
         rows: Iterable[list[_Cell]]
         if every is not None:
-            check = self.listings.check
-            starts = (
-                {start for named in (kind, None) for start, _ in check.spans(named)}
-                if every == "bucket"
-                else set[int]()
-            )
-            rows = _time_rows(tally, every, listing.start, listing.end, starts, shown, columns)
+            periods: Iterator[int] = iter(())
+            if every == "bucket":
+                spans = self.listings.check.spans
+                periods = iter(sorted({start for named in (kind, None) for start, _ in spans(named)}))
+            elif listing.start is not None and listing.end is not None:
+                periods = iter_periods(listing.start, listing.end, every)
+            zero = [*[BLANK] * len(shown), *(Decimal(0) if isinstance(number, Decimal) else 0 for number in totals)]
+            rows = _time_rows(tally, periods, shown, values, zero)
         elif not fields:
-            rows = [[column.value(total) for column in columns]]  # one overall row, even for no results
+            rows = [[*totals]]  # one overall row, even for no results
         else:
             rows = (
-                [*(group.values[index] for index in shown), *(column.value(group.totals) for column in columns)]
+                [*(group.values[index] for index in shown), *(value(group.totals) for value in values)]
                 for group in tally.iter_groups()
             )
-        header = [*([TIME_COLUMNS[every]] if every else []), *fields, *(column.name for column in columns)]
+        header = [*([TIME_COLUMNS[every]] if every else []), *fields, *columns]
         if self.names:
             header, rows = _with_names(header, rows, self.names)
-        return header, rows, [column.value(total) for column in columns], columns
+        return header, rows, totals
 
 
 NAME_COLUMNS: Final[dict[str, str]] = {
@@ -401,45 +366,31 @@ def _with_names(
     return named_header, map(named, rows)
 
 
-@dataclass(frozen=True)
-class _Column:
-    """One numeric column: its name in csv and json, how to read it from totals, and its zero."""
-
-    name: str
-    value: Callable[[Totals], int | Decimal]
-    zero: int | Decimal = 0
-    always: bool = True
-    """False for a counter the table may leave out when it is zero in every row."""
+_Value = Callable[[Totals], "int | Decimal"]
 
 
-def _columns(kind: KindName, total: Totals) -> list[_Column]:
-    """A kind's counters in field order, its levels (latest and peak), and for costs the amount per currency."""
-    counters = COUNTERS[kind]
-    columns = [_counter(name, always=name in (counters[0], counters[-1])) for name in counters]
+def _columns(kind: KindName, total: Totals) -> dict[str, _Value]:
+    """The numbers of a kind's rows by column name: its counters in field order, its levels (latest and peak),
+    and for costs the amount per currency."""
+    columns = {name: _counter(name) for name in COUNTERS[kind]}
     for name in LEVELS.get(kind, ()):
-        columns.append(_Column(f"{name}_latest", _level(name, latest=True)))
-        columns.append(_Column(f"{name}_peak", _level(name, latest=False)))
+        columns[f"{name}_latest"] = _level(name, latest=True)
+        columns[f"{name}_peak"] = _level(name, latest=False)
     if kind == "costs":
-        columns += [_amount(currency) for currency in total.amounts] or [
-            _Column("amount", lambda _: Decimal(0), Decimal(0))
-        ]
+        columns |= {f"amount_{currency}": _amount(currency) for currency in total.amounts} or {"amount": _amount("")}
     return columns
 
 
-def _counter(name: str, *, always: bool) -> _Column:
-    return _Column(name, lambda totals: totals.counts[name], always=always)
+def _counter(name: str) -> _Value:
+    return lambda totals: totals.counts[name]
 
 
-def _level(name: str, *, latest: bool) -> Callable[[Totals], int]:
-    def value(totals: Totals) -> int:
-        level = totals.levels[name]
-        return (level.latest if latest else level.peak) or 0
-
-    return value
+def _level(name: str, *, latest: bool) -> _Value:
+    return lambda totals: (totals.levels[name].latest if latest else totals.levels[name].peak) or 0
 
 
-def _amount(currency: str) -> _Column:
-    return _Column(f"amount_{currency}", lambda totals: totals.amounts.get(currency, Decimal(0)), Decimal(0))
+def _amount(currency: str) -> _Value:
+    return lambda totals: totals.amounts.get(currency, Decimal(0))
 
 
 def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
@@ -475,24 +426,10 @@ _Cell = str | bool | int | Decimal | datetime | None | _Blank
 
 
 def _time_rows(
-    tally: UsageTally,
-    every: Every,
-    start: int | None,
-    end: int | None,
-    bucket_starts: set[int],
-    shown: list[int],
-    columns: list[_Column],
+    tally: UsageTally, periods: Iterator[int], shown: list[int], values: list[_Value], zero: Sequence[_Cell]
 ) -> Iterator[list[_Cell]]:
-    """Rows in time order (largest first within a period), with a zero row for each period without usage,
-    each built as it is reached."""
-    periods: Iterator[int]
-    if every == "bucket":
-        periods = iter(sorted(bucket_starts))
-    elif start is None or end is None:
-        periods = iter(())
-    else:
-        periods = iter_periods(start, end, every)
-    zero: list[_Cell] = [*[BLANK] * len(shown), *(column.zero for column in columns)]
+    """Rows in time order (largest first within a period), with the `zero` row for each of the `periods` without
+    usage, each built as it is reached."""
     period = next(periods, None)
     last: datetime | None = None
     for group in tally.iter_groups(by_time=True):
@@ -504,7 +441,7 @@ def _time_rows(
                     yield [utc_datetime(period), *zero]
                 period = next(periods, None)
             last = moment
-        yield [moment, *(group.values[index] for index in shown), *(column.value(group.totals) for column in columns)]
+        yield [moment, *(group.values[index] for index in shown), *(value(group.totals) for value in values)]
     while period is not None:
         yield [utc_datetime(period), *zero]
         period = next(periods, None)
@@ -512,6 +449,8 @@ def _time_rows(
 
 def _plain(cell: _Cell, every: Every | None, *, table: bool = False) -> str | None:
     """A cell as csv and json write it (`None` for null), or as the `table` shows it."""
+    if isinstance(cell, str):
+        return (cell or '""') if table else cell
     if cell is None or isinstance(cell, _Blank):
         return (NULL_CELL if cell is None else "") if table else None
     if isinstance(cell, bool):
@@ -522,44 +461,27 @@ def _plain(cell: _Cell, every: Every | None, *, table: bool = False) -> str | No
         return format(cell.normalize(_WIDE), "f")  # exact, without trailing zeros or an exponent
     if isinstance(cell, int):
         return f"{cell:,}" if table else str(cell)
-    if isinstance(cell, datetime):
-        if every == "day" or every == "week":
-            return cell.date().isoformat()
-        return cell.strftime("%Y-%m") if every == "month" else cell.isoformat().replace("+00:00", "Z")
-    return (cell or '""') if table else cell
+    if every == "day" or every == "week":
+        return cell.date().isoformat()
+    return cell.strftime("%Y-%m") if every == "month" else cell.isoformat().replace("+00:00", "Z")
 
 
 _QUOTED: Final = re.compile('[,"\r\n]').search
 """Whether a csv field needs quotes."""
 
 
-def _write_csv(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
-    """CSV with null as an empty field and an empty string as `""`, so the two stay apart; each row is
-    written as it comes."""
+def _write(header: list[str], rows: Iterable[list[_Cell]], every: Every | None, form: str) -> None:
+    """CSV, with null as an empty field and an empty string as `""` so that the two stay apart; or JSON, an array
+    of objects, money the exact decimal number it is. Each row is written as it comes."""
     write = sys.stdout.write
-    write(",".join(header) + "\n")
-    for row in rows:
-        fields: list[str] = []
-        for cell in row:
-            if type(cell) is int:
-                fields.append(str(cell))  # most cells: nothing to quote
-                continue
-            text = cell if type(cell) is str else _plain(cell, every)
-            if text is None:
-                fields.append("")
-            elif text == "" or _QUOTED(text):
-                fields.append('"' + text.replace('"', '""') + '"')
-            else:
-                fields.append(text)
-        write(",".join(fields) + "\n")
-
-
-def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | None) -> None:
-    """An array of objects, one per row, each written as it comes; money is written as the exact decimal
-    number it is."""
+    if form == "csv":
+        write(",".join(header) + "\n")
+        for row in rows:  # most cells are counts: nothing to quote
+            write(",".join([str(cell) if type(cell) is int else _csv_field(_plain(cell, every)) for cell in row]))
+            write("\n")
+        return
     import json  # only for this format: the other runs start without it
 
-    write = sys.stdout.write
     names = [f"    {json.dumps(name)}: " for name in header]
     first = True
     for row in rows:
@@ -574,28 +496,22 @@ def _write_json(header: list[str], rows: Iterable[list[_Cell]], every: Every | N
     write("[]\n" if first else "\n]\n")
 
 
+def _csv_field(text: str | None) -> str:
+    if text is None:
+        return ""
+    return '"' + text.replace('"', '""') + '"' if text == "" or _QUOTED(text) else text
+
+
 _CENT: Final = Decimal("0.01")
 _WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
 NULL_CELL: Final = "(none)"
 """How the table shows a field that is null or absent; an empty string shows as `""`."""
 
 
-def _table(
-    header: list[str],
-    rows: Sequence[list[_Cell]],
-    total: Sequence[_Cell],
-    every: Every | None,
-    hidden: set[int],
-) -> str:
-    """Columns aligned for a terminal, text to the left and numbers to the right, then a total line.
-
-    The columns numbered in `hidden` are left out; headers are shortened.
-    """
-    first_number = len(header) - len(total)
-    keep = [column for column in range(len(header)) if column not in hidden]
-    total = [total[column - first_number] for column in keep if column >= first_number]
-    header = [_header(header[column]) for column in keep]
-    rows = [[row[column] for column in keep] for row in rows]
+def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell], every: Every | None) -> str:
+    """Columns aligned for a terminal, text to the left and numbers to the right, headers shortened, then a
+    total line."""
+    header = [_header(name) for name in header]
     numbers = len(total)
     if len(header) == numbers:
         # Without a grouping column the one row is the total itself.

@@ -12,7 +12,6 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     clear_progress,
-    describe_listing,
     input_files,
     use_each,
 )
@@ -64,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     problems = gaps = False
     for listing in reports:
-        counted = describe_listing(listing, listings.loose.get(listing.kind, 0))
+        counted = listings.describe(listing)
         if listing.problems:
             verdict = ": not one listing"
         elif not listing.buckets and not listing.pages:
