@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -65,19 +64,43 @@ def _command(tool: str, kind: str, path: Path) -> list[str]:
 _ENVIRONMENT: Final = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
+# The command runs in a grandchild forked from a small launcher, which times it and sends back its figures.
+# Linux carries a process's peak RSS across exec, so a command started straight from this runner (tens of MiB
+# once it has made its data) would report at least the runner's own peak, whatever the command used.
+_LAUNCH: Final = """
+import os, sys, time
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+figures = (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+os.write(int(sys.argv[1]), " ".join(map(str, figures)).encode())
+"""
+
+
 def measure(command: list[str], stdout: Path | None) -> Run:
-    """Run a command to its end: wall time, and the peak resident memory of that process alone."""
-    with open(stdout if stdout is not None else os.devnull, "wb") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, cwd=data.REPO_ROOT, env=_ENVIRONMENT)
-        assert process.stderr is not None
-        errors = process.stderr.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}:\n{errors.decode()[-2000:]}")
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)  # kilobytes on Linux
+    """Run a command to its end: wall time, CPU time and the peak resident memory of that process alone."""
+    report, send = os.pipe()
+    try:
+        with open(stdout if stdout is not None else os.devnull, "wb") as out:
+            launcher = [sys.executable, "-S", "-c", _LAUNCH, str(send), *command]
+            process = subprocess.run(
+                launcher, stdout=out, stderr=subprocess.PIPE, cwd=data.REPO_ROOT, env=_ENVIRONMENT, pass_fds=(send,)
+            )
+        os.close(send)
+        send = -1
+        with os.fdopen(report, "rb") as figures:
+            report = -1
+            seconds, cpu_seconds, peak_kilobytes, status = figures.read().split()
+    finally:
+        for descriptor in (report, send):
+            if descriptor >= 0:
+                os.close(descriptor)
+    if process.returncode != 0 or status != b"0":
+        raise RuntimeError(f"{' '.join(command)} exited with {status.decode()}:\n{process.stderr.decode()[-2000:]}")
+    return Run(float(seconds), float(cpu_seconds), int(peak_kilobytes) * 1024)  # kilobytes on Linux
 
 
 def startup(runs: int) -> dict[str, float]:

@@ -3,6 +3,7 @@
 import configparser
 import importlib.metadata
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -99,3 +100,14 @@ def test_the_package_names_are_the_models_names() -> None:
 def test_the_package_has_no_other_names(name: str) -> None:
     with pytest.raises(AttributeError, match=f"has no attribute {name!r}"):
         getattr(openapiopenai, name)
+
+
+def test_the_command_line_benchmark_measures_each_command_s_own_peak_memory() -> None:
+    from benchmarks.cli import measure
+
+    held = bytearray(256 * 2**20)
+    held[::4096] = b"x" * len(held[::4096])  # touched, so that this process really holds it
+    run = measure([sys.executable, "-c", "pass"], None)
+    assert 0 < run.peak_bytes < 64 * 2**20
+    with pytest.raises(RuntimeError, match=r"exited with 3:\nboom"):
+        measure([sys.executable, "-c", "import sys; print('boom', file=sys.stderr); sys.exit(3)"], None)
