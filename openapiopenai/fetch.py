@@ -268,18 +268,17 @@ _LASTING_TLS: Final = frozenset(
 )
 
 
-class _Retryable(Exception):
-    def __init__(self, problem: str, retry_after: float | None = None) -> None:
-        super().__init__(problem)
-        self.retry_after = retry_after
-
-
 class _Failed(Exception):
-    """A request that failed for good; `status` is the HTTP status of a refusal (0 otherwise)."""
+    """A failed request: for good, or `retryable` (after `retry_after` seconds, if the server said);
+    `status` is the HTTP status of a refusal (0 otherwise)."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(
+        self, message: str, status: int = 0, *, retryable: bool = False, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
 class Client:
@@ -365,8 +364,10 @@ class Client:
                         if "EOF" in invalid
                         else _cut(printable(invalid.removeprefix("Invalid JSON: ")), 80)
                     )
-                    raise _Retryable(f"the answer is not JSON ({shown})") from None
-            except _Retryable as failure:
+                    raise _Failed(f"the answer is not JSON ({shown})", retryable=True) from None
+            except _Failed as failure:
+                if not failure.retryable:
+                    raise
                 problem = self.clean(str(failure))
                 if attempt == self.retry.retries:
                     raise _Failed(f"gave up: {problem} ({attempt + 1} attempt{'s' if attempt else ''})") from None
@@ -411,14 +412,14 @@ class Client:
                     body = _read_body(response, cap)
             except (OSError, http.client.HTTPException, ValueError) as error:
                 if expired.is_set():
-                    raise _Retryable(f"no whole answer within {self.read_timeout:g} s") from None
+                    raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True) from None
                 if isinstance(error, ssl.SSLError) and (
                     isinstance(error, ssl.SSLCertVerificationError) or error.reason in _LASTING_TLS
                 ):
                     raise _Failed(f"gave up: {_network_problem(error)}") from None
-                raise _Retryable(_network_problem(error)) from None
+                raise _Failed(_network_problem(error), retryable=True) from None
             if expired.is_set():  # the answer was cut off at the deadline: what came may look whole
-                raise _Retryable(f"no whole answer within {self.read_timeout:g} s")
+                raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True)
         finally:
             timer.cancel()
             connection.close()
@@ -444,9 +445,9 @@ class Client:
                 status,
             )
         said = f"HTTP {status}{self._api_message(body or b'')}"
-        if status in (408, 409, 429) or status >= 500:
-            raise _Retryable(said, _retry_after(response.getheader("Retry-After")))
-        raise _Failed(said, status)
+        retryable = status in (408, 409, 429) or status >= 500
+        retry_after = _retry_after(response.getheader("Retry-After")) if retryable else None
+        raise _Failed(said, status, retryable=retryable, retry_after=retry_after)
 
     def _api_message(self, body: bytes) -> str:
         """` (the message)` of an OpenAI error body, or nothing: masked and on one line before it is cut
