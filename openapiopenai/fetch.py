@@ -250,6 +250,10 @@ _KEY_LABEL: Final = "sk-admin-"
 # A part of the secret this long or longer is masked wherever it appears; shorter parts say nothing.
 _KEY_PART: Final = 8
 _MASK: Final = "[admin key]"
+_KEY_NEEDED: Final = (
+    "this needs an organization admin key (sk-admin-...), not a project key, with the api.usage.read scope"
+    " for usage and costs"
+)
 _UNICODE_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ERROR_BODY_BYTES: Final = 1024 * 1024
 # TLS failures that the same request will meet again: retrying them only delays the message.
@@ -445,6 +449,8 @@ class Client:
                 status,
             )
         said = f"HTTP {status}{self._api_message(body or b'')}"
+        if status in (401, 403):
+            said += f": {_KEY_NEEDED}"
         retryable = status in (408, 409, 429) or status >= 500
         retry_after = _retry_after(response.getheader("Retry-After")) if retryable else None
         raise _Failed(said, status, retryable=retryable, retry_after=retry_after)
@@ -653,12 +659,7 @@ def iter_query_pages(
                     # listing, asked for afresh from the end of the last bucket held.
                     asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
                     continue
-                if error.status in (401, 403):
-                    hint = (
-                        ": the Usage and Costs API needs an organization admin key with the api.usage.read scope,"
-                        " not a project key"
-                    )
-                elif error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
+                if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
                     hint = (
                         ": the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
                         " group by project_id or line_item instead"

@@ -83,8 +83,7 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Nam
                 try:
                     page = client.get(listing.path, listing.query(after), listing.read, listing.title)
                 except _Failed as error:
-                    hint = ": listing names needs an admin key (sk-admin-...) that may read the organization"
-                    raise FetchError(f"{where}: {error}{hint if error.status in (401, 403) else ''}") from None
+                    raise FetchError(f"{where}: {error}") from None
             if page.has_more:
                 # `after` is the id of the last object held; `last_id` says the same, and stands in on an empty page.
                 after = page.data[-1].id if page.data else page.last_id
