@@ -98,10 +98,10 @@ ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
 
 def endpoint_for(result: type[ApiModel]) -> Endpoint:
     """The endpoint whose results `result` models; `ValueError` for a model of no endpoint."""
-    for endpoint in ENDPOINTS.values():
-        if endpoint.model is result:
-            return endpoint
-    raise ValueError(f"{result.__name__} is not the result of any usage or costs endpoint")
+    found = next((endpoint for endpoint in ENDPOINTS.values() if endpoint.model is result), None)
+    if found is None:
+        raise ValueError(f"{result.__name__} is not the result of any usage or costs endpoint")
+    return found
 
 
 @dataclass(frozen=True)
@@ -257,18 +257,9 @@ _KEY_NEEDED: Final = (
 _UNICODE_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ERROR_BODY_BYTES: Final = 1024 * 1024
 # TLS failures that the same request will meet again: retrying them only delays the message.
-_LASTING_TLS: Final = frozenset(
-    [
-        "WRONG_VERSION_NUMBER",
-        "UNSUPPORTED_PROTOCOL",
-        "TLSV1_ALERT_PROTOCOL_VERSION",
-        "NO_PROTOCOLS_AVAILABLE",
-        "TLSV1_ALERT_UNKNOWN_CA",
-        "SSLV3_ALERT_HANDSHAKE_FAILURE",
-        "SSLV3_ALERT_BAD_CERTIFICATE",
-        "TLSV1_UNRECOGNIZED_NAME",
-        "HTTP_REQUEST",
-    ]
+_LASTING_TLS: Final = re.compile(
+    "WRONG_VERSION_NUMBER|UNSUPPORTED_PROTOCOL|TLSV1_ALERT_PROTOCOL_VERSION|NO_PROTOCOLS_AVAILABLE|HTTP_REQUEST"
+    "|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_HANDSHAKE_FAILURE|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_UNRECOGNIZED_NAME"
 )
 
 
@@ -358,16 +349,12 @@ class Client:
                 try:
                     return read(body)
                 except ValidationError as error:
-                    details = error.errors(include_url=False)
-                    invalid = next((detail["msg"] for detail in details if detail["type"] == "json_invalid"), None)
-                    if invalid is None:
+                    invalid = [detail["msg"] for detail in error.errors() if detail["type"] == "json_invalid"]
+                    if not invalid:
                         problem = self.clean(_first_problem(error))
                         raise _Failed(f"the answer is not a valid page of {what}: {problem}") from None
-                    shown = (
-                        "cut short?"
-                        if "EOF" in invalid
-                        else _cut(printable(invalid.removeprefix("Invalid JSON: ")), 80)
-                    )
+                    said = invalid[0].removeprefix("Invalid JSON: ")
+                    shown = "cut short?" if "EOF" in said else _cut(printable(said), 80)
                     raise _Failed(f"the answer is not JSON ({shown})", retryable=True) from None
             except _Failed as failure:
                 if not failure.retryable:
@@ -418,7 +405,7 @@ class Client:
                 if expired.is_set():
                     raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True) from None
                 if isinstance(error, ssl.SSLError) and (
-                    isinstance(error, ssl.SSLCertVerificationError) or error.reason in _LASTING_TLS
+                    isinstance(error, ssl.SSLCertVerificationError) or _LASTING_TLS.fullmatch(error.reason or "")
                 ):
                     raise _Failed(f"gave up: {_network_problem(error)}") from None
                 raise _Failed(_network_problem(error), retryable=True) from None
