@@ -106,11 +106,7 @@ def endpoint_for(result: type[ApiModel]) -> Endpoint:
 
 @dataclass(frozen=True)
 class Query:
-    """One listing: the kind, the time range, the bucket width, grouping and filters.
-
-    It checks itself against what the spec allows for the kind, raising `ValueError`. `limit` is the
-    number of buckets per page; by default the most the API allows for the width (fewest requests).
-    """
+    """One listing, checked against what the spec allows for its kind (`ValueError`); see docs/fetch.md."""
 
     kind: str
     start_time: int
@@ -213,11 +209,8 @@ class Query:
 
 
 class FetchError(Exception):
-    """A listing could not be fetched to its end: one line naming the page reached.
-
-    `pages` counts the pages yielded before it, and `next_page` is the cursor to continue from (`None`
-    when nothing was yielded of a listing fetched from its start).
-    """
+    """A listing could not be fetched to its end: one line naming the page reached, the `pages` yielded
+    before it and the cursor to continue from (`next_page`, `None` before the first)."""
 
     def __init__(self, message: str, *, pages: int = 0, next_page: str | None = None) -> None:
         super().__init__(message)
@@ -277,11 +270,7 @@ class _Failed(Exception):
 
 
 class Client:
-    """A connection to the API: base URL, admin key (never shown, `repr` included), timeouts, limits and retries.
-
-    `sleep` and `random` can be replaced (tests record the waits instead of waiting); `on_retry` is
-    called with a short description of the problem and the wait before each retry.
-    """
+    """A connection to the API (docs/fetch.md, "In Python"); the key is never shown, `repr` included."""
 
     def __init__(
         self,
@@ -596,13 +585,8 @@ def repeated_cursor(client: Client, cursor: str, seen: set[str]) -> str | None:
 def iter_query_pages(
     client: Client, query: Query, held: Iterable[UsageResponse[Any]] = ()
 ) -> Iterator[UsageResponse[Any]]:
-    """The pages of `query`'s listing, each checked against the query before it is yielded.
-
-    `held` are the pages of the listing already had, in order: they are checked in the same way and
-    yielded again, and the listing goes on after the last of them, from its cursor or, when the pages
-    held are complete but end before the end of the range, with a request for the rest. Raises
-    `FetchError` naming the page reached.
-    """
+    """The pages of `query`'s listing, the `held` ones first, each checked against the query before it is
+    yielded (docs/fetch.md, "In Python"); `FetchError` names the page reached."""
     page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
     width = WIDTH_SECONDS[query.bucket_width]
     end = query.end_time
@@ -713,10 +697,7 @@ def iter_pages(
     client: Client | None = None,
     **options: Unpack[QueryOptions],
 ) -> Iterator[UsageResponse[_ResultT]]:
-    """The pages of one listing of `result`'s kind, as `iter_query_pages` gives them (`held` included).
-
-    Without `client`, one is made with the key in the `OPENAI_ADMIN_KEY` environment variable.
-    """
+    """The pages of one listing of `result`'s kind, as `iter_query_pages` gives them (`held` included)."""
     query = Query.build(endpoint_for(result).name, start_time, end_time, **options)
     return iter_query_pages(client or Client(), query, held)
 
