@@ -206,14 +206,14 @@ class Export:
             self.length += len(line)
         self.pages += 1
 
-    def given_again(self, pages: Iterator[_Page], held: int, finished: bool) -> Iterator[_Page]:
-        """The first `held` pages, those the export holds, as the library gives them again after checking them.
-
-        One that is not the page expected there is an export of another query when `finished` (bad usage),
-        else a damaged one.
+    def given_again(self, pages: Iterator[_Page], held: int, finished: bool, hold: Callable[[_Page], object]) -> None:
+        """Call `hold` with the first `held` pages, those the export holds, as the library gives them again after
+        checking them. One that is not the page expected there is an export of another query when `finished`
+        (bad usage), else a damaged one.
         """
         try:
-            yield from itertools.islice(pages, held)
+            for page in itertools.islice(pages, held):
+                hold(page)
         except FetchError as error:
             if finished:
                 raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None

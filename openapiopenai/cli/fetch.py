@@ -151,8 +151,7 @@ class _Run:
         # The pages held are read one at a time rather than kept (an export may be large), and checked as
         # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
         pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
-        for page in export.given_again(pages, len(lines), finished):
-            self._hold(page)
+        export.given_again(pages, len(lines), finished, self._hold)
         if finished and not self.complete:
             raise Failed(
                 f"{self.export.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
