@@ -393,11 +393,7 @@ class Client:
             except (OSError, http.client.HTTPException, ValueError) as error:
                 if expired.is_set():
                     raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True) from None
-                if isinstance(error, ssl.SSLError) and (
-                    isinstance(error, ssl.SSLCertVerificationError) or _LASTING_TLS.fullmatch(error.reason or "")
-                ):
-                    raise _Failed(f"gave up: {_network_problem(error)}") from None
-                raise _Failed(_network_problem(error), retryable=True) from None
+                raise _network_failure(error) from None
             if expired.is_set():  # the answer was cut off at the deadline: what came may look whole
                 raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True)
         finally:
@@ -532,15 +528,17 @@ _NETWORK_PROBLEMS: Final = (
 )
 
 
-def _network_problem(error: BaseException) -> str:
+def _network_failure(error: BaseException) -> _Failed:
     said = next((said for kind, said in _NETWORK_PROBLEMS if isinstance(error, kind)), None)
     if said is not None:
-        return said
+        return _Failed(said, retryable=True)
     if isinstance(error, ssl.SSLCertVerificationError):
-        return f"TLS error: the server's certificate does not verify ({error.verify_message or error.reason})"
+        reason = error.verify_message or error.reason
+        return _Failed(f"gave up: TLS error: the server's certificate does not verify ({reason})")
     if isinstance(error, ssl.SSLError):
-        return f"TLS error: {error.reason or error}"
-    return f"connection failed: {getattr(error, 'strerror', None) or type(error).__name__}"
+        lasting = _LASTING_TLS.fullmatch(error.reason or "") is not None
+        return _Failed(f"{'gave up: ' if lasting else ''}TLS error: {error.reason or error}", retryable=not lasting)
+    return _Failed(f"connection failed: {getattr(error, 'strerror', None) or type(error).__name__}", retryable=True)
 
 
 def _retry_after(value: str | None) -> float | None:
