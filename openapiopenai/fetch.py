@@ -629,17 +629,15 @@ def iter_query_pages(
                     asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
                     continue
                 if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
-                    hint = (
-                        ": the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
-                        " group by project_id or line_item instead"
-                    )
-                elif error.status == 400 and given is not None:
+                    raise fail(
+                        f"{error}: the costs endpoint is known to refuse group_by api_key_id although the spec"
+                        " lists it; group by project_id or line_item instead"
+                    ) from None
+                if error.status == 400 and given is not None:
                     at = "" if last_start is None else f" (the last bucket held starts at {last_start})"
                     message = f"the API rejected its own cursor ({error}): the listing is incomplete{at}"
                     raise fail(message, CursorRejectedError) from None
-                else:
-                    hint = ""
-                raise fail(f"{error}{hint}") from None
+                raise fail(str(error)) from None
         problem = None
         for index, bucket in enumerate(page.data):
             # The last bucket of a listing may be cut by its end: now, or the end of a held listing extended.
