@@ -98,19 +98,15 @@ ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
 
 def endpoint_for(result: type[ApiModel]) -> Endpoint:
     """The endpoint whose results `result` models; `ValueError` for a model of no endpoint."""
-    for endpoint in ENDPOINTS.values():
-        if endpoint.model is result:
-            return endpoint
-    raise ValueError(f"{result.__name__} is not the result of any usage or costs endpoint")
+    found = next((endpoint for endpoint in ENDPOINTS.values() if endpoint.model is result), None)
+    if found is None:
+        raise ValueError(f"{result.__name__} is not the result of any usage or costs endpoint")
+    return found
 
 
 @dataclass(frozen=True)
 class Query:
-    """One listing: the kind, the time range, the bucket width, grouping and filters.
-
-    It checks itself against what the spec allows for the kind, raising `ValueError`. `limit` is the
-    number of buckets per page; by default the most the API allows for the width (fewest requests).
-    """
+    """One listing, checked against what the spec allows for its kind (`ValueError`); see docs/fetch.md."""
 
     kind: str
     start_time: int
@@ -213,11 +209,8 @@ class Query:
 
 
 class FetchError(Exception):
-    """A listing could not be fetched to its end: one line naming the page reached.
-
-    `pages` counts the pages yielded before it, and `next_page` is the cursor to continue from (`None`
-    when nothing was yielded of a listing fetched from its start).
-    """
+    """A listing could not be fetched to its end: one line naming the page reached, the `pages` yielded
+    before it and the cursor to continue from (`next_page`, `None` before the first)."""
 
     def __init__(self, message: str, *, pages: int = 0, next_page: str | None = None) -> None:
         super().__init__(message)
@@ -250,44 +243,34 @@ _KEY_LABEL: Final = "sk-admin-"
 # A part of the secret this long or longer is masked wherever it appears; shorter parts say nothing.
 _KEY_PART: Final = 8
 _MASK: Final = "[admin key]"
+_KEY_NEEDED: Final = (
+    "this needs an organization admin key (sk-admin-...), not a project key, with the api.usage.read scope"
+    " for usage and costs"
+)
 _UNICODE_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ERROR_BODY_BYTES: Final = 1024 * 1024
 # TLS failures that the same request will meet again: retrying them only delays the message.
-_LASTING_TLS: Final = frozenset(
-    [
-        "WRONG_VERSION_NUMBER",
-        "UNSUPPORTED_PROTOCOL",
-        "TLSV1_ALERT_PROTOCOL_VERSION",
-        "NO_PROTOCOLS_AVAILABLE",
-        "TLSV1_ALERT_UNKNOWN_CA",
-        "SSLV3_ALERT_HANDSHAKE_FAILURE",
-        "SSLV3_ALERT_BAD_CERTIFICATE",
-        "TLSV1_UNRECOGNIZED_NAME",
-        "HTTP_REQUEST",
-    ]
+_LASTING_TLS: Final = re.compile(
+    "WRONG_VERSION_NUMBER|UNSUPPORTED_PROTOCOL|TLSV1_ALERT_PROTOCOL_VERSION|NO_PROTOCOLS_AVAILABLE|HTTP_REQUEST"
+    "|TLSV1_ALERT_UNKNOWN_CA|SSLV3_ALERT_HANDSHAKE_FAILURE|SSLV3_ALERT_BAD_CERTIFICATE|TLSV1_UNRECOGNIZED_NAME"
 )
 
 
-class _Retryable(Exception):
-    def __init__(self, problem: str, retry_after: float | None = None) -> None:
-        super().__init__(problem)
+class _Failed(Exception):
+    """A failed request: for good, or `retryable` (after `retry_after` seconds, if the server said);
+    `status` is the HTTP status of a refusal (0 otherwise)."""
+
+    def __init__(
+        self, message: str, status: int = 0, *, retryable: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retryable = retryable
         self.retry_after = retry_after
 
 
-class _Failed(Exception):
-    """A request that failed for good; `status` is the HTTP status of a refusal (0 otherwise)."""
-
-    def __init__(self, message: str, status: int = 0) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 class Client:
-    """A connection to the API: base URL, admin key (never shown, `repr` included), timeouts, limits and retries.
-
-    `sleep` and `random` can be replaced (tests record the waits instead of waiting); `on_retry` is
-    called with a short description of the problem and the wait before each retry.
-    """
+    """A connection to the API (docs/fetch.md, "In Python"); the key is never shown, `repr` included."""
 
     def __init__(
         self,
@@ -355,18 +338,16 @@ class Client:
                 try:
                     return read(body)
                 except ValidationError as error:
-                    details = error.errors(include_url=False)
-                    invalid = next((detail["msg"] for detail in details if detail["type"] == "json_invalid"), None)
-                    if invalid is None:
+                    invalid = [detail["msg"] for detail in error.errors() if detail["type"] == "json_invalid"]
+                    if not invalid:
                         problem = self.clean(_first_problem(error))
                         raise _Failed(f"the answer is not a valid page of {what}: {problem}") from None
-                    shown = (
-                        "cut short?"
-                        if "EOF" in invalid
-                        else _cut(printable(invalid.removeprefix("Invalid JSON: ")), 80)
-                    )
-                    raise _Retryable(f"the answer is not JSON ({shown})") from None
-            except _Retryable as failure:
+                    said = invalid[0].removeprefix("Invalid JSON: ")
+                    shown = "cut short?" if "EOF" in said else _cut(printable(said), 80)
+                    raise _Failed(f"the answer is not JSON ({shown})", retryable=True) from None
+            except _Failed as failure:
+                if not failure.retryable:
+                    raise
                 problem = self.clean(str(failure))
                 if attempt == self.retry.retries:
                     raise _Failed(f"gave up: {problem} ({attempt + 1} attempt{'s' if attempt else ''})") from None
@@ -411,14 +392,10 @@ class Client:
                     body = _read_body(response, cap)
             except (OSError, http.client.HTTPException, ValueError) as error:
                 if expired.is_set():
-                    raise _Retryable(f"no whole answer within {self.read_timeout:g} s") from None
-                if isinstance(error, ssl.SSLError) and (
-                    isinstance(error, ssl.SSLCertVerificationError) or error.reason in _LASTING_TLS
-                ):
-                    raise _Failed(f"gave up: {_network_problem(error)}") from None
-                raise _Retryable(_network_problem(error)) from None
+                    raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True) from None
+                raise _network_failure(error) from None
             if expired.is_set():  # the answer was cut off at the deadline: what came may look whole
-                raise _Retryable(f"no whole answer within {self.read_timeout:g} s")
+                raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True)
         finally:
             timer.cancel()
             connection.close()
@@ -444,9 +421,11 @@ class Client:
                 status,
             )
         said = f"HTTP {status}{self._api_message(body or b'')}"
-        if status in (408, 409, 429) or status >= 500:
-            raise _Retryable(said, _retry_after(response.getheader("Retry-After")))
-        raise _Failed(said, status)
+        if status in (401, 403):
+            said += f": {_KEY_NEEDED}"
+        retryable = status in (408, 409, 429) or status >= 500
+        retry_after = _retry_after(response.getheader("Retry-After")) if retryable else None
+        raise _Failed(said, status, retryable=retryable, retry_after=retry_after)
 
     def _api_message(self, body: bytes) -> str:
         """` (the message)` of an OpenAI error body, or nothing: masked and on one line before it is cut
@@ -549,15 +528,17 @@ _NETWORK_PROBLEMS: Final = (
 )
 
 
-def _network_problem(error: BaseException) -> str:
+def _network_failure(error: BaseException) -> _Failed:
     said = next((said for kind, said in _NETWORK_PROBLEMS if isinstance(error, kind)), None)
     if said is not None:
-        return said
+        return _Failed(said, retryable=True)
     if isinstance(error, ssl.SSLCertVerificationError):
-        return f"TLS error: the server's certificate does not verify ({error.verify_message or error.reason})"
+        reason = error.verify_message or error.reason
+        return _Failed(f"gave up: TLS error: the server's certificate does not verify ({reason})")
     if isinstance(error, ssl.SSLError):
-        return f"TLS error: {error.reason or error}"
-    return f"connection failed: {getattr(error, 'strerror', None) or type(error).__name__}"
+        lasting = _LASTING_TLS.fullmatch(error.reason or "") is not None
+        return _Failed(f"{'gave up: ' if lasting else ''}TLS error: {error.reason or error}", retryable=not lasting)
+    return _Failed(f"connection failed: {getattr(error, 'strerror', None) or type(error).__name__}", retryable=True)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -602,13 +583,8 @@ def repeated_cursor(client: Client, cursor: str, seen: set[str]) -> str | None:
 def iter_query_pages(
     client: Client, query: Query, held: Iterable[UsageResponse[Any]] = ()
 ) -> Iterator[UsageResponse[Any]]:
-    """The pages of `query`'s listing, each checked against the query before it is yielded.
-
-    `held` are the pages of the listing already had, in order: they are checked in the same way and
-    yielded again, and the listing goes on after the last of them, from its cursor or, when the pages
-    held are complete but end before the end of the range, with a request for the rest. Raises
-    `FetchError` naming the page reached.
-    """
+    """The pages of `query`'s listing, the `held` ones first, each checked against the query before it is
+    yielded (docs/fetch.md, "In Python"); `FetchError` names the page reached."""
     page_model: type[UsageResponse[Any]] = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
     width = WIDTH_SECONDS[query.bucket_width]
     end = query.end_time
@@ -652,23 +628,16 @@ def iter_query_pages(
                     # listing, asked for afresh from the end of the last bucket held.
                     asked, restarted_at, cursor = replace(query, start_time=expected), expected, None
                     continue
-                if error.status in (401, 403):
-                    hint = (
-                        ": the Usage and Costs API needs an organization admin key with the api.usage.read scope,"
-                        " not a project key"
-                    )
-                elif error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
-                    hint = (
-                        ": the costs endpoint is known to refuse group_by api_key_id although the spec lists it;"
-                        " group by project_id or line_item instead"
-                    )
-                elif error.status == 400 and given is not None:
+                if error.status == 400 and query.kind == "costs" and "api_key_id" in query.group_by:
+                    raise fail(
+                        f"{error}: the costs endpoint is known to refuse group_by api_key_id although the spec"
+                        " lists it; group by project_id or line_item instead"
+                    ) from None
+                if error.status == 400 and given is not None:
                     at = "" if last_start is None else f" (the last bucket held starts at {last_start})"
                     message = f"the API rejected its own cursor ({error}): the listing is incomplete{at}"
                     raise fail(message, CursorRejectedError) from None
-                else:
-                    hint = ""
-                raise fail(f"{error}{hint}") from None
+                raise fail(str(error)) from None
         problem = None
         for index, bucket in enumerate(page.data):
             # The last bucket of a listing may be cut by its end: now, or the end of a held listing extended.
@@ -724,10 +693,7 @@ def iter_pages(
     client: Client | None = None,
     **options: Unpack[QueryOptions],
 ) -> Iterator[UsageResponse[_ResultT]]:
-    """The pages of one listing of `result`'s kind, as `iter_query_pages` gives them (`held` included).
-
-    Without `client`, one is made with the key in the `OPENAI_ADMIN_KEY` environment variable.
-    """
+    """The pages of one listing of `result`'s kind, as `iter_query_pages` gives them (`held` included)."""
     query = Query.build(endpoint_for(result).name, start_time, end_time, **options)
     return iter_query_pages(client or Client(), query, held)
 

@@ -7,8 +7,7 @@ each page is validated by its listing's model; see docs/names.md.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 from openapiopenai.fetch import (
@@ -24,41 +23,6 @@ PAGE_SIZE: Final = 100
 """Items asked for per page: the most the listings allow."""
 
 
-@dataclass(frozen=True)
-class NamesListing:
-    """One of the listings that name ids: what it is called in messages, its path, its query and its page model."""
-
-    title: str
-    path: str
-    parameters: tuple[tuple[str, str], ...]
-    model: type[NamesPage]
-
-    def read(self, body: bytes) -> NamesPage:
-        return self.model.from_json(body)
-
-    def query(self, after: str | None) -> list[tuple[str, str]]:
-        """The query string's pairs for the page after the id `after` (the first page when `None`)."""
-        pairs = [("limit", str(PAGE_SIZE)), *self.parameters]
-        return pairs if after is None else [*pairs, ("after", after)]
-
-
-PROJECTS: Final = NamesListing(
-    "projects", "/organization/projects", (("include_archived", "true"),), ProjectListResponse
-)
-USERS: Final = NamesListing("users", "/organization/users", (), UserListResponse)
-ADMIN_API_KEYS: Final = NamesListing("admin API keys", "/organization/admin_api_keys", (("order", "asc"),), ApiKeyList)
-
-
-def project_api_keys(project_id: str) -> NamesListing:
-    """The listing of one project's API keys: every enabled key, whether or not its owner still has access."""
-    return NamesListing(
-        f"API keys of {project_id}",
-        f"/organization/projects/{project_id}/api_keys",
-        (("owner_project_access", "any"),),
-        ProjectApiKeyListResponse,
-    )
-
-
 def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[NamesPage]:
     """Every page of the four listings, in order: projects, users, each project's API keys, admin API keys.
 
@@ -68,23 +32,25 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Nam
     """
     lines = enumerate(held, 1)
 
-    def pages(listing: NamesListing) -> Iterator[NamesPage]:
+    def pages(
+        title: str, path: str, read: Callable[[bytes], NamesPage], *parameters: tuple[str, str]
+    ) -> Iterator[NamesPage]:
         after: str | None = None
         seen: set[str] = set()
         for number in itertools.count(1):
-            where = f"page {number} of {listing.title}"
+            where = f"page {number} of {title}"
             line = next(lines, None)
             if line is not None:
                 try:
-                    page = listing.read(line[1])
+                    page = read(line[1])
                 except ValueError:
                     raise FetchError(f"held page {line[0]}: it is not {where}, the page expected there") from None
             else:
+                query = [("limit", str(PAGE_SIZE)), *parameters, *([] if after is None else [("after", after)])]
                 try:
-                    page = client.get(listing.path, listing.query(after), listing.read, listing.title)
+                    page = client.get(path, query, read, title)
                 except _Failed as error:
-                    hint = ": listing names needs an admin key (sk-admin-...) that may read the organization"
-                    raise FetchError(f"{where}: {error}{hint if error.status in (401, 403) else ''}") from None
+                    raise FetchError(f"{where}: {error}") from None
             if page.has_more:
                 # `after` is the id of the last object held; `last_id` says the same, and stands in on an empty page.
                 after = page.data[-1].id if page.data else page.last_id
@@ -97,13 +63,19 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Nam
                 return
 
     project_ids: dict[str, None] = {}
-    for page in pages(PROJECTS):
+    for page in pages(
+        "projects", "/organization/projects", ProjectListResponse.from_json, ("include_archived", "true")
+    ):
         project_ids.update(dict.fromkeys(item.id for item in page.data))
         yield page
-    yield from pages(USERS)
+    yield from pages("users", "/organization/users", UserListResponse.from_json)
     for project_id in project_ids:
-        yield from pages(project_api_keys(project_id))
-    yield from pages(ADMIN_API_KEYS)
+        # Every enabled key, whether or not its owner still has access to the project.
+        path = f"/organization/projects/{project_id}/api_keys"
+        yield from pages(
+            f"API keys of {project_id}", path, ProjectApiKeyListResponse.from_json, ("owner_project_access", "any")
+        )
+    yield from pages("admin API keys", "/organization/admin_api_keys", ApiKeyList.from_json, ("order", "asc"))
     extra = next(lines, None)
     if extra is not None:
         raise FetchError(f"held page {extra[0]}: the listings end before it")

@@ -623,8 +623,9 @@ def test_a_wrong_key_gets_the_admin_key_hint_without_the_key(fake: FakeApi, base
     ran = fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path)
     assert ran.status == 1
     assert ran.stderr == (
-        "openapiopenai fetch: page 1 of images: HTTP 401 (Incorrect API key provided: [admin key].): the Usage and"
-        " Costs API needs an organization admin key with the api.usage.read scope, not a project key;"
+        "openapiopenai fetch: page 1 of images: HTTP 401 (Incorrect API key provided: [admin key].): this needs an"
+        " organization admin key (sk-admin-...), not a project key, with the api.usage.read scope for usage and"
+        " costs;"
         " out.jsonl holds 0 pages and is incomplete: run the same command with --resume to continue\n"
     )
 

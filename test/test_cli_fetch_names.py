@@ -212,8 +212,8 @@ def test_a_wrong_key_is_refused_without_repeating_it(
     status, _, err = fetch_names(base_url, capsys)
     assert status == 1
     assert err == (
-        f"{PROG}: page 1 of projects: HTTP 401 (Incorrect API key provided: [admin key].): listing names needs an"
-        " admin key (sk-admin-...) that may read the organization; the output holds 0 pages and is incomplete\n"
+        f"{PROG}: page 1 of projects: HTTP 401 (Incorrect API key provided: [admin key].): this needs an organization"
+        " admin key (sk-admin-...), not a project key, with the api.usage.read scope for usage and costs; the output holds 0 pages and is incomplete\n"
     )
 
 

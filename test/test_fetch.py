@@ -351,7 +351,7 @@ def test_an_unauthorised_key_gets_a_hint_and_is_never_quoted(fake: FakeApi, base
     with pytest.raises(FetchError) as raised:
         list(iter_query_pages(Client(key, base_url=base_url), images_query()))
     message = str(raised.value)
-    assert "needs an organization admin key with the api.usage.read scope, not a project key" in message
+    assert "this needs an organization admin key (sk-admin-...), not a project key, with the api.usage.read" in message
     assert key not in message
     assert key not in repr(raised.value)
     assert key not in repr(Client(key, base_url=base_url))

@@ -1,9 +1,5 @@
-"""Writing an export, the one way `fetch` and `fetch names` both use, and the options they share.
-
-A file export is whole pages, each flushed to disk (fsync) before the next request or cut back off,
-plus at most one torn last line after a crash, which `--resume` cuts off. `FILE.fetch.json` beside
-it holds what `--resume` needs until the listing is complete; a lock keeps other writers out.
-"""
+"""Writing an export, the one way `fetch` and `fetch names` both use (docs/fetch.md, "The export"), and the
+options they share."""
 
 from __future__ import annotations
 
@@ -141,12 +137,8 @@ class Export:
     # The file ----------------------------------------------------------------------------------
 
     def start(self, resume: bool, state: dict[str, Any]) -> tuple[list[bytes], bool]:
-        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off).
-
-        Returns those pages and whether a fetch finished them (no state beside them). Without `resume`
-        only a new file is written; with it, the state saved beside the file must be `state`. Standard
-        output holds nothing.
-        """
+        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off);
+        return those pages and whether a fetch finished them (no state beside them)."""
         if not self.to_file:
             return [], False
         if os.path.exists(self.output) and not os.path.isfile(self.output):
@@ -206,14 +198,14 @@ class Export:
             self.length += len(line)
         self.pages += 1
 
-    def given_again(self, pages: Iterator[_Page], held: int, finished: bool) -> Iterator[_Page]:
-        """The first `held` pages, those the export holds, as the library gives them again after checking them.
-
-        One that is not the page expected there is an export of another query when `finished` (bad usage),
-        else a damaged one.
+    def given_again(self, pages: Iterator[_Page], held: int, finished: bool, hold: Callable[[_Page], object]) -> None:
+        """Call `hold` with the first `held` pages, those the export holds, as the library gives them again after
+        checking them. One that is not the page expected there is an export of another query when `finished`
+        (bad usage), else a damaged one.
         """
         try:
-            yield from itertools.islice(pages, held)
+            for page in itertools.islice(pages, held):
+                hold(page)
         except FetchError as error:
             if finished:
                 raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None

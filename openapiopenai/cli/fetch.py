@@ -128,7 +128,6 @@ class _Run:
     def __init__(self, args: argparse.Namespace, export: Export) -> None:
         self.args = args
         self.export = export
-        self.output: str = args.output
         self.client = export.connect(args, max_response_bytes=args.max_response_size)
         self.query = _query(args)
         # What the export holds: its buckets, where the last ends, whether it is complete, the fields grouped by.
@@ -145,16 +144,17 @@ class _Run:
             try:
                 return page_model.from_json(line)
             except ValidationError:
-                raise Failed(f"{self.output}:{number} is not a page of {query.kind}: not resuming over it") from None
+                raise Failed(
+                    f"{self.export.output}:{number} is not a page of {query.kind}: not resuming over it"
+                ) from None
 
         # The pages held are read one at a time rather than kept (an export may be large), and checked as
         # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
         pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
-        for page in export.given_again(pages, len(lines), finished):
-            self._hold(page)
+        export.given_again(pages, len(lines), finished, self._hold)
         if finished and not self.complete:
             raise Failed(
-                f"{self.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
+                f"{self.export.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
                 " not continuing it; fetch into another -o FILE"
             )
         if self.complete:
@@ -177,7 +177,7 @@ class _Run:
         """A complete export of this query's range, width and start: up to date, or to be extended to a later end."""
         query, last_end = self.query, self.last_end
         if last_end is None:
-            raise Failed(f"{self.output} holds no buckets: not extending it; fetch into another -o FILE")
+            raise Failed(f"{self.export.output} holds no buckets: not extending it; fetch into another -o FILE")
         # The results show the fields grouped by (the API leaves the others null): filters leave no mark.
         extra = ", ".join(name for name in query.endpoint.group_by if name in self.grouped - set(query.group_by))
         if extra:
@@ -186,10 +186,12 @@ class _Run:
                 if query.group_by
                 else ", and the command has no --group-by"
             )
-            raise UsageError(f"--resume: {self.output} is grouped by {extra}{asked}: give the same query to extend it")
+            raise UsageError(
+                f"--resume: {self.export.output} is grouped by {extra}{asked}: give the same query to extend it"
+            )
         end = query.end_time if query.end_time is not None else int(time.time())
         if last_end == end or (query.end_time is None and end - last_end < RECENT):
-            self.export.say(f"{self.output} is up to date: it holds the whole listing")
+            self.export.say(f"{self.export.output} is up to date: it holds the whole listing")
             return False
         self.export.save_state(state)
         return True
