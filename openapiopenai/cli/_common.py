@@ -368,6 +368,11 @@ class Listings:
             counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
         return f"{listing.kind}: {counted}"
 
+    def counted(self, listing: ListingReport) -> str:
+        """What was counted, labelled partial when the listing is incomplete."""
+        partial = "" if listing.complete else " (partial: the listing is incomplete)"
+        return f"{self.describe(listing)}{partial}"
+
     def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
         """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
         apart by kind or holds none of the kind asked for, no reports but the problem and its short reason."""
@@ -387,7 +392,61 @@ class Listings:
         if only is None or reports[0].buckets or reports[0].results or self.loose.get(only) or only in held:
             return reports, None  # held, if perhaps outside the period asked for: the listing check says so
         holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
-        return [], (f"--kind {only}: the input holds no {only} results: {holds}", f"no {only} results")
+        return [], (f"the input holds no {only} results: {holds}", f"no {only} results")
+
+
+def verdict(
+    listings: Listings,
+    rejected: int,
+    refused: str,
+    *,
+    partial: bool,
+    timed: bool = False,
+    stream: IO[str] | None = None,
+    prefix: str = f"{PROG}: ",
+) -> list[ListingReport] | None:
+    """The listing report of each kind read, if every command's conditions for using them hold: no document
+    `rejected`, each kind's buckets one listing, whole (or `partial`), and when the figures are `timed`, no result
+    outside any bucket. Otherwise `None`, having said (on `stream`, default standard error) each problem in one
+    line and then what was `refused` and why. An incomplete listing's gaps are said either way."""
+
+    def say(text: str) -> None:
+        clear_progress()
+        print(f"{prefix}{text}", file=sys.stderr if stream is None else stream)
+
+    def refuse_all(why: str, *errors: object) -> list[ListingReport] | None:
+        for error in errors:
+            say(f"error: {error}")
+        say(f"{refused}: {why}")
+        return None
+
+    if rejected:
+        return refuse_all(f"{count_of(rejected, 'document')} could not be used")
+    reports, problem = listings.reports()
+    if problem is not None:
+        return refuse_all(problem[1], problem[0])
+    loose = sum(listings.loose.values())
+    if loose and timed:
+        why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
+        return refuse_all("results have no time", why)
+
+    def of(listing: ListingReport) -> str:
+        return f"{listing.kind}: " if len(reports) > 1 else ""
+
+    problems = [f"{of(listing)}{problem}" for listing in reports for problem in listing.problems]
+    if problems:
+        return refuse_all("these buckets cannot be counted as one listing", *problems)
+    for listing in reports:
+        for gap in listing.gaps:
+            say(f"{'note' if partial else 'error'}: the listing is incomplete: {of(listing)}{gap}")
+    if not partial and not all(listing.complete for listing in reports):
+        return refuse_all("the listing is incomplete (--partial accepts that)")
+    return reports
+
+
+def add_partial(parser: argparse.ArgumentParser, accepts: str) -> None:
+    """The --partial option: what an incomplete listing is accepted for."""
+    parser.add_argument("--partial", action="store_true", help=f"accept an incomplete listing: {accepts}")
 
 
 _KINDS: Final[dict[str, KindName]] = {name: name for name in KIND_NAMES}

@@ -19,13 +19,13 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     add_names,
+    add_partial,
     add_period,
     input_files,
-    loose_results,
     names_of,
     note,
-    refuse,
     use_each,
+    verdict,
 )
 from openapiopenai.cli._output import choice
 from openapiopenai.documents import DocumentError, Loaded, kind_of
@@ -33,7 +33,6 @@ from openapiopenai.listing import (
     Every,
     ListingCheck,
     ListingReport,
-    count_of,
     iter_periods,
     next_period,
     period_start,
@@ -106,11 +105,7 @@ def add_parser(commands: Commands) -> None:
         "--per-bucket", dest="every", action="store_const", const="bucket", help="the same as --every bucket"
     )
     add_period(parser)
-    parser.add_argument(
-        "--partial",
-        action="store_true",
-        help="print the totals of an incomplete listing too, labelled partial on standard error (exit status 0)",
-    )
+    add_partial(parser, "its totals are printed, labelled partial (exit status 0)")
     parser.add_argument(
         "--format",
         type=choice("format", {name: name for name in ("table", "csv", "json")}),
@@ -161,11 +156,16 @@ def read(args: argparse.Namespace) -> tuple[Reading, list[ListingReport]] | int:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     reading = Reading(args.by, args.every, Listings(ListingCheck(since, until), args.kind), names_of(args))
     rejected = use_each(files, args.max_bytes, reading.count)
-    if rejected:
-        # Totals of only the usable part would look complete: print none.
-        return refuse(args.refused, f"{count_of(rejected, 'document')} could not be used")
-    reports = reading.checked(args)
-    return reports if isinstance(reports, int) else (reading, reports)
+    timed = args.every is not None or since is not None or until is not None
+    reports = verdict(reading.listings, rejected, args.refused, partial=args.partial, timed=timed)
+    if reports is None:
+        return 1
+    if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
+        for start, end in reading.listings.check.spans(None):
+            reading.tally(cast("KindName", reports[0].kind)).add_results(
+                [], _period(start, end, args.every), bucket=start
+            )
+    return reading, reports
 
 
 class Reading:
@@ -216,55 +216,23 @@ class Reading:
             self.tally(kind).add_results(results, None)
         return errors
 
-    def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
-        """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
-        exit status instead, having said why, when the totals cannot be given."""
-        reports, refused = self.listings.reports()
-        if refused is not None:
-            return refuse(args.refused, refused[1], refused[0])
-        loose = sum(self.listings.loose.values())
-        check = self.listings.check
-        if loose and (self.every is not None or check.since is not None or check.until is not None):
-            why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
-            return refuse(args.refused, "results have no time", f"{why} (--every, --since, --until need buckets)")
-        problems = [f"{_kind_prefix(listing, reports)}{problem}" for listing in reports for problem in listing.problems]
-        if problems:
-            return refuse(args.refused, "these buckets cannot be counted as one listing", *problems)
-        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
-            for start, end in check.spans(None):
-                self.tally(cast("KindName", reports[0].kind)).add_results(
-                    [], _period(start, end, self.every), bucket=start
-                )
-        partial = not all(listing.complete for listing in reports)
-        for listing in reports:
-            label = "note: partial totals" if args.partial else "error: the listing is incomplete"
-            for gap in listing.gaps:
-                print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
-        if partial and not args.partial:
-            return refuse(args.refused, "the listing is incomplete (--partial prints them anyway)")
-        return reports
-
     def write(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
+        table = args.format == "table"
         tables: list[str] = []
         for listing in reports:
-            counted = self.listings.describe(listing)
-            if not listing.complete:
-                counted += " (partial: the listing is incomplete)"
+            counted = self.listings.counted(listing)
             kind = cast("KindName", listing.kind)
-            if kind not in KINDS:  # nothing to count: no results at all
-                if args.format == "table":
-                    tables.append(counted)
-                else:
-                    print(f"{PROG}: counted {counted}", file=sys.stderr)
-                    if args.format == "json":
-                        print("[]")
-                continue
-            tally = self.tally(kind)
-            overall = tally.total  # built anew on every read; the groups are built one at a time
-            self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-            header, rows, total = self._rows(kind, tally, overall, listing, table=args.format == "table")
-            if args.format == "table":
-                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every)}")
+            header: list[str] = []
+            rows: Iterable[list[_Cell]] = []
+            if kind in KINDS:  # else nothing to count: no results at all
+                tally = self.tally(kind)
+                overall = tally.total  # built anew on every read; the groups are built one at a time
+                self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
+                header, rows, total = self._rows(kind, tally, overall, listing, table=table)
+                if table:
+                    counted += f"\n{_table(header, list(rows), total, self.every)}"
+            if table:
+                tables.append(counted)
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
@@ -393,10 +361,6 @@ def _amount(currency: str) -> _Value:
     return lambda totals: totals.amounts.get(currency, Decimal(0))
 
 
-def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
-    return f"{listing.kind}: " if len(reports) > 1 else ""
-
-
 def _period(start: int, end: int, every: Every | None) -> int | None:
     """Where a bucket's results are counted on the time axis; `ValueError` if it has no place there."""
     if every is None:
@@ -475,7 +439,7 @@ def _write(header: list[str], rows: Iterable[list[_Cell]], every: Every | None, 
     of objects, money the exact decimal number it is. Each row is written as it comes."""
     write = sys.stdout.write
     if form == "csv":
-        write(",".join(header) + "\n")
+        write(",".join(header) + "\n" if header else "")  # no results, no columns
         for row in rows:  # most cells are counts: nothing to quote
             write(",".join([str(cell) if type(cell) is int else _csv_field(_plain(cell, every)) for cell in row]))
             write("\n")
