@@ -21,7 +21,7 @@ from openapiopenai.cli._common import (
     use_each,
     verdict,
 )
-from openapiopenai.cli._output import choice, replacing
+from openapiopenai.cli._output import add_output, choice, replacing
 from openapiopenai.documents import DocumentError, Loaded
 from openapiopenai.focus import (
     FOCUS_VERSION,
@@ -52,9 +52,7 @@ def add_parser(commands: Commands) -> None:
         "data, no costs or an incomplete listing, 2 bad usage.",
     )
     add_input(parser)
-    parser.add_argument(
-        "-o", "--output", metavar="OUT", help="write to this file, '-' for standard output (the default)"
-    )
+    add_output(parser)
     formats = {"csv": "csv", "parquet": "parquet"}
     parser.add_argument(
         "--format", type=choice("format", formats), default="csv", metavar="{csv,parquet}", help="default: csv"
@@ -81,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         args.usage(f"{' and '.join(missing)} required: the Costs API does not return the organization's id and name")
     binary = args.format == "parquet"
     if binary:
-        if args.output in (None, "-") and sys.stdout.isatty():
+        if args.output == "-" and sys.stdout.isatty():
             args.usage("Parquet is binary: give -o FILE, or redirect standard output")
         try:
             parquet_modules()
