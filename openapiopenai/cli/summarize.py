@@ -264,14 +264,8 @@ class Reading:
     ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
         """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
         every = self.every
-        if self.chosen is None:
-            shown = [
-                index
-                for index in range(len(tally.by))
-                if any(values[index] is not None for values in tally.group_keys())
-            ]
-        else:
-            shown = list(range(len(tally.by)))
+        keys = None if self.chosen is not None else list(tally.group_keys())  # with --by, every field asked for
+        shown = [index for index in range(len(tally.by)) if keys is None or any(row[index] is not None for row in keys)]
         fields = [tally.by[index] for index in shown]
         columns = _columns(kind, total)
         if table:
@@ -476,27 +470,25 @@ def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell
     """Columns aligned for a terminal, text to the left and numbers to the right, headers shortened, then a
     total line."""
     header = [_header(name) for name in header]
-    numbers = len(total)
-    if len(header) == numbers:
-        # Without a grouping column the one row is the total itself.
+    if len(header) == len(total):  # without a grouping column the one row is the total itself
         header, rows = ["", *header], []
-    total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - numbers - 1), *total]
+    numbers_from = len(header) - len(total)
+    total_row: list[_Cell] = ["total", *[BLANK] * (numbers_from - 1), *total]
     lines = [header, *([_plain(cell, every, table=True) or "" for cell in row] for row in [*rows, total_row])]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    numbers_from = len(header) - numbers
+    widths = [max(map(len, column)) for column in zip(*lines, strict=True)]
     bars: list[str] = []
     if sys.stdout.isatty():
         _fit(widths, lines, numbers_from, fixed=1 if every else 0)
-        if every is not None and rows:
-            room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
-            bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH)) if room >= 4 else []
+        room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
+        if every is not None and rows and room >= 4:
+            bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH))
     return "\n".join(
         "  ".join(
             [
                 cell.rjust(width) if column >= numbers_from else _cut(cell, width).ljust(width)
                 for column, (cell, width) in enumerate(zip(line, widths, strict=True))
             ]
-            + ([bars[number - 1]] if 0 < number <= len(bars) else [])
+            + (bars[number - 1 : number] if number else [])  # a bar for each data row
         ).rstrip()
         for number, line in enumerate(lines)
     )
@@ -514,11 +506,8 @@ def _bars(cells: Sequence[_Cell], width: int) -> list[str]:
     highest = max(values, default=0)
     if highest <= 0 or not _can_write("█▏"):
         return []
-    drawn: list[str] = []
-    for value in values:
-        full, part = divmod(round(max(value, 0) * width * 8 / highest), 8)
-        drawn.append("█" * full + _EIGHTHS[part].strip())
-    return drawn
+    eighths = (divmod(round(max(value, 0) * width * 8 / highest), 8) for value in values)
+    return ["█" * full + _EIGHTHS[part].strip() for full, part in eighths]
 
 
 def _header(name: str) -> str:
