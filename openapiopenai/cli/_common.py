@@ -449,14 +449,11 @@ def add_partial(parser: argparse.ArgumentParser, accepts: str) -> None:
     parser.add_argument("--partial", action="store_true", help=f"accept an incomplete listing: {accepts}")
 
 
-_KINDS: Final[dict[str, KindName]] = {name: name for name in KIND_NAMES}
-
-
 def add_kind(parser: argparse.ArgumentParser) -> None:
     """The --kind option: read results of one kind only."""
     parser.add_argument(
         "--kind",
-        type=choice("kind", _KINDS),
+        type=choice("kind", {name: name for name in KIND_NAMES}),
         metavar="KIND",
         help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
         " as this kind",

@@ -92,14 +92,14 @@ def run(args: argparse.Namespace) -> int:
     def use(outcome: Loaded) -> list[DocumentError]:
         errors: list[DocumentError] = []
         for path, item, _ in listings.register(outcome):
-            if isinstance(item, UsageTimeBucket) and not export.holds(
-                item.start_time
-            ):  # a bucket read twice: the listing check names both places
-                try:
-                    export.add_bucket(cast("UsageTimeBucket[UsageResult]", item))
-                except FocusError as error:
-                    prefix = f"{path}." if path else ""
-                    errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
+            # A result outside any bucket is refused by `verdict`; a bucket read twice, named by the listing check.
+            if not isinstance(item, UsageTimeBucket) or export.holds(item.start_time):
+                continue
+            try:
+                export.add_bucket(cast("UsageTimeBucket[UsageResult]", item))
+            except FocusError as error:
+                prefix = f"{path}." if path else ""
+                errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
         return errors
 
     rejected = use_each(files, args.max_bytes, use)

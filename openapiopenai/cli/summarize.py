@@ -181,14 +181,13 @@ class Reading:
         self.tallies: dict[KindName, UsageTally] = {}
 
     def tally(self, kind: KindName) -> UsageTally:
-        tally = self.tallies.get(kind)
-        if tally is None:
+        if kind not in self.tallies:
             fields = KINDS[kind].group_by
             by: Sequence[GroupBy] = (
                 fields if self.chosen is None else [field for field in self.chosen if field in fields]
             )
-            tally = self.tallies[kind] = UsageTally(by, per_bucket=self.every is not None, kind=kind)
-        return tally
+            self.tallies[kind] = UsageTally(by, per_bucket=self.every is not None, kind=kind)
+        return self.tallies[kind]
 
     def count(self, outcome: Loaded) -> list[DocumentError]:
         """Count a document; the problems that keep it from being counted."""
