@@ -373,27 +373,6 @@ class Listings:
         partial = "" if listing.complete else " (partial: the listing is incomplete)"
         return f"{self.describe(listing)}{partial}"
 
-    def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
-        """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
-        apart by kind or holds none of the kind asked for, no reports but the problem and its short reason."""
-        check, only = self.check, self.only
-        seen = {*check.kinds, *self.loose}
-        kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
-        unknown = check.unknown()
-        if len(kinds) > 1 and unknown:
-            places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
-            problem = (
-                f"{places}: no results, so which listing the buckets belong to cannot be told"
-                f" ({', '.join(kinds)} are read): give the kind with --kind"
-            )
-            return [], (problem, "the buckets cannot be told apart by kind")
-        reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
-        held = [name for name in KIND_NAMES if name in self.present]
-        if only is None or reports[0].buckets or reports[0].results or self.loose.get(only) or only in held:
-            return reports, None  # held, if perhaps outside the period asked for: the listing check says so
-        holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
-        return [], (f"the input holds no {only} results: {holds}", f"no {only} results")
-
 
 def verdict(
     listings: Listings,
@@ -404,11 +383,14 @@ def verdict(
     timed: bool = False,
     stream: IO[str] | None = None,
     prefix: str = f"{PROG}: ",
+    states: bool = False,
 ) -> list[ListingReport] | None:
-    """The listing report of each kind read, if every command's conditions for using them hold: no document
-    `rejected`, each kind's buckets one listing, whole (or `partial`), and when the figures are `timed`, no result
-    outside any bucket. Otherwise `None`, having said (on `stream`, default standard error) each problem in one
-    line and then what was `refused` and why. An incomplete listing's gaps are said either way."""
+    """The listing report of each kind read (in the order of `KINDS`), if every command's conditions for using
+    them hold: no document `rejected`, the kinds told apart, the kind asked for (--kind) read, each kind's buckets
+    one listing, whole (or `partial`), and when the figures are `timed`, no result outside any bucket. Otherwise
+    `None`, having said (on `stream`, default standard error) each problem in one line and then what was
+    `refused` and why. An incomplete listing's gaps are said either way; with `states`, first what each listing
+    holds and whether it is complete."""
 
     def say(text: str) -> None:
         clear_progress()
@@ -422,9 +404,30 @@ def verdict(
 
     if rejected:
         return refuse_all(f"{count_of(rejected, 'document')} could not be used")
-    reports, problem = listings.reports()
-    if problem is not None:
-        return refuse_all(problem[1], problem[0])
+    check, only = listings.check, listings.only
+    seen = {*check.kinds, *listings.loose}
+    kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
+    unknown = check.unknown()
+    if len(kinds) > 1 and unknown:
+        places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        problem = (
+            f"{places}: no results, so which listing the buckets belong to cannot be told"
+            f" ({', '.join(kinds)} are read): give the kind with --kind"
+        )
+        return refuse_all("the buckets cannot be told apart by kind", problem)
+    reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
+    held = [name for name in KIND_NAMES if name in listings.present]
+    if only is not None and not (reports[0].buckets or reports[0].results or listings.loose.get(only) or only in held):
+        holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
+        return refuse_all(f"no {only} results", f"the input holds no {only} results: {holds}")
+    for listing in reports if states else []:
+        if listing.problems:
+            state = ": not one listing"
+        elif not listing.buckets and not listing.pages:
+            state = ""  # results alone: no time, nothing to check
+        else:
+            state = ": complete" if listing.complete else ": incomplete"
+        say(f"{listings.describe(listing)}{state}")
     loose = sum(listings.loose.values())
     if loose and timed:
         why = f"{loose_results(loose)}: with no time they cannot be placed in a period"

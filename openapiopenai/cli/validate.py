@@ -55,13 +55,7 @@ def run(args: argparse.Namespace) -> int:
     rejected = use_each(input_files(args), args.max_bytes, use, sys.stdout)
     if rejected:  # the listing is checked once every document is valid
         return 1
-    for listing in listings.reports()[0]:
-        if listing.problems:
-            state = ": not one listing"
-        elif not listing.buckets and not listing.pages:
-            state = ""  # results alone: no time, nothing to check
-        else:
-            state = ": complete" if listing.complete else ": incomplete"
-        print(f"listing: {listings.describe(listing)}{state}")
-    checked = verdict(listings, 0, "not accepted", partial=args.partial, stream=sys.stdout, prefix="listing: ")
+    checked = verdict(
+        listings, 0, "not accepted", partial=args.partial, stream=sys.stdout, prefix="listing: ", states=True
+    )
     return 1 if checked is None else 0
