@@ -495,9 +495,8 @@ def parse_when(text: str) -> int:
     """A point in time given on the command line (the forms --since's help names), as Unix seconds."""
     text = text.strip()
     if _SECONDS.fullmatch(text):
-        seconds = int(text) if len(text) <= 20 else None
-        if seconds is not None and _FIRST <= seconds <= _LAST:
-            return seconds
+        if len(text) <= 20 and _FIRST <= int(text) <= _LAST:  # no need to parse a longer one
+            return int(text)
         raise argparse.ArgumentTypeError(f"{text} is out of range for a date (years 1 to 9999)")
     if _WHEN.fullmatch(text):
         # Whole seconds are what bucket times hold; and Python 3.10 reads fractions of 3 or 6 digits only.
