@@ -419,8 +419,7 @@ def test_summarize_counts_results_given_on_their_own_and_says_so() -> None:
 
 def test_summarize_refuses_to_place_results_without_a_time_on_a_time_axis() -> None:
     expected = (
-        "openapiopenai: error: 1 result outside any bucket: with no time they cannot be placed in a period"
-        " (--every, --since, --until need buckets)\n"
+        "openapiopenai: error: 1 result outside any bucket: with no time they cannot be placed in a period\n"
         "openapiopenai: no totals printed: results have no time\n"
     )
     assert run("summarize", "mixed.json", "--per-bucket") == Ran(1, "", expected)
@@ -432,7 +431,7 @@ def test_summarize_of_no_results_says_so() -> None:
 
 def test_summarize_of_no_results_of_a_chosen_kind_is_refused() -> None:
     expected = (
-        "openapiopenai: error: --kind images: the input holds no images results: it holds no results at all\n"
+        "openapiopenai: error: the input holds no images results: it holds no results at all\n"
         "openapiopenai: no totals printed: no images results\n"
     )
     assert run("summarize", "--kind", "images", "-", stdin=b"[]") == Ran(1, "", expected)
@@ -442,7 +441,7 @@ def test_summarize_refuses_an_incomplete_listing() -> None:
     expected = (
         "openapiopenai: error: the listing is incomplete: incomplete.json says has_more: true:"
         ' the pages after 2024-11-02T00:00:00Z were not read (next_page: "page_AAAAAGcsMoA=")\n'
-        "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)\n"
+        "openapiopenai: no totals printed: the listing is incomplete (--partial accepts that)\n"
     )
     assert run("summarize", "incomplete.json") == Ran(1, "", expected)
 
@@ -455,7 +454,7 @@ def test_summarize_partial_prints_the_totals_of_an_incomplete_listing_labelled()
         "total            4         3\n"
     )
     note = (
-        "openapiopenai: note: partial totals: incomplete.json says has_more: true:"
+        "openapiopenai: note: the listing is incomplete: incomplete.json says has_more: true:"
         ' the pages after 2024-11-02T00:00:00Z were not read (next_page: "page_AAAAAGcsMoA=")\n'
     )
     assert run("summarize", "incomplete.json", "--partial") == Ran(0, table, note)
@@ -515,6 +514,7 @@ def test_validate_names_files_and_lines() -> None:
         "listing: error: the bucket starting 2024-11-01T00:00:00Z is in page.json (data.0) and again in mixed.json (0)\n"
         "listing: error: the bucket starting 2024-11-02T00:00:00Z is in page.json (data.1)"
         " and again in listing.jsonl:3 (data.0)\n"
+        "listing: not accepted: these buckets cannot be counted as one listing\n"
     )
     assert run("validate", "page.json", "listing.jsonl", "mixed.json") == Ran(1, expected, "")
 
@@ -1062,7 +1062,7 @@ def test_a_missing_middle_page_is_refused_naming_the_missing_range() -> None:
     expected = (
         "openapiopenai: error: the listing is incomplete: no buckets from 2024-11-01T00:00:00Z to"
         " 2024-11-04T00:00:00Z, between autumn-1.json (data.3) and autumn-3.json (data.0): a page is missing\n"
-        "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)\n"
+        "openapiopenai: no totals printed: the listing is incomplete (--partial accepts that)\n"
     )
     assert run("summarize", "autumn-1.json", "autumn-3.json") == Ran(1, "", expected)
 
@@ -1071,7 +1071,7 @@ def test_a_trailing_has_more_page_is_refused() -> None:
     expected = (
         "openapiopenai: error: the listing is incomplete: autumn-2.json says has_more: true:"
         ' the pages after 2024-11-04T00:00:00Z were not read (next_page: "page_3")\n'
-        "openapiopenai: no totals printed: the listing is incomplete (--partial prints them anyway)\n"
+        "openapiopenai: no totals printed: the listing is incomplete (--partial accepts that)\n"
     )
     assert run("summarize", "autumn-2.json", "autumn-1.json") == Ran(1, "", expected)
 
@@ -1086,9 +1086,9 @@ def test_validate_reports_the_period_and_completeness() -> None:
         "autumn-3.json: ok: a page of 3 buckets, 3 results\n"
         "autumn-1.json: ok: a page of 4 buckets, 4 results\n"
         "listing: images: 2024-10-28 to 2024-11-07 UTC, 7 buckets of 1 day, 2 pages, 7 results: incomplete\n"
-        "listing: incomplete: no buckets from 2024-11-01T00:00:00Z to 2024-11-04T00:00:00Z,"
+        "listing: error: the listing is incomplete: no buckets from 2024-11-01T00:00:00Z to 2024-11-04T00:00:00Z,"
         " between autumn-1.json (data.3) and autumn-3.json (data.0): a page is missing\n"
-        "listing: every document is valid; the listing is incomplete (--partial accepts that)\n"
+        "listing: not accepted: the listing is incomplete (--partial accepts that)\n"
     )
     assert run("validate", "autumn-3.json", "autumn-1.json") == Ran(1, expected, "")
 
@@ -1427,14 +1427,14 @@ def test_validate_checks_one_listing_per_kind() -> None:
     assert ran.status == 1
     assert ran.stdout.splitlines()[6:] == [
         "listing: completions: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 4 results: not one listing",
-        "listing: error: the 2 buckets from 2024-11-01T00:00:00Z to 2024-11-03T00:00:00Z are in kinds.jsonl:1"
-        " (data.0 to data.1) and again in kinds.jsonl:1 (data.0 to data.1)",
         "listing: images: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 4 results: not one listing",
-        "listing: error: the 2 buckets from 2024-11-01T00:00:00Z to 2024-11-03T00:00:00Z are in kinds.jsonl:2"
-        " (data.0 to data.1) and again in kinds.jsonl:2 (data.0 to data.1)",
         "listing: costs: 2024-11-01 to 2024-11-03 UTC, 4 buckets of 1 day, 2 pages, 8 results: not one listing",
-        "listing: error: the 2 buckets from 2024-11-01T00:00:00Z to 2024-11-03T00:00:00Z are in kinds.jsonl:3"
-        " (data.0 to data.1) and again in kinds.jsonl:3 (data.0 to data.1)",
+        *(
+            f"listing: error: {kind}: the 2 buckets from 2024-11-01T00:00:00Z to 2024-11-03T00:00:00Z are in"
+            f" kinds.jsonl:{line} (data.0 to data.1) and again in kinds.jsonl:{line} (data.0 to data.1)"
+            for line, kind in enumerate(["completions", "images", "costs"], 1)
+        ),
+        "listing: not accepted: these buckets cannot be counted as one listing",
     ]
 
 

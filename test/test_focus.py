@@ -574,7 +574,8 @@ class TestCommand:
         assert (done.returncode, done.stdout) == (1, "")
         assert done.stderr == (
             "openapiopenai: note: skipped the results of other kinds: images\n"
-            "openapiopenai: no FOCUS rows written: the input holds no costs results\n"
+            "openapiopenai: error: the input holds no costs results: it holds images\n"
+            "openapiopenai: no FOCUS rows written: no costs results\n"
         )
 
     def listing(self, tmp_path: Path) -> list[str]:
@@ -591,7 +592,7 @@ class TestCommand:
         assert done.stderr == (
             "openapiopenai: error: the listing is incomplete: no buckets from 2024-11-08T00:00:00Z to"
             " 2024-11-15T00:00:00Z, between page-0.json (data.6) and page-2.json (data.0): a page is missing\n"
-            "openapiopenai: no FOCUS rows written: the listing is incomplete (--partial writes its rows anyway)\n"
+            "openapiopenai: no FOCUS rows written: the listing is incomplete (--partial accepts that)\n"
         )
 
     def test_partial_writes_the_rows_of_an_incomplete_listing_labelled(self, tmp_path: Path) -> None:
@@ -602,7 +603,7 @@ class TestCommand:
             f"2024-11-{day:02}" for day in (*range(1, 8), *range(15, 22))
         }
         assert done.stderr.splitlines() == [
-            "openapiopenai: note: partial rows: no buckets from 2024-11-08T00:00:00Z to 2024-11-15T00:00:00Z,"
+            "openapiopenai: note: the listing is incomplete: no buckets from 2024-11-08T00:00:00Z to 2024-11-15T00:00:00Z,"
             " between page-0.json (data.6) and page-2.json (data.0): a page is missing",
             "openapiopenai: counted costs: 2024-11-01 to 2024-11-22 UTC, 14 buckets of 1 day, 2 pages,"
             f" {len(read_csv(done.stdout))} results (partial: the listing is incomplete)",
@@ -636,7 +637,7 @@ class TestCommand:
         done = focus("result.json", *self.ORG, cwd=tmp_path)
         assert (done.returncode, done.stdout) == (1, "")
         assert done.stderr == (
-            "openapiopenai: error: 1 costs result outside any bucket: with no time they have no charge period\n"
+            "openapiopenai: error: 1 result outside any bucket: with no time they cannot be placed in a period\n"
             "openapiopenai: no FOCUS rows written: results have no time\n"
         )
 

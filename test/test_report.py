@@ -298,7 +298,7 @@ def test_an_incomplete_listing_is_refused(tmp_path: Path, capsys: pytest.Capture
     target = tmp_path / "r.html"
     assert main(["report", str(path), "-o", str(target)]) == 1
     err = capsys.readouterr().err
-    assert "the listing is incomplete (--partial prints them anyway)" in err
+    assert "the listing is incomplete (--partial accepts that)" in err
     assert not target.exists()
 
 

@@ -368,36 +368,95 @@ class Listings:
             counted = f"{counted}, and {loose_results(loose)}" if counted else loose_results(loose)
         return f"{listing.kind}: {counted}"
 
-    def reports(self) -> tuple[list[ListingReport], tuple[str, str] | None]:
-        """The listing report of each kind read (in the order of `KINDS`); or, when the input cannot be told
-        apart by kind or holds none of the kind asked for, no reports but the problem and its short reason."""
-        check, only = self.check, self.only
-        seen = {*check.kinds, *self.loose}
-        kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
-        unknown = check.unknown()
-        if len(kinds) > 1 and unknown:
-            places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
-            problem = (
-                f"{places}: no results, so which listing the buckets belong to cannot be told"
-                f" ({', '.join(kinds)} are read): give the kind with --kind"
-            )
-            return [], (problem, "the buckets cannot be told apart by kind")
-        reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
-        held = [name for name in KIND_NAMES if name in self.present]
-        if only is None or reports[0].buckets or reports[0].results or self.loose.get(only) or only in held:
-            return reports, None  # held, if perhaps outside the period asked for: the listing check says so
+    def counted(self, listing: ListingReport) -> str:
+        """What was counted, labelled partial when the listing is incomplete."""
+        partial = "" if listing.complete else " (partial: the listing is incomplete)"
+        return f"{self.describe(listing)}{partial}"
+
+
+def verdict(
+    listings: Listings,
+    rejected: int,
+    refused: str,
+    *,
+    partial: bool,
+    timed: bool = False,
+    stream: IO[str] | None = None,
+    prefix: str = f"{PROG}: ",
+    states: bool = False,
+) -> list[ListingReport] | None:
+    """The listing report of each kind read (in the order of `KINDS`), if every command's conditions for using
+    them hold: no document `rejected`, the kinds told apart, the kind asked for (--kind) read, each kind's buckets
+    one listing, whole (or `partial`), and when the figures are `timed`, no result outside any bucket. Otherwise
+    `None`, having said (on `stream`, default standard error) each problem in one line and then what was
+    `refused` and why. An incomplete listing's gaps are said either way; with `states`, first what each listing
+    holds and whether it is complete."""
+
+    def say(text: str) -> None:
+        clear_progress()
+        print(f"{prefix}{text}", file=sys.stderr if stream is None else stream)
+
+    def refuse_all(why: str, *errors: object) -> list[ListingReport] | None:
+        for error in errors:
+            say(f"error: {error}")
+        say(f"{refused}: {why}")
+        return None
+
+    if rejected:
+        return refuse_all(f"{count_of(rejected, 'document')} could not be used")
+    check, only = listings.check, listings.only
+    seen = {*check.kinds, *listings.loose}
+    kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
+    unknown = check.unknown()
+    if len(kinds) > 1 and unknown:
+        places = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        problem = (
+            f"{places}: no results, so which listing the buckets belong to cannot be told"
+            f" ({', '.join(kinds)} are read): give the kind with --kind"
+        )
+        return refuse_all("the buckets cannot be told apart by kind", problem)
+    reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
+    held = [name for name in KIND_NAMES if name in listings.present]
+    if only is not None and not (reports[0].buckets or reports[0].results or listings.loose.get(only) or only in held):
         holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
-        return [], (f"--kind {only}: the input holds no {only} results: {holds}", f"no {only} results")
+        return refuse_all(f"no {only} results", f"the input holds no {only} results: {holds}")
+    for listing in reports if states else []:
+        if listing.problems:
+            state = ": not one listing"
+        elif not listing.buckets and not listing.pages:
+            state = ""  # results alone: no time, nothing to check
+        else:
+            state = ": complete" if listing.complete else ": incomplete"
+        say(f"{listings.describe(listing)}{state}")
+    loose = sum(listings.loose.values())
+    if loose and timed:
+        why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
+        return refuse_all("results have no time", why)
+
+    def of(listing: ListingReport) -> str:
+        return f"{listing.kind}: " if len(reports) > 1 else ""
+
+    problems = [f"{of(listing)}{problem}" for listing in reports for problem in listing.problems]
+    if problems:
+        return refuse_all("these buckets cannot be counted as one listing", *problems)
+    for listing in reports:
+        for gap in listing.gaps:
+            say(f"{'note' if partial else 'error'}: the listing is incomplete: {of(listing)}{gap}")
+    if not partial and not all(listing.complete for listing in reports):
+        return refuse_all("the listing is incomplete (--partial accepts that)")
+    return reports
 
 
-_KINDS: Final[dict[str, KindName]] = {name: name for name in KIND_NAMES}
+def add_partial(parser: argparse.ArgumentParser, accepts: str) -> None:
+    """The --partial option: what an incomplete listing is accepted for."""
+    parser.add_argument("--partial", action="store_true", help=f"accept an incomplete listing: {accepts}")
 
 
 def add_kind(parser: argparse.ArgumentParser) -> None:
     """The --kind option: read results of one kind only."""
     parser.add_argument(
         "--kind",
-        type=choice("kind", _KINDS),
+        type=choice("kind", {name: name for name in KIND_NAMES}),
         metavar="KIND",
         help=f"read only results of this kind ({', '.join(KIND_NAMES)}); buckets with no results are taken"
         " as this kind",
@@ -436,9 +495,8 @@ def parse_when(text: str) -> int:
     """A point in time given on the command line (the forms --since's help names), as Unix seconds."""
     text = text.strip()
     if _SECONDS.fullmatch(text):
-        seconds = int(text) if len(text) <= 20 else None
-        if seconds is not None and _FIRST <= seconds <= _LAST:
-            return seconds
+        if len(text) <= 20 and _FIRST <= int(text) <= _LAST:  # no need to parse a longer one
+            return int(text)
         raise argparse.ArgumentTypeError(f"{text} is out of range for a date (years 1 to 9999)")
     if _WHEN.fullmatch(text):
         # Whole seconds are what bucket times hold; and Python 3.10 reads fractions of 3 or 6 digits only.

@@ -25,12 +25,19 @@ def choice(what: str, choices: Mapping[str, _T]) -> Callable[[str], _T]:
     return parse
 
 
+def add_output(parser: argparse.ArgumentParser, default: str = "-") -> None:
+    """The -o/--output option, for `replacing`."""
+    parser.add_argument(
+        "-o", "--output", default=default, metavar="OUT", help="'-' for standard output; default: %(default)s"
+    )
+
+
 @contextlib.contextmanager
-def replacing(path: str | None, *, binary: bool = False) -> Generator[IO[Any]]:
-    """Standard output for `None` or '-'; else a new file beside `path` that replaces it once whole, so that a
+def replacing(path: str, *, binary: bool = False) -> Generator[IO[Any]]:
+    """Standard output for '-'; else a new file beside `path` that replaces it once whole, so that a
     run cut short leaves no half file. The new file's name is unpredictable and made only if it is not there,
     so that no link planted beside `path` is followed."""
-    if path is None or path == "-":
+    if path == "-":
         yield sys.stdout.buffer if binary else sys.stdout
         return
     folder, name = os.path.split(os.path.abspath(path))

@@ -28,7 +28,6 @@ class Progress:
         self.stream = stream
         self.total = total
         """The bytes to read, when known (regular files only)."""
-        self.every = EVERY
         self.enabled = _is_terminal(stream)
         self.started = time.monotonic()
         self.due = self.started + AFTER
@@ -39,20 +38,18 @@ class Progress:
     def read(self, count: int) -> None:
         """Note `count` more bytes read."""
         self.bytes += count
-        if self.enabled:
-            self._tick()
+        self._tick()
 
     def document(self) -> None:
         """Note one more document read."""
         self.documents += 1
-        if self.enabled:
-            self._tick()
+        self._tick()
 
     def _tick(self) -> None:
         now = time.monotonic()
-        if now < self.due:
+        if not self.enabled or now < self.due:
             return
-        self.due = now + self.every
+        self.due = now + EVERY
         elapsed = max(now - self.started, 1e-9)
         text = f"{PROG}: read {_megabytes(self.bytes)}"
         if self.total:

@@ -13,13 +13,15 @@ from openapiopenai.cli._common import (
     Listings,
     add_input,
     add_names,
+    add_partial,
     input_files,
     names_of,
     note,
     refuse,
     use_each,
+    verdict,
 )
-from openapiopenai.cli._output import choice, replacing
+from openapiopenai.cli._output import add_output, choice, replacing
 from openapiopenai.documents import DocumentError, Loaded
 from openapiopenai.focus import (
     FOCUS_VERSION,
@@ -31,7 +33,7 @@ from openapiopenai.focus import (
     write_csv,
     write_parquet,
 )
-from openapiopenai.listing import ListingCheck, count_of
+from openapiopenai.listing import ListingCheck
 from openapiopenai.models import UsageResult, UsageTimeBucket
 
 SAMPLE_ORGANIZATION_ID: Final = "org-SampleQ4TzL8wX7KcHm3Ye"
@@ -50,9 +52,7 @@ def add_parser(commands: Commands) -> None:
         "data, no costs or an incomplete listing, 2 bad usage.",
     )
     add_input(parser)
-    parser.add_argument(
-        "-o", "--output", metavar="OUT", help="write to this file, '-' for standard output (the default)"
-    )
+    add_output(parser)
     formats = {"csv": "csv", "parquet": "parquet"}
     parser.add_argument(
         "--format", type=choice("format", formats), default="csv", metavar="{csv,parquet}", help="default: csv"
@@ -60,11 +60,7 @@ def add_parser(commands: Commands) -> None:
     for field, column in (("id", "BillingAccountId"), ("name", "BillingAccountName")):
         text = f"the organization's {field}: {column}; required, except with --sample"
         parser.add_argument(f"--organization-{field}", metavar=field.upper(), help=text)
-    parser.add_argument(
-        "--partial",
-        action="store_true",
-        help="write the rows of an incomplete listing too, labelled partial on standard error (exit status 0)",
-    )
+    add_partial(parser, "its rows are written, labelled partial on standard error (exit status 0)")
     add_names(parser)
     parser.set_defaults(run=run)
 
@@ -83,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         args.usage(f"{' and '.join(missing)} required: the Costs API does not return the organization's id and name")
     binary = args.format == "parquet"
     if binary:
-        if args.output in (None, "-") and sys.stdout.isatty():
+        if args.output == "-" and sys.stdout.isatty():
             args.usage("Parquet is binary: give -o FILE, or redirect standard output")
         try:
             parquet_modules()
@@ -96,14 +92,14 @@ def run(args: argparse.Namespace) -> int:
     def use(outcome: Loaded) -> list[DocumentError]:
         errors: list[DocumentError] = []
         for path, item, _ in listings.register(outcome):
-            if isinstance(item, UsageTimeBucket) and not export.holds(
-                item.start_time
-            ):  # a bucket read twice: the listing check names both places
-                try:
-                    export.add_bucket(cast("UsageTimeBucket[UsageResult]", item))
-                except FocusError as error:
-                    prefix = f"{path}." if path else ""
-                    errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
+            # A result outside any bucket is refused by `verdict`; a bucket read twice, named by the listing check.
+            if not isinstance(item, UsageTimeBucket) or export.holds(item.start_time):
+                continue
+            try:
+                export.add_bucket(cast("UsageTimeBucket[UsageResult]", item))
+            except FocusError as error:
+                prefix = f"{path}." if path else ""
+                errors += [DocumentError(f"{prefix}{where}", problem) for where, problem in error.problems]
         return errors
 
     rejected = use_each(files, args.max_bytes, use)
@@ -111,24 +107,12 @@ def run(args: argparse.Namespace) -> int:
     if skipped:
         note(f"skipped the results of other kinds: {', '.join(sorted(skipped))}")
     refused = "no FOCUS rows written"
-    if rejected:
-        return refuse(refused, f"{count_of(rejected, 'document')} could not be used")
-    loose = listings.loose.get("costs", 0)
-    if loose:
-        results = f"{count_of(loose, 'costs result')} outside any bucket"
-        return refuse(refused, "results have no time", f"{results}: with no time they have no charge period")
-    listing = listings.check.report("costs", include_unknown=True)
-    if listing.problems:
-        return refuse(refused, "these buckets cannot be counted as one listing", *listing.problems)
+    reports = verdict(listings, rejected, refused, partial=args.partial, timed=True)
+    if reports is None:
+        return 1
     if not export.rows:
         return refuse(refused, "the input holds no costs results")
-    if not listing.complete and not args.partial:
-        gaps = (f"the listing is incomplete: {gap}" for gap in listing.gaps)
-        return refuse(refused, "the listing is incomplete (--partial writes its rows anyway)", *gaps)
-    for gap in listing.gaps:
-        note(f"partial rows: {gap}")
-    partial = "" if listing.complete else " (partial: the listing is incomplete)"
-    print(f"{PROG}: counted {listings.describe(listing)}{partial}", file=sys.stderr)
+    print(f"{PROG}: counted {listings.counted(reports[0])}", file=sys.stderr)
     sys.stderr.flush()
     try:
         with replacing(args.output, binary=binary) as stream:

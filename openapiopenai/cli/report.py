@@ -7,8 +7,8 @@ import sys
 from typing import Final, cast, get_args
 
 from openapiopenai.cli import COMMANDS
-from openapiopenai.cli._common import PROG, Commands, add_input, add_names, add_period
-from openapiopenai.cli._output import choice, replacing
+from openapiopenai.cli._common import PROG, Commands, add_input, add_names, add_partial, add_period
+from openapiopenai.cli._output import add_output, choice, replacing
 from openapiopenai.cli.summarize import read
 from openapiopenai.models import KindName
 from openapiopenai.report import KindCounted, Period, SpendBy, render_report
@@ -29,9 +29,7 @@ def add_parser(commands: Commands) -> None:
         "listing, 2 bad usage.",
     )
     add_input(parser)
-    parser.add_argument(
-        "-o", "--output", default="report.html", metavar="FILE", help="'-' for standard output; default: %(default)s"
-    )
+    add_output(parser, "report.html")
     parser.add_argument(
         "--every",
         type=choice("time axis", EVERY),
@@ -47,11 +45,7 @@ def add_parser(commands: Commands) -> None:
         help="what the bars of spend per period are stacked by; default: project",
     )
     add_period(parser)
-    parser.add_argument(
-        "--partial",
-        action="store_true",
-        help="write the report of an incomplete listing too, every chart and table of that kind labelled partial",
-    )
+    add_partial(parser, "its report is written, every chart and table of that kind labelled partial")
     add_names(parser)
     # Read and checked as by summarize, with every field grouped and each kind's own tally.
     parser.set_defaults(run=run, by=None, kind=None, refused="no report written")

@@ -19,13 +19,13 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     add_names,
+    add_partial,
     add_period,
     input_files,
-    loose_results,
     names_of,
     note,
-    refuse,
     use_each,
+    verdict,
 )
 from openapiopenai.cli._output import choice
 from openapiopenai.documents import DocumentError, Loaded, kind_of
@@ -33,7 +33,6 @@ from openapiopenai.listing import (
     Every,
     ListingCheck,
     ListingReport,
-    count_of,
     iter_periods,
     next_period,
     period_start,
@@ -106,11 +105,7 @@ def add_parser(commands: Commands) -> None:
         "--per-bucket", dest="every", action="store_const", const="bucket", help="the same as --every bucket"
     )
     add_period(parser)
-    parser.add_argument(
-        "--partial",
-        action="store_true",
-        help="print the totals of an incomplete listing too, labelled partial on standard error (exit status 0)",
-    )
+    add_partial(parser, "its totals are printed, labelled partial (exit status 0)")
     parser.add_argument(
         "--format",
         type=choice("format", {name: name for name in ("table", "csv", "json")}),
@@ -161,11 +156,16 @@ def read(args: argparse.Namespace) -> tuple[Reading, list[ListingReport]] | int:
         args.usage(f"--until ({utc_text(until)}) must be later than --since ({utc_text(since)})")
     reading = Reading(args.by, args.every, Listings(ListingCheck(since, until), args.kind), names_of(args))
     rejected = use_each(files, args.max_bytes, reading.count)
-    if rejected:
-        # Totals of only the usable part would look complete: print none.
-        return refuse(args.refused, f"{count_of(rejected, 'document')} could not be used")
-    reports = reading.checked(args)
-    return reports if isinstance(reports, int) else (reading, reports)
+    timed = args.every is not None or since is not None or until is not None
+    reports = verdict(reading.listings, rejected, args.refused, partial=args.partial, timed=timed)
+    if reports is None:
+        return 1
+    if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
+        for start, end in reading.listings.check.spans(None):
+            reading.tally(cast("KindName", reports[0].kind)).add_results(
+                [], _period(start, end, args.every), bucket=start
+            )
+    return reading, reports
 
 
 class Reading:
@@ -181,14 +181,13 @@ class Reading:
         self.tallies: dict[KindName, UsageTally] = {}
 
     def tally(self, kind: KindName) -> UsageTally:
-        tally = self.tallies.get(kind)
-        if tally is None:
+        if kind not in self.tallies:
             fields = KINDS[kind].group_by
             by: Sequence[GroupBy] = (
                 fields if self.chosen is None else [field for field in self.chosen if field in fields]
             )
-            tally = self.tallies[kind] = UsageTally(by, per_bucket=self.every is not None, kind=kind)
-        return tally
+            self.tallies[kind] = UsageTally(by, per_bucket=self.every is not None, kind=kind)
+        return self.tallies[kind]
 
     def count(self, outcome: Loaded) -> list[DocumentError]:
         """Count a document; the problems that keep it from being counted."""
@@ -216,55 +215,23 @@ class Reading:
             self.tally(kind).add_results(results, None)
         return errors
 
-    def checked(self, args: argparse.Namespace) -> list[ListingReport] | int:
-        """The listing report of each kind, checked (`args.partial` lets an incomplete one through); the
-        exit status instead, having said why, when the totals cannot be given."""
-        reports, refused = self.listings.reports()
-        if refused is not None:
-            return refuse(args.refused, refused[1], refused[0])
-        loose = sum(self.listings.loose.values())
-        check = self.listings.check
-        if loose and (self.every is not None or check.since is not None or check.until is not None):
-            why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
-            return refuse(args.refused, "results have no time", f"{why} (--every, --since, --until need buckets)")
-        problems = [f"{_kind_prefix(listing, reports)}{problem}" for listing in reports for problem in listing.problems]
-        if problems:
-            return refuse(args.refused, "these buckets cannot be counted as one listing", *problems)
-        if len(reports) == 1 and reports[0].kind in KINDS:  # buckets of no known kind are that kind's: a level of 0
-            for start, end in check.spans(None):
-                self.tally(cast("KindName", reports[0].kind)).add_results(
-                    [], _period(start, end, self.every), bucket=start
-                )
-        partial = not all(listing.complete for listing in reports)
-        for listing in reports:
-            label = "note: partial totals" if args.partial else "error: the listing is incomplete"
-            for gap in listing.gaps:
-                print(f"{PROG}: {label}: {_kind_prefix(listing, reports)}{gap}", file=sys.stderr)
-        if partial and not args.partial:
-            return refuse(args.refused, "the listing is incomplete (--partial prints them anyway)")
-        return reports
-
     def write(self, args: argparse.Namespace, reports: list[ListingReport]) -> int:
+        table = args.format == "table"
         tables: list[str] = []
         for listing in reports:
-            counted = self.listings.describe(listing)
-            if not listing.complete:
-                counted += " (partial: the listing is incomplete)"
+            counted = self.listings.counted(listing)
             kind = cast("KindName", listing.kind)
-            if kind not in KINDS:  # nothing to count: no results at all
-                if args.format == "table":
-                    tables.append(counted)
-                else:
-                    print(f"{PROG}: counted {counted}", file=sys.stderr)
-                    if args.format == "json":
-                        print("[]")
-                continue
-            tally = self.tally(kind)
-            overall = tally.total  # built anew on every read; the groups are built one at a time
-            self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-            header, rows, total = self._rows(kind, tally, overall, listing, table=args.format == "table")
-            if args.format == "table":
-                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every)}")
+            header: list[str] = []
+            rows: Iterable[list[_Cell]] = []
+            if kind in KINDS:  # else nothing to count: no results at all
+                tally = self.tally(kind)
+                overall = tally.total  # built anew on every read; the groups are built one at a time
+                self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
+                header, rows, total = self._rows(kind, tally, overall, listing, table=table)
+                if table:
+                    counted += f"\n{_table(header, list(rows), total, self.every)}"
+            if table:
+                tables.append(counted)
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
@@ -296,14 +263,8 @@ class Reading:
     ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
         """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
         every = self.every
-        if self.chosen is None:
-            shown = [
-                index
-                for index in range(len(tally.by))
-                if any(values[index] is not None for values in tally.group_keys())
-            ]
-        else:
-            shown = list(range(len(tally.by)))
+        keys = None if self.chosen is not None else list(tally.group_keys())  # with --by, every field asked for
+        shown = [index for index in range(len(tally.by)) if keys is None or any(row[index] is not None for row in keys)]
         fields = [tally.by[index] for index in shown]
         columns = _columns(kind, total)
         if table:
@@ -393,10 +354,6 @@ def _amount(currency: str) -> _Value:
     return lambda totals: totals.amounts.get(currency, Decimal(0))
 
 
-def _kind_prefix(listing: ListingReport, reports: list[ListingReport]) -> str:
-    return f"{listing.kind}: " if len(reports) > 1 else ""
-
-
 def _period(start: int, end: int, every: Every | None) -> int | None:
     """Where a bucket's results are counted on the time axis; `ValueError` if it has no place there."""
     if every is None:
@@ -475,7 +432,7 @@ def _write(header: list[str], rows: Iterable[list[_Cell]], every: Every | None, 
     of objects, money the exact decimal number it is. Each row is written as it comes."""
     write = sys.stdout.write
     if form == "csv":
-        write(",".join(header) + "\n")
+        write(",".join(header) + "\n" if header else "")  # no results, no columns
         for row in rows:  # most cells are counts: nothing to quote
             write(",".join([str(cell) if type(cell) is int else _csv_field(_plain(cell, every)) for cell in row]))
             write("\n")
@@ -512,27 +469,25 @@ def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell
     """Columns aligned for a terminal, text to the left and numbers to the right, headers shortened, then a
     total line."""
     header = [_header(name) for name in header]
-    numbers = len(total)
-    if len(header) == numbers:
-        # Without a grouping column the one row is the total itself.
+    if len(header) == len(total):  # without a grouping column the one row is the total itself
         header, rows = ["", *header], []
-    total_row: list[_Cell] = ["total", *[BLANK] * (len(header) - numbers - 1), *total]
+    numbers_from = len(header) - len(total)
+    total_row: list[_Cell] = ["total", *[BLANK] * (numbers_from - 1), *total]
     lines = [header, *([_plain(cell, every, table=True) or "" for cell in row] for row in [*rows, total_row])]
-    widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    numbers_from = len(header) - numbers
+    widths = [max(map(len, column)) for column in zip(*lines, strict=True)]
     bars: list[str] = []
     if sys.stdout.isatty():
         _fit(widths, lines, numbers_from, fixed=1 if every else 0)
-        if every is not None and rows:
-            room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
-            bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH)) if room >= 4 else []
+        room = shutil.get_terminal_size().columns - sum(widths) - 2 * len(widths)
+        if every is not None and rows and room >= 4:
+            bars = _bars([row[numbers_from] for row in rows], min(room, BAR_WIDTH))
     return "\n".join(
         "  ".join(
             [
                 cell.rjust(width) if column >= numbers_from else _cut(cell, width).ljust(width)
                 for column, (cell, width) in enumerate(zip(line, widths, strict=True))
             ]
-            + ([bars[number - 1]] if 0 < number <= len(bars) else [])
+            + (bars[number - 1 : number] if number else [])  # a bar for each data row
         ).rstrip()
         for number, line in enumerate(lines)
     )
@@ -550,11 +505,8 @@ def _bars(cells: Sequence[_Cell], width: int) -> list[str]:
     highest = max(values, default=0)
     if highest <= 0 or not _can_write("█▏"):
         return []
-    drawn: list[str] = []
-    for value in values:
-        full, part = divmod(round(max(value, 0) * width * 8 / highest), 8)
-        drawn.append("█" * full + _EIGHTHS[part].strip())
-    return drawn
+    eighths = (divmod(round(max(value, 0) * width * 8 / highest), 8) for value in values)
+    return ["█" * full + _EIGHTHS[part].strip() for full, part in eighths]
 
 
 def _header(name: str) -> str:

@@ -11,9 +11,11 @@ from openapiopenai.cli._common import (
     Listings,
     add_input,
     add_kind,
+    add_partial,
     clear_progress,
     input_files,
     use_each,
+    verdict,
 )
 from openapiopenai.documents import DocumentError, Loaded, describe, place
 from openapiopenai.listing import ListingCheck
@@ -33,12 +35,7 @@ def add_parser(commands: Commands) -> None:
     )
     add_input(parser)
     add_kind(parser)
-    parser.add_argument(
-        "--partial",
-        action="store_true",
-        help="accept an incomplete listing (a page missing, or the last page saying has_more): exit status 0 when "
-        "every document is valid and the buckets are one listing, as summarize --partial prints its totals",
-    )
+    add_partial(parser, "exit status 0 when every document is valid and the buckets are one listing")
     parser.set_defaults(run=run)
 
 
@@ -55,33 +52,10 @@ def run(args: argparse.Namespace) -> int:
             pass
         return []
 
-    if use_each(input_files(args), args.max_bytes, use, sys.stdout):
+    rejected = use_each(input_files(args), args.max_bytes, use, sys.stdout)
+    if rejected:  # the listing is checked once every document is valid
         return 1
-    reports, refused = listings.reports()
-    if refused is not None:
-        print(f"listing: error: {refused[0]}")
-        return 1
-    problems = gaps = False
-    for listing in reports:
-        counted = listings.describe(listing)
-        if listing.problems:
-            verdict = ": not one listing"
-        elif not listing.buckets and not listing.pages:
-            verdict = ""  # results alone: no time, nothing to check
-        else:
-            verdict = ": complete" if listing.complete else ": incomplete"
-        print(f"listing: {counted}{verdict}")
-        for problem in listing.problems:
-            print(f"listing: error: {problem}")
-        for gap in listing.gaps:
-            print(f"listing: incomplete: {gap}")
-        problems = problems or bool(listing.problems)
-        gaps = gaps or bool(listing.gaps)
-    if problems:
-        return 1
-    if gaps:
-        # What failed is not a document: say so, as summarize does before printing partial totals.
-        accepted = "accepted with --partial" if args.partial else "--partial accepts that"
-        print(f"listing: every document is valid; the listing is incomplete ({accepted})")
-        return 0 if args.partial else 1
-    return 0
+    checked = verdict(
+        listings, 0, "not accepted", partial=args.partial, stream=sys.stdout, prefix="listing: ", states=True
+    )
+    return 1 if checked is None else 0
