@@ -419,7 +419,7 @@ def test_summarize_counts_results_given_on_their_own_and_says_so() -> None:
 
 def test_summarize_refuses_to_place_results_without_a_time_on_a_time_axis() -> None:
     expected = (
-        "openapiopenai: error: 1 result outside any bucket: with no time they cannot be placed in a period\n"
+        "openapiopenai: error: 1 result outside any bucket: without a bucket's time, a result cannot be placed in a period\n"
         "openapiopenai: no totals printed: results have no time\n"
     )
     assert run("summarize", "mixed.json", "--per-bucket") == Ran(1, "", expected)

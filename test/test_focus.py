@@ -637,7 +637,7 @@ class TestCommand:
         done = focus("result.json", *self.ORG, cwd=tmp_path)
         assert (done.returncode, done.stdout) == (1, "")
         assert done.stderr == (
-            "openapiopenai: error: 1 result outside any bucket: with no time they cannot be placed in a period\n"
+            "openapiopenai: error: 1 result outside any bucket: without a bucket's time, a result cannot be placed in a period\n"
             "openapiopenai: no FOCUS rows written: results have no time\n"
         )
 

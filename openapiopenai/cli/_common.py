@@ -430,7 +430,7 @@ def verdict(
         say(f"{listings.describe(listing)}{state}")
     loose = sum(listings.loose.values())
     if loose and timed:
-        why = f"{loose_results(loose)}: with no time they cannot be placed in a period"
+        why = f"{loose_results(loose)}: without a bucket's time, a result cannot be placed in a period"
         return refuse_all("results have no time", why)
 
     def of(listing: ListingReport) -> str:
