@@ -667,6 +667,11 @@ def iter_query_pages(
             page = page.model_copy(update={"has_more": False, "next_page": None})
         number += 1
         yield page
+        if covered and end is not None and is_held and next(held_pages, None) is not None:
+            raise fail(
+                f"the listing reaches the end asked for ({iso_utc(end)}) before this page;"
+                " the page held there is not part of this listing"
+            )
         if covered or not (page.has_more or is_held):
             return
         if page.has_more:

@@ -442,6 +442,25 @@ def test_resume_extends_an_export_again_and_again_across_buckets_cut_by_each_end
     assert sum(b["end_time"] - b["start_time"] < 86_400 for b in buckets) >= 3  # cut by the ends, inside the file
 
 
+def test_resume_refuses_an_export_whose_later_pages_lie_past_the_end(
+    fake: FakeApi, base_url: str, tmp_path: Path
+) -> None:
+    assert fetch(base_url, *QUERY, "-o", "out.jsonl", cwd=tmp_path).status == 0
+    whole = (tmp_path / "out.jsonl").read_bytes()
+    pages = [json.loads(line) for line in whole.splitlines()]
+    assert len(pages) > 1
+    first_end = pages[0]["data"][-1]["end_time"]  # the end asked for falls where the second page starts
+    end = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(first_end))
+    ran = fetch(base_url, *QUERY[:4], end, *QUERY[5:], "-o", "out.jsonl", "--resume", cwd=tmp_path)
+    assert (ran.status, ran.stderr) == (
+        2,
+        f"openapiopenai fetch: error: --resume: out.jsonl: page 2 of images: the listing reaches the end asked for"
+        f" ({end}) before this page; the page held there is not part of this listing: give the same query to"
+        " extend it\n",
+    )
+    assert (tmp_path / "out.jsonl").read_bytes() == whole
+
+
 def test_resume_refuses_an_export_past_the_end_or_of_unknown_query(
     fake: FakeApi, base_url: str, tmp_path: Path
 ) -> None:
