@@ -18,6 +18,7 @@ from typing import Any, Final, TypeVar, cast
 
 from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
+from openapiopenai.listing import count_of
 from openapiopenai.models import ApiModel
 
 if sys.platform != "win32":
@@ -59,6 +60,8 @@ class Export:
         """The bytes of whole pages in the file."""
         self.pages = 0
         """The whole pages the export holds, written by this run or before."""
+        self.held = 0
+        """The whole pages the export held when this run opened it."""
         self.retries = 0
         self.detail: Callable[[], str] = str
         """More counts for the progress line, after the pages."""
@@ -95,7 +98,7 @@ class Export:
         print(f"{self.name}: {printable(mask_key(message, self.key) if self.key else message)}", file=sys.stderr)
 
     def saved(self) -> str:
-        pages = count(self.pages, "page")
+        pages = count_of(self.pages, "page")
         if not self.to_file:
             return f"the output holds {pages} and is incomplete"
         return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
@@ -136,11 +139,11 @@ class Export:
 
     # The file ----------------------------------------------------------------------------------
 
-    def start(self, resume: bool, state: dict[str, Any]) -> tuple[list[bytes], bool]:
+    def start(self, resume: bool, state: dict[str, Any]) -> tuple[Iterator[bytes], bool]:
         """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off);
-        return those pages and whether a fetch finished them (no state beside them)."""
+        return those pages, read again one at a time, and whether a fetch finished them (no state beside them)."""
         if not self.to_file:
-            return [], False
+            return iter(()), False
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
@@ -165,15 +168,24 @@ class Export:
         if saved is not None and saved != state:
             raise UsageError(f"--resume: {self.output} was started with another query: {_difference(saved, state)}")
         with os.fdopen(os.dup(self.fd), "rb") as stream:
-            lines = [line for line in stream if line.endswith(b"\n")]
-        self.length, self.pages = sum(map(len, lines)), len(lines)
+            for line in stream:  # counted, not kept: an export may be large
+                if line.endswith(b"\n"):
+                    self.length, self.pages = self.length + len(line), self.pages + 1
+        self.held = self.pages
         if self.length != os.fstat(self.fd).st_size:
             os.ftruncate(self.fd, self.length)
             os.fsync(self.fd)
         os.lseek(self.fd, self.length, os.SEEK_SET)
-        if saved is None and not lines:
+        if saved is None and not self.held:
             self.save_state(state)
-        return lines, saved is None and bool(lines)
+        return self._held_lines(), saved is None and bool(self.held)
+
+    def _held_lines(self) -> Iterator[bytes]:
+        # Read through a file of its own, so that reading moves no offset the writes share.
+        with open(self.output, "rb") as stream:
+            if not os.path.samestat(os.fstat(stream.fileno()), os.fstat(self.fd)):
+                raise Failed(f"{self.output} was replaced while this fetch held it: not resuming over it")
+            yield from itertools.islice(stream, self.held)
 
     def write(self, line: bytes) -> None:
         """Write one page whole, and flush it to disk, or leave the export as it was."""
@@ -198,13 +210,13 @@ class Export:
             self.length += len(line)
         self.pages += 1
 
-    def given_again(self, pages: Iterator[_Page], held: int, finished: bool, hold: Callable[[_Page], object]) -> None:
-        """Call `hold` with the first `held` pages, those the export holds, as the library gives them again after
+    def given_again(self, pages: Iterator[_Page], finished: bool, hold: Callable[[_Page], object]) -> None:
+        """Call `hold` with the pages the export holds, as the library gives them again after
         checking them. One that is not the page expected there is an export of another query when `finished`
         (bad usage), else a damaged one.
         """
         try:
-            for page in itertools.islice(pages, held):
+            for page in itertools.islice(pages, self.held):
                 hold(page)
         except FetchError as error:
             if finished:
@@ -258,7 +270,7 @@ class Export:
 
     def show_progress(self, note: str = "") -> None:
         if self.progress:
-            line = f"{self.what}: {count(self.pages, 'page')}{self.detail()}, {self.retries} retried"
+            line = f"{self.what}: {count_of(self.pages, 'page')}{self.detail()}, {self.retries} retried"
             sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
             sys.stderr.flush()
             self.shown = True
@@ -268,10 +280,6 @@ class Export:
             sys.stderr.write("\n")
             sys.stderr.flush()
         self.progress = False
-
-
-def count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _difference(saved: Any, wanted: dict[str, Any]) -> str:

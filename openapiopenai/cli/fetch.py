@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from openapiopenai.cli._common import PROG, Commands, parse_size, parse_when
 from openapiopenai.cli._export import STATE_SUFFIX as STATE_SUFFIX  # where tests and other commands find it
-from openapiopenai.cli._export import Export, Failed, UsageError, add_options, count
+from openapiopenai.cli._export import Export, Failed, UsageError, add_options
 from openapiopenai.fetch import (
     ADMIN_KEY_VARIABLE,
     BUCKET_WIDTHS,
@@ -26,6 +26,7 @@ from openapiopenai.fetch import (
     iso_utc,
     iter_query_pages,
 )
+from openapiopenai.listing import count_of
 from openapiopenai.models import UsageResponse
 
 RECENT: Final = 3600
@@ -132,7 +133,7 @@ class _Run:
         self.query = _query(args)
         # What the export holds: its buckets, where the last ends, whether it is complete, the fields grouped by.
         self.buckets, self.last_end, self.complete, self.grouped = 0, cast("int | None", None), False, set[str]()
-        export.detail = lambda: f", {count(self.buckets, 'bucket')}"
+        export.detail = lambda: f", {count_of(self.buckets, 'bucket')}"
 
     def run(self) -> None:
         export, query = self.export, self.query
@@ -151,7 +152,7 @@ class _Run:
         # The pages held are read one at a time rather than kept (an export may be large), and checked as
         # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
         pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
-        export.given_again(pages, len(lines), finished, self._hold)
+        export.given_again(pages, finished, self._hold)
         if finished and not self.complete:
             raise Failed(
                 f"{self.export.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
@@ -162,14 +163,18 @@ class _Run:
             if not self._extend(state):
                 return
         self._warn()
-        export.write_all(pages, self._hold)
+        export.write_all(pages, self._count)
+
+    def _count(self, page: UsageResponse[Any]) -> None:
+        self.buckets += len(page.data)
 
     def _hold(self, page: UsageResponse[Any]) -> None:
+        """Note what a page the export holds shows of it: its buckets, where they end, the fields grouped by."""
         fields = self.query.endpoint.group_by
         for bucket in page.data:
             for result in bucket.results:
                 self.grouped.update(name for name in fields if getattr(result, name, None) is not None)
-        self.buckets += len(page.data)
+        self._count(page)
         self.last_end = page.data[-1].end_time if page.data else self.last_end
         self.complete = not page.has_more
 

@@ -46,7 +46,7 @@ def _fetch(args: argparse.Namespace, export: Export) -> None:
         export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
         return
     pages = iter_names_pages(client, held)
-    export.given_again(pages, len(held), finished, id)
+    export.given_again(pages, False, id)
     export.write_all(pages)
-    if args.resume and export.pages == len(held):
+    if args.resume and export.pages == export.held:
         export.say(f"{export.output} already holds every name")
