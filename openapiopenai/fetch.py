@@ -66,9 +66,14 @@ class Endpoint(ResultKind):
     """The bucket widths the endpoint accepts, each with the most buckets one page may hold."""
 
 
-def _endpoint(name: KindName, *names: str, flags: tuple[str, ...] = (), **enums: tuple[str, ...] | None) -> Endpoint:
+def _endpoint(
+    name: KindName,
+    *names: str,
+    flags: tuple[str, ...] = (),
+    limits: Mapping[BucketWidth, int] = _USAGE_LIMITS,
+    **enums: tuple[str, ...] | None,
+) -> Endpoint:
     kind = KINDS[name]
-    limits: Mapping[BucketWidth, int] = MappingProxyType({"1d": 180}) if name == "costs" else _USAGE_LIMITS
     return Endpoint(kind.name, kind.path, kind.model, kind.group_by, {**dict.fromkeys(names), **enums}, flags, limits)
 
 
@@ -89,7 +94,7 @@ ENDPOINTS: Final[Mapping[str, Endpoint]] = MappingProxyType(
             _endpoint("code_interpreter_sessions", "project_ids"),
             _endpoint("file_search_calls", "project_ids", "user_ids", "api_key_ids", "vector_store_ids"),
             _endpoint("web_search_calls", *_USAGE_FILTERS, context_levels=("low", "medium", "high")),
-            _endpoint("costs", "project_ids", "api_key_ids"),
+            _endpoint("costs", "project_ids", "api_key_ids", limits=MappingProxyType({"1d": 180})),
         )
     }
 )
