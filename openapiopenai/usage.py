@@ -676,7 +676,8 @@ class UsageTally:
         column = columns.get(name)
         if column is None:  # the first of this currency or unit
             column = columns[name] = [None] * len(self._index)
-        column[row] = _MONEY.add(column[row] or _ZERO, exact_decimal(value))
+        held = column[row]  # compared with None: a sum of 0.00 keeps its places, as the text of the money does
+        column[row] = _MONEY.add(_ZERO if held is None else held, exact_decimal(value))
 
     @property
     def total(self) -> Totals:
@@ -692,7 +693,8 @@ class UsageTally:
             *(sum(self._counts[field::width]) for field in range(width)),
             kind=self.kind or "images",
             amounts={
-                currency: reduce(_MONEY.add, filter(None, column), _ZERO) for currency, column in self._amounts.items()
+                currency: reduce(_MONEY.add, (amount for amount in column if amount is not None), _ZERO)
+                for currency, column in self._amounts.items()
             },
             levels=levels,
             missing=self._missing_total(),

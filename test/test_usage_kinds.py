@@ -150,8 +150,9 @@ class TestMoney:
             ([1e20, 1e-7], "100000000000000000000.0000001"),
             ([0.1] * 10, "1.0"),
             ([10**30, 0.5], "1000000000000000000000000000000.5"),
+            ([0.25, -0.25, 3], "3.00"),
         ],
-        ids=["zeros", "six-cents", "small-and-long", "wide", "ten-tenths", "big-integer"],
+        ids=["zeros", "six-cents", "small-and-long", "wide", "ten-tenths", "big-integer", "through-zero"],
     )
     def test_sums_are_exact(self, values: list[float], expected: str) -> None:
         total = totals(page([cost(value) for value in values]))
