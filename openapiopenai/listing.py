@@ -497,9 +497,12 @@ class ListingCheck:
         widths = tuple(sorted({ends[index] - starts[index] for index in kept}))
         return ListingReport(kind, start, end, len(kept), pages, state.results, widths, tuple(problems), tuple(gaps))
 
-    def _waiting(self, state: _Kind, latest: int | None) -> _Page | None:
-        """The page holding a kind's latest bucket, if it says `has_more: true`."""
-        number = -1 if latest is None else state.pages[latest]
+    def _waiting(self, kind: str, state: _Kind, latest: int | None) -> _Page | None:
+        """The page a kind's listing waits on: the one holding its latest bucket, if it says `has_more: true`;
+        with no bucket that counts as latest, any page of the kind that says so."""
+        if latest is None:
+            return next((page for page in self._pages if page.has_more and kind in page.kinds), None)
+        number = state.pages[latest]
         return self._pages[number] if number >= 0 and self._pages[number].has_more else None
 
     def _unfinished(self, kind: str, state: _Kind, latest: int | None, include_unknown: bool) -> Unfinished | None:
@@ -508,7 +511,7 @@ class ListingCheck:
                 if page.has_more and (kind in page.kinds or not page.kinds or (include_unknown and None in page.kinds)):
                     return Unfinished(page.where, page.next_page, None)
             return None
-        waiting = self._waiting(state, latest)
+        waiting = self._waiting(kind, state, latest)
         if waiting is None or self._ended_by_empty_page(kind):
             return None
         return Unfinished(waiting.where, waiting.next_page, state.ends[latest])
@@ -522,8 +525,8 @@ class ListingCheck:
         """
         if not any(not page.kinds and not page.has_more for page in self._pages):
             return False
-        others = (state for other, state in self._kinds.items() if other is not None and other != kind)
-        return not any(self._waiting(state, state.latest(range(len(state.ends)))) for state in others)
+        others = ((other, state) for other, state in self._kinds.items() if other is not None and other != kind)
+        return not any(self._waiting(other, state, state.latest(range(len(state.ends)))) for other, state in others)
 
 
 class IncompleteListingError(ValueError):

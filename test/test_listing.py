@@ -315,3 +315,13 @@ def test_an_empty_last_page_ends_no_listing_when_which_cannot_be_told() -> None:
     check.add_page(page(*days(0, 2), next_page="q2"), "other.json", "other")
     check.add_page(page(), "b.json", "images")
     assert [check.report(kind).complete for kind in ("images", "other")] == [False, False]
+
+
+def test_an_empty_last_page_ends_no_listing_when_another_waits_with_no_bucket_that_counts() -> None:
+    check = ListingCheck()
+    check.add_page(page(*days(0, 2), next_page="p2"), "a.json", "images")
+    at = NOV_1 + 5 * DAY
+    check.add_page(page(bucket(at, at, results=1), next_page="q2"), "other.json", "other")  # ends where it starts
+    check.add_page(page(), "b.json", "images")
+    assert check.report("images").gaps == (Unfinished("a.json", "p2", NOV_1 + 2 * DAY),)
+    assert not check.report("other").complete
