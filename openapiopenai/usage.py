@@ -118,8 +118,10 @@ def iter_results(source: _Buckets[ResultT]) -> Iterator[TimedResult[ResultT]]:
     for start, end, results in _walk(source):
         if start is None or end is None:
             raise TypeError("iter_results reads buckets: a result given without its bucket has no time window")
-        for result in results:
-            yield TimedResult(utc_datetime(start), utc_datetime(end), cast("ResultT", result))
+        if results:  # the window made once for the bucket's results
+            window = utc_datetime(start), utc_datetime(end)
+            for result in results:
+                yield TimedResult(*window, cast("ResultT", result))
 
 
 def _walk(source: object) -> Iterator[tuple[int | None, int | None, Sequence[ApiModel]]]:
@@ -902,11 +904,14 @@ def to_records(source: UsageSource) -> list[dict[str, Any]]:
     """
     records: list[dict[str, Any]] = []
     for start, end, results in _walk(source):
+        if not results:
+            continue
+        window = {
+            "bucket_start": None if start is None else utc_datetime(start),
+            "bucket_end": None if end is None else utc_datetime(end),
+        }
         for result in results:
-            record: dict[str, Any] = {
-                "bucket_start": None if start is None else utc_datetime(start),
-                "bucket_end": None if end is None else utc_datetime(end),
-            }
+            record: dict[str, Any] = window.copy()
             for name in type(result).model_fields:
                 value = getattr(result, name)
                 if name != "amount":
