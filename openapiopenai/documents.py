@@ -373,7 +373,7 @@ def _documents(text: bytes, source: str, line: int | None, split_pages: bool) ->
         if split is not None:
             yield from _parts(text, split, source, line)
             return
-    outcome, _ = _parse(text if line is None else _line(text), source, line)
+    outcome, _ = _parse(_whole(text, line), source, line)
     if line is not None or not _trailing(outcome):
         yield outcome
         return
@@ -387,10 +387,9 @@ def _documents(text: bytes, source: str, line: int | None, split_pages: bool) ->
 def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator[Outcome]:
     """A page a run of buckets at a time, each run validated as a page of its own (the page's text with only
     those buckets in its `data`); the whole page's outcome instead if any part is not a valid page."""
-    whole = text if line is None else _line(text)
     objects = frozenset[str]().union(*(run.objects for run in split.runs))
     if not objects <= KIND_BY_OBJECT.keys():  # a result of no known kind: the page is invalid
-        yield _parse(whole, source, line)[0]
+        yield _parse(_whole(text, line), source, line)[0]
         return
     kinds: frozenset[KindName] = frozenset(KIND_BY_OBJECT[name].name for name in objects)
     buckets = sum(run.buckets for run in split.runs)
@@ -405,7 +404,7 @@ def _parts(text: bytes, split: Split, source: str, line: int | None) -> Iterator
             page = None
         if not (isinstance(page, UsageResponse) and contents(page)[1:] == (run.buckets, run.results, found)):
             del page
-            outcome = _parse(whole, source, line)[0]
+            outcome = _parse(_whole(text, line), source, line)[0]
             if number and isinstance(outcome, Loaded):
                 # Read whole, the page is valid: its parts should have been too, and some were given already.
                 outcome = _refused(source, line, _PARTS_DISAGREE)
@@ -451,6 +450,11 @@ def _values(text: bytes) -> Iterator[tuple[int, int]]:
 
 def _is_blank(raw: bytes) -> bool:
     return _WHITESPACE.fullmatch(raw) is not None
+
+
+def _whole(text: bytes, line: int | None) -> bytes:
+    # Made only when a page read in parts is read whole after all: a line's copy is as large as the page.
+    return text if line is None else _line(text)
 
 
 def _line(raw: bytes) -> bytes:
