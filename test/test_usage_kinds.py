@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from openapiopenai import KINDS, ApiModel, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.usage import (
     COUNTERS,
+    LEVELS,
     Level,
     Totals,
     UsageSummary,
@@ -433,3 +434,9 @@ class TestLargestFirst:
         tally = UsageTally(["line_item"], per_bucket=True)
         tally.add(page([cost(1000, "jpy", line_item="yen"), cost(5, "eur", line_item="euro")]))
         assert [group.values for group in tally.groups()] == [("euro",), ("yen",)]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_no_kind_has_counters_beside_levels_or_money(kind: str) -> None:
+    # The tally adds a kind's levels or money only when it has no counters: a kind with both would lose them.
+    assert not (COUNTERS[kind] and (kind in LEVELS or kind == "costs"))  # type: ignore[index]
