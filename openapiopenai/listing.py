@@ -390,10 +390,14 @@ class ListingCheck:
         starts = [bucket.start_time for bucket in buckets]
         ends = [bucket.end_time for bucket in buckets]
         since, until = self.since, self.until
-        inside = [
-            (since is None or start >= since) and (until is None or end <= until)
-            for start, end in zip(starts, ends, strict=True)
-        ]
+        inside = (
+            [True] * len(buckets)
+            if since is None and until is None
+            else [
+                (since is None or start >= since) and (until is None or end <= until)
+                for start, end in zip(starts, ends, strict=True)
+            ]
+        )
         state = self._kinds.get(kind)
         if state is None:
             state = self._kinds[kind] = _Kind()
