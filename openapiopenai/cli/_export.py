@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, TypeVar, cast
 
+from openapiopenai.cli._common import Commands
 from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
 from openapiopenai.listing import count_of
@@ -307,8 +308,22 @@ def _sync_directory(path: str) -> None:
             os.close(fd)
 
 
-def add_options(parser: argparse.ArgumentParser, waited_for: str, resume: str) -> None:
-    """`-o`, `--resume` (doing `resume`), the key, `--timeout` (for `waited_for`), `--retries` and `--base-url`."""
+def add_fetch_parser(
+    commands: Commands, help: str, description: str, done: str, waited_for: str, resume: str, **options: Any
+) -> argparse.ArgumentParser:
+    """A fetch command's parser, with `-o`, `--resume` (doing `resume`), the key, `--timeout` (for
+    `waited_for`), `--retries` and `--base-url`; `done` is what exit status 0 says."""
+    parser = commands.add_parser(
+        "fetch",
+        # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
+        allow_abbrev=False,
+        help=help,
+        description=f"{description} The admin key is read from the environment variable {ADMIN_KEY_VARIABLE}"
+        " or from --admin-key-file, never from the command line.",
+        epilog=f"Exit status: 0 {done}, 1 not all could be (the message says how far it got; with -o FILE, run the"
+        " same command with --resume to continue), 2 bad usage, 130 interrupted.",
+        **options,
+    )
     parser.add_argument(
         "-o", "--output", default="-", metavar="FILE", help="the file to write, '-' for standard output (default)"
     )
@@ -342,6 +357,7 @@ def add_options(parser: argparse.ArgumentParser, waited_for: str, resume: str) -
         default=DEFAULT_BASE_URL,
         help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
     )
+    return parser
 
 
 def seconds(text: str) -> float:

@@ -16,9 +16,8 @@ from pydantic import ValidationError
 
 from openapiopenai.cli._common import PROG, Commands, parse_size, parse_when
 from openapiopenai.cli._export import STATE_SUFFIX as STATE_SUFFIX  # where tests and other commands find it
-from openapiopenai.cli._export import Export, Failed, UsageError, add_options
+from openapiopenai.cli._export import Export, Failed, UsageError, add_fetch_parser
 from openapiopenai.fetch import (
-    ADMIN_KEY_VARIABLE,
     BUCKET_WIDTHS,
     ENDPOINTS,
     MAX_RESPONSE_BYTES,
@@ -43,18 +42,15 @@ _FLAG_OPTIONS: Final = {name: name.replace("_", "-") for endpoint in ENDPOINTS.v
 
 def add_parser(commands: Commands) -> None:
     """Add the `fetch` command."""
-    parser = commands.add_parser(
-        "fetch",
-        # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
-        allow_abbrev=False,
-        help="get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects,"
+    parser = add_fetch_parser(
+        commands,
+        "get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects,"
         " users and keys",
-        description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
-        "one page per line, ready for summarize. The admin key is read from the environment variable "
-        f"{ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
-        epilog="Exit status: 0 the whole listing was fetched (or, with --resume, the export was already up to "
-        "date), 1 it could not be (the message says how far it got; with -o FILE, run the same command with "
-        "--resume to continue), 2 bad usage, 130 interrupted.",
+        "Get every page of one usage or costs listing from the API into a JSON Lines export, one page per line,"
+        " ready for summarize.",
+        "the whole listing was fetched (or, with --resume, the export was already up to date)",
+        "each whole answer",
+        "extend it to a later --end if it is complete, say 'up to date' if there is nothing to add",
     )
     parser.add_argument(
         "kind",
@@ -82,11 +78,6 @@ def add_parser(commands: Commands) -> None:
         parser.add_argument(
             f"--{option}", dest=f"flag_{name}", choices=("true", "false"), help=f"filter by {name} (completions)"
         )
-    add_options(
-        parser,
-        "each whole answer",
-        "extend it to a later --end if it is complete, say 'up to date' if there is nothing to add",
-    )
     parser.add_argument(
         "--max-response-size",
         type=parse_size,
