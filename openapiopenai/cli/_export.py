@@ -13,19 +13,28 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Final, TypeVar, cast
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Final, Protocol, TypeVar, cast
 
 from openapiopenai.cli._common import Commands
 from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
 from openapiopenai.listing import count_of
-from openapiopenai.models import ApiModel
 
 if sys.platform != "win32":
     import fcntl
 
-_Page = TypeVar("_Page", bound=ApiModel)
+
+class _Listed(Protocol):
+    """A page of a listing, as both fetches write it."""
+
+    @property
+    def data(self) -> Sequence[object]: ...
+
+    def to_json(self) -> str: ...
+
+
+_Page = TypeVar("_Page", bound=_Listed)
 
 STATE_SUFFIX: Final = ".fetch.json"
 SAID_WAIT: Final = 5.0
@@ -44,11 +53,12 @@ class Failed(Exception):
 class Export:
     """One export being written: to a file (locked, with its state beside it) or to standard output.
 
-    `name` starts each message; `what` (`images`, `names`) starts the progress line; `fetch` names the
-    fetch in the message about an existing file (`export`, `names fetch`).
+    `name` starts each message; `what` (`images`, `names`) starts the progress line, which counts the
+    pages and the `unit`s in them; `fetch` names the fetch in the message about an existing file
+    (`export`, `names fetch`).
     """
 
-    def __init__(self, output: str, name: str, what: str, fetch: str) -> None:
+    def __init__(self, output: str, name: str, what: str, fetch: str, unit: str) -> None:
         self.output = output
         self.name = name
         self.what = what
@@ -56,16 +66,12 @@ class Export:
         self.key = os.environ.get(ADMIN_KEY_VARIABLE, "")
         self.to_file = output != "-"
         self.state_path = output + STATE_SUFFIX
+        self.unit = unit
         self.fd = -1
-        self.length = 0
-        """The bytes of whole pages in the file."""
-        self.pages = 0
-        """The whole pages the export holds, written by this run or before."""
-        self.held = 0
-        """The whole pages the export held when this run opened it."""
-        self.retries = 0
-        self.detail: Callable[[], str] = str
-        """More counts for the progress line, after the pages."""
+        self.length = 0  # the bytes of whole pages in the file
+        self.pages = 0  # the whole pages the export holds, written by this run or before
+        self.held = 0  # the whole pages the export held when this run opened it
+        self.items = self.retries = 0
         self.progress = sys.stderr.isatty()
         self.shown = False
 
@@ -131,7 +137,7 @@ class Export:
                 connect_timeout=min(10.0, args.timeout),
                 read_timeout=args.timeout,
                 retry=Retry(retries=args.retries),
-                sleep=time.sleep,
+                sleep=time.sleep,  # looked up now, not when `Client` was defined
                 on_retry=self.retried,
                 **options,
             )
@@ -219,17 +225,18 @@ class Export:
         try:
             for page in itertools.islice(pages, self.held):
                 hold(page)
+                self.items += len(page.data)
         except FetchError as error:
             if finished:
                 raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
             raise Failed(f"{self.output}: {error}: not resuming over it") from None
 
-    def write_all(self, pages: Iterable[_Page], hold: Callable[[_Page], object] = id) -> None:
-        """Write every page (after calling `hold` with it) and, once they are all written, remove the state."""
+    def write_all(self, pages: Iterable[_Page]) -> None:
+        """Write every page and, once they are all written, remove the state."""
         self.show_progress()
         for page in pages:
             self.write(page.to_json().encode() + b"\n")
-            hold(page)
+            self.items += len(page.data)
             self.show_progress()
         self.end_progress()
         if self.to_file:
@@ -271,7 +278,7 @@ class Export:
 
     def show_progress(self, note: str = "") -> None:
         if self.progress:
-            line = f"{self.what}: {count_of(self.pages, 'page')}{self.detail()}, {self.retries} retried"
+            line = f"{self.what}: {count_of(self.pages, 'page')}, {count_of(self.items, self.unit)}, {self.retries} retried"
             sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
             sys.stderr.flush()
             self.shown = True

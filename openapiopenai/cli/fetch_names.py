@@ -31,7 +31,7 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the names; the exit status says whether all of them were written."""
-    export = Export(args.output, f"{PROG} fetch names", "names", "names fetch")
+    export = Export(args.output, f"{PROG} fetch names", "names", "names fetch", "name")
     return export.run(lambda: _fetch(args, export))
 
 
