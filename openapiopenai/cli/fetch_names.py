@@ -1,6 +1,6 @@
 """`openapiopenai fetch names`: the names of the organization's projects, users and API keys, as JSON Lines.
 
-Written the way `fetch` writes an export; `--resume` reads the pages held again and goes on after the last.
+Written the way `fetch` writes an export; `--resume` checks the pages held and goes on after the last.
 """
 
 from __future__ import annotations
@@ -37,13 +37,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace, export: Export) -> None:
     client = export.connect(args)
-    state = {"version": 1, "listing": "names", "base_url": client.base_url}
-    held, finished = export.start(args.resume, state)
-    if finished:
-        export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
-        return
+    held, _ = export.start(args.resume, {"version": 1, "listing": "names", "base_url": client.base_url})
+    # The pages held are checked against the listings whether or not a fetch finished them.
     pages = iter_names_pages(client, held)
     export.given_again(pages, False, id)
     export.write_all(pages)
-    if args.resume and export.pages == export.held:
-        export.say(f"{export.output} already holds every name")
+    if export.held and export.pages == export.held:
+        export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
