@@ -146,11 +146,37 @@ class Export:
 
     # The file ----------------------------------------------------------------------------------
 
-    def start(self, resume: bool, state: dict[str, Any]) -> tuple[Iterator[bytes], bool]:
-        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off);
-        return those pages, read again one at a time, and whether a fetch finished them (no state beside them)."""
+    def start(
+        self,
+        resume: bool,
+        state: dict[str, Any],
+        pages_after: Callable[[Iterator[bytes]], Iterator[_Page]],
+        hold: Callable[[_Page], object] = id,
+        queried: bool = True,
+    ) -> tuple[Iterator[_Page], bool]:
+        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off).
+
+        `pages_after` is given those pages, read again one at a time, and gives them back checked (`hold` is
+        called with each), then the pages that follow: those are returned, with whether a fetch finished
+        the pages held (no state beside them). A page held that is not the one expected there is, when they
+        were finished and are `queried` (of a query a finished export keeps no record of), an export of another
+        query (bad usage); else a damaged one.
+        """
+        finished = self._open(resume, state)
+        pages = pages_after(self._held_lines())
+        try:
+            for page in itertools.islice(pages, self.held):
+                hold(page)
+                self.items += len(page.data)
+        except FetchError as error:
+            if finished and queried:
+                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
+            raise Failed(f"{self.output}: {error}: not resuming over it") from None
+        return pages, finished
+
+    def _open(self, resume: bool, state: dict[str, Any]) -> bool:
         if not self.to_file:
-            return iter(()), False
+            return False
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
@@ -185,9 +211,11 @@ class Export:
         os.lseek(self.fd, self.length, os.SEEK_SET)
         if saved is None and not self.held:
             self.save_state(state)
-        return self._held_lines(), saved is None and bool(self.held)
+        return saved is None and bool(self.held)
 
     def _held_lines(self) -> Iterator[bytes]:
+        if not self.held:
+            return
         # Read through a file of its own, so that reading moves no offset the writes share.
         with open(self.output, "rb") as stream:
             if not os.path.samestat(os.fstat(stream.fileno()), os.fstat(self.fd)):
@@ -216,20 +244,6 @@ class Export:
                 raise
             self.length += len(line)
         self.pages += 1
-
-    def given_again(self, pages: Iterator[_Page], finished: bool, hold: Callable[[_Page], object]) -> None:
-        """Call `hold` with the pages the export holds, as the library gives them again after
-        checking them. One that is not the page expected there is an export of another query when `finished`
-        (bad usage), else a damaged one.
-        """
-        try:
-            for page in itertools.islice(pages, self.held):
-                hold(page)
-                self.items += len(page.data)
-        except FetchError as error:
-            if finished:
-                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
-            raise Failed(f"{self.output}: {error}: not resuming over it") from None
 
     def write_all(self, pages: Iterable[_Page]) -> None:
         """Write every page and, once they are all written, remove the state."""

@@ -7,8 +7,8 @@ export is first checked to hold the same query, which it keeps no record of (`_H
 from __future__ import annotations
 
 import argparse
-import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -137,20 +137,20 @@ def _fetch(args: argparse.Namespace, export: Export) -> None:
     client = export.connect(args, max_response_bytes=args.max_response_size)
     query = _query(args)
     state = {"version": 1, "query": query.to_dict(), "base_url": client.base_url}
-    lines, finished = export.start(args.resume, state)
     page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
 
-    def read(number: int, line: bytes) -> UsageResponse[Any]:
-        try:
-            return page_model.from_json(line)
-        except ValidationError:
-            raise Failed(f"{export.output}:{number} is not a page of {query.kind}: not resuming over it") from None
+    def read(lines: Iterator[bytes]) -> Iterator[UsageResponse[Any]]:
+        for number, line in enumerate(lines, 1):
+            try:
+                page = page_model.from_json(line)
+            except ValidationError:
+                raise Failed(f"{export.output}:{number} is not a page of {query.kind}: not resuming over it") from None
+            yield page
 
     # The pages held are read one at a time rather than kept (an export may be large), and checked as
     # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
-    pages = iter_query_pages(client, query, itertools.starmap(read, enumerate(lines, 1)))
     held = _Held(query.endpoint.group_by)
-    export.given_again(pages, finished, held)
+    pages, finished = export.start(args.resume, state, lambda lines: iter_query_pages(client, query, read(lines)), held)
     if finished and not held.complete:
         raise Failed(
             f"{export.output} is incomplete and {export.state_path} is missing, so its query is unknown:"

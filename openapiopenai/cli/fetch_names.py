@@ -37,10 +37,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace, export: Export) -> None:
     client = export.connect(args)
-    held, _ = export.start(args.resume, {"version": 1, "listing": "names", "base_url": client.base_url})
+    state = {"version": 1, "listing": "names", "base_url": client.base_url}
     # The pages held are checked against the listings whether or not a fetch finished them.
-    pages = iter_names_pages(client, held)
-    export.given_again(pages, False, id)
+    pages, _ = export.start(args.resume, state, lambda held: iter_names_pages(client, held), queried=False)
     export.write_all(pages)
     if export.held and export.pages == export.held:
         export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
