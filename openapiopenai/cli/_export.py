@@ -13,28 +13,20 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Final, Protocol, TypeVar, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Final, TypeVar, cast
 
 from openapiopenai.cli._common import Commands
 from openapiopenai.cli._output import replacing
 from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
 from openapiopenai.listing import count_of
+from openapiopenai.models import UsageResponse
+from openapiopenai.names import NamesPage
 
 if sys.platform != "win32":
     import fcntl
 
-
-class _Listed(Protocol):
-    """A page of a listing, as both fetches write it."""
-
-    @property
-    def data(self) -> Sequence[object]: ...
-
-    def to_json(self) -> str: ...
-
-
-_Page = TypeVar("_Page", bound=_Listed)
+_Page = TypeVar("_Page", bound="UsageResponse[Any] | NamesPage")
 
 STATE_SUFFIX: Final = ".fetch.json"
 SAID_WAIT: Final = 5.0
@@ -102,7 +94,7 @@ class Export:
 
     def say(self, message: str) -> None:
         """One line on standard error: the key masked (any part of it), control characters escaped."""
-        print(f"{self.name}: {printable(mask_key(message, self.key) if self.key else message)}", file=sys.stderr)
+        print(f"{self.name}: {printable(mask_key(message, self.key))}", file=sys.stderr)
 
     def saved(self) -> str:
         pages = count_of(self.pages, "page")
@@ -399,12 +391,11 @@ def count_of_retries(text: str) -> int:
 
 def admin_key(path: str | None) -> str:
     """The key from the environment, or from the file at `path`; `UsageError` when there is none."""
-    if path is None:
-        key = os.environ.get(ADMIN_KEY_VARIABLE, "")
-        if not key:
-            raise UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
-        return key
     environment_key = os.environ.get(ADMIN_KEY_VARIABLE, "")
+    if path is None:
+        if not environment_key:
+            raise UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
+        return environment_key
     holds_key = path.startswith("sk-") or (environment_key and mask_key(path, environment_key) != path)
     if holds_key and not os.path.exists(path):
         raise UsageError("--admin-key-file takes the name of a file that holds the key, not the key itself")
