@@ -143,6 +143,15 @@ def test_resume_checks_the_pages_of_a_complete_file_too(
     assert fake.requests == []
 
 
+def test_an_answer_larger_than_max_response_size_is_refused(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert fetch_names(base_url, capsys, "--max-response-size", "100") == (
+        1,
+        "",
+        f"{PROG}: page 1 of projects: the answer is larger than 100 bytes, the most read as one answer; nothing of"
+        " it was kept; the output holds 0 pages and is incomplete\n",
+    )
+
+
 def test_resume_is_the_one_command_a_scheduler_repeats(
     base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -16,9 +16,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, TypeVar, cast
 
-from openapiopenai.cli._common import Commands
+from openapiopenai.cli._common import Commands, parse_size
 from openapiopenai.cli._output import replacing
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
+from openapiopenai.fetch import (
+    ADMIN_KEY_VARIABLE,
+    DEFAULT_BASE_URL,
+    MAX_RESPONSE_BYTES,
+    Client,
+    FetchError,
+    Retry,
+    mask_key,
+    printable,
+)
 from openapiopenai.listing import count_of
 from openapiopenai.models import UsageResponse
 from openapiopenai.names import NamesPage
@@ -67,11 +76,12 @@ class Export:
         self.progress = sys.stderr.isatty()
         self.shown = False
 
-    def run(self, body: Callable[[], object]) -> int:
-        """Run `body`, which writes the export; say what went wrong, and return the exit status."""
+    def run(self, fetch: Callable[[argparse.Namespace, Export, Client], object], args: argparse.Namespace) -> int:
+        """Call `fetch` with the client `args` ask for, to write the export; say what went wrong, and return
+        the exit status."""
         try:
             try:
-                body()
+                fetch(args, self, self._connect(args))
             finally:
                 if self.fd >= 0:
                     os.close(self.fd)  # and with it the lock
@@ -102,7 +112,7 @@ class Export:
             return f"the output holds {pages} and is incomplete"
         return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
 
-    def connect(self, args: argparse.Namespace, **options: Any) -> Client:
+    def _connect(self, args: argparse.Namespace) -> Client:
         """The client the options ask for, its key never from the command line; `UsageError` otherwise."""
         if args.key_argument is not None:
             raise UsageError(
@@ -131,7 +141,7 @@ class Export:
                 retry=Retry(retries=args.retries),
                 sleep=time.sleep,  # looked up now, not when `Client` was defined
                 on_retry=self.retried,
-                **options,
+                max_response_bytes=args.max_response_size,
             )
         except ValueError as error:
             raise UsageError(str(error)) from None
@@ -357,6 +367,14 @@ def add_fetch_parser(
         default=60.0,
         metavar="SECONDS",
         help=f"how long to wait for the server to connect (at most 10 s) and for {waited_for}; default: 60",
+    )
+    parser.add_argument(
+        "--max-response-size",
+        type=parse_size,
+        default=MAX_RESPONSE_BYTES,
+        metavar="SIZE",
+        help="refuse an answer larger than this, unread: bytes, or with K, M or G for KiB, MiB or GiB;"
+        f" default: {MAX_RESPONSE_BYTES // 1024**2}M (the same as a document's cap)",
     )
     parser.add_argument(
         "--retries",

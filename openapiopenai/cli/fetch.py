@@ -14,13 +14,13 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from openapiopenai.cli._common import PROG, Commands, parse_size, parse_when
+from openapiopenai.cli._common import PROG, Commands, parse_when
 from openapiopenai.cli._export import STATE_SUFFIX as STATE_SUFFIX  # where tests and other commands find it
 from openapiopenai.cli._export import Export, Failed, UsageError, add_fetch_parser
 from openapiopenai.fetch import (
     BUCKET_WIDTHS,
     ENDPOINTS,
-    MAX_RESPONSE_BYTES,
+    Client,
     Query,
     iso_utc,
     iter_query_pages,
@@ -77,21 +77,12 @@ def add_parser(commands: Commands) -> None:
         parser.add_argument(
             f"--{option}", dest=f"flag_{name}", choices=("true", "false"), help=f"filter by {name} (completions)"
         )
-    parser.add_argument(
-        "--max-response-size",
-        type=parse_size,
-        default=MAX_RESPONSE_BYTES,
-        metavar="SIZE",
-        help="refuse an answer larger than this, unread: bytes, or with K, M or G for KiB, MiB or GiB;"
-        f" default: {MAX_RESPONSE_BYTES // 1024**2}M (the same as a document's cap)",
-    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the listing; the exit status says whether all of it was written."""
-    export = Export(args.output, f"{PROG} fetch", args.kind, "export", "bucket")
-    return export.run(lambda: _fetch(args, export))
+    return Export(args.output, f"{PROG} fetch", args.kind, "export", "bucket").run(_fetch, args)
 
 
 def _query(args: argparse.Namespace) -> Query:
@@ -133,8 +124,7 @@ class _Held:
         self.complete = not page.has_more
 
 
-def _fetch(args: argparse.Namespace, export: Export) -> None:
-    client = export.connect(args, max_response_bytes=args.max_response_size)
+def _fetch(args: argparse.Namespace, export: Export, client: Client) -> None:
     query = _query(args)
     state = {"version": 1, "query": query.to_dict(), "base_url": client.base_url}
     page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]

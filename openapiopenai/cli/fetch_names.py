@@ -9,6 +9,7 @@ import argparse
 
 from openapiopenai.cli._common import PROG, Commands
 from openapiopenai.cli._export import Export, add_fetch_parser
+from openapiopenai.fetch import Client
 from openapiopenai.fetch_names import iter_names_pages
 
 
@@ -31,12 +32,10 @@ def add_parser(commands: Commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the names; the exit status says whether all of them were written."""
-    export = Export(args.output, f"{PROG} fetch names", "names", "names fetch", "name")
-    return export.run(lambda: _fetch(args, export))
+    return Export(args.output, f"{PROG} fetch names", "names", "names fetch", "name").run(_fetch, args)
 
 
-def _fetch(args: argparse.Namespace, export: Export) -> None:
-    client = export.connect(args)
+def _fetch(args: argparse.Namespace, export: Export, client: Client) -> None:
     state = {"version": 1, "listing": "names", "base_url": client.base_url}
     # The pages held are checked against the listings whether or not a fetch finished them.
     pages, _ = export.start(args.resume, state, lambda held: iter_names_pages(client, held), queried=False)
