@@ -294,8 +294,8 @@ class Export:
 
     def show_progress(self, note: str = "") -> None:
         if self.progress:
-            line = f"{self.what}: {count_of(self.pages, 'page')}, {count_of(self.items, self.unit)}, {self.retries} retried"
-            sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
+            counts = f"{count_of(self.pages, 'page')}, {count_of(self.items, self.unit)}, {self.retries} retried"
+            sys.stderr.write(f"\r{self.what}: {counts}{'; ' + note if note else ''}\x1b[K")
             sys.stderr.flush()
             self.shown = True
 
