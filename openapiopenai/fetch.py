@@ -252,6 +252,7 @@ _KEY_NEEDED: Final = (
     "this needs an organization admin key (sk-admin-...), not a project key, with the api.usage.read scope"
     " for usage and costs"
 )
+_HEADERS: Final = {"Accept": "application/json", "Accept-Encoding": "identity", "User-Agent": "openapiopenai"}
 _UNICODE_ESCAPE: Final = re.compile(r"\\u([0-9a-fA-F]{4})")
 _ERROR_BODY_BYTES: Final = 1024 * 1024
 # TLS failures that the same request will meet again: retrying them only delays the message.
@@ -369,38 +370,32 @@ class Client:
 
     def _attempt(self, target: urllib.parse.SplitResult, url_path: str) -> bytes:
         """One request: the body of a `200` answer, or an exception saying what came instead."""
-        host, port = target.hostname or "", target.port
+        host, port, timeout = target.hostname or "", target.port, self.connect_timeout
         connection = (
-            http.client.HTTPSConnection(host, port, timeout=self.connect_timeout, context=self._tls)
-            if target.scheme == "https"
-            else http.client.HTTPConnection(host, port, timeout=self.connect_timeout)
+            http.client.HTTPSConnection(host, port, timeout=timeout, context=self._tls)
+            if self._tls
+            else http.client.HTTPConnection(host, port, timeout=timeout)
         )
         # One deadline for the whole answer: a server that sends a byte a second never ends otherwise.
         expired = threading.Event()
         timer = threading.Timer(self.read_timeout, _cut_off, (connection, expired))
         timer.daemon = True
+        late = _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True)
         try:
             try:
                 connection.connect()
                 if connection.sock is not None:
                     connection.sock.settimeout(self.read_timeout)
                 timer.start()
-                connection.putrequest("GET", url_path, skip_accept_encoding=True)
-                connection.putheader("Authorization", f"Bearer {self._key}")
-                connection.putheader("Accept", "application/json")
-                connection.putheader("Accept-Encoding", "identity")
-                connection.putheader("User-Agent", "openapiopenai")
-                connection.endheaders()
+                connection.request("GET", url_path, headers={**_HEADERS, "Authorization": f"Bearer {self._key}"})
                 response = connection.getresponse()
                 with contextlib.closing(response):
                     cap = self.max_response_bytes if response.status == 200 else _ERROR_BODY_BYTES
                     body = _read_body(response, cap)
             except (OSError, http.client.HTTPException, ValueError) as error:
-                if expired.is_set():
-                    raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True) from None
-                raise _network_failure(error) from None
-            if expired.is_set():  # the answer was cut off at the deadline: what came may look whole
-                raise _Failed(f"no whole answer within {self.read_timeout:g} s", retryable=True)
+                raise (late if expired.is_set() else _network_failure(error)) from None
+            if expired.is_set():  # cut off at the deadline: what came may look whole
+                raise late
         finally:
             timer.cancel()
             connection.close()

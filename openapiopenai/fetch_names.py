@@ -54,8 +54,11 @@ def iter_names_pages(client: Client, held: Iterable[bytes] = ()) -> Iterator[Nam
             if page.has_more:
                 # `after` is the id of the last object held; `last_id` says the same, and stands in on an empty page.
                 after = page.data[-1].id if page.data else page.last_id
-                problem = "has_more is true but the page names no last id to go on after" if after is None else None
-                problem = problem or repeated_cursor(client, after or "", seen)
+                problem = (
+                    "has_more is true but the page names no last id to go on after"
+                    if after is None
+                    else repeated_cursor(client, after, seen)
+                )
                 if problem is not None:
                     raise FetchError(f"{where}: {problem}")
             yield page

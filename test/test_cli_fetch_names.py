@@ -130,6 +130,28 @@ def test_resume_refuses_a_file_whose_pages_are_not_the_listings_in_order(
     )
 
 
+def test_resume_checks_the_pages_of_a_complete_file_too(
+    fake: FakeApi, base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    expected = whole(fake, base_url, capsys).splitlines(keepends=True)
+    (tmp_path / "names.jsonl").write_bytes(b"".join([*expected[:3], expected[5], *expected[3:5], *expected[6:]]))
+    assert fetch_names(base_url, capsys, "-o", "names.jsonl", "--resume") == (
+        1,
+        "",
+        f"{PROG}: names.jsonl: held page 4: it is not page 1 of users, the page expected there: not resuming over it\n",
+    )
+    assert fake.requests == []
+
+
+def test_an_answer_larger_than_max_response_size_is_refused(base_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert fetch_names(base_url, capsys, "--max-response-size", "100") == (
+        1,
+        "",
+        f"{PROG}: page 1 of projects: the answer is larger than 100 bytes, the most read as one answer; nothing of"
+        " it was kept; the output holds 0 pages and is incomplete\n",
+    )
+
+
 def test_resume_is_the_one_command_a_scheduler_repeats(
     base_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -16,15 +16,26 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, TypeVar, cast
 
+from openapiopenai.cli._common import Commands, parse_size
 from openapiopenai.cli._output import replacing
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE, DEFAULT_BASE_URL, Client, FetchError, Retry, mask_key, printable
+from openapiopenai.fetch import (
+    ADMIN_KEY_VARIABLE,
+    DEFAULT_BASE_URL,
+    MAX_RESPONSE_BYTES,
+    Client,
+    FetchError,
+    Retry,
+    mask_key,
+    printable,
+)
 from openapiopenai.listing import count_of
-from openapiopenai.models import ApiModel
+from openapiopenai.models import UsageResponse
+from openapiopenai.names import NamesPage
 
 if sys.platform != "win32":
     import fcntl
 
-_Page = TypeVar("_Page", bound=ApiModel)
+_Page = TypeVar("_Page", bound="UsageResponse[Any] | NamesPage")
 
 STATE_SUFFIX: Final = ".fetch.json"
 SAID_WAIT: Final = 5.0
@@ -43,11 +54,12 @@ class Failed(Exception):
 class Export:
     """One export being written: to a file (locked, with its state beside it) or to standard output.
 
-    `name` starts each message; `what` (`images`, `names`) starts the progress line; `fetch` names the
-    fetch in the message about an existing file (`export`, `names fetch`).
+    `name` starts each message; `what` (`images`, `names`) starts the progress line, which counts the
+    pages and the `unit`s in them; `fetch` names the fetch in the message about an existing file
+    (`export`, `names fetch`).
     """
 
-    def __init__(self, output: str, name: str, what: str, fetch: str) -> None:
+    def __init__(self, output: str, name: str, what: str, fetch: str, unit: str) -> None:
         self.output = output
         self.name = name
         self.what = what
@@ -55,24 +67,21 @@ class Export:
         self.key = os.environ.get(ADMIN_KEY_VARIABLE, "")
         self.to_file = output != "-"
         self.state_path = output + STATE_SUFFIX
+        self.unit = unit
         self.fd = -1
-        self.length = 0
-        """The bytes of whole pages in the file."""
-        self.pages = 0
-        """The whole pages the export holds, written by this run or before."""
-        self.held = 0
-        """The whole pages the export held when this run opened it."""
-        self.retries = 0
-        self.detail: Callable[[], str] = str
-        """More counts for the progress line, after the pages."""
+        self.length = 0  # the bytes of whole pages in the file
+        self.pages = 0  # the whole pages the export holds, written by this run or before
+        self.held = 0  # the whole pages the export held when this run opened it
+        self.items = self.retries = 0
         self.progress = sys.stderr.isatty()
         self.shown = False
 
-    def run(self, body: Callable[[], object]) -> int:
-        """Run `body`, which writes the export; say what went wrong, and return the exit status."""
+    def run(self, fetch: Callable[[argparse.Namespace, Export, Client], object], args: argparse.Namespace) -> int:
+        """Call `fetch` with the client `args` ask for, to write the export; say what went wrong, and return
+        the exit status."""
         try:
             try:
-                body()
+                fetch(args, self, self._connect(args))
             finally:
                 if self.fd >= 0:
                     os.close(self.fd)  # and with it the lock
@@ -95,7 +104,7 @@ class Export:
 
     def say(self, message: str) -> None:
         """One line on standard error: the key masked (any part of it), control characters escaped."""
-        print(f"{self.name}: {printable(mask_key(message, self.key) if self.key else message)}", file=sys.stderr)
+        print(f"{self.name}: {printable(mask_key(message, self.key))}", file=sys.stderr)
 
     def saved(self) -> str:
         pages = count_of(self.pages, "page")
@@ -103,7 +112,7 @@ class Export:
             return f"the output holds {pages} and is incomplete"
         return f"{self.output} holds {pages} and is incomplete: run the same command with --resume to continue"
 
-    def connect(self, args: argparse.Namespace, **options: Any) -> Client:
+    def _connect(self, args: argparse.Namespace) -> Client:
         """The client the options ask for, its key never from the command line; `UsageError` otherwise."""
         if args.key_argument is not None:
             raise UsageError(
@@ -130,20 +139,46 @@ class Export:
                 connect_timeout=min(10.0, args.timeout),
                 read_timeout=args.timeout,
                 retry=Retry(retries=args.retries),
-                sleep=time.sleep,
+                sleep=time.sleep,  # looked up now, not when `Client` was defined
                 on_retry=self.retried,
-                **options,
+                max_response_bytes=args.max_response_size,
             )
         except ValueError as error:
             raise UsageError(str(error)) from None
 
     # The file ----------------------------------------------------------------------------------
 
-    def start(self, resume: bool, state: dict[str, Any]) -> tuple[Iterator[bytes], bool]:
-        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off);
-        return those pages, read again one at a time, and whether a fetch finished them (no state beside them)."""
+    def start(
+        self,
+        resume: bool,
+        state: dict[str, Any],
+        pages_after: Callable[[Iterator[bytes]], Iterator[_Page]],
+        hold: Callable[[_Page], object] = id,
+        queried: bool = True,
+    ) -> tuple[Iterator[_Page], bool]:
+        """Open and lock the file, to write after the whole pages it holds (a torn last line is cut off).
+
+        `pages_after` is given those pages, read again one at a time, and gives them back checked (`hold` is
+        called with each), then the pages that follow: those are returned, with whether a fetch finished
+        the pages held (no state beside them). A page held that is not the one expected there is, when they
+        were finished and are `queried` (of a query a finished export keeps no record of), an export of another
+        query (bad usage); else a damaged one.
+        """
+        finished = self._open(resume, state)
+        pages = pages_after(self._held_lines())
+        try:
+            for page in itertools.islice(pages, self.held):
+                hold(page)
+                self.items += len(page.data)
+        except FetchError as error:
+            if finished and queried:
+                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
+            raise Failed(f"{self.output}: {error}: not resuming over it") from None
+        return pages, finished
+
+    def _open(self, resume: bool, state: dict[str, Any]) -> bool:
         if not self.to_file:
-            return iter(()), False
+            return False
         if os.path.exists(self.output) and not os.path.isfile(self.output):
             # A device or a pipe can be neither checked nor cut back on resume.
             raise UsageError(f"{self.output} is not a regular file: give -o FILE, or -o - for standard output")
@@ -178,9 +213,11 @@ class Export:
         os.lseek(self.fd, self.length, os.SEEK_SET)
         if saved is None and not self.held:
             self.save_state(state)
-        return self._held_lines(), saved is None and bool(self.held)
+        return saved is None and bool(self.held)
 
     def _held_lines(self) -> Iterator[bytes]:
+        if not self.held:
+            return
         # Read through a file of its own, so that reading moves no offset the writes share.
         with open(self.output, "rb") as stream:
             if not os.path.samestat(os.fstat(stream.fileno()), os.fstat(self.fd)):
@@ -210,25 +247,12 @@ class Export:
             self.length += len(line)
         self.pages += 1
 
-    def given_again(self, pages: Iterator[_Page], finished: bool, hold: Callable[[_Page], object]) -> None:
-        """Call `hold` with the pages the export holds, as the library gives them again after
-        checking them. One that is not the page expected there is an export of another query when `finished`
-        (bad usage), else a damaged one.
-        """
-        try:
-            for page in itertools.islice(pages, self.held):
-                hold(page)
-        except FetchError as error:
-            if finished:
-                raise UsageError(f"--resume: {self.output}: {error}: give the same query to extend it") from None
-            raise Failed(f"{self.output}: {error}: not resuming over it") from None
-
-    def write_all(self, pages: Iterable[_Page], hold: Callable[[_Page], object] = id) -> None:
-        """Write every page (after calling `hold` with it) and, once they are all written, remove the state."""
+    def write_all(self, pages: Iterable[_Page]) -> None:
+        """Write every page and, once they are all written, remove the state."""
         self.show_progress()
         for page in pages:
             self.write(page.to_json().encode() + b"\n")
-            hold(page)
+            self.items += len(page.data)
             self.show_progress()
         self.end_progress()
         if self.to_file:
@@ -270,8 +294,8 @@ class Export:
 
     def show_progress(self, note: str = "") -> None:
         if self.progress:
-            line = f"{self.what}: {count_of(self.pages, 'page')}{self.detail()}, {self.retries} retried"
-            sys.stderr.write(f"\r{line}{'; ' + note if note else ''}\x1b[K")
+            counts = f"{count_of(self.pages, 'page')}, {count_of(self.items, self.unit)}, {self.retries} retried"
+            sys.stderr.write(f"\r{self.what}: {counts}{'; ' + note if note else ''}\x1b[K")
             sys.stderr.flush()
             self.shown = True
 
@@ -307,8 +331,22 @@ def _sync_directory(path: str) -> None:
             os.close(fd)
 
 
-def add_options(parser: argparse.ArgumentParser, waited_for: str, resume: str) -> None:
-    """`-o`, `--resume` (doing `resume`), the key, `--timeout` (for `waited_for`), `--retries` and `--base-url`."""
+def add_fetch_parser(
+    commands: Commands, help: str, description: str, done: str, waited_for: str, resume: str, **options: Any
+) -> argparse.ArgumentParser:
+    """A fetch command's parser, with `-o`, `--resume` (doing `resume`), the key, `--timeout` (for
+    `waited_for`), `--retries` and `--base-url`; `done` is what exit status 0 says."""
+    parser = commands.add_parser(
+        "fetch",
+        # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
+        allow_abbrev=False,
+        help=help,
+        description=f"{description} The admin key is read from the environment variable {ADMIN_KEY_VARIABLE}"
+        " or from --admin-key-file, never from the command line.",
+        epilog=f"Exit status: 0 {done}, 1 not all could be (the message says how far it got; with -o FILE, run the"
+        " same command with --resume to continue), 2 bad usage, 130 interrupted.",
+        **options,
+    )
     parser.add_argument(
         "-o", "--output", default="-", metavar="FILE", help="the file to write, '-' for standard output (default)"
     )
@@ -331,6 +369,14 @@ def add_options(parser: argparse.ArgumentParser, waited_for: str, resume: str) -
         help=f"how long to wait for the server to connect (at most 10 s) and for {waited_for}; default: 60",
     )
     parser.add_argument(
+        "--max-response-size",
+        type=parse_size,
+        default=MAX_RESPONSE_BYTES,
+        metavar="SIZE",
+        help="refuse an answer larger than this, unread: bytes, or with K, M or G for KiB, MiB or GiB;"
+        f" default: {MAX_RESPONSE_BYTES // 1024**2}M (the same as a document's cap)",
+    )
+    parser.add_argument(
         "--retries",
         type=count_of_retries,
         default=Retry().retries,
@@ -342,6 +388,7 @@ def add_options(parser: argparse.ArgumentParser, waited_for: str, resume: str) -
         default=DEFAULT_BASE_URL,
         help=f"default: {DEFAULT_BASE_URL}; plain http only to a loopback address",
     )
+    return parser
 
 
 def seconds(text: str) -> float:
@@ -362,12 +409,11 @@ def count_of_retries(text: str) -> int:
 
 def admin_key(path: str | None) -> str:
     """The key from the environment, or from the file at `path`; `UsageError` when there is none."""
-    if path is None:
-        key = os.environ.get(ADMIN_KEY_VARIABLE, "")
-        if not key:
-            raise UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
-        return key
     environment_key = os.environ.get(ADMIN_KEY_VARIABLE, "")
+    if path is None:
+        if not environment_key:
+            raise UsageError(f"no admin key: set {ADMIN_KEY_VARIABLE}, or give --admin-key-file FILE")
+        return environment_key
     holds_key = path.startswith("sk-") or (environment_key and mask_key(path, environment_key) != path)
     if holds_key and not os.path.exists(path):
         raise UsageError("--admin-key-file takes the name of a file that holds the key, not the key itself")

@@ -7,26 +7,24 @@ export is first checked to hold the same query, which it keeps no record of (`_H
 from __future__ import annotations
 
 import argparse
-import itertools
 import time
-from dataclasses import replace
-from typing import Any, Final, cast
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
 
 from pydantic import ValidationError
 
-from openapiopenai.cli._common import PROG, Commands, parse_size, parse_when
+from openapiopenai.cli._common import PROG, Commands, parse_when
 from openapiopenai.cli._export import STATE_SUFFIX as STATE_SUFFIX  # where tests and other commands find it
-from openapiopenai.cli._export import Export, Failed, UsageError, add_options
+from openapiopenai.cli._export import Export, Failed, UsageError, add_fetch_parser
 from openapiopenai.fetch import (
-    ADMIN_KEY_VARIABLE,
     BUCKET_WIDTHS,
     ENDPOINTS,
-    MAX_RESPONSE_BYTES,
+    Client,
     Query,
     iso_utc,
     iter_query_pages,
 )
-from openapiopenai.listing import count_of
 from openapiopenai.models import UsageResponse
 
 RECENT: Final = 3600
@@ -43,18 +41,15 @@ _FLAG_OPTIONS: Final = {name: name.replace("_", "-") for endpoint in ENDPOINTS.v
 
 def add_parser(commands: Commands) -> None:
     """Add the `fetch` command."""
-    parser = commands.add_parser(
-        "fetch",
-        # No abbreviations: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`.
-        allow_abbrev=False,
-        help="get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects,"
+    parser = add_fetch_parser(
+        commands,
+        "get every page of a usage or costs listing from the API; 'fetch names' gets the names of projects,"
         " users and keys",
-        description="Get every page of one usage or costs listing from the API into a JSON Lines export, "
-        "one page per line, ready for summarize. The admin key is read from the environment variable "
-        f"{ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
-        epilog="Exit status: 0 the whole listing was fetched (or, with --resume, the export was already up to "
-        "date), 1 it could not be (the message says how far it got; with -o FILE, run the same command with "
-        "--resume to continue), 2 bad usage, 130 interrupted.",
+        "Get every page of one usage or costs listing from the API into a JSON Lines export, one page per line,"
+        " ready for summarize.",
+        "the whole listing was fetched (or, with --resume, the export was already up to date)",
+        "each whole answer",
+        "extend it to a later --end if it is complete, say 'up to date' if there is nothing to add",
     )
     parser.add_argument(
         "kind",
@@ -82,26 +77,12 @@ def add_parser(commands: Commands) -> None:
         parser.add_argument(
             f"--{option}", dest=f"flag_{name}", choices=("true", "false"), help=f"filter by {name} (completions)"
         )
-    add_options(
-        parser,
-        "each whole answer",
-        "extend it to a later --end if it is complete, say 'up to date' if there is nothing to add",
-    )
-    parser.add_argument(
-        "--max-response-size",
-        type=parse_size,
-        default=MAX_RESPONSE_BYTES,
-        metavar="SIZE",
-        help="refuse an answer larger than this, unread: bytes, or with K, M or G for KiB, MiB or GiB;"
-        f" default: {MAX_RESPONSE_BYTES // 1024**2}M (the same as a document's cap)",
-    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the listing; the exit status says whether all of it was written."""
-    export = Export(args.output, f"{PROG} fetch", args.kind, "export")
-    return export.run(lambda: _Run(args, export).run())
+    return Export(args.output, f"{PROG} fetch", args.kind, "export", "bucket").run(_fetch, args)
 
 
 def _query(args: argparse.Namespace) -> Query:
@@ -125,93 +106,86 @@ def _query(args: argparse.Namespace) -> Query:
     return query
 
 
-class _Run:
-    def __init__(self, args: argparse.Namespace, export: Export) -> None:
-        self.args = args
-        self.export = export
-        self.client = export.connect(args, max_response_bytes=args.max_response_size)
-        self.query = _query(args)
-        # What the export holds: its buckets, where the last ends, whether it is complete, the fields grouped by.
-        self.buckets, self.last_end, self.complete, self.grouped = 0, cast("int | None", None), False, set[str]()
-        export.detail = lambda: f", {count_of(self.buckets, 'bucket')}"
+@dataclass
+class _Held:
+    """What the pages an export holds show of it: the fields grouped by (of `fields`), where the last
+    bucket ends, and whether the last page ends the listing."""
 
-    def run(self) -> None:
-        export, query = self.export, self.query
-        state = {"version": 1, "query": query.to_dict(), "base_url": self.client.base_url}
-        lines, finished = export.start(self.args.resume, state)
-        page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
+    fields: tuple[str, ...]
+    grouped: set[str] = field(default_factory=set[str])
+    last_end: int | None = None
+    complete: bool = False
 
-        def read(number: int, line: bytes) -> UsageResponse[Any]:
-            try:
-                return page_model.from_json(line)
-            except ValidationError:
-                raise Failed(
-                    f"{self.export.output}:{number} is not a page of {query.kind}: not resuming over it"
-                ) from None
-
-        # The pages held are read one at a time rather than kept (an export may be large), and checked as
-        # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
-        pages = iter_query_pages(self.client, query, itertools.starmap(read, enumerate(lines, 1)))
-        export.given_again(pages, finished, self._hold)
-        if finished and not self.complete:
-            raise Failed(
-                f"{self.export.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
-                " not continuing it; fetch into another -o FILE"
-            )
-        if self.complete:
-            export.finish()  # the last page may have been written, the state not yet removed
-            if not self._extend(state):
-                return
-        self._warn()
-        export.write_all(pages, self._count)
-
-    def _count(self, page: UsageResponse[Any]) -> None:
-        self.buckets += len(page.data)
-
-    def _hold(self, page: UsageResponse[Any]) -> None:
-        """Note what a page the export holds shows of it: its buckets, where they end, the fields grouped by."""
-        fields = self.query.endpoint.group_by
+    def __call__(self, page: UsageResponse[Any]) -> None:
         for bucket in page.data:
             for result in bucket.results:
-                self.grouped.update(name for name in fields if getattr(result, name, None) is not None)
-        self._count(page)
+                self.grouped.update(name for name in self.fields if getattr(result, name, None) is not None)
         self.last_end = page.data[-1].end_time if page.data else self.last_end
         self.complete = not page.has_more
 
-    def _extend(self, state: dict[str, Any]) -> bool:
-        """A complete export of this query's range, width and start: up to date, or to be extended to a later end."""
-        query, last_end = self.query, self.last_end
-        if last_end is None:
-            raise Failed(f"{self.export.output} holds no buckets: not extending it; fetch into another -o FILE")
-        # The results show the fields grouped by (the API leaves the others null): filters leave no mark.
-        extra = ", ".join(name for name in query.endpoint.group_by if name in self.grouped - set(query.group_by))
-        if extra:
-            asked = (
-                f" too, not --group-by {','.join(query.group_by)}"
-                if query.group_by
-                else ", and the command has no --group-by"
-            )
-            raise UsageError(
-                f"--resume: {self.export.output} is grouped by {extra}{asked}: give the same query to extend it"
-            )
-        end = query.end_time if query.end_time is not None else int(time.time())
-        if last_end == end or (query.end_time is None and end - last_end < RECENT):
-            self.export.say(f"{self.export.output} is up to date: it holds the whole listing")
-            return False
-        self.export.save_state(state)
-        return True
 
-    def _warn(self) -> None:
-        now = int(time.time())
-        if self.query.end_time is None or self.query.end_time > now - RECENT:
-            self.export.say(
-                "note: the range reaches into the last hour, whose buckets the API may still change: fetch that"
-                " part again later for final figures"
-            )
-        rest = self.query if self.last_end is None else replace(self.query, start_time=self.last_end)
-        requests = rest.planned_requests(now)
-        if requests >= MANY_REQUESTS:
-            self.export.say(
-                f"note: this listing takes at least {requests:,} requests ({rest.limit:,}"
-                f" buckets of {rest.bucket_width} a page); a wider --bucket-width takes fewer"
-            )
+def _fetch(args: argparse.Namespace, export: Export, client: Client) -> None:
+    query = _query(args)
+    state = {"version": 1, "query": query.to_dict(), "base_url": client.base_url}
+    page_model = UsageResponse[query.endpoint.model]  # type: ignore[name-defined]
+
+    def read(lines: Iterator[bytes]) -> Iterator[UsageResponse[Any]]:
+        for number, line in enumerate(lines, 1):
+            try:
+                page = page_model.from_json(line)
+            except ValidationError:
+                raise Failed(f"{export.output}:{number} is not a page of {query.kind}: not resuming over it") from None
+            yield page
+
+    # The pages held are read one at a time rather than kept (an export may be large), and checked as
+    # fetched pages are: a complete export keeps no record of its query, so they show whether it is this one.
+    held = _Held(query.endpoint.group_by)
+    pages, finished = export.start(args.resume, state, lambda lines: iter_query_pages(client, query, read(lines)), held)
+    if finished and not held.complete:
+        raise Failed(
+            f"{export.output} is incomplete and {export.state_path} is missing, so its query is unknown:"
+            " not continuing it; fetch into another -o FILE"
+        )
+    if held.complete:
+        export.finish()  # the last page may have been written, the state not yet removed
+        if _up_to_date(export, query, held):
+            return
+        export.save_state(state)
+    _warn(export, query if held.last_end is None else replace(query, start_time=held.last_end))
+    export.write_all(pages)
+
+
+def _up_to_date(export: Export, query: Query, held: _Held) -> bool:
+    """Whether a complete export of this query's range, width and start needs nothing more."""
+    if held.last_end is None:
+        raise Failed(f"{export.output} holds no buckets: not extending it; fetch into another -o FILE")
+    # The results show the fields grouped by (the API leaves the others null): filters leave no mark.
+    extra = ", ".join(name for name in query.endpoint.group_by if name in held.grouped - set(query.group_by))
+    if extra:
+        asked = (
+            f" too, not --group-by {','.join(query.group_by)}"
+            if query.group_by
+            else ", and the command has no --group-by"
+        )
+        raise UsageError(f"--resume: {export.output} is grouped by {extra}{asked}: give the same query to extend it")
+    end = query.end_time if query.end_time is not None else int(time.time())
+    if held.last_end == end or (query.end_time is None and end - held.last_end < RECENT):
+        export.say(f"{export.output} is up to date: it holds the whole listing")
+        return True
+    return False
+
+
+def _warn(export: Export, rest: Query) -> None:
+    """Notes before fetching `rest`, the part of the listing not held: a range into the last hour, many requests."""
+    now = int(time.time())
+    if rest.end_time is None or rest.end_time > now - RECENT:
+        export.say(
+            "note: the range reaches into the last hour, whose buckets the API may still change: fetch that"
+            " part again later for final figures"
+        )
+    requests = rest.planned_requests(now)
+    if requests >= MANY_REQUESTS:
+        export.say(
+            f"note: this listing takes at least {requests:,} requests ({rest.limit:,}"
+            f" buckets of {rest.bucket_width} a page); a wider --bucket-width takes fewer"
+        )

@@ -1,6 +1,6 @@
 """`openapiopenai fetch names`: the names of the organization's projects, users and API keys, as JSON Lines.
 
-Written the way `fetch` writes an export; `--resume` reads the pages held again and goes on after the last.
+Written the way `fetch` writes an export; `--resume` checks the pages held and goes on after the last.
 """
 
 from __future__ import annotations
@@ -8,45 +8,37 @@ from __future__ import annotations
 import argparse
 
 from openapiopenai.cli._common import PROG, Commands
-from openapiopenai.cli._export import Export, add_options
-from openapiopenai.fetch import ADMIN_KEY_VARIABLE
+from openapiopenai.cli._export import Export, add_fetch_parser
+from openapiopenai.fetch import Client
 from openapiopenai.fetch_names import iter_names_pages
 
 
 def add_parser(commands: Commands) -> None:
     """Add `fetch names`: a command of its own, reached as `fetch names` (see `openapiopenai.cli`)."""
-    parser = commands.add_parser(
-        "fetch",
+    parser = add_fetch_parser(
+        commands,
+        "get every page of a usage or costs listing, or the names of ids, from the API",
+        "Get the names of the organization's projects (archived ones included), users, each project's API keys"
+        " and the admin API keys into a JSON Lines file, one page per line as the API sent it, for --names of"
+        " summarize.",
+        "every name was fetched",
+        "each part of its answer",
+        "say so if it is complete",
         prog=f"{PROG} fetch names",
-        allow_abbrev=False,  # as for fetch: `--admin-key VALUE` must never be taken for `--admin-key-file VALUE`
-        help="get every page of a usage or costs listing, or the names of ids, from the API",
-        description="Get the names of the organization's projects (archived ones included), users, each project's"
-        " API keys and the admin API keys into a JSON Lines file, one page per line as the API sent it, for"
-        " --names of summarize. The admin key is read from the environment variable"
-        f" {ADMIN_KEY_VARIABLE} or from --admin-key-file, never from the command line.",
-        epilog="Exit status: 0 every name was fetched, 1 not all could be (the message says how far it got; with"
-        " -o FILE, run the same command with --resume to continue), 2 bad usage, 130 interrupted.",
     )
     parser.add_argument("what", choices=["names"], metavar="names", help="the names of ids")
-    add_options(parser, "each part of its answer", "say so if it is complete")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the names; the exit status says whether all of them were written."""
-    export = Export(args.output, f"{PROG} fetch names", "names", "names fetch")
-    return export.run(lambda: _fetch(args, export))
+    return Export(args.output, f"{PROG} fetch names", "names", "names fetch", "name").run(_fetch, args)
 
 
-def _fetch(args: argparse.Namespace, export: Export) -> None:
-    client = export.connect(args)
+def _fetch(args: argparse.Namespace, export: Export, client: Client) -> None:
     state = {"version": 1, "listing": "names", "base_url": client.base_url}
-    held, finished = export.start(args.resume, state)
-    if finished:
-        export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
-        return
-    pages = iter_names_pages(client, held)
-    export.given_again(pages, False, id)
+    # The pages held are checked against the listings whether or not a fetch finished them.
+    pages, _ = export.start(args.resume, state, lambda held: iter_names_pages(client, held), queried=False)
     export.write_all(pages)
-    if args.resume and export.pages == export.held:
-        export.say(f"{export.output} already holds every name")
+    if export.held and export.pages == export.held:
+        export.say(f"{export.output} already holds every name (it is complete): remove it to fetch them again")
