@@ -99,22 +99,16 @@ class FocusExport:
         self.account_name = account_name
         self.names: Mapping[str, str] = MappingProxyType(dict(names or {}))
         self.tally = UsageTally(_GROUP_BY, per_bucket=True, kind="costs", quantities=True)
+        self.rows = 0
         self._ends: dict[int, int] = {}
-        self._rows = 0
 
     def holds(self, bucket_start: int) -> bool:
         return bucket_start in self._ends
 
-    @property
-    def rows(self) -> int:
-        return self._rows
-
     def add(self, source: UsageResponse[Any] | UsageListing[Any] | Iterable[UsageTimeBucket[Any]]) -> None:
         """Add every bucket of a page, a combined listing, or buckets."""
-        if isinstance(source, UsageResponse):
-            source = cast("UsageResponse[Any]", source).data  # type: ignore[redundant-cast]
-        elif isinstance(source, UsageListing):
-            source = cast("UsageListing[Any]", source).buckets  # type: ignore[redundant-cast]
+        if isinstance(source, UsageResponse | UsageListing):
+            source = source.data if isinstance(source, UsageResponse) else source.buckets
         for bucket in source:
             self.add_bucket(bucket)
 
@@ -144,45 +138,40 @@ class FocusExport:
                 problems.append((path, f"no quantity: FOCUS needs PricingQuantity for usage, and {why}"))
             elif result.quantity_unit is None:
                 problems.append((path, "a quantity without a unit (quantity_unit is null): FOCUS needs PricingUnit"))
-            seen = first.setdefault(tuple(getattr(result, field) for field in _GROUP_BY), index)
+            seen = first.setdefault((result.project_id, result.line_item, result.api_key_id), index)
             if seen != index:
-                group = f"{', '.join(_GROUP_BY[:-1])} and {_GROUP_BY[-1]}"
+                group = "project_id, line_item and api_key_id"
                 problems.append(
                     (path, f"the same {group} as results.{seen}: one bucket holds one result of each group")
                 )
         if problems:
             raise FocusError(problems)
         self._ends[bucket.start_time] = bucket.end_time
-        if costs:
-            self.tally.add_results([result for _, result in costs], bucket.start_time)
-            self._rows += len(costs)
+        self.tally.add_results([result for _, result in costs], bucket.start_time)
+        self.rows += len(costs)
 
     def iter_rows(self) -> Iterator[dict[str, FocusValue]]:
         """The rows as dicts of `COLUMNS`, in time order (largest cost first within a bucket), built as reached."""
         names = self.names
-        project_at, line_item_at, key_at = map(self.tally.by.index, ("project_id", "line_item", "api_key_id"))
         account = {"BillingAccountId": self.account_id, "BillingAccountName": self.account_name}
-        template: dict[str, FocusValue] = {**dict.fromkeys(COLUMNS), **CONSTANTS, **account}
-        last, bucket = None, template
+        bucket: dict[str, FocusValue] = {**dict.fromkeys(COLUMNS), **CONSTANTS, **account}
         for group in self.tally.iter_groups(by_time=True):
             start = cast("datetime", group.bucket_start)  # tallied per bucket
-            if start != last:  # the rows of a bucket come together, and share its times
+            if start != bucket["ChargePeriodStart"]:  # the rows of a bucket come together, and share its times
                 period_start, period_end = billing_period(start)
                 end = utc_datetime(self._ends[bucket_time(start)])
-                times = {"BillingPeriodEnd": period_end, "BillingPeriodStart": period_start}
-                bucket = {**template, **times, "ChargePeriodEnd": end, "ChargePeriodStart": start}
-                last = start
+                times = {"BillingPeriodEnd": period_end, "BillingPeriodStart": period_start, "ChargePeriodEnd": end}
+                bucket = {**bucket, **times, "ChargePeriodStart": start}
             ((currency, amount),) = group.totals.amounts.items()  # one result per row, checked when added
             ((unit, quantity),) = group.quantities.items()
-            project = cast("str | None", group.values[project_at])
-            api_key = cast("str | None", group.values[key_at])
+            project, line_item, api_key = cast("tuple[str | None, str | None, str | None]", group.values)  # _GROUP_BY
             yield {
                 **bucket,
                 **dict.fromkeys(_COSTS, amount),
                 **dict.fromkeys(_QUANTITIES, quantity),
                 **dict.fromkeys(_UNITS, focus_unit(cast("str", unit))),
                 "BillingCurrency": currency.upper(),
-                "ChargeDescription": cast("str | None", group.values[line_item_at]),
+                "ChargeDescription": line_item,
                 "ResourceId": api_key,
                 # FOCUS: null when the resource has no display name, and never a copy of a generated id.
                 "ResourceName": None if api_key is None else names.get(api_key),

@@ -23,22 +23,15 @@ from openapiopenai.models import (
 NamesPage: TypeAlias = ProjectListResponse | UserListResponse | ProjectApiKeyListResponse | ApiKeyList
 """A page of one of the four listings that name ids."""
 
-_TAGS: Final = (
-    "organization.project",
-    "organization.user",
-    "organization.project.api_key",
-    "organization.admin_api_key",
-)
-
 
 def _listed(value: Any) -> str | None:
-    """Which listing a page is of: the `object` of its first item."""
+    """Which listing a page is of: the `object` of its first item (a tag of none of them: the error below)."""
     data = cast("dict[str, Any]", value).get("data") if isinstance(value, dict) else None
     if data == []:
         return "organization.project"  # a page with no items names nothing, whichever listing it is of
     if isinstance(data, list) and isinstance(data[0], dict):
         tag = cast("dict[str, Any]", data[0]).get("object")
-        return tag if isinstance(tag, str) and tag in _TAGS else None
+        return tag if isinstance(tag, str) else None
     return None
 
 
@@ -134,6 +127,6 @@ def _pages(stream: IO[bytes], source: str) -> Iterator[NamesPage]:
             yield read_page(line)
         except ValidationError as error:
             first, *more = error.errors(include_url=False)
-            where = ".".join(str(part) for part in first["loc"] if part not in _TAGS)
+            where = ".".join(str(part) for part in first["loc"][1:])  # after the listing's tag
             problem = f"{where}: {first['msg']}" if where else first["msg"]
             raise NamesFileError(source, number, problem + (f" (and {len(more)} more)" if more else "")) from None

@@ -160,9 +160,8 @@ class _Page:
             if listing.start is not None and listing.end is not None:
                 period = f"{moment_text(listing.start)} to {moment_text(listing.end)}"
             widths = ", ".join(map(duration_text, listing.widths)) or "none"
-            complete = "yes"
-            if not listing.complete:
-                complete = "<strong>no, partial</strong>: " + "; ".join(escape(str(gap)) for gap in listing.gaps)
+            gaps = "; ".join(escape(str(gap)) for gap in listing.gaps)
+            complete = "yes" if listing.complete else f"<strong>no, partial</strong>: {gaps}"
             counts = "".join(_cell(count, money=False) for count in (listing.buckets, listing.pages, listing.results))
             yield (
                 f'<tr data-kind="{escape(kind.name)}"><th scope="row">{escape(kind.name)}</th>'
