@@ -1542,3 +1542,37 @@ def test_a_bad_size_is_a_usage_error(size: str) -> None:
 
 def test_help_states_the_default_size_cap() -> None:
     assert "default: 64M" in " ".join(run("summarize", "--help").stdout.split())
+
+
+@pytest.mark.parametrize("command", [["report", "--sample"], ["focus", "--sample"]])
+def test_an_output_that_is_a_pipe_or_device_is_written_to_not_replaced(command: list[str], tmp_path: Path) -> None:
+    # `-o /dev/null` run as root must not put a file where the device was; a pipe stands for it here.
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # opened first, so the command's open does not wait
+    running = subprocess.Popen(
+        [sys.executable, "-m", "openapiopenai", *command, "-o", str(pipe)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    received = bytearray()
+    with selectors.DefaultSelector() as waiting:
+        waiting.register(reader, selectors.EVENT_READ)
+        while True:
+            waiting.select(timeout=0.1)
+            try:
+                chunk = os.read(reader, 1 << 16)
+            except BlockingIOError:
+                chunk = None
+            if chunk:
+                received += chunk
+            elif running.poll() is not None:
+                break
+    os.close(reader)
+    _, stderr = running.communicate()
+    assert running.returncode == 0, stderr
+    written = subprocess.run(
+        [sys.executable, "-m", "openapiopenai", *command, "-o", "-"], capture_output=True, check=True
+    ).stdout
+    assert (pipe.is_fifo(), bytes(received)) == (True, written)
+    assert [path.name for path in tmp_path.iterdir()] == ["pipe"]

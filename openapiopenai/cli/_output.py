@@ -34,11 +34,15 @@ def add_output(parser: argparse.ArgumentParser, default: str = "-") -> None:
 
 @contextlib.contextmanager
 def replacing(path: str, *, binary: bool = False) -> Generator[IO[Any]]:
-    """Standard output for '-'; else a new file beside `path` that replaces it once whole, so that a
-    run cut short leaves no half file. The new file's name is unpredictable and made only if it is not there,
-    so that no link planted beside `path` is followed."""
+    """Standard output for '-'; a device or a pipe itself; else a new file beside `path` that replaces it once
+    whole, so that a run cut short leaves no half file. The new file's name is unpredictable and made only if it
+    is not there, so that no link planted beside `path` is followed."""
     if path == "-":
         yield sys.stdout.buffer if binary else sys.stdout
+        return
+    if os.path.exists(path) and not os.path.isfile(path):  # a device or a pipe (/dev/null): written to, never replaced
+        with open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="") as stream:
+            yield stream
         return
     folder, name = os.path.split(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
