@@ -115,12 +115,11 @@ class _Walk:
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.window, self.index)
-            except (ValueError, RecursionError):  # broken, too deep, a huge integer, or cut off by the window
-                pass
-            else:
                 if end < len(self.window) or self.complete:  # a number at the window's very end may go on
                     self.index = end
                     return value
+            except (ValueError, RecursionError):  # broken, too deep, a huge integer, or cut off by the window
+                pass
             if self.complete:
                 raise _Irregular
             size = size * 2 if self.index == 0 else _WINDOW

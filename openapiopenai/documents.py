@@ -107,6 +107,7 @@ class Rejected:
 
 
 Outcome: TypeAlias = Loaded | Rejected
+_OnRead: TypeAlias = Callable[[int], None]  # called with the size of each chunk read (progress)
 
 
 def place(outcome: Outcome) -> str:
@@ -125,7 +126,7 @@ def read_path(
     source: str | None = None,
     *,
     max_bytes: int = MAX_DOCUMENT_BYTES,
-    on_read: Callable[[int], None] | None = None,
+    on_read: _OnRead | None = None,
     split_pages: bool = False,
 ) -> Iterator[Outcome]:
     """The documents of one file, or of a directory's files (docs/reading.md), in order; `source` names it in
@@ -153,7 +154,7 @@ def read_path(
         yield from read_stream(reading, name, max_bytes=max_bytes, split_pages=split_pages)
 
 
-def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
+def counted(stream: IO[bytes], on_read: _OnRead) -> IO[bytes]:
     """The same bytes as `stream`, calling `on_read` with the size of each chunk read from it."""
     # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
     more = stream.read1 if isinstance(stream, io.BufferedReader) else stream.read
@@ -315,12 +316,7 @@ class _Chain(io.RawIOBase):
     read through a `BufferedReader` into one buffer, with no copy of the whole."""
 
     def __init__(
-        self,
-        start: bytes,
-        more: Callable[[int], bytes],
-        *,
-        line: bool = False,
-        on_read: Callable[[int], None] | None = None,
+        self, start: bytes, more: Callable[[int], bytes], line: bool = False, on_read: _OnRead | None = None
     ) -> None:
         self.start = memoryview(start)
         self.more = more
@@ -332,20 +328,18 @@ class _Chain(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
+        data: memoryview | bytes
         if self.start:
-            count = min(len(buffer), len(self.start))
-            buffer[:count] = self.start[:count]
-            self.start = self.start[count:]
-            return count
-        if self.ended:
+            data, self.start = self.start[: len(buffer)], self.start[len(buffer) :]
+        elif self.ended:
             return 0
-        data = self.more(min(len(buffer), _SKIP_CHUNK))
-        self.ended = self.line and data.endswith(b"\n")
-        count = len(data)
-        buffer[:count] = data
-        if count and self.on_read is not None:
-            self.on_read(count)
-        return count
+        else:
+            data = self.more(min(len(buffer), _SKIP_CHUNK))
+            self.ended = self.line and data.endswith(b"\n")
+            if data and self.on_read is not None:
+                self.on_read(len(data))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 # With `split_pages`, the size from which a page is read a run of buckets at a time, and about how many bytes of

@@ -50,10 +50,8 @@ def period_start(seconds: int, every: Literal["day", "week", "month"]) -> int:
 
 def next_period(start: int, every: Literal["day", "week", "month"]) -> int:
     """The start of the period after the one starting at `start` (a value of `period_start`)."""
-    if every == "day":
-        return start + _DAY
-    if every == "week":
-        return start + 7 * _DAY
+    if every != "month":
+        return start + (_DAY if every == "day" else 7 * _DAY)
     day = _date(start)
     following = day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(month=day.month + 1)
     return (following - _EPOCH) // _SECOND
@@ -135,10 +133,8 @@ class Backwards:
     bucket: BucketPlace
 
     def __str__(self) -> str:
-        return (
-            f"the bucket in {self.bucket} ends ({utc_text(self.bucket.end)})"
-            f" at or before its start ({utc_text(self.bucket.start)})"
-        )
+        place = self.bucket
+        return f"the bucket in {place} ends ({utc_text(place.end)}) at or before its start ({utc_text(place.start)})"
 
 
 @dataclass(frozen=True)
@@ -268,39 +264,32 @@ def count_of(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+@dataclass
 class _Kind:
     """The buckets of one kind so far, as columns of machine integers rather than an object per bucket (a long
     listing has hundreds of thousands of buckets); times beyond 64 bits, which only hostile input has, turn the
     time columns into lists."""
 
-    def __init__(self) -> None:
-        self.starts: MutableSequence[int] = array("q")
-        self.ends: MutableSequence[int] = array("q")
-        self.pages = array("q")  # -1: not on a page
-        self.inside = bytearray()
-        self.wheres: list[str] = []
-        self.paths: list[str] = []
-        self.results = 0
+    starts: MutableSequence[int] = field(default_factory=lambda: array("q"))
+    ends: MutableSequence[int] = field(default_factory=lambda: array("q"))
+    pages: MutableSequence[int] = field(default_factory=lambda: array("q"))  # -1: not on a page
+    inside: bytearray = field(default_factory=bytearray)
+    wheres: list[str] = field(default_factory=list[str])
+    paths: list[str] = field(default_factory=list[str])
+    results: int = 0
 
-    def add(
-        self,
-        starts: Sequence[int],
-        ends: Sequence[int],
-        pages: Sequence[int],
-        inside: bytes | bytearray,
-        wheres: Sequence[str],
-        paths: Sequence[str],
-    ) -> None:
+    def add(self, other: _Kind) -> None:
         size = len(self.starts)
         try:
-            self.starts.extend(starts)
-            self.ends.extend(ends)
+            self.starts.extend(other.starts)
+            self.ends.extend(other.ends)
         except OverflowError:  # beyond 64 bits
-            self.starts, self.ends = [*self.starts[:size], *starts], [*self.ends[:size], *ends]
-        self.pages.extend(pages)
-        self.inside += inside
-        self.wheres += wheres
-        self.paths += paths
+            self.starts, self.ends = [*self.starts[:size], *other.starts], [*self.ends[:size], *other.ends]
+        self.pages.extend(other.pages)
+        self.inside += other.inside
+        self.wheres += other.wheres
+        self.paths += other.paths
+        self.results += other.results
 
     def place(self, index: int) -> BucketPlace:
         return BucketPlace(self.starts[index], self.ends[index], self.wheres[index], self.paths[index])
@@ -386,11 +375,12 @@ class ListingCheck:
             self._pages[page].kinds.add(kind)
             if any(inside):
                 self._pages[page].inside.add(kind)
-        state = self._kinds.setdefault(kind, _Kind())
-        number = array("q", [-1 if page is None else page])
-        state.add(starts, ends, number * count, bytes(inside), [where] * count, paths)
+        numbers = array("q", [-1 if page is None else page]) * count
         counts = [len(bucket.results) for bucket in buckets] if results is None else results
-        state.results += sum(compress(counts, inside))
+        added = _Kind(
+            starts, ends, numbers, bytearray(inside), [where] * count, list(paths), sum(compress(counts, inside))
+        )
+        self._kinds.setdefault(kind, _Kind()).add(added)
         return inside
 
     @property
@@ -418,8 +408,7 @@ class ListingCheck:
         if include_unknown and None in self._kinds:
             merged = _Kind()
             for part in (state, self._kinds[None]):
-                merged.add(part.starts, part.ends, part.pages, part.inside, part.wheres, part.paths)
-                merged.results += part.results
+                merged.add(part)
             state = merged
         starts, ends, since, until = state.starts, state.ends, self.since, self.until
         # By start, then end: two stable sorts, with no key tuple per bucket.
