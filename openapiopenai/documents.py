@@ -478,16 +478,13 @@ def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[Docu
             for index, part in enumerate(detail["loc"])
             if not (part in _TAGS and (index == tag_at or (index and isinstance(detail["loc"][index - 1], int))))
         ]
-        message = detail["msg"]
-        kind = detail["type"]
+        message, kind = detail["msg"], detail["type"]
         if kind == "json_invalid":
             message = _json_problem(text, message)
         elif kind == "union_tag_invalid":
-            tag, result = detail.get("ctx", {}).get("tag"), len(loc) > tag_at
-            expected = "the object of a usage or costs result" if result else _EXPECTED_KINDS
-            message = (
-                f"Input should be {expected}, not '{tag}': an unknown kind of {'result' if result else 'document'}"
-            )
+            tag, what = detail.get("ctx", {}).get("tag"), "result" if len(loc) > tag_at else "document"
+            expected = "the object of a usage or costs result" if what == "result" else _EXPECTED_KINDS
+            message = f"Input should be {expected}, not '{tag}': an unknown kind of {what}"
             loc.append("object")
         elif kind == "union_tag_not_found":
             loc.append("object")
