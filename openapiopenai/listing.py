@@ -311,6 +311,11 @@ class _Page:
     kinds: set[str | None] = field(default_factory=set[str | None])  # of its buckets
     inside: set[str | None] = field(default_factory=set[str | None])  # of its buckets in the period
 
+    def counts_in(self, kind: str, kinds: set[str | None]) -> bool:
+        """Whether the page is one of a kind's listing (`kinds`: the kind, and `None` for the buckets of no known
+        kind if they are taken in): a page without buckets has no kind of its own, and belongs to every listing."""
+        return not self.kinds or kind in self.inside or (None in self.inside & kinds and kind not in self.kinds)
+
 
 class ListingCheck:
     """Collects buckets in any order, per kind of result, and checks them as one listing each.
@@ -321,8 +326,7 @@ class ListingCheck:
     """
 
     def __init__(self, since: int | None = None, until: int | None = None) -> None:
-        self.since = since
-        self.until = until
+        self.since, self.until = since, until
         self._kinds: dict[str | None, _Kind] = {}
         self._pages: list[_Page] = []
 
@@ -457,12 +461,7 @@ class ListingCheck:
         waiting = None if covered else self._waiting(state, latest, kinds, empty=True)
         if waiting is not None and (latest is None or not self._ended_by_empty_page(kind)):
             gaps.append(Unfinished(waiting.where, waiting.next_page, None if latest is None else ends[latest]))
-        # A page without buckets has no kind of its own: it belongs to every listing.
-        pages = sum(
-            1
-            for p in self._pages
-            if not p.kinds or kind in p.inside or (None in p.inside & kinds and kind not in p.kinds)
-        )
+        pages = sum(page.counts_in(kind, kinds) for page in self._pages)
         widths = tuple(sorted({ends[index] - starts[index] for index in kept}))
         return ListingReport(kind, start, end, len(kept), pages, state.results, widths, tuple(problems), tuple(gaps))
 
