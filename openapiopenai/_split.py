@@ -79,15 +79,14 @@ class _Walk:
     results' `object` names are looked at, which a known kind spells in ASCII (the parts are validated as UTF-8)."""
 
     def __init__(self, text: bytes | bytearray) -> None:
-        self.text = text
         self.view = memoryview(text)
         self.load(0, _WINDOW)
 
     def load(self, offset: int, size: int) -> None:
         """Decode about `size` bytes of the text from a byte offset, and put the cursor there."""
-        end = min(offset + size, len(self.text))
+        end = min(offset + size, len(self.view))
         self.window = str(self.view[offset:end], "latin-1")
-        self.start, self.index, self.complete = offset, 0, end == len(self.text)
+        self.start, self.index, self.complete = offset, 0, end == len(self.view)
 
     def offset(self) -> int:
         return self.start + self.index
