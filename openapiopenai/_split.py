@@ -20,20 +20,19 @@ from typing import Any, Final
 
 _DECODER: Final = json.JSONDecoder()
 _WHITESPACE: Final = re.compile(r"[ \t\n\r]*")
-_WINDOW: Final = 1 << 20
-"""How many bytes of the text are decoded at a time (more when one value is longer)."""
+_WINDOW: Final = 1 << 20  # how many bytes of the text are decoded at a time (more when one value is longer)
 
 
 @dataclass(frozen=True)
 class Run:
-    """Consecutive buckets of a page: the bytes from the first one's `{` to the last one's `}`."""
+    """Consecutive buckets of a page: the bytes from the first one's `{` to the last one's `}`, and the `object`
+    of each result in them."""
 
     start: int
     end: int
     buckets: int
     results: int
     objects: frozenset[str]
-    """The `object` of each result in these buckets."""
 
 
 @dataclass(frozen=True)
@@ -65,64 +64,40 @@ def split_page(text: bytes | bytearray, run_bytes: int) -> Split | None:
     other = split.head + len(text) - split.tail
     runs: list[Run] = []
     for run in split.runs:
-        if runs and (last := runs[-1]).end - last.start < other:
-            objects = last.objects | run.objects
-            runs[-1] = Run(last.start, run.end, last.buckets + run.buckets, last.results + run.results, objects)
-        else:
-            runs.append(run)
+        if runs and runs[-1].end - runs[-1].start < other:
+            last = runs.pop()
+            run = Run(
+                last.start, run.end, last.buckets + run.buckets, last.results + run.results, last.objects | run.objects
+            )
+        runs.append(run)
     return Split(split.head, split.tail, tuple(runs))
 
 
 class _Walk:
-    """A cursor over the text, decoded a window at a time."""
+    """A cursor over the text, decoded a window at a time. The window is decoded as Latin-1, a character per
+    byte, so that its positions are the text's byte offsets: JSON's syntax is ASCII, and only the keys and the
+    results' `object` names are looked at, which a known kind spells in ASCII (the parts are validated as UTF-8)."""
 
     def __init__(self, text: bytes | bytearray) -> None:
-        self.text = text
         self.view = memoryview(text)
-        self.window = ""
-        self.start = 0  # the byte offset of the window's first character
-        self.index = 0  # the cursor, in the window
-        self.complete = False  # the window reaches the end of the text
-        self.ascii = True
-        self.mark = (0, 0)  # a window position and its byte offset, to map the next one from
         self.load(0, _WINDOW)
 
     def load(self, offset: int, size: int) -> None:
-        """Decode the text from a byte offset, about `size` bytes of it, and put the cursor there."""
-        text = self.text
-        end = min(offset + size, len(text))
-        while end < len(text) and text[end] & 0xC0 == 0x80:  # not inside a character's bytes
-            end -= 1
-        try:
-            self.window = str(self.view[offset:end], "utf-8")
-        except UnicodeDecodeError:
-            raise _Irregular from None
-        self.start, self.index, self.complete = offset, 0, end == len(text)
-        self.ascii = self.window.isascii()
-        self.mark = (0, offset)
+        """Decode about `size` bytes of the text from a byte offset, and put the cursor there."""
+        end = min(offset + size, len(self.view))
+        self.window = str(self.view[offset:end], "latin-1")
+        self.start, self.index, self.complete = offset, 0, end == len(self.view)
 
     def offset(self) -> int:
-        """The cursor's byte offset in the text."""
-        if self.ascii:
-            return self.start + self.index
-        index, offset = self.mark
-        if self.index < index:
-            index, offset = 0, self.start
-        offset += len(self.window[index : self.index].encode())
-        self.mark = (self.index, offset)
-        return offset
-
-    def skip_whitespace(self) -> None:
-        while True:
-            self.index = _WHITESPACE.match(self.window, self.index).end()  # type: ignore[union-attr]
-            if self.index < len(self.window) or self.complete:
-                return
-            self.load(self.offset(), _WINDOW)
+        return self.start + self.index
 
     def peek(self) -> str:
         """The character at the cursor, after whitespace; empty at the end of the text."""
-        self.skip_whitespace()
-        return self.window[self.index : self.index + 1]
+        while True:
+            self.index = _WHITESPACE.match(self.window, self.index).end()  # type: ignore[union-attr]
+            if self.index < len(self.window) or self.complete:
+                return self.window[self.index : self.index + 1]
+            self.load(self.offset(), _WINDOW)
 
     def take(self, expected: str) -> str:
         """The character at the cursor, after whitespace, stepping past it: one of `expected`, or irregular."""
@@ -134,18 +109,16 @@ class _Walk:
 
     def value(self) -> Any:
         """The JSON value at the cursor, stepping past it (a larger window if it goes on past this one)."""
-        self.skip_whitespace()
+        self.peek()
         size = _WINDOW
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.window, self.index)
-            except (ValueError, RecursionError):  # broken, too deep, a huge integer, or cut off by the window
-                pass
-            else:
-                # A number at the very end of the window may go on past it.
-                if end < len(self.window) or self.complete:
+                if end < len(self.window) or self.complete:  # a number at the window's very end may go on
                     self.index = end
                     return value
+            except (ValueError, RecursionError):  # broken, too deep, a huge integer, or cut off by the window
+                pass
             if self.complete:
                 raise _Irregular
             size = size * 2 if self.index == 0 else _WINDOW
@@ -155,9 +128,7 @@ class _Walk:
         self.take("{")
         keys: set[str] = set()
         found: tuple[int, int, tuple[Run, ...]] | None = None
-        while True:
-            if self.peek() != '"':
-                raise _Irregular
+        while self.peek() == '"':
             key = self.value()
             if key in keys:
                 raise _Irregular  # which one counts is for the whole page's reading to say
@@ -168,34 +139,29 @@ class _Walk:
             elif self.value() != "page" and key == "object":  # another kind of document
                 raise _Irregular
             if self.take(",}") == "}":
-                break
-        if found is None or self.peek():  # no buckets, or more after the page
-            raise _Irregular
-        return Split(*found)
+                if found is None or self.peek():  # no buckets, or more after the page
+                    raise _Irregular
+                return Split(*found)
+        raise _Irregular
 
     def buckets(self, run_bytes: int) -> tuple[int, int, tuple[Run, ...]]:
         self.take("[")
-        head = self.offset()
+        head = start = self.offset()
         runs: list[Run] = []
-        start = end = head
         buckets = results = 0
         objects: set[str] = set()
-        while True:
-            if self.peek() != "{":
-                raise _Irregular
+        while self.peek() == "{":
             if not buckets:
                 start = self.offset()
             bucket = self.value()
-            end = self.offset()
             try:
                 found = [result["object"] for result in bucket["results"]]
-            except (KeyError, TypeError):
+                objects.update(found)
+            except (KeyError, TypeError):  # no results, or results that are not objects, or an unhashable name
                 raise _Irregular from None
-            if not all(isinstance(name, str) for name in found):
-                raise _Irregular
-            objects.update(found)
             buckets += 1
             results += len(found)
+            end = self.offset()
             separator = self.take(",]")
             if separator == "]" or end - start >= run_bytes:
                 runs.append(Run(start, end, buckets, results, frozenset(objects)))
@@ -203,3 +169,4 @@ class _Walk:
                 objects = set()
             if separator == "]":
                 return head, self.offset() - 1, tuple(runs)
+        raise _Irregular

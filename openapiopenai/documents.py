@@ -21,21 +21,14 @@ from typing import IO, TYPE_CHECKING, Annotated, Any, Final, TypeAlias
 from pydantic import Discriminator, TypeAdapter, ValidationError
 
 from openapiopenai.listing import count_of
-from openapiopenai.models import (
-    KIND_BY_OBJECT,
-    ApiModel,
-    KindName,
-    UsageResponse,
-    UsageResult,
-    UsageTimeBucket,
-)
+from openapiopenai.models import KIND_BY_OBJECT, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.models._base import JsonReader, focus_on_wrong_objects
 
 if TYPE_CHECKING:
     from openapiopenai._split import Split
 
+# One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API.
 UsageDocument: TypeAlias = UsageResponse[UsageResult] | UsageTimeBucket[UsageResult] | UsageResult
-"""One usage document: a page, a bucket or a single result, of any kind of the Usage and Costs API."""
 
 _TAGS: Final = frozenset({"page", "bucket", *KIND_BY_OBJECT})
 _EXPECTED_KINDS: Final = (
@@ -114,6 +107,7 @@ class Rejected:
 
 
 Outcome: TypeAlias = Loaded | Rejected
+_OnRead: TypeAlias = Callable[[int], None]  # called with the size of each chunk read (progress)
 
 
 def place(outcome: Outcome) -> str:
@@ -121,10 +115,10 @@ def place(outcome: Outcome) -> str:
     return outcome.source if outcome.line is None else f"{outcome.source}:{outcome.line}"
 
 
-# Parsing needs several times a document's size in memory, and running out of memory inside the JSON
-# parser aborts the interpreter rather than raising an error: a larger document is refused unread.
+# The default size cap: the most bytes read as one document, or as one line of JSON Lines. Parsing needs several
+# times a document's size in memory, and running out of memory inside the JSON parser aborts the interpreter
+# rather than raising an error: a larger document is refused unread.
 MAX_DOCUMENT_BYTES: Final = 64 * 1024 * 1024
-"""The default size cap: the most bytes read as one document (64 MiB), or as one line of JSON Lines."""
 
 
 def read_path(
@@ -132,23 +126,21 @@ def read_path(
     source: str | None = None,
     *,
     max_bytes: int = MAX_DOCUMENT_BYTES,
-    on_read: Callable[[int], None] | None = None,
+    on_read: _OnRead | None = None,
     split_pages: bool = False,
 ) -> Iterator[Outcome]:
     """The documents of one file, or of a directory's files (docs/reading.md), in order; `source` names it in
     outcomes (default: the path). `on_read`, if given, is called with the size of each chunk read (progress)."""
     name = os.fspath(path) if source is None else source
+    read = functools.partial(read_path, max_bytes=max_bytes, on_read=on_read, split_pages=split_pages)
     if os.path.isdir(path):
         try:
-            entries = sorted(entry.name for entry in os.scandir(path) if entry.name.endswith(DIRECTORY_SUFFIXES))
+            files = sorted(entry.name for entry in os.scandir(path) if _is_document_file(entry))
         except OSError as error:
             yield _unreadable(name, error)
             return
-        files = [entry for entry in entries if not entry.endswith(FETCH_STATE_SUFFIX)]
-        files = [entry for entry in files if not os.path.isdir(os.path.join(path, entry))]
         if not files:
             yield _refused(name, None, "no *.json or *.jsonl files in this directory")
-        read = functools.partial(read_path, max_bytes=max_bytes, on_read=on_read, split_pages=split_pages)
         for entry in files:
             yield from read(os.path.join(path, entry), os.path.join(name, entry))
         return
@@ -162,7 +154,7 @@ def read_path(
         yield from read_stream(reading, name, max_bytes=max_bytes, split_pages=split_pages)
 
 
-def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
+def counted(stream: IO[bytes], on_read: _OnRead) -> IO[bytes]:
     """The same bytes as `stream`, calling `on_read` with the size of each chunk read from it."""
     # One read of what is there, never a wait for a whole chunk: a line on a pipe is answered as it comes.
     more = stream.read1 if isinstance(stream, io.BufferedReader) else stream.read
@@ -172,12 +164,15 @@ def counted(stream: IO[bytes], on_read: Callable[[int], None]) -> IO[bytes]:
 _CHUNK: Final = 1 << 16
 
 
+# The files a directory given as input is read for; but not the file beside an export that holds its query until
+# `openapiopenai fetch` has the whole listing, which is not a usage document (see `unfinished_fetches`).
 DIRECTORY_SUFFIXES: Final = (".json", ".jsonl")
-"""The files a directory given as input is read for."""
-
 FETCH_STATE_SUFFIX: Final = ".fetch.json"
-"""What `openapiopenai fetch` adds to an export's name for the file that holds its query until the listing is
-complete: a directory read skips such files, which are not usage documents (see `unfinished_fetches`)."""
+
+
+def _is_document_file(entry: os.DirEntry[str]) -> bool:
+    name = entry.name
+    return name.endswith(DIRECTORY_SUFFIXES) and not name.endswith(FETCH_STATE_SUFFIX) and not entry.is_dir()
 
 
 def unfinished_fetches(path: str) -> list[str]:
@@ -244,71 +239,68 @@ def _lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
 
 
 def _read(stream: IO[bytes], source: str, max_bytes: int, split_pages: bool) -> Iterator[Outcome]:
-    head: list[bytes] = []
+    head: list[bytes] = []  # the first non-blank line, and the blank lines around it
     size = 0
     first: tuple[int, bytes] | None = None
-    number = 0
-    lines = _lines(stream, max_bytes)
-    for raw in lines:
-        number += 1
+    lines = enumerate(_lines(stream, max_bytes), start=1)
+    for number, raw in lines:
         if number == 1 and raw is not None:
             raw = raw.removeprefix(_BOM)  # RFC 8259 lets a reader skip it
             if _is_utf16(raw):
                 yield _refused(source, None, _UTF16)
                 return
-        if raw is not None and (first is None or _is_blank(raw)):
-            head.append(raw)
-            size += len(raw)
-            if first is None and not _is_blank(raw):
-                first = (number, raw)
-            elif size > max_bytes + len(first[1] if first else b""):
-                # Blank lines alone beyond the cap: no document, however read, can be this large.
-                yield _too_large(source, None, max_bytes)
-                return
-            continue
+        if raw is None or (first is not None and not _is_blank(raw)):
+            break  # a second non-blank line (or one too long): JSON Lines if the first one stood alone
+        head.append(raw)
+        size += len(raw)
+        if first is None and not _is_blank(raw):
+            first = (number, raw)
+        elif size > max_bytes + (len(first[1]) if first else 0):
+            # Blank lines alone beyond the cap: no document, however read, can be this large.
+            yield _too_large(source, None, max_bytes)
+            return
+    else:
         if first is None:
+            yield _refused(source, None, "no JSON document: the input is empty")
+            return
+        document = head[0] if len(head) == 1 else b"".join(head)
+        head.clear()  # the text is held once, not twice
+        if len(document) > max_bytes and len(document.strip(b" \t\r\n")) > max_bytes:  # stripped only if it matters
             yield _too_large(source, None, max_bytes)
-            return
-        # A second non-blank line (or one too long): JSON Lines if the first one stood alone.
-        first_outcome, complete = _parse(_line(first[1]), source, first[0])
-        if complete:
-            yield first_outcome
-            for line, raw_line in enumerate(itertools.chain([raw], lines), start=number):
-                if raw_line is None:
-                    yield _too_large(source, line, max_bytes)
-                elif not _is_blank(raw_line):
-                    yield from _documents(raw_line, source, line, split_pages)
-            return
-        maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
-        # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
-        if raw is None or size + len(raw) > max_bytes:
-            yield _too_large(source, None, max_bytes)
-            return
-        # The lines read so far and the rest of the stream, read into one buffer: the text is held once.
-        start = b"".join([*head, raw])
-        head.clear()
-        del raw
-        whole = io.BufferedReader(_Chain(start, stream.read), _CHUNK).read(max_bytes + 1)
-        del start
-        if len(whole) > max_bytes:
-            yield _too_large(source, None, max_bytes)
-            return
-        if maybe_lines and not _parse(whole, source, None)[1]:
-            for line_number, raw_line in enumerate(whole.splitlines(), start=1):
-                if not _is_blank(raw_line):
-                    yield _parse(raw_line, source, line_number)[0]
-            return
-        yield from _documents(whole, source, None, split_pages)
+        else:
+            yield from _documents(document, source, None, split_pages)
         return
     if first is None:
-        yield _refused(source, None, "no JSON document: the input is empty")
-        return
-    document = head[0] if len(head) == 1 else b"".join(head)
-    head.clear()  # the text is held once, not twice
-    if len(document) > max_bytes and len(document.strip(b" \t\r\n")) > max_bytes:  # stripped only if it matters
         yield _too_large(source, None, max_bytes)
         return
-    yield from _documents(document, source, None, split_pages)
+    first_outcome, complete = _parse(_line(first[1]), source, first[0])
+    if complete:
+        yield first_outcome
+        for line, raw_line in itertools.chain([(number, raw)], lines):
+            if raw_line is None:
+                yield _too_large(source, line, max_bytes)
+            elif not _is_blank(raw_line):
+                yield from _documents(raw_line, source, line, split_pages)
+        return
+    maybe_lines = raw is not None and raw.lstrip(b" \t").startswith(b"{") and _parse(_line(raw), source, number)[1]
+    # One document over many lines (or JSON Lines with a broken first line): the rest is needed anyway.
+    if raw is None or size + len(raw) > max_bytes:
+        yield _too_large(source, None, max_bytes)
+        return
+    # The lines read so far and the rest of the stream, read into one buffer: the text is held once.
+    start = b"".join([*head, raw])
+    head.clear()
+    del raw
+    whole = io.BufferedReader(_Chain(start, stream.read), _CHUNK).read(max_bytes + 1)
+    del start
+    if len(whole) > max_bytes:
+        yield _too_large(source, None, max_bytes)
+    elif maybe_lines and not _parse(whole, source, None)[1]:
+        for line, raw_line in enumerate(whole.splitlines(), start=1):
+            if not _is_blank(raw_line):
+                yield _parse(raw_line, source, line)[0]
+    else:
+        yield from _documents(whole, source, None, split_pages)
 
 
 _UTF16: Final = "the input is UTF-16 text, and JSON must be UTF-8: convert it first (iconv -f UTF-16 -t UTF-8)"
@@ -324,12 +316,7 @@ class _Chain(io.RawIOBase):
     read through a `BufferedReader` into one buffer, with no copy of the whole."""
 
     def __init__(
-        self,
-        start: bytes,
-        more: Callable[[int], bytes],
-        *,
-        line: bool = False,
-        on_read: Callable[[int], None] | None = None,
+        self, start: bytes, more: Callable[[int], bytes], line: bool = False, on_read: _OnRead | None = None
     ) -> None:
         self.start = memoryview(start)
         self.more = more
@@ -341,26 +328,24 @@ class _Chain(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
+        data: memoryview | bytes
         if self.start:
-            count = min(len(buffer), len(self.start))
-            buffer[:count] = self.start[:count]
-            self.start = self.start[count:]
-            return count
-        if self.ended:
+            data, self.start = self.start[: len(buffer)], self.start[len(buffer) :]
+        elif self.ended:
             return 0
-        data = self.more(min(len(buffer), _SKIP_CHUNK))
-        self.ended = self.line and data.endswith(b"\n")
-        count = len(data)
-        buffer[:count] = data
-        if count and self.on_read is not None:
-            self.on_read(count)
-        return count
+        else:
+            data = self.more(min(len(buffer), _SKIP_CHUNK))
+            self.ended = self.line and data.endswith(b"\n")
+            if data and self.on_read is not None:
+                self.on_read(len(data))
+        buffer[: len(data)] = data
+        return len(data)
 
 
+# With `split_pages`, the size from which a page is read a run of buckets at a time, and about how many bytes of
+# buckets each part holds.
 SPLIT_BYTES: Final = 4 * 1024 * 1024
-"""With `split_pages`, the size from which a page is read a run of buckets at a time (4 MiB)."""
 _RUN_BYTES: Final = 256 * 1024
-"""About how many bytes of buckets each part of a page read in parts holds."""
 
 
 def _documents(text: bytes, source: str, line: int | None, split_pages: bool) -> Iterator[Outcome]:
@@ -476,8 +461,7 @@ def _parse(text: bytes, source: str, line: int | None) -> tuple[Outcome, bool]:
             _adapter(is_array).validate_json(text)
         except ValidationError as described:
             error = described
-        details = error.errors(include_url=False)
-        complete = not any(detail["type"] == "json_invalid" for detail in details)
+        complete = not any(detail["type"] == "json_invalid" for detail in error.errors(include_url=False))
         return Rejected(source, line, _describe(error, text, is_array)), complete
     return Loaded(source, line, document), True
 
@@ -494,18 +478,13 @@ def _describe(error: ValidationError, text: bytes, is_array: bool) -> tuple[Docu
             for index, part in enumerate(detail["loc"])
             if not (part in _TAGS and (index == tag_at or (index and isinstance(detail["loc"][index - 1], int))))
         ]
-        message = detail["msg"]
-        kind = detail["type"]
+        message, kind = detail["msg"], detail["type"]
         if kind == "json_invalid":
             message = _json_problem(text, message)
         elif kind == "union_tag_invalid":
-            tag = detail.get("ctx", {}).get("tag")
-            if len(loc) > tag_at:
-                message = (
-                    f"Input should be the object of a usage or costs result, not '{tag}': an unknown kind of result"
-                )
-            else:
-                message = f"Input should be {_EXPECTED_KINDS}, not '{tag}': an unknown kind of document"
+            tag, what = detail.get("ctx", {}).get("tag"), "result" if len(loc) > tag_at else "document"
+            expected = "the object of a usage or costs result" if what == "result" else _EXPECTED_KINDS
+            message = f"Input should be {expected}, not '{tag}': an unknown kind of {what}"
             loc.append("object")
         elif kind == "union_tag_not_found":
             loc.append("object")
@@ -529,6 +508,8 @@ def _json_problem(text: bytes, message: str) -> str:
     return message
 
 
+# The built-in sample: one organization's export of 2024-11-01 to 2024-11-14, two pages each of daily
+# completions usage, images usage and costs.
 SAMPLE_FILES: Final = (
     "completions-usage-page-1.json",
     "completions-usage-page-2.json",
@@ -537,8 +518,6 @@ SAMPLE_FILES: Final = (
     "costs-page-1.json",
     "costs-page-2.json",
 )
-"""The built-in sample: one organization's export of 2024-11-01 to 2024-11-14, two pages each of daily
-completions usage, images usage and costs."""
 
 
 def read_sample() -> Iterator[Outcome]:

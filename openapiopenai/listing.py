@@ -15,12 +15,12 @@ from array import array
 from collections.abc import Iterable, Iterator, MutableSequence, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from itertools import compress
 from typing import Generic, Literal, TypeAlias
 
 from openapiopenai.models import ResultT, UsageResponse, UsageTimeBucket
 
-Every = Literal["bucket", "day", "week", "month"]
-"""A time axis: each bucket as it came, or UTC calendar days, weeks (from Monday) or months."""
+Every = Literal["bucket", "day", "week", "month"]  # each bucket as it came, or UTC days, weeks (from Monday), months
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
@@ -50,10 +50,8 @@ def period_start(seconds: int, every: Literal["day", "week", "month"]) -> int:
 
 def next_period(start: int, every: Literal["day", "week", "month"]) -> int:
     """The start of the period after the one starting at `start` (a value of `period_start`)."""
-    if every == "day":
-        return start + _DAY
-    if every == "week":
-        return start + 7 * _DAY
+    if every != "month":
+        return start + (_DAY if every == "day" else 7 * _DAY)
     day = _date(start)
     following = day.replace(year=day.year + 1, month=1) if day.month == 12 else day.replace(month=day.month + 1)
     return (following - _EPOCH) // _SECOND
@@ -83,15 +81,14 @@ class BucketPlace:
 
 @dataclass(frozen=True)
 class Repeated:
-    """The same bucket (same kind, same start) read twice; or a run of such buckets, one after another,
-    read from the same two documents (two exports of overlapping periods)."""
+    """The same bucket (same kind, same start) read twice; or a run of `count` such buckets, one after another,
+    read from the same two documents (two exports of overlapping periods), `last` the run's last bucket in both
+    places (`None` for a single bucket)."""
 
     first: BucketPlace
     second: BucketPlace
     last: tuple[BucketPlace, BucketPlace] | None = None
-    """The last bucket of the run, in both places; `None` for a single bucket."""
     count: int = 1
-    """How many buckets the run holds."""
 
     def __str__(self) -> str:
         if self.last is None:
@@ -136,10 +133,8 @@ class Backwards:
     bucket: BucketPlace
 
     def __str__(self) -> str:
-        return (
-            f"the bucket in {self.bucket} ends ({utc_text(self.bucket.end)})"
-            f" at or before its start ({utc_text(self.bucket.start)})"
-        )
+        place = self.bucket
+        return f"the bucket in {place} ends ({utc_text(place.end)}) at or before its start ({utc_text(place.start)})"
 
 
 @dataclass(frozen=True)
@@ -156,14 +151,13 @@ class Cut:
 
 @dataclass(frozen=True)
 class Missing:
-    """A hole: no bucket covers this range, which lies between buckets or inside the period asked for."""
+    """A hole: no bucket covers this range, which lies between buckets or inside the period asked for; `before`
+    is the bucket that ends where the hole starts, `after` the one that starts where it ends, if any."""
 
     start: int
     end: int
     before: BucketPlace | None
-    """The bucket that ends where the hole starts, if any."""
     after: BucketPlace | None
-    """The bucket that starts where the hole ends, if any."""
 
     def __str__(self) -> str:
         text = f"no buckets from {utc_text(self.start)} to {utc_text(self.end)}"
@@ -178,12 +172,12 @@ class Missing:
 
 @dataclass(frozen=True)
 class Outside:
-    """A period open at one end (only `since`, or only `until`) that none of the kind's buckets lies in."""
+    """A period open at one end (only `since`, or only `until`) that none of the kind's buckets lies in; `nearest`
+    is the latest bucket (when the period starts after the data) or the earliest (when it ends before it)."""
 
     since: int | None
     until: int | None
     nearest: BucketPlace
-    """The latest bucket (when the period starts after the data) or the earliest (when it ends before it)."""
 
     def __str__(self) -> str:
         place = self.nearest
@@ -194,12 +188,12 @@ class Outside:
 
 @dataclass(frozen=True)
 class Unfinished:
-    """The page that holds the latest bucket says `has_more: true`: pages after it were not read."""
+    """The page that holds the latest bucket says `has_more: true`: pages after it (after the end of the latest
+    bucket, if any) were not read."""
 
     where: str
     next_page: str | None
     after: int | None
-    """The end of the latest bucket, if any."""
 
     def __str__(self) -> str:
         after = f" after {utc_text(self.after)}" if self.after is not None else ""
@@ -207,11 +201,10 @@ class Unfinished:
         return f"{self.where} says has_more: true: the pages{after} were not read (next_page: {cursor})"
 
 
+# Why the buckets cannot be one listing (counting them would count something twice or in part), and why a
+# listing is incomplete (counting it would leave something out).
 Problem: TypeAlias = Repeated | Overlapping | Backwards | Cut
-"""A reason the buckets cannot be one listing: counting them would count something twice or in part."""
-
 Gap: TypeAlias = Missing | Outside | Unfinished
-"""A reason the listing is incomplete: counting it would leave something out."""
 
 
 @dataclass(frozen=True)
@@ -271,42 +264,32 @@ def count_of(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
+@dataclass
 class _Kind:
     """The buckets of one kind so far, as columns of machine integers rather than an object per bucket (a long
     listing has hundreds of thousands of buckets); times beyond 64 bits, which only hostile input has, turn the
     time columns into lists."""
 
-    def __init__(self) -> None:
-        self.starts: MutableSequence[int] = array("q")
-        self.ends: MutableSequence[int] = array("q")
-        self.pages = array("q")  # -1: not on a page
-        self.inside = bytearray()
-        self.wheres: list[str] = []
-        self.paths: list[str] = []
-        self.results = 0
+    starts: MutableSequence[int] = field(default_factory=lambda: array("q"))
+    ends: MutableSequence[int] = field(default_factory=lambda: array("q"))
+    pages: MutableSequence[int] = field(default_factory=lambda: array("q"))  # -1: not on a page
+    inside: bytearray = field(default_factory=bytearray)
+    wheres: list[str] = field(default_factory=list[str])
+    paths: list[str] = field(default_factory=list[str])
+    results: int = 0
 
-    def add(
-        self,
-        starts: Sequence[int],
-        ends: Sequence[int],
-        pages: Sequence[int],
-        inside: bytes | bytearray,
-        wheres: Sequence[str],
-        paths: Sequence[str],
-    ) -> None:
+    def add(self, other: _Kind) -> None:
         size = len(self.starts)
         try:
-            self.starts.extend(starts)
-            self.ends.extend(ends)
+            self.starts.extend(other.starts)
+            self.ends.extend(other.ends)
         except OverflowError:  # beyond 64 bits
-            del self.starts[size:], self.ends[size:]
-            self.starts, self.ends = list(self.starts), list(self.ends)
-            self.starts.extend(starts)
-            self.ends.extend(ends)
-        self.pages.extend(pages)
-        self.inside += inside
-        self.wheres += wheres
-        self.paths += paths
+            self.starts, self.ends = [*self.starts[:size], *other.starts], [*self.ends[:size], *other.ends]
+        self.pages.extend(other.pages)
+        self.inside += other.inside
+        self.wheres += other.wheres
+        self.paths += other.paths
+        self.results += other.results
 
     def place(self, index: int) -> BucketPlace:
         return BucketPlace(self.starts[index], self.ends[index], self.wheres[index], self.paths[index])
@@ -328,6 +311,11 @@ class _Page:
     kinds: set[str | None] = field(default_factory=set[str | None])  # of its buckets
     inside: set[str | None] = field(default_factory=set[str | None])  # of its buckets in the period
 
+    def counts_in(self, kind: str, kinds: set[str | None]) -> bool:
+        """Whether the page is one of a kind's listing (`kinds`: the kind, and `None` for the buckets of no known
+        kind if they are taken in): a page without buckets has no kind of its own, and belongs to every listing."""
+        return not self.kinds or kind in self.inside or (None in self.inside & kinds and kind not in self.kinds)
+
 
 class ListingCheck:
     """Collects buckets in any order, per kind of result, and checks them as one listing each.
@@ -338,16 +326,14 @@ class ListingCheck:
     """
 
     def __init__(self, since: int | None = None, until: int | None = None) -> None:
-        self.since = since
-        self.until = until
+        self.since, self.until = since, until
         self._kinds: dict[str | None, _Kind] = {}
         self._pages: list[_Page] = []
 
     def add_page(self, page: UsageResponse[ResultT], where: str, kind: str, path: str = "") -> list[bool]:
         """Note a page and each of its buckets; the list says which buckets lie in the period."""
         number = self.start_page(page.has_more, page.next_page, where)
-        prefix = f"{path}." if path else ""
-        paths = [f"{prefix}data.{index}" for index in range(len(page.data))]
+        paths = [f"{path}{'.' if path else ''}data.{index}" for index in range(len(page.data))]
         return self.add_buckets(page.data, where, kind, paths, page=number)
 
     def start_page(self, has_more: bool, next_page: str | None, where: str) -> int:
@@ -356,13 +342,7 @@ class ListingCheck:
         return len(self._pages) - 1
 
     def add_bucket(
-        self,
-        bucket: UsageTimeBucket[ResultT],
-        where: str,
-        kind: str | None,
-        path: str = "",
-        *,
-        page: int | None = None,
+        self, bucket: UsageTimeBucket[ResultT], where: str, kind: str | None, path: str = "", *, page: int | None = None
     ) -> bool:
         """Note one bucket; True when it lies in the period and its results should be counted.
 
@@ -383,32 +363,28 @@ class ListingCheck:
     ) -> list[bool]:
         """Note buckets of one document, as `add_bucket` notes each, in one step; which lie in the period.
         `results` is how many of each bucket's results are of this kind (default: all of them)."""
-        if len(paths) != len(buckets):
-            raise ValueError(f"{len(buckets)} buckets and {len(paths)} paths")
+        count = len(buckets)
+        if len(paths) != count:
+            raise ValueError(f"{count} buckets and {len(paths)} paths")
         if not buckets:
             return []  # a page without buckets has no kind of its own: it belongs to every listing
         starts = [bucket.start_time for bucket in buckets]
         ends = [bucket.end_time for bucket in buckets]
         since, until = self.since, self.until
-        inside = (
-            [True] * len(buckets)
-            if since is None and until is None
-            else [
-                (since is None or start >= since) and (until is None or end <= until)
-                for start, end in zip(starts, ends, strict=True)
-            ]
-        )
-        state = self._kinds.get(kind)
-        if state is None:
-            state = self._kinds[kind] = _Kind()
+        inside = [True] * count
+        if since is not None or until is not None:
+            pairs = zip(starts, ends, strict=True)
+            inside = [(since is None or s >= since) and (until is None or e <= until) for s, e in pairs]
         if page is not None:
             self._pages[page].kinds.add(kind)
             if any(inside):
                 self._pages[page].inside.add(kind)
-        number = array("q", [-1 if page is None else page])
-        state.add(starts, ends, number * len(buckets), bytes(inside), [where] * len(buckets), paths)
+        numbers = array("q", [-1 if page is None else page]) * count
         counts = [len(bucket.results) for bucket in buckets] if results is None else results
-        state.results += sum(count for count, kept in zip(counts, inside, strict=True) if kept)
+        added = _Kind(
+            starts, ends, numbers, bytearray(inside), [where] * count, list(paths), sum(compress(counts, inside))
+        )
+        self._kinds.setdefault(kind, _Kind()).add(added)
         return inside
 
     @property
@@ -424,22 +400,19 @@ class ListingCheck:
     def spans(self, kind: str | None) -> list[tuple[int, int]]:
         """The start and end of each bucket of a kind (`None`: of no known kind) that lies in the period."""
         state = self._kinds.get(kind, _Kind())
-        return [(start, end) for start, end, kept in zip(state.starts, state.ends, state.inside, strict=True) if kept]
+        return list(compress(zip(state.starts, state.ends, strict=True), state.inside))
 
     def unknown(self) -> list[str]:
         """Where the buckets of no known kind were read, each place once."""
-        state = self._kinds.get(None)
-        return list(dict.fromkeys(state.wheres)) if state else []
+        return list(dict.fromkeys(self._kinds[None].wheres)) if None in self._kinds else []
 
     def report(self, kind: str, *, include_unknown: bool = False) -> ListingReport:
         """The period, problems and gaps of one kind's buckets (and of those of no known kind, if asked)."""
         state = self._kinds.get(kind, _Kind())
-        unknown = self._kinds.get(None)
-        if include_unknown and unknown is not None:
+        if include_unknown and None in self._kinds:
             merged = _Kind()
-            for part in (state, unknown):
-                merged.add(part.starts, part.ends, part.pages, part.inside, part.wheres, part.paths)
-                merged.results += part.results
+            for part in (state, self._kinds[None]):
+                merged.add(part)
             state = merged
         starts, ends, since, until = state.starts, state.ends, self.since, self.until
         # By start, then end: two stable sorts, with no key tuple per bucket.
@@ -457,68 +430,51 @@ class ListingCheck:
         gaps: list[Gap] = []
         last: int | None = None
         for index in kept:
-            if last is not None:
-                if starts[index] == starts[last]:
-                    earlier, later = state.place(last), state.place(index)
-                    run = problems[-1] if problems else None
-                    if isinstance(run, Repeated) and _extends(run, earlier, later):
-                        problems[-1] = Repeated(run.first, run.second, (earlier, later), run.count + 1)
-                    else:
-                        problems.append(Repeated(earlier, later))
-                    continue
-                if starts[index] < ends[last]:
-                    problems.append(Overlapping(state.place(last), state.place(index)))
-                    continue
-                if starts[index] > ends[last]:
+            if last is not None and starts[index] == starts[last]:
+                earlier, later = state.place(last), state.place(index)
+                run = problems[-1] if problems else None
+                if isinstance(run, Repeated) and _extends(run, earlier, later):
+                    problems[-1] = Repeated(run.first, run.second, (earlier, later), run.count + 1)
+                else:
+                    problems.append(Repeated(earlier, later))
+            elif last is not None and starts[index] < ends[last]:
+                problems.append(Overlapping(state.place(last), state.place(index)))
+            else:
+                if last is not None and starts[index] > ends[last]:
                     gaps.append(Missing(ends[last], starts[index], state.place(last), state.place(index)))
-            last = index
+                last = index
         previous = None if last is None else state.place(last)
         first = state.place(kept[0]) if kept else None
         start = since if since is not None else first.start if first else None
         end = until if until is not None else previous.end if previous else None
-        if since is not None and (first is None or first.start > since):
-            stop = first.start if first else until
-            if stop is not None:
-                gaps.insert(0, Missing(since, stop, None, first))
+        stop = first.start if first else until
+        if since is not None and stop is not None and (first is None or stop > since):
+            gaps.insert(0, Missing(since, stop, None, first))
         if until is not None and previous is not None and previous.end < until:
             gaps.append(Missing(previous.end, until, previous, None))
         latest = state.latest(order)  # over every bucket, inside the period or not
         if latest is not None and first is None and not gaps and not problems and (since is None) != (until is None):
             nearest = latest if until is None else next(i for i in order if ends[i] > starts[i])
             gaps.append(Outside(since, until, state.place(nearest)))
-        if until is None or previous is None or previous.end < until:  # not covered to the end asked for
-            unfinished = self._unfinished(kind, state, latest, include_unknown)
-            if unfinished is not None:
-                gaps.append(unfinished)
-        # A page without buckets has no kind of its own: it belongs to every listing.
-        pages = sum(
-            1
-            for page in self._pages
-            if not page.kinds
-            or kind in page.inside
-            or (include_unknown and None in page.inside and kind not in page.kinds)
-        )
+        kinds: set[str | None] = {kind, None} if include_unknown else {kind}
+        covered = until is not None and previous is not None and previous.end >= until
+        waiting = None if covered else self._waiting(state, latest, kinds, empty=True)
+        if waiting is not None and (latest is None or not self._ended_by_empty_page(kind)):
+            gaps.append(Unfinished(waiting.where, waiting.next_page, None if latest is None else ends[latest]))
+        pages = sum(page.counts_in(kind, kinds) for page in self._pages)
         widths = tuple(sorted({ends[index] - starts[index] for index in kept}))
         return ListingReport(kind, start, end, len(kept), pages, state.results, widths, tuple(problems), tuple(gaps))
 
-    def _waiting(self, kind: str, state: _Kind, latest: int | None) -> _Page | None:
-        """The page a kind's listing waits on: the one holding its latest bucket, if it says `has_more: true`;
-        with no bucket that counts as latest, any page of the kind that says so."""
+    def _waiting(self, state: _Kind, latest: int | None, kinds: set[str | None], *, empty: bool) -> _Page | None:
+        """The page a listing waits on: the one holding its latest bucket, if it says `has_more: true`; with no
+        bucket that counts as latest, any page of its `kinds` (or, with `empty`, without buckets) that says so."""
         if latest is None:
-            return next((page for page in self._pages if page.has_more and kind in page.kinds), None)
+            return next(
+                (page for page in self._pages if page.has_more and (page.kinds & kinds or (empty and not page.kinds))),
+                None,
+            )
         number = state.pages[latest]
         return self._pages[number] if number >= 0 and self._pages[number].has_more else None
-
-    def _unfinished(self, kind: str, state: _Kind, latest: int | None, include_unknown: bool) -> Unfinished | None:
-        if latest is None:  # no buckets at all: any page of this listing that says there is more
-            for page in self._pages:
-                if page.has_more and (kind in page.kinds or not page.kinds or (include_unknown and None in page.kinds)):
-                    return Unfinished(page.where, page.next_page, None)
-            return None
-        waiting = self._waiting(kind, state, latest)
-        if waiting is None or self._ended_by_empty_page(kind):
-            return None
-        return Unfinished(waiting.where, waiting.next_page, state.ends[latest])
 
     def _ended_by_empty_page(self, kind: str) -> bool:
         """Whether a page without buckets that says `has_more: false` ends this kind's listing.
@@ -529,33 +485,33 @@ class ListingCheck:
         """
         if not any(not page.kinds and not page.has_more for page in self._pages):
             return False
-        others = ((other, state) for other, state in self._kinds.items() if other is not None and other != kind)
-        return not any(self._waiting(other, state, state.latest(range(len(state.ends)))) for other, state in others)
+        others = ((other, state) for other, state in self._kinds.items() if other not in (None, kind))
+        return not any(
+            self._waiting(state, state.latest(range(len(state.ends))), {other}, empty=False) for other, state in others
+        )
 
 
 class IncompleteListingError(ValueError):
-    """The pages do not make a whole listing: the last page in time says `has_more`, or one is missing."""
+    """The pages do not make a whole listing: the last page in time says `has_more` (`next_page` is the cursor to
+    fetch next), or one is missing (`next_page` is `None`)."""
 
     def __init__(self, next_page: str | None, reason: str | None = None) -> None:
         reason = reason or f"the last page has has_more=true; fetch the next page (page={next_page!r})"
         super().__init__(f"the listing is incomplete: {reason}")
         self.next_page = next_page
-        """The cursor to fetch next when the listing stops early, else `None` (a page in the middle is missing)."""
 
 
 @dataclass(frozen=True)
 class UsageListing(Generic[ResultT]):
-    """The buckets of a whole paginated listing, in time order."""
+    """The buckets of a whole paginated listing, in time order, from how many `pages`; `complete` is false when
+    a page is missing or the last page in time says `has_more: true`, and `next_page` is then its cursor to
+    resume from (else `None`); `report` says the period covered and any gaps."""
 
     buckets: list[UsageTimeBucket[ResultT]]
     pages: int
-    """How many pages were combined."""
     complete: bool
-    """False when a page is missing or the last page in time still has `has_more: true`."""
     next_page: str | None
-    """The cursor to resume from when the last page in time says there is more, else `None`."""
     report: ListingReport | None = None
-    """The period covered and any gaps."""
 
 
 _KIND = "results"

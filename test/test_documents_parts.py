@@ -179,6 +179,10 @@ INVALID: list[Any] = [
     pytest.param(
         lambda: _text_late(_page("images"), '"results": [', '"results": [{"object": ],'), id="broken JSON near the end"
     ),
+    pytest.param(
+        lambda: _text_late(_page("images"), '"images":', '"x": "\udcff", "images":').encode("utf-8", "surrogateescape"),
+        id="a byte that is not UTF-8 late",
+    ),
     pytest.param(lambda: json.dumps(_page("images"), indent=2)[:-40], id="truncated"),
     pytest.param(lambda: json.dumps(_page("images"), indent=2) + "\n{}", id="another document after it"),
     pytest.param(
@@ -213,7 +217,9 @@ def test_an_invalid_or_unusual_page_gives_the_outcomes_of_the_page_read_whole(
 ) -> None:
     document = make()
     path = tmp_path / "page.json"
-    if isinstance(document, str):
+    if isinstance(document, bytes):
+        path.write_bytes(document)
+    elif isinstance(document, str):
         path.write_text(document)
     else:
         _write(path, document)
