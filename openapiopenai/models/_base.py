@@ -8,7 +8,6 @@ those calls and do the same once for the whole document.
 """
 
 import functools
-import math
 import re
 import types
 from collections.abc import Callable, Mapping
@@ -42,17 +41,18 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, SchemaSerialize
 from typing_extensions import Self
 
 from openapiopenai.models._checks import (
+    DEPTH,
     EXTRA_KEY_SCHEMA,
     EXTRA_VALUE_SCHEMA,
     MAX_INT_DIGITS,
     MAX_JSON_DEPTH,
-    document_of,
+    checked_from_python,
+    json_integer,
+    json_value,
     library_error,
-    model_schema,
     same_json,
-    treat_as_documents,
+    unicode_text,
     unwritable,
-    writable,
 )
 from openapiopenai.models._docstrings import attribute_docstrings
 
@@ -131,39 +131,91 @@ def _is_focus(schema: dict[str, Any]) -> bool:
     )
 
 
-def _nested_model(schema: dict[str, Any]) -> dict[str, Any] | None:
-    # A model nested in an ApiModel needs no focusing of its own: the outermost one covers it.
-    return cast("dict[str, Any]", schema["schema"]) if _is_focus(schema) else None
-
-
 def _under_validators(schema: dict[str, Any]) -> dict[str, Any]:
     while schema["type"] in ("function-before", "function-after", "function-wrap"):
         schema = schema["schema"]
     return schema
 
 
-def _finite(value: Any) -> Any:
-    """A float or unknown value on its way into JSON text: refused if JSON cannot hold it."""
-    found = unwritable(value)
-    if found is not None:
-        raise ValueError(found[1])
-    return value
+def _document_of(value: Any) -> Any:
+    """A model's document (its fields set and unknown fields, as they are); anything else as it is."""
+    if not isinstance(value, ApiModel):
+        return value
+    fields_set = value.__pydantic_fields_set__
+    fields = {name: field for name, field in value.__dict__.items() if name in fields_set}
+    return {**fields, **(value.__pydantic_extra__ or {})}
 
 
-_FINITE: Final = core_schema.plain_serializer_function_ser_schema(_finite, when_used="json")
+def _model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
+    """A model's schema, `levels` arrays and objects deep in the model around it.
+
+    A model given from Python is read as the document it holds, so it is validated again as a whole,
+    a model of another kind or parametrisation included, and the new model shares no list, dict or
+    model with it.
+    """
+
+    def from_python(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        token = DEPTH.set(DEPTH.get() + levels)
+        try:
+            return handler(_document_of(value))
+        finally:
+            DEPTH.reset(token)
+
+    read = core_schema.no_info_wrap_validator_function(from_python, cast("core_schema.CoreSchema", schema))
+    return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
 
 
-@functools.cache
-def _scans_output() -> bool:
-    """Whether `to_json` must look for NaN in what it wrote: older pydantic-core releases (2.33,
-    pydantic 2.11's) serialize unknown values without the check the twin schema gives them."""
-    checked = cast("core_schema.CoreSchema", {**core_schema.any_schema(), "serialization": _FINITE})
-    serializer = SchemaSerializer(core_schema.typed_dict_schema({}, extra_behavior="allow", extras_schema=checked))
-    try:
-        serializer.to_json({"x": math.nan})
-    except pydantic_core.PydanticSerializationError:
-        return False
-    return True
+# Where a field's schema holds other schemas. Nested models are left alone: each ApiModel checks its
+# own fields, and another model keeps its own rules.
+_INNER_SCHEMAS: Final = ("schema", "items_schema", "keys_schema", "values_schema")
+_LEAVES: Final = frozenset({"definitions", "json-or-python"})
+_CONTAINERS: Final = frozenset({"list", "set", "frozenset", "tuple", "dict"})
+
+
+def _writable(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
+    """A field's schema, made to accept only values that JSON text can write and read back.
+
+    Integers get at most `MAX_INT_DIGITS` digits and strings no lone surrogates (both checked on
+    the Python path only, since the JSON parser produces nothing else); floats refuse NaN and
+    infinity on both paths. Lists, dicts, tuples, unions and optionals are followed inward, counting
+    the `levels` of arrays and objects passed, and a nested model learns how deep it sits.
+    """
+    while _is_focus(schema):  # a nested ApiModel needs no focusing of its own: the outermost one covers it
+        schema = schema["schema"]
+    kind = schema["type"]
+    if kind == "int":
+        return checked_from_python(json_integer, schema)
+    if kind == "str":
+        return checked_from_python(unicode_text, schema)
+    if kind == "float":
+        return {**schema, "allow_inf_nan": False}
+    if kind == "any":  # checked as an unknown field's value is from Python, on both paths
+        checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
+        return cast("dict[str, Any]", checked)
+    if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
+        return _model_schema(schema, levels + 1)
+    if kind in _LEAVES:
+        return schema
+    changed = dict(schema)
+    inside = levels + 1 if kind in _CONTAINERS else levels
+    for key in _INNER_SCHEMAS:
+        inner = changed.get(key)
+        if isinstance(inner, dict):
+            changed[key] = _writable(cast("dict[str, Any]", inner), inside)
+        elif isinstance(inner, list):  # a tuple's items
+            changed[key] = [_writable(item, inside) for item in cast("list[dict[str, Any]]", inner)]
+    choices: list[Any] | dict[Any, Any] | None = changed.get("choices")
+    if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
+        # A checked choice keeps the name pydantic would give it in an error's location ("int", not
+        # "json-or-python[...]").
+        pairs: list[tuple[dict[str, Any], str]] = [
+            cast("tuple[dict[str, Any], str]", choice) if isinstance(choice, tuple) else (choice, choice["type"])
+            for choice in choices
+        ]
+        changed["choices"] = [(_writable(choice, levels), label) for choice, label in pairs]
+    elif isinstance(choices, dict):  # a tagged union
+        changed["choices"] = {tag: _writable(choice, levels) for tag, choice in choices.items()}
+    return changed
 
 
 _CopyOne = Callable[[dict[str, Any], Callable[[Any], Any]], Any]
@@ -190,24 +242,18 @@ def _copied(node: Any, copy_schema: _CopyOne) -> Any:
 
 
 def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any], json_only: bool = False) -> Any:
-    """The twin of a schema: without the per-instance calls, and with floats, unknown and `Any` values
-    checked on their way into JSON text (pydantic-core would write NaN as `null`); with `json_only`, for
-    JSON input only."""
+    """The twin of a schema: without the per-instance calls, and writing NaN and infinity as such rather
+    than as `null`, so that `to_json` finds them in its text; with `json_only`, for JSON input only."""
     if json_only and schema.get("type") == "json-or-python":
         return copy(schema["json_schema"])
     if _is_focus(schema):
         inner = copy(schema["schema"])
-        return inner if json_only else model_schema(inner)
+        return inner if json_only else _model_schema(inner)
     twin = {key: copy(value) for key, value in schema.items()}
-    kind = twin.get("type")
-    if kind == "model":
+    if twin.get("type") == "model":
         if twin.get("serialization", {}).get("function") is _written:
             del twin["serialization"]
         twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
-    elif kind == "model-fields" and "extras_schema" in twin:
-        twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
-    elif kind in ("float", "any"):
-        twin["serialization"] = _FINITE
     return twin
 
 
@@ -382,7 +428,7 @@ class ApiModel(BaseModel):
             # Every declared field of every subclass, whatever its annotation, accepts only values
             # that `to_json` can write and `from_json` read back.
             for field in fields["fields"].values():
-                field["schema"] = writable(field["schema"], _nested_model)
+                field["schema"] = _writable(field["schema"])
             model.setdefault("serialization", core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True))
         return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
 
@@ -424,7 +470,7 @@ class ApiModel(BaseModel):
         """A copy; with `update`, a new model validated from this one's fields and the updates."""
         if not update:
             return super().model_copy(deep=deep)
-        return self.from_dict({**document_of(self), **update})
+        return self.from_dict({**_document_of(self), **update})
 
     @classmethod
     def from_json(cls, json_str: str | bytes | bytearray) -> Self:
@@ -469,7 +515,7 @@ class ApiModel(BaseModel):
         except pydantic_core.PydanticSerializationError:
             self._refuse_unwritable()
             raise
-        if _scans_output() and _may_hold_constants(text):
+        if _may_hold_constants(text):
             self._refuse_unwritable()
         return text.decode()
 
@@ -484,7 +530,3 @@ class ApiModel(BaseModel):
         import pprint  # only here: a reader of documents starts without it
 
         return pprint.pformat(self.to_dict(), sort_dicts=False)
-
-
-# A model passed where a model is expected is validated again from the document it holds.
-treat_as_documents(ApiModel)
