@@ -67,9 +67,10 @@ def _same_error(detail: Any) -> InitErrorDetails:
     if kind not in _PYDANTIC_ERROR_TYPES:
         # The message is already filled in; a custom error keeps it as its template.
         kind = PydanticCustomError(kind, detail["msg"], ctx)
-    elif ctx:
-        return InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"], ctx=ctx)
-    return InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
+    same = InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
+    if ctx:
+        same["ctx"] = ctx
+    return same
 
 
 def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
@@ -123,12 +124,9 @@ def _written(model: BaseModel, handler: SerializerFunctionWrapHandler, info: Ser
 
 
 def _is_focus(schema: dict[str, Any]) -> bool:
-    function: object = schema.get("function")
-    return (
-        schema.get("type") == "function-wrap"
-        and isinstance(function, dict)
-        and cast("dict[str, Any]", function).get("function") is _focus_errors
-    )
+    # A wrap serializer (not a validator) holds its function directly.
+    validator = schema.get("type") == "function-wrap" and isinstance(schema["function"], dict)
+    return validator and schema["function"]["function"] is _focus_errors
 
 
 def _under_validators(schema: dict[str, Any]) -> dict[str, Any]:
@@ -208,10 +206,7 @@ def _writable(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
     if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
         # A checked choice keeps the name pydantic would give it in an error's location ("int", not
         # "json-or-python[...]").
-        pairs: list[tuple[dict[str, Any], str]] = [
-            cast("tuple[dict[str, Any], str]", choice) if isinstance(choice, tuple) else (choice, choice["type"])
-            for choice in choices
-        ]
+        pairs: list[Any] = [choice if isinstance(choice, tuple) else (choice, choice["type"]) for choice in choices]
         changed["choices"] = [(_writable(choice, levels), label) for choice, label in pairs]
     elif isinstance(choices, dict):  # a tagged union
         changed["choices"] = {tag: _writable(choice, levels) for tag, choice in choices.items()}
@@ -293,7 +288,14 @@ class JsonReader(Generic[T]):
         try:
             value = self.json_validator.validate_json(json_str)
         except ValidationError as error:
-            value = self._read_last_duplicates(json_str, error)
+            # Pydantic before 2.14.2 validates every occurrence of a duplicated unknown key, so valid
+            # JSON such as `"x": 1e400, "x": 1` fails; read it as the last occurrences give it.
+            if any(detail["type"] != "finite_number" for detail in error.errors(include_url=False)):
+                raise focus_on_wrong_objects(error) from None
+            try:
+                value = self.validator.validate_python(pydantic_core.from_json(json_str))
+            except (ValidationError, ValueError):
+                raise focus_on_wrong_objects(error) from None
         if _may_hold_constants(json_str):
             # NaN or Infinity that a later duplicate key replaced is still text that is not JSON.
             try:
@@ -302,16 +304,6 @@ class JsonReader(Generic[T]):
                 detail = InitErrorDetails(type="json_invalid", loc=(), input=json_str, ctx={"error": str(error)})
                 raise ValidationError.from_exception_data(self.title, [detail]) from None
         return cast("T", value)
-
-    def _read_last_duplicates(self, json_str: str | bytes | bytearray, error: ValidationError) -> Any:
-        """Pydantic before 2.14.2 validates every occurrence of a duplicated unknown key, so valid JSON
-        such as `"x": 1e400, "x": 1` fails; read the document as the last occurrences give it."""
-        if not all(detail["type"] == "finite_number" for detail in error.errors(include_url=False)):
-            raise focus_on_wrong_objects(error) from None
-        try:
-            return self.validator.validate_python(pydantic_core.from_json(json_str))
-        except (ValidationError, ValueError):
-            raise focus_on_wrong_objects(error) from None
 
 
 _READERS: dict[type[BaseModel], JsonReader[Any]] = {}

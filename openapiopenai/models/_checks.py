@@ -189,24 +189,22 @@ def same_json(first: object, second: object) -> bool:
     return first == second
 
 
-def unwritable(value: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:
+def unwritable(value: Any) -> tuple[tuple[str | int, ...], str] | None:
     """Where a document (as `to_dict` gives it) holds a value JSON cannot write, and why; else `None`."""
-    pending: list[tuple[Any, tuple[str | int, ...]]] = [(value, path)]
+    pending: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while pending:
         item, where = pending.pop()
-        if isinstance(item, float) and not math.isfinite(item):
-            return where, f"{item} is not a finite number"
-        if isinstance(item, str) and not item.isascii():
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return where, "the text holds a lone surrogate"
-        if isinstance(item, int) and not isinstance(item, bool) and not _NEGATIVE_BOUND < item < _POSITIVE_BOUND:
-            return where, f"the integer has more than {MAX_INT_DIGITS} digits"
         if isinstance(item, dict):
             members = cast("dict[str, object]", item)
             pending.extend((member, (*where, name)) for name, member in members.items())
         elif isinstance(item, list):
             elements = cast("list[object]", item)
             pending.extend((element, (*where, index)) for index, element in enumerate(elements))
+        elif isinstance(item, float) and not math.isfinite(item):
+            return where, f"{item} is not a finite number"
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            try:
+                unicode_text(item) if isinstance(item, str) else json_integer(item)
+            except PydanticCustomError as error:
+                return where, error.message()
     return None
