@@ -10,7 +10,7 @@ those calls and do the same once for the whole document.
 import functools
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -27,36 +27,14 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    GetCoreSchemaHandler,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    TypeAdapter,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-)
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError, SchemaSerializer, SchemaValidator, core_schema
 from typing_extensions import Self
 
-from openapiopenai.models._checks import (
-    DEPTH,
-    EXTRA_KEY_SCHEMA,
-    EXTRA_VALUE_SCHEMA,
-    MAX_INT_DIGITS,
-    MAX_JSON_DEPTH,
-    checked_from_python,
-    json_integer,
-    json_value,
-    library_error,
-    same_json,
-    unicode_text,
-    unwritable,
-)
+from openapiopenai.models import _checks
 from openapiopenai.models._docstrings import attribute_docstrings
 
-__all__ = ["MAX_INT_DIGITS", "MAX_JSON_DEPTH", "ApiModel", "JsonReader", "focus_on_wrong_objects"]
+__all__ = ["ApiModel", "JsonReader", "focus_on_wrong_objects"]
 
 _PYDANTIC_ERROR_TYPES: Final = frozenset(get_args(core_schema.ErrorType))
 
@@ -93,13 +71,13 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
             kept.append(_same_error(detail))
         elif detail is wrong[owner]:
             expected = detail.get("ctx", {}).get("expected")
-            mismatch = library_error("object_mismatch", expected=expected, actual=detail["input"])
+            mismatch = _checks.library_error("object_mismatch", expected=expected, actual=detail["input"])
             kept.append(InitErrorDetails(type=mismatch, loc=loc, input=detail["input"]))
         # Anything else is noise under an object of the wrong kind.
     return ValidationError.from_exception_data(error.title, kept)
 
 
-def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+def _focus_errors(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
     """Each model's validation in pydantic's schema: focused errors, whatever the entry point. (Assignment
     passes the model itself, so a model given to `model_validate` is returned as it is, as pydantic does.)"""
     try:
@@ -108,7 +86,9 @@ def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         raise focus_on_wrong_objects(error) from None
 
 
-def _written(model: BaseModel, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+def _written(
+    model: BaseModel, handler: core_schema.SerializerFunctionWrapHandler, info: core_schema.SerializationInfo
+) -> Any:
     """Each model's serialization in pydantic's schema: a field absent from the input stays absent."""
     data = handler(model)
     if info.exclude_unset or not isinstance(data, dict):
@@ -152,12 +132,12 @@ def _model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
     model with it.
     """
 
-    def from_python(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        token = DEPTH.set(DEPTH.get() + levels)
+    def from_python(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        token = _checks.DEPTH.set(_checks.DEPTH.get() + levels)
         try:
             return handler(_document_of(value))
         finally:
-            DEPTH.reset(token)
+            _checks.DEPTH.reset(token)
 
     read = core_schema.no_info_wrap_validator_function(from_python, cast("core_schema.CoreSchema", schema))
     return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
@@ -182,13 +162,15 @@ def _writable(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
         schema = schema["schema"]
     kind = schema["type"]
     if kind == "int":
-        return checked_from_python(json_integer, schema)
+        return _checks.checked_from_python(_checks.json_integer, schema)
     if kind == "str":
-        return checked_from_python(unicode_text, schema)
+        return _checks.checked_from_python(_checks.unicode_text, schema)
     if kind == "float":
         return {**schema, "allow_inf_nan": False}
     if kind == "any":  # checked as an unknown field's value is from Python, on both paths
-        checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
+        checked = core_schema.no_info_after_validator_function(
+            _checks.json_value, cast("core_schema.CoreSchema", schema)
+        )
         return cast("dict[str, Any]", checked)
     if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
         return _model_schema(schema, levels + 1)
@@ -213,43 +195,39 @@ def _writable(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
     return changed
 
 
-_CopyOne = Callable[[dict[str, Any], Callable[[Any], Any]], Any]
+def _twin(source: Any, json_only: bool = False) -> Any:
+    """The twin of a schema: without the per-instance calls, and writing NaN and infinity as such rather
+    than as `null`, so that `to_json` finds them in its text; with `json_only`, for JSON input only.
 
-
-def _copied(node: Any, copy_schema: _CopyOne) -> Any:
-    """A copy of a schema, each dict made by `copy_schema(schema, copy)`. A dict pydantic puts in several
-    places (a model in each union) is copied once: a tenth of the work for the union of every document."""
-    done: dict[int, Any] = {}  # by the id of a part of `node`, which lives as long as this copy
+    A part pydantic puts in several places (a model in each union) is copied once: a tenth of the work
+    for the union of every document.
+    """
+    done: dict[int, Any] = {}  # by the id of a part of `source`, which lives as long as this copy
 
     def copy(part: Any) -> Any:
         if not isinstance(part, (dict, list, tuple)):
             return part
         key = id(cast("object", part))
-        if key not in done:
-            if isinstance(part, dict):
-                done[key] = copy_schema(cast("dict[str, Any]", part), copy)
-            else:
-                items = [copy(item) for item in cast("list[Any]", part)]
-                done[key] = items if isinstance(part, list) else tuple(items)
-        return done[key]
+        if key in done:
+            return done[key]
+        schema = cast("dict[str, Any]", part)
+        if not isinstance(part, dict):
+            items = [copy(item) for item in cast("list[Any]", part)]
+            twin: Any = items if isinstance(part, list) else tuple(items)
+        elif json_only and schema.get("type") == "json-or-python":
+            twin = copy(schema["json_schema"])
+        elif _is_focus(schema):
+            twin = copy(schema["schema"]) if json_only else _model_schema(copy(schema["schema"]))
+        else:
+            twin = {name: copy(value) for name, value in schema.items()}
+            if twin.get("type") == "model":
+                if twin.get("serialization", {}).get("function") is _written:
+                    del twin["serialization"]
+                twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
+        done[key] = twin
+        return twin
 
-    return copy(node)
-
-
-def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any], json_only: bool = False) -> Any:
-    """The twin of a schema: without the per-instance calls, and writing NaN and infinity as such rather
-    than as `null`, so that `to_json` finds them in its text; with `json_only`, for JSON input only."""
-    if json_only and schema.get("type") == "json-or-python":
-        return copy(schema["json_schema"])
-    if _is_focus(schema):
-        inner = copy(schema["schema"])
-        return inner if json_only else _model_schema(inner)
-    twin = {key: copy(value) for key, value in schema.items()}
-    if twin.get("type") == "model":
-        if twin.get("serialization", {}).get("function") is _written:
-            del twin["serialization"]
-        twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
-    return twin
+    return copy(source)
 
 
 T = TypeVar("T")
@@ -261,7 +239,7 @@ class JsonReader(Generic[T]):
 
     def __init__(self, tp: Any, title: str) -> None:
         self.source: Any = TypeAdapter[Any](tp).core_schema
-        self.schema = _copied(self.source, _twin_schema)
+        self.schema = _twin(self.source)
         # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
         self.config = cast(
             "core_schema.CoreConfig",
@@ -277,7 +255,7 @@ class JsonReader(Generic[T]):
     @functools.cached_property
     def json_validator(self) -> SchemaValidator:
         """Without the Python-input checks, as plain pydantic's schema is: 3-6% of a page's decode."""
-        return SchemaValidator(_copied(self.source, functools.partial(_twin_schema, json_only=True)), self.config)
+        return SchemaValidator(_twin(self.source, json_only=True), self.config)
 
     @functools.cached_property
     def serializer(self) -> SchemaSerializer:
@@ -373,7 +351,7 @@ class _ExtraKey:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return cast("core_schema.CoreSchema", EXTRA_KEY_SCHEMA)
+        return cast("core_schema.CoreSchema", _checks.EXTRA_KEY_SCHEMA)
 
 
 class _ExtraValue:
@@ -381,7 +359,7 @@ class _ExtraValue:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return EXTRA_VALUE_SCHEMA
+        return _checks.EXTRA_VALUE_SCHEMA
 
 
 class ApiModel(BaseModel):
@@ -446,7 +424,7 @@ class ApiModel(BaseModel):
             return NotImplemented
         mine = self.__pydantic_generic_metadata__["origin"] or type(self)
         theirs = other.__pydantic_generic_metadata__["origin"] or type(other)
-        return mine is theirs and same_json(self.to_dict(), other.to_dict())
+        return mine is theirs and _checks.same_json(self.to_dict(), other.to_dict())
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -512,7 +490,7 @@ class ApiModel(BaseModel):
         return text.decode()
 
     def _refuse_unwritable(self) -> None:
-        found = unwritable(self.to_dict())
+        found = _checks.unwritable(self.to_dict())
         if found is not None:
             where = ".".join(map(str, found[0])) or "the document"
             raise ValueError(f"cannot write {where} as JSON: {found[1]}")
