@@ -94,12 +94,10 @@ def _written(
     if info.exclude_unset or not isinstance(data, dict):
         return data
     written = cast("dict[str, Any]", data)
-    fields_set = model.__pydantic_fields_set__
-    for name, field in type(model).model_fields.items():
-        if name not in fields_set:
-            written.pop(name, None)
-            if field.serialization_alias is not None:
-                written.pop(field.serialization_alias, None)
+    fields = type(model).model_fields
+    for name in fields.keys() - model.__pydantic_fields_set__:
+        written.pop(name, None)
+        written.pop(fields[name].serialization_alias or name, None)
     return written
 
 
@@ -227,7 +225,8 @@ def _twin(source: Any, json_only: bool = False) -> Any:
         done[key] = twin
         return twin
 
-    return copy(source)
+    # dict(): the schema of a model not fully defined is pydantic's placeholder, which raises its error here.
+    return copy(dict(source))
 
 
 T = TypeVar("T")
@@ -241,10 +240,7 @@ class JsonReader(Generic[T]):
         self.source: Any = TypeAdapter[Any](tp).core_schema
         self.schema = _twin(self.source)
         # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-        self.config = cast(
-            "core_schema.CoreConfig",
-            {**self.schema.get("config", {}), "ser_json_inf_nan": "constants", "title": title},
-        )
+        self.config = core_schema.CoreConfig(ser_json_inf_nan="constants", title=title)
         self.title = title
 
     @functools.cached_property
@@ -261,6 +257,13 @@ class JsonReader(Generic[T]):
     def serializer(self) -> SchemaSerializer:
         return SchemaSerializer(self.schema, self.config)
 
+    def validate(self, value: Any) -> T:
+        """The value Python input holds; anything else raises `pydantic.ValidationError`."""
+        try:
+            return cast("T", self.validator.validate_python(value))
+        except ValidationError as error:
+            raise focus_on_wrong_objects(error) from None
+
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         try:
@@ -270,10 +273,7 @@ class JsonReader(Generic[T]):
             # JSON such as `"x": 1e400, "x": 1` fails; read it as the last occurrences give it.
             if any(detail["type"] != "finite_number" for detail in error.errors(include_url=False)):
                 raise focus_on_wrong_objects(error) from None
-            try:
-                value = self.validator.validate_python(pydantic_core.from_json(json_str))
-            except (ValidationError, ValueError):
-                raise focus_on_wrong_objects(error) from None
+            value = self.validate(pydantic_core.from_json(json_str))
         if _may_hold_constants(json_str):
             # NaN or Infinity that a later duplicate key replaced is still text that is not JSON.
             try:
@@ -462,10 +462,7 @@ class ApiModel(BaseModel):
             return None
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
             obj = dict(obj)
-        try:
-            return cast("Self", _reader_of(cls).validator.validate_python(obj))
-        except ValidationError as error:
-            raise focus_on_wrong_objects(error) from None
+        return cast("Self", _reader_of(cls).validate(obj))
 
     def to_dict(self) -> dict[str, Any]:
         """The document as a dict: declared fields in schema order, then unknown fields.
@@ -478,7 +475,7 @@ class ApiModel(BaseModel):
         """The document as JSON text, compact unless `indent` is given.
 
         Raises `ValueError` naming the place when a value changed in place since validation cannot
-        be written as JSON (NaN, infinity, a lone surrogate, an integer too long).
+        be written as JSON (NaN, infinity, a lone surrogate).
         """
         try:
             text = _reader_of(type(self)).serializer.to_json(self, indent=indent, exclude_unset=True)
