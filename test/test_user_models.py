@@ -245,3 +245,14 @@ def test_a_model_completed_by_a_rebuild_is_read_with_its_checks() -> None:
     assert Later.from_json('{"child": {"name": "a"}}').to_json() == '{"child":{"name":"a"}}'
     Later.model_rebuild(force=True)
     assert _errors(lambda: Later.from_dict({"child": {"name": "\ud800"}})) == [("lone_surrogate", ("child", "name"))]
+
+
+def test_an_absent_field_written_under_its_serialization_alias_stays_absent() -> None:
+    class Aliased(ApiModel):
+        name: str
+        count: int | None = Field(default=None, serialization_alias="total")
+
+    document = Aliased.from_dict({"name": "a"})
+    assert document.model_dump(by_alias=True) == {"name": "a"}
+    assert document.model_dump_json(by_alias=True) == '{"name":"a"}'
+    assert Aliased.from_dict({"name": "a", "count": 2}).model_dump(by_alias=True) == {"name": "a", "total": 2}

@@ -1,7 +1,8 @@
 """The models of the Usage and Costs API (one per result kind, and the page and bucket that hold them), and of
 the listings that name what usage results carry as ids: projects, users, and API keys."""
 
-from openapiopenai.models._base import MAX_INT_DIGITS, MAX_JSON_DEPTH, ApiModel
+from openapiopenai.models._base import ApiModel
+from openapiopenai.models._checks import MAX_INT_DIGITS, MAX_JSON_DEPTH
 from openapiopenai.models.admin_api_key import AdminApiKey
 from openapiopenai.models.admin_api_key_owner import AdminApiKeyOwner
 from openapiopenai.models.api_key_list import ApiKeyList

@@ -11,7 +11,7 @@ import functools
 import math
 import re
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import (
     TYPE_CHECKING,
     Annotated,
@@ -28,35 +28,14 @@ from typing import (
 )
 
 import pydantic_core
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    GetCoreSchemaHandler,
-    SerializationInfo,
-    SerializerFunctionWrapHandler,
-    TypeAdapter,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-)
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError, SchemaSerializer, SchemaValidator, core_schema
 from typing_extensions import Self
 
-from openapiopenai.models._checks import (
-    EXTRA_KEY_SCHEMA,
-    EXTRA_VALUE_SCHEMA,
-    MAX_INT_DIGITS,
-    MAX_JSON_DEPTH,
-    document_of,
-    library_error,
-    model_schema,
-    same_json,
-    treat_as_documents,
-    unwritable,
-    writable,
-)
+from openapiopenai.models import _checks
 from openapiopenai.models._docstrings import attribute_docstrings
 
-__all__ = ["MAX_INT_DIGITS", "MAX_JSON_DEPTH", "ApiModel", "JsonReader", "focus_on_wrong_objects"]
+__all__ = ["ApiModel", "JsonReader", "focus_on_wrong_objects"]
 
 _PYDANTIC_ERROR_TYPES: Final = frozenset(get_args(core_schema.ErrorType))
 
@@ -67,9 +46,10 @@ def _same_error(detail: Any) -> InitErrorDetails:
     if kind not in _PYDANTIC_ERROR_TYPES:
         # The message is already filled in; a custom error keeps it as its template.
         kind = PydanticCustomError(kind, detail["msg"], ctx)
-    elif ctx:
-        return InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"], ctx=ctx)
-    return InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
+    same = InitErrorDetails(type=kind, loc=detail["loc"], input=detail["input"])
+    if ctx:
+        same["ctx"] = ctx
+    return same
 
 
 def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
@@ -92,13 +72,13 @@ def focus_on_wrong_objects(error: ValidationError) -> ValidationError:
             kept.append(_same_error(detail))
         elif detail is wrong[owner]:
             expected = detail.get("ctx", {}).get("expected")
-            mismatch = library_error("object_mismatch", expected=expected, actual=detail["input"])
+            mismatch = _checks.library_error("object_mismatch", expected=expected, actual=detail["input"])
             kept.append(InitErrorDetails(type=mismatch, loc=loc, input=detail["input"]))
         # Anything else is noise under an object of the wrong kind.
     return ValidationError.from_exception_data(error.title, kept)
 
 
-def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+def _focus_errors(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
     """Each model's validation in pydantic's schema: focused errors, whatever the entry point. (Assignment
     passes the model itself, so a model given to `model_validate` is returned as it is, as pydantic does.)"""
     try:
@@ -107,33 +87,25 @@ def _focus_errors(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         raise focus_on_wrong_objects(error) from None
 
 
-def _written(model: BaseModel, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+def _written(
+    model: BaseModel, handler: core_schema.SerializerFunctionWrapHandler, info: core_schema.SerializationInfo
+) -> Any:
     """Each model's serialization in pydantic's schema: a field absent from the input stays absent."""
     data = handler(model)
     if info.exclude_unset or not isinstance(data, dict):
         return data
     written = cast("dict[str, Any]", data)
-    fields_set = model.__pydantic_fields_set__
-    for name, field in type(model).model_fields.items():
-        if name not in fields_set:
-            written.pop(name, None)
-            if field.serialization_alias is not None:
-                written.pop(field.serialization_alias, None)
+    fields = type(model).model_fields
+    for name in fields.keys() - model.__pydantic_fields_set__:
+        written.pop(name, None)
+        written.pop(fields[name].serialization_alias or name, None)
     return written
 
 
 def _is_focus(schema: dict[str, Any]) -> bool:
-    function: object = schema.get("function")
-    return (
-        schema.get("type") == "function-wrap"
-        and isinstance(function, dict)
-        and cast("dict[str, Any]", function).get("function") is _focus_errors
-    )
-
-
-def _nested_model(schema: dict[str, Any]) -> dict[str, Any] | None:
-    # A model nested in an ApiModel needs no focusing of its own: the outermost one covers it.
-    return cast("dict[str, Any]", schema["schema"]) if _is_focus(schema) else None
+    # A wrap serializer (not a validator) holds its function directly.
+    validator = schema.get("type") == "function-wrap" and isinstance(schema["function"], dict)
+    return validator and schema["function"]["function"] is _focus_errors
 
 
 def _under_validators(schema: dict[str, Any]) -> dict[str, Any]:
@@ -142,9 +114,89 @@ def _under_validators(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def _document_of(value: Any) -> Any:
+    """A model's document (its fields set and unknown fields, as they are); anything else as it is."""
+    if not isinstance(value, ApiModel):
+        return value
+    fields_set = value.__pydantic_fields_set__
+    fields = {name: field for name, field in value.__dict__.items() if name in fields_set}
+    return {**fields, **(value.__pydantic_extra__ or {})}
+
+
+def _model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
+    """A model's schema, `levels` arrays and objects deep in the model around it.
+
+    A model given from Python is read as the document it holds, so it is validated again as a whole,
+    a model of another kind or parametrisation included, and the new model shares no list, dict or
+    model with it.
+    """
+
+    def from_python(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        token = _checks.DEPTH.set(_checks.DEPTH.get() + levels)
+        try:
+            return handler(_document_of(value))
+        finally:
+            _checks.DEPTH.reset(token)
+
+    read = core_schema.no_info_wrap_validator_function(from_python, cast("core_schema.CoreSchema", schema))
+    return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
+
+
+# Where a field's schema holds other schemas. Nested models are left alone: each ApiModel checks its
+# own fields, and another model keeps its own rules.
+_INNER_SCHEMAS: Final = ("schema", "items_schema", "keys_schema", "values_schema")
+_LEAVES: Final = frozenset({"definitions", "json-or-python"})
+_CONTAINERS: Final = frozenset({"list", "set", "frozenset", "tuple", "dict"})
+
+
+def _writable(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
+    """A field's schema, made to accept only values that JSON text can write and read back.
+
+    Integers get at most `MAX_INT_DIGITS` digits and strings no lone surrogates (both checked on
+    the Python path only, since the JSON parser produces nothing else); floats refuse NaN and
+    infinity on both paths. Lists, dicts, tuples, unions and optionals are followed inward, counting
+    the `levels` of arrays and objects passed, and a nested model learns how deep it sits.
+    """
+    while _is_focus(schema):  # a nested ApiModel needs no focusing of its own: the outermost one covers it
+        schema = schema["schema"]
+    kind = schema["type"]
+    if kind == "int":
+        return _checks.checked_from_python(_checks.json_integer, schema)
+    if kind == "str":
+        return _checks.checked_from_python(_checks.unicode_text, schema)
+    if kind == "float":
+        return {**schema, "allow_inf_nan": False}
+    if kind == "any":  # checked as an unknown field's value is from Python, on both paths
+        checked = core_schema.no_info_after_validator_function(
+            _checks.json_value, cast("core_schema.CoreSchema", schema)
+        )
+        return cast("dict[str, Any]", checked)
+    if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
+        return _model_schema(schema, levels + 1)
+    if kind in _LEAVES:
+        return schema
+    changed = dict(schema)
+    inside = levels + 1 if kind in _CONTAINERS else levels
+    for key in _INNER_SCHEMAS:
+        inner = changed.get(key)
+        if isinstance(inner, dict):
+            changed[key] = _writable(cast("dict[str, Any]", inner), inside)
+        elif isinstance(inner, list):  # a tuple's items
+            changed[key] = [_writable(item, inside) for item in cast("list[dict[str, Any]]", inner)]
+    choices: list[Any] | dict[Any, Any] | None = changed.get("choices")
+    if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
+        # A checked choice keeps the name pydantic would give it in an error's location ("int", not
+        # "json-or-python[...]").
+        pairs: list[Any] = [choice if isinstance(choice, tuple) else (choice, choice["type"]) for choice in choices]
+        changed["choices"] = [(_writable(choice, levels), label) for choice, label in pairs]
+    elif isinstance(choices, dict):  # a tagged union
+        changed["choices"] = {tag: _writable(choice, levels) for tag, choice in choices.items()}
+    return changed
+
+
 def _finite(value: Any) -> Any:
     """A float or unknown value on its way into JSON text: refused if JSON cannot hold it."""
-    found = unwritable(value)
+    found = _checks.unwritable(value)
     if found is not None:
         raise ValueError(found[1])
     return value
@@ -155,8 +207,9 @@ _FINITE: Final = core_schema.plain_serializer_function_ser_schema(_finite, when_
 
 @functools.cache
 def _scans_output() -> bool:
-    """Whether `to_json` must look for NaN in what it wrote: older pydantic-core releases (2.33,
-    pydantic 2.11's) serialize unknown values without the check the twin schema gives them."""
+    """Whether `to_json` must look for NaN in the text it wrote: older pydantic-core releases (2.33,
+    pydantic 2.11's) write unknown values without the check the twin gives them. A scan costs a fifth of
+    a page's encoding (in instructions), the check nothing where there is no float."""
     checked = cast("core_schema.CoreSchema", {**core_schema.any_schema(), "serialization": _FINITE})
     serializer = SchemaSerializer(core_schema.typed_dict_schema({}, extra_behavior="allow", extras_schema=checked))
     try:
@@ -166,49 +219,46 @@ def _scans_output() -> bool:
     return True
 
 
-_CopyOne = Callable[[dict[str, Any], Callable[[Any], Any]], Any]
+def _twin(source: Any, json_only: bool = False) -> Any:
+    """The twin of a schema: without the per-instance calls, and with floats, unknown and `Any` values
+    checked on their way into JSON text (pydantic-core would write NaN as `null`); with `json_only`, for
+    JSON input only.
 
-
-def _copied(node: Any, copy_schema: _CopyOne) -> Any:
-    """A copy of a schema, each dict made by `copy_schema(schema, copy)`. A dict pydantic puts in several
-    places (a model in each union) is copied once: a tenth of the work for the union of every document."""
-    done: dict[int, Any] = {}  # by the id of a part of `node`, which lives as long as this copy
+    A part pydantic puts in several places (a model in each union) is copied once: a tenth of the work
+    for the union of every document.
+    """
+    done: dict[int, Any] = {}  # by the id of a part of `source`, which lives as long as this copy
 
     def copy(part: Any) -> Any:
         if not isinstance(part, (dict, list, tuple)):
             return part
         key = id(cast("object", part))
-        if key not in done:
-            if isinstance(part, dict):
-                done[key] = copy_schema(cast("dict[str, Any]", part), copy)
-            else:
-                items = [copy(item) for item in cast("list[Any]", part)]
-                done[key] = items if isinstance(part, list) else tuple(items)
-        return done[key]
+        if key in done:
+            return done[key]
+        schema = cast("dict[str, Any]", part)
+        if not isinstance(part, dict):
+            items = [copy(item) for item in cast("list[Any]", part)]
+            twin: Any = items if isinstance(part, list) else tuple(items)
+        elif json_only and schema.get("type") == "json-or-python":
+            twin = copy(schema["json_schema"])
+        elif _is_focus(schema):
+            twin = copy(schema["schema"]) if json_only else _model_schema(copy(schema["schema"]))
+        else:
+            twin = {name: copy(value) for name, value in schema.items()}
+            kind = twin.get("type")
+            if kind == "model":
+                if twin.get("serialization", {}).get("function") is _written:
+                    del twin["serialization"]
+                twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
+            elif kind == "model-fields" and "extras_schema" in twin:
+                twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
+            elif kind in ("float", "any"):
+                twin["serialization"] = _FINITE
+        done[key] = twin
+        return twin
 
-    return copy(node)
-
-
-def _twin_schema(schema: dict[str, Any], copy: Callable[[Any], Any], json_only: bool = False) -> Any:
-    """The twin of a schema: without the per-instance calls, and with floats, unknown and `Any` values
-    checked on their way into JSON text (pydantic-core would write NaN as `null`); with `json_only`, for
-    JSON input only."""
-    if json_only and schema.get("type") == "json-or-python":
-        return copy(schema["json_schema"])
-    if _is_focus(schema):
-        inner = copy(schema["schema"])
-        return inner if json_only else model_schema(inner)
-    twin = {key: copy(value) for key, value in schema.items()}
-    kind = twin.get("type")
-    if kind == "model":
-        if twin.get("serialization", {}).get("function") is _written:
-            del twin["serialization"]
-        twin["config"] = {**twin.get("config", {}), "ser_json_inf_nan": "constants"}
-    elif kind == "model-fields" and "extras_schema" in twin:
-        twin["extras_schema"] = {**twin["extras_schema"], "serialization": _FINITE}
-    elif kind in ("float", "any"):
-        twin["serialization"] = _FINITE
-    return twin
+    # dict(): the schema of a model not fully defined is pydantic's placeholder, which raises its error here.
+    return copy(dict(source))
 
 
 T = TypeVar("T")
@@ -220,12 +270,9 @@ class JsonReader(Generic[T]):
 
     def __init__(self, tp: Any, title: str) -> None:
         self.source: Any = TypeAdapter[Any](tp).core_schema
-        self.schema = _copied(self.source, _twin_schema)
+        self.schema = _twin(self.source)
         # A float put in place where no float belongs (pydantic then warns) is written as NaN, not as null.
-        self.config = cast(
-            "core_schema.CoreConfig",
-            {**self.schema.get("config", {}), "ser_json_inf_nan": "constants", "title": title},
-        )
+        self.config = core_schema.CoreConfig(ser_json_inf_nan="constants", title=title)
         self.title = title
 
     @functools.cached_property
@@ -236,18 +283,29 @@ class JsonReader(Generic[T]):
     @functools.cached_property
     def json_validator(self) -> SchemaValidator:
         """Without the Python-input checks, as plain pydantic's schema is: 3-6% of a page's decode."""
-        return SchemaValidator(_copied(self.source, functools.partial(_twin_schema, json_only=True)), self.config)
+        return SchemaValidator(_twin(self.source, json_only=True), self.config)
 
     @functools.cached_property
     def serializer(self) -> SchemaSerializer:
         return SchemaSerializer(self.schema, self.config)
+
+    def validate(self, value: Any) -> T:
+        """The value Python input holds; anything else raises `pydantic.ValidationError`."""
+        try:
+            return cast("T", self.validator.validate_python(value))
+        except ValidationError as error:
+            raise focus_on_wrong_objects(error) from None
 
     def read(self, json_str: str | bytes | bytearray) -> T:
         """The value the text holds; anything else raises `pydantic.ValidationError`."""
         try:
             value = self.json_validator.validate_json(json_str)
         except ValidationError as error:
-            value = self._read_last_duplicates(json_str, error)
+            # Pydantic before 2.14.2 validates every occurrence of a duplicated unknown key, so valid
+            # JSON such as `"x": 1e400, "x": 1` fails; read it as the last occurrences give it.
+            if any(detail["type"] != "finite_number" for detail in error.errors(include_url=False)):
+                raise focus_on_wrong_objects(error) from None
+            value = self.validate(pydantic_core.from_json(json_str))
         if _may_hold_constants(json_str):
             # NaN or Infinity that a later duplicate key replaced is still text that is not JSON.
             try:
@@ -256,16 +314,6 @@ class JsonReader(Generic[T]):
                 detail = InitErrorDetails(type="json_invalid", loc=(), input=json_str, ctx={"error": str(error)})
                 raise ValidationError.from_exception_data(self.title, [detail]) from None
         return cast("T", value)
-
-    def _read_last_duplicates(self, json_str: str | bytes | bytearray, error: ValidationError) -> Any:
-        """Pydantic before 2.14.2 validates every occurrence of a duplicated unknown key, so valid JSON
-        such as `"x": 1e400, "x": 1` fails; read the document as the last occurrences give it."""
-        if not all(detail["type"] == "finite_number" for detail in error.errors(include_url=False)):
-            raise focus_on_wrong_objects(error) from None
-        try:
-            return self.validator.validate_python(pydantic_core.from_json(json_str))
-        except (ValidationError, ValueError):
-            raise focus_on_wrong_objects(error) from None
 
 
 _READERS: dict[type[BaseModel], JsonReader[Any]] = {}
@@ -335,7 +383,7 @@ class _ExtraKey:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return cast("core_schema.CoreSchema", EXTRA_KEY_SCHEMA)
+        return cast("core_schema.CoreSchema", _checks.EXTRA_KEY_SCHEMA)
 
 
 class _ExtraValue:
@@ -343,7 +391,7 @@ class _ExtraValue:
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        return EXTRA_VALUE_SCHEMA
+        return _checks.EXTRA_VALUE_SCHEMA
 
 
 class ApiModel(BaseModel):
@@ -382,7 +430,7 @@ class ApiModel(BaseModel):
             # Every declared field of every subclass, whatever its annotation, accepts only values
             # that `to_json` can write and `from_json` read back.
             for field in fields["fields"].values():
-                field["schema"] = writable(field["schema"], _nested_model)
+                field["schema"] = _writable(field["schema"])
             model.setdefault("serialization", core_schema.wrap_serializer_function_ser_schema(_written, info_arg=True))
         return core_schema.no_info_wrap_validator_function(_focus_errors, cast("core_schema.CoreSchema", schema))
 
@@ -408,7 +456,7 @@ class ApiModel(BaseModel):
             return NotImplemented
         mine = self.__pydantic_generic_metadata__["origin"] or type(self)
         theirs = other.__pydantic_generic_metadata__["origin"] or type(other)
-        return mine is theirs and same_json(self.to_dict(), other.to_dict())
+        return mine is theirs and _checks.same_json(self.to_dict(), other.to_dict())
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -424,7 +472,7 @@ class ApiModel(BaseModel):
         """A copy; with `update`, a new model validated from this one's fields and the updates."""
         if not update:
             return super().model_copy(deep=deep)
-        return self.from_dict({**document_of(self), **update})
+        return self.from_dict({**_document_of(self), **update})
 
     @classmethod
     def from_json(cls, json_str: str | bytes | bytearray) -> Self:
@@ -446,10 +494,7 @@ class ApiModel(BaseModel):
             return None
         if isinstance(obj, Mapping) and not isinstance(obj, dict):
             obj = dict(obj)
-        try:
-            return cast("Self", _reader_of(cls).validator.validate_python(obj))
-        except ValidationError as error:
-            raise focus_on_wrong_objects(error) from None
+        return cast("Self", _reader_of(cls).validate(obj))
 
     def to_dict(self) -> dict[str, Any]:
         """The document as a dict: declared fields in schema order, then unknown fields.
@@ -462,7 +507,7 @@ class ApiModel(BaseModel):
         """The document as JSON text, compact unless `indent` is given.
 
         Raises `ValueError` naming the place when a value changed in place since validation cannot
-        be written as JSON (NaN, infinity, a lone surrogate, an integer too long).
+        be written as JSON (NaN, infinity, a lone surrogate).
         """
         try:
             text = _reader_of(type(self)).serializer.to_json(self, indent=indent, exclude_unset=True)
@@ -474,7 +519,7 @@ class ApiModel(BaseModel):
         return text.decode()
 
     def _refuse_unwritable(self) -> None:
-        found = unwritable(self.to_dict())
+        found = _checks.unwritable(self.to_dict())
         if found is not None:
             where = ".".join(map(str, found[0])) or "the document"
             raise ValueError(f"cannot write {where} as JSON: {found[1]}")
@@ -484,7 +529,3 @@ class ApiModel(BaseModel):
         import pprint  # only here: a reader of documents starts without it
 
         return pprint.pformat(self.to_dict(), sort_dicts=False)
-
-
-# A model passed where a model is expected is validated again from the document it holds.
-treat_as_documents(ApiModel)

@@ -23,47 +23,8 @@ result in a page 195 (page, ``data``, bucket, ``results`` and result enclose it)
 accepts the same documents, and whatever is accepted is written by `to_json` and read back.
 """
 
-_DEPTH: Final = ContextVar("openapiopenai_depth", default=1)
+DEPTH: Final = ContextVar("openapiopenai_depth", default=1)
 """How many arrays and objects enclose the model being validated from Python, itself included."""
-
-
-_documents: tuple[type, ...] = ()
-
-
-def treat_as_documents(base: type) -> None:
-    """Have `model_schema` read an instance of `base` (a model) as the document it holds."""
-    global _documents
-    _documents = (base,)
-
-
-def document_of(value: Any) -> Any:
-    """A model's document (its fields set and unknown fields, as they are); anything else as it is."""
-    if not isinstance(value, _documents):
-        return value
-    model: Any = value
-    fields_set: set[str] = model.__pydantic_fields_set__
-    extra: dict[str, Any] = model.__pydantic_extra__ or {}
-    fields: dict[str, Any] = {name: field for name, field in model.__dict__.items() if name in fields_set}
-    return {**fields, **extra}
-
-
-def model_schema(schema: dict[str, Any], levels: int = 0) -> dict[str, Any]:
-    """A model's schema, `levels` arrays and objects deep in the model around it.
-
-    A model given from Python is read as the document it holds, so it is validated again as a whole,
-    a model of another kind or parametrisation included, and the new model shares no list, dict or
-    model with it.
-    """
-
-    def from_python(value: Any, handler: core_schema.ValidatorFunctionWrapHandler) -> Any:
-        token = _DEPTH.set(_DEPTH.get() + levels)
-        try:
-            return handler(document_of(value))
-        finally:
-            _DEPTH.reset(token)
-
-    read = core_schema.no_info_wrap_validator_function(from_python, cast("core_schema.CoreSchema", schema))
-    return {"type": "json-or-python", "json_schema": schema, "python_schema": read}
 
 
 MAX_INT_DIGITS: Final = 4300
@@ -124,7 +85,7 @@ def json_value(value: Any) -> Any:
     Copied so that a model never shares a list or dict with its caller. Iterative rather than
     recursive, so hostile nesting cannot exhaust Python's stack.
     """
-    limit = MAX_JSON_DEPTH - _DEPTH.get()
+    limit = MAX_JSON_DEPTH - DEPTH.get()
     holder: list[Any] = [None]
     # (value, container to store its copy in, key or index there, depth)
     pending: list[tuple[Any, Any, Any, int]] = [(value, holder, 0, 0)]
@@ -167,63 +128,6 @@ def checked_from_python(check: Callable[[Any], Any], schema: dict[str, Any]) -> 
     """`schema`, plus `check` for values from Python; JSON input is already checked by its parser."""
     checked = core_schema.no_info_after_validator_function(check, cast("core_schema.CoreSchema", schema))
     return {"type": "json-or-python", "json_schema": schema, "python_schema": checked}
-
-
-# Where a field's schema holds other schemas. Nested models are left alone: each ApiModel checks its
-# own fields, and another model keeps its own rules.
-_INNER_SCHEMAS: Final = ("schema", "items_schema", "keys_schema", "values_schema")
-_LEAVES: Final = frozenset({"definitions", "json-or-python"})
-_CONTAINERS: Final = frozenset({"list", "set", "frozenset", "tuple", "dict"})
-
-
-def writable(
-    schema: dict[str, Any], unwrap: Callable[[dict[str, Any]], dict[str, Any] | None], levels: int = 0
-) -> dict[str, Any]:
-    """A field's schema, made to accept only values that JSON text can write and read back.
-
-    Integers get at most `MAX_INT_DIGITS` digits and strings no lone surrogates (both checked on
-    the Python path only, since the JSON parser produces nothing else); floats refuse NaN and
-    infinity on both paths. Lists, dicts, tuples, unions and optionals are followed inward, counting
-    the `levels` of arrays and objects passed, and a nested model learns how deep it sits.
-    `unwrap` gives the inner schema of a node to replace by it, or `None` to keep the node.
-    """
-    inner_schema = unwrap(schema)
-    while inner_schema is not None:
-        schema, inner_schema = inner_schema, unwrap(inner_schema)
-    kind = schema["type"]
-    if kind == "int":
-        return checked_from_python(json_integer, schema)
-    if kind == "str":
-        return checked_from_python(unicode_text, schema)
-    if kind == "float":
-        return {**schema, "allow_inf_nan": False}
-    if kind == "any":  # checked as an unknown field's value is from Python, on both paths
-        checked = core_schema.no_info_after_validator_function(json_value, cast("core_schema.CoreSchema", schema))
-        return cast("dict[str, Any]", checked)
-    if kind in ("model", "definition-ref", "dataclass"):  # another model: it may hold ApiModels
-        return model_schema(schema, levels + 1)
-    if kind in _LEAVES:
-        return schema
-    changed = dict(schema)
-    inside = levels + 1 if kind in _CONTAINERS else levels
-    for key in _INNER_SCHEMAS:
-        inner = changed.get(key)
-        if isinstance(inner, dict):
-            changed[key] = writable(cast("dict[str, Any]", inner), unwrap, inside)
-        elif isinstance(inner, list):  # a tuple's items
-            changed[key] = [writable(item, unwrap, inside) for item in cast("list[dict[str, Any]]", inner)]
-    choices: list[Any] | dict[Any, Any] | None = changed.get("choices")
-    if isinstance(choices, list):  # a union: schemas, or (schema, label) pairs
-        # A checked choice keeps the name pydantic would give it in an error's location ("int", not
-        # "json-or-python[...]").
-        pairs: list[tuple[dict[str, Any], str]] = [
-            cast("tuple[dict[str, Any], str]", choice) if isinstance(choice, tuple) else (choice, choice["type"])
-            for choice in choices
-        ]
-        changed["choices"] = [(writable(choice, unwrap, levels), label) for choice, label in pairs]
-    elif isinstance(choices, dict):  # a tagged union
-        changed["choices"] = {tag: writable(choice, unwrap, levels) for tag, choice in choices.items()}
-    return changed
 
 
 def _any_json(_schema: Any, _handler: Any) -> dict[str, Any]:
@@ -285,24 +189,22 @@ def same_json(first: object, second: object) -> bool:
     return first == second
 
 
-def unwritable(value: Any, path: tuple[str | int, ...] = ()) -> tuple[tuple[str | int, ...], str] | None:
+def unwritable(value: Any) -> tuple[tuple[str | int, ...], str] | None:
     """Where a document (as `to_dict` gives it) holds a value JSON cannot write, and why; else `None`."""
-    pending: list[tuple[Any, tuple[str | int, ...]]] = [(value, path)]
+    pending: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
     while pending:
         item, where = pending.pop()
-        if isinstance(item, float) and not math.isfinite(item):
-            return where, f"{item} is not a finite number"
-        if isinstance(item, str) and not item.isascii():
-            try:
-                item.encode("utf-8")
-            except UnicodeEncodeError:
-                return where, "the text holds a lone surrogate"
-        if isinstance(item, int) and not isinstance(item, bool) and not _NEGATIVE_BOUND < item < _POSITIVE_BOUND:
-            return where, f"the integer has more than {MAX_INT_DIGITS} digits"
         if isinstance(item, dict):
             members = cast("dict[str, object]", item)
             pending.extend((member, (*where, name)) for name, member in members.items())
         elif isinstance(item, list):
             elements = cast("list[object]", item)
             pending.extend((element, (*where, index)) for index, element in enumerate(elements))
+        elif isinstance(item, float) and not math.isfinite(item):
+            return where, f"{item} is not a finite number"
+        elif isinstance(item, (str, int)) and not isinstance(item, bool):
+            try:
+                unicode_text(item) if isinstance(item, str) else json_integer(item)
+            except PydanticCustomError as error:
+                return where, error.message()
     return None
