@@ -20,6 +20,7 @@ from openapiopenai import __version__
 
 PROG: Final = "openapiopenai"
 
+# The commands in the order `--help` lists them, with their one-line help: each is `openapiopenai.cli.<name>`.
 COMMANDS: Final = {
     "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
@@ -27,8 +28,6 @@ COMMANDS: Final = {
     "report": "write usage and spend over time as one self-contained HTML file of charts and tables",
     "focus": "write costs as FOCUS 1.2 rows (CSV or Parquet), the format FinOps tools load",
 }
-"""The commands, in the order `--help` lists them, with their one-line help: each is the module
-`openapiopenai.cli.<name>`."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,12 +63,8 @@ def run() -> NoReturn:
         # Ctrl-C can land inside the standard library's HTTP and socket code and leave a half-made object
         # whose finalizer fails as the interpreter exits ("Exception ignored in: <socket.SocketIO ...>").
         # The command has said it was interrupted and what it kept: the process, which is ours, ends quietly.
-        sys.unraisablehook = _quiet
+        sys.unraisablehook = lambda unraisable: None
     sys.exit(status)
-
-
-def _quiet(unraisable: object) -> None:
-    """An unraisable exception, after an interrupt: not shown."""
 
 
 def _command_named(arguments: list[str]) -> str | None:
@@ -124,10 +119,9 @@ def parser(*, load: bool | str | None = True) -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
-        if load is True or load == name:
-            importlib.import_module(f"{__name__}.{name}").add_parser(commands)
-        elif load == FETCH_NAMES and name == "fetch":
-            importlib.import_module(f"{__name__}.{FETCH_NAMES}").add_parser(commands)
+        module = FETCH_NAMES if load == FETCH_NAMES and name == "fetch" else name
+        if load is True or load == module:
+            importlib.import_module(f"{__name__}.{module}").add_parser(commands)
         else:
             commands.add_parser(name, help=summary, add_help=False)
     return top

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import gc
 import os
 import re
@@ -40,8 +41,8 @@ from openapiopenai.usage import bucket_time, utc_datetime
 
 SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
 
+# What `add_parser(commands)` of each command module receives: the top parser's subparsers.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
-"""What `add_parser(commands)` of each command module receives: the top parser's subparsers."""
 
 
 def add_input(parser: argparse.ArgumentParser) -> None:
@@ -183,8 +184,7 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
             gc.enable()
 
 
-progress: Progress | None = None
-"""The progress of the input being read, if any: `clear()` it before writing to the terminal."""
+progress: Progress | None = None  # of the input being read, if any: `clear()` it before writing to the terminal
 
 
 def clear_progress() -> None:
@@ -218,13 +218,12 @@ def use_each(
     return rejected
 
 
-COLLECT_EVERY: Final = 1000
-"""While the documents are read, collect garbage after this many rejected documents."""
+COLLECT_EVERY: Final = 1000  # while the documents are read, collect garbage after this many rejected documents
 
 
+# Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
+# under (a bucket of no known kind: `None`).
 Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
-"""Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
-under (a bucket of no known kind: `None`)."""
 
 
 def _note(
@@ -243,10 +242,8 @@ def _note(
     for index, found in enumerate(counts):
         if not found:
             found[default] = 0
-        if only is not None and only in found:
-            found = counts[index] = {only: found[only]}
-        elif only is not None and None not in found:
-            found = counts[index] = {}  # a bucket of another kind
+        if only is not None and None not in found:
+            found = counts[index] = {only: found[only]} if only in found else {}  # {}: a bucket of another kind
         for kind in found:
             together.setdefault(kind, []).append(index)
     inside = [False] * len(buckets)
@@ -266,17 +263,10 @@ def _note(
             yield path, bucket, found
 
 
-_DATA_PATHS: list[str] = []
-
-
-def _data_paths(prefix: str, first: int, count: int) -> list[str]:
-    """The paths of a page's buckets from the `first`: one string each for every page, as the listing check
-    holds one per bucket read."""
-    if prefix:
-        return [sys.intern(f"{prefix}data.{number}") for number in range(first, first + count)]
-    while len(_DATA_PATHS) < first + count:
-        _DATA_PATHS.append(f"data.{len(_DATA_PATHS)}")
-    return _DATA_PATHS[first : first + count]
+@functools.cache
+def _data_path(prefix: str, number: int) -> str:
+    """The path of a page's bucket: one string for every page, as the listing check holds one per bucket read."""
+    return f"{prefix}data.{number}"
 
 
 _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
@@ -300,8 +290,7 @@ def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 
 
-NO_RESULTS: Final = "no results"
-"""The label of the listing when no result of any kind was read."""
+NO_RESULTS: Final = "no results"  # the label of the listing when no result of any kind was read
 
 
 class Listings:
@@ -337,8 +326,8 @@ class Listings:
                     page: int | None = check.start_page(item.has_more, item.next_page, where)
                 else:
                     page = check.pages - 1  # started by the page's first part
-                first = 0 if part is None else part.first_bucket
-                paths = _data_paths(f"{path}." if path else "", first, len(counts))
+                first, prefix = 0 if part is None else part.first_bucket, f"{path}." if path else ""
+                paths = [_data_path(prefix, number) for number in range(first, first + len(counts))]
                 yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
             elif isinstance(item, UsageTimeBucket):
                 yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)

@@ -15,10 +15,8 @@ from typing import IO, Final
 
 from openapiopenai.cli import PROG
 
-AFTER: Final = 1.0
-"""Seconds of reading before progress is first shown."""
-EVERY: Final = 0.25
-"""Seconds between redraws."""
+AFTER: Final = 1.0  # seconds of reading before progress is first shown
+EVERY: Final = 0.25  # seconds between redraws
 
 
 class Progress:
@@ -26,8 +24,7 @@ class Progress:
 
     def __init__(self, stream: IO[str], total: int | None) -> None:
         self.stream = stream
-        self.total = total
-        """The bytes to read, when known (regular files only)."""
+        self.total = total  # the bytes to read, when known (regular files only)
         self.enabled = _is_terminal(stream)
         self.started = time.monotonic()
         self.due = self.started + AFTER

@@ -49,6 +49,7 @@ from openapiopenai.usage import (
     utc_datetime,
 )
 
+# Column names the table shortens (csv and json keep the field names).
 SHORT_HEADERS: Final = {
     "num_model_requests": "requests",
     "num_requests": "calls",
@@ -57,7 +58,8 @@ SHORT_HEADERS: Final = {
     "input_audio_tokens": "audio_in",
     "output_audio_tokens": "audio_out",
 }
-"""Column names the table shortens (csv and json keep the field names)."""
+# The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
+# headline ones, without their breakdowns by modality and caching.
 TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
     "completions": (
         "input_tokens",
@@ -68,8 +70,6 @@ TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
         "num_model_requests",
     ),
 }
-"""The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
-headline ones, without their breakdowns by modality and caching."""
 _EVERY: Final[dict[str, Every]] = {every: every for every in get_args(Every)}
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
@@ -301,12 +301,8 @@ class Reading:
         return header, rows, totals
 
 
-NAME_COLUMNS: Final[dict[str, str]] = {
-    "project_id": "project_name",
-    "user_id": "user_name",
-    "api_key_id": "api_key_name",
-}
-"""With --names, the column added right after each id column: the id's name, blank when it has none."""
+# With --names, the column added right after each id column: the id's name, blank when it has none.
+NAME_COLUMNS: Final = {"project_id": "project_name", "user_id": "user_name", "api_key_id": "api_key_name"}
 
 
 def _with_names(
@@ -461,8 +457,7 @@ def _csv_field(text: str | None) -> str:
 
 _CENT: Final = Decimal("0.01")
 _WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
-NULL_CELL: Final = "(none)"
-"""How the table shows a field that is null or absent; an empty string shows as `""`."""
+NULL_CELL: Final = "(none)"  # how the table shows a field that is null or absent; an empty string shows as `""`
 
 
 def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell], every: Every | None) -> str:
@@ -493,8 +488,7 @@ def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell
     )
 
 
-BAR_WIDTH: Final = 16
-"""The most characters the bar of a row of a table with a time axis takes on a terminal."""
+BAR_WIDTH: Final = 16  # the most characters the bar of a row of a table with a time axis takes on a terminal
 _EIGHTHS: Final = " ▏▎▍▌▋▊▉"
 
 
