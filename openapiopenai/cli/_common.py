@@ -106,9 +106,8 @@ def names_of(args: argparse.Namespace) -> dict[str, str]:
     try:
         return read_sample_names() if path == SAMPLE_NAMES else read_names(path)
     except NamesFileError as error:
-        clear_progress()
         where = error.path if error.line is None else f"{error.path}:{error.line}"
-        print(f"{where}: error: {error.problem}", file=sys.stderr)
+        say(f"error: {error.problem}", prefix=f"{where}: ")
         raise SystemExit(1) from None
 
 
@@ -179,18 +178,11 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
                 yield outcome
     finally:
         progress.clear()
-        progress = None
         if collecting:
             gc.enable()
 
 
-progress: Progress | None = None  # of the input being read, if any: `clear()` it before writing to the terminal
-
-
-def clear_progress() -> None:
-    """Erase the progress line, if one is shown, before other output."""
-    if progress is not None:
-        progress.clear()
+progress = Progress(sys.stderr, None)  # of the input being read: `clear()` it before writing to the terminal
 
 
 def use_each(
@@ -441,7 +433,7 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
 
 def say(text: str, stream: IO[str] | None = None, prefix: str = f"{PROG}: ") -> None:
     """One line on `stream` (default: standard error), after erasing any progress line."""
-    clear_progress()
+    progress.clear()
     print(f"{prefix}{text}", file=sys.stderr if stream is None else stream)
 
 

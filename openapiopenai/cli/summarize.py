@@ -106,12 +106,9 @@ def add_parser(commands: Commands) -> None:
     )
     add_period(parser)
     add_partial(parser, "its totals are printed, labelled partial (exit status 0)")
+    formats = {name: name for name in ("table", "csv", "json")}
     parser.add_argument(
-        "--format",
-        type=choice("format", {name: name for name in ("table", "csv", "json")}),
-        default="table",
-        metavar="{table,csv,json}",
-        help="default: table",
+        "--format", type=choice("format", formats), default="table", metavar="{table,csv,json}", help="default: table"
     )
     add_names(parser)
     parser.set_defaults(run=run, refused="no totals printed")
