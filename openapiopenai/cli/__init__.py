@@ -78,25 +78,21 @@ def _command_named(arguments: list[str]) -> str | None:
     return None
 
 
-class _Parser(argparse.ArgumentParser):
-    """A parser whose usage errors never repeat an admin key typed where it does not belong."""
-
-    def error(self, message: str) -> NoReturn:
-        super().error(_masked(message))
-
-
 _KEY_LIKE: Final = re.compile(r"sk-[A-Za-z0-9_-]+")
 
 
-def _masked(message: str) -> str:
-    """`message` with anything shaped like an OpenAI key, or holding the start of the one in the
-    environment, replaced: a key given as KIND or as the value of a mistyped option is not echoed."""
-    key = os.environ.get("OPENAI_ADMIN_KEY", "")
-    if key:
-        from openapiopenai.fetch import mask_key
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors never repeat an admin key typed where it does not belong (as KIND, or as the
+    value of a mistyped option): anything shaped like an OpenAI key, or holding the start of the one in the
+    environment, is replaced."""
 
-        message = mask_key(message, key)
-    return _KEY_LIKE.sub("[admin key]", message)
+    def error(self, message: str) -> NoReturn:
+        key = os.environ.get("OPENAI_ADMIN_KEY", "")
+        if key:
+            from openapiopenai.fetch import mask_key
+
+            message = mask_key(message, key)
+        super().error(_KEY_LIKE.sub("[admin key]", message))
 
 
 FETCH_NAMES: Final = "fetch_names"

@@ -275,23 +275,16 @@ class Reading:
             }
         values = list(columns.values())
         totals = [value(total) for value in values]
-        rows: Iterable[list[_Cell]]
-        if every is not None:
+        rows: Iterable[list[_Cell]] = [[*totals]]  # without a time axis or groups: one row, even for no results
+        if every is not None or fields:
             periods: Iterator[int] = iter(())
             if every == "bucket":
                 spans = self.listings.check.spans
                 periods = iter(sorted({start for named in (kind, None) for start, _ in spans(named)}))
-            elif listing.start is not None and listing.end is not None:
+            elif every is not None and listing.start is not None and listing.end is not None:
                 periods = iter_periods(listing.start, listing.end, every)
             zero = [*[BLANK] * len(shown), *(Decimal(0) if isinstance(number, Decimal) else 0 for number in totals)]
-            rows = _time_rows(tally, periods, shown, values, zero)
-        elif not fields:
-            rows = [[*totals]]  # one overall row, even for no results
-        else:
-            rows = (
-                [*(group.values[index] for index in shown), *(value(group.totals) for value in values)]
-                for group in tally.iter_groups()
-            )
+            rows = _group_rows(tally, every is not None, periods, shown, values, zero)
         header = [*([TIME_COLUMNS[every]] if every else []), *fields, *columns]
         if self.names:
             header, rows = _with_names(header, rows, self.names)
@@ -375,14 +368,19 @@ BLANK: Final = _Blank()
 _Cell = str | bool | int | Decimal | datetime | None | _Blank
 
 
-def _time_rows(
-    tally: UsageTally, periods: Iterator[int], shown: list[int], values: list[_Value], zero: Sequence[_Cell]
+def _group_rows(
+    tally: UsageTally,
+    timed: bool,
+    periods: Iterator[int],
+    shown: list[int],
+    values: list[_Value],
+    zero: Sequence[_Cell],
 ) -> Iterator[list[_Cell]]:
-    """Rows in time order (largest first within a period), with the `zero` row for each of the `periods` without
-    usage, each built as it is reached."""
+    """The rows of the groups, largest first, each built as it is reached; when `timed`, in time order, each
+    starting with its time, with the `zero` row for each of the `periods` without usage."""
     period = next(periods, None)
     last: datetime | None = None
-    for group in tally.iter_groups(by_time=True):
+    for group in tally.iter_groups(by_time=timed):
         moment = group.bucket_start
         if moment is not None and moment != last:
             at = bucket_time(moment)
@@ -391,7 +389,8 @@ def _time_rows(
                     yield [utc_datetime(period), *zero]
                 period = next(periods, None)
             last = moment
-        yield [moment, *(group.values[index] for index in shown), *(value(group.totals) for value in values)]
+        cells: list[_Cell] = [*(group.values[index] for index in shown), *(value(group.totals) for value in values)]
+        yield [moment, *cells] if timed else cells
     while period is not None:
         yield [utc_datetime(period), *zero]
         period = next(periods, None)
