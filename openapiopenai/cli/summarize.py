@@ -217,18 +217,9 @@ class Reading:
         tables: list[str] = []
         for listing in reports:
             counted = self.listings.counted(listing)
-            kind = cast("KindName", listing.kind)
-            header: list[str] = []
-            rows: Iterable[list[_Cell]] = []
-            if kind in KINDS:  # else nothing to count: no results at all
-                tally = self.tally(kind)
-                overall = tally.total  # built anew on every read; the groups are built one at a time
-                self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-                header, rows, total = self._rows(kind, tally, overall, listing, table=table)
-                if table:
-                    counted += f"\n{_table(header, list(rows), total, self.every)}"
+            header, rows, total = self._rows(listing, table=table)
             if table:
-                tables.append(counted)
+                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every)}" if header else counted)
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
@@ -256,10 +247,16 @@ class Reading:
             note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
-        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport, *, table: bool
+        self, listing: ListingReport, *, table: bool
     ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
-        """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
-        every = self.every
+        """The header, the data rows (each built as it is reached) and the total row of one kind's table, having
+        said what its totals cannot show."""
+        if listing.kind not in KINDS:
+            return [], [], []  # a listing of no kind holds no results at all: nothing to count
+        every, kind = self.every, cast("KindName", listing.kind)
+        tally = self.tally(kind)
+        total = tally.total  # built anew on every read; the groups are built one at a time
+        self._notes(kind, tally, total, listing.results + self.listings.loose.get(kind, 0))
         keys = None if self.chosen is not None else list(tally.group_keys())  # with --by, every field asked for
         shown = [index for index in range(len(tally.by)) if keys is None or any(row[index] is not None for row in keys)]
         fields = [tally.by[index] for index in shown]
@@ -299,16 +296,14 @@ def _with_names(
     header: list[str], rows: Iterable[list[_Cell]], names: dict[str, str]
 ) -> tuple[list[str], Iterator[list[_Cell]]]:
     """The header and rows with a name column after each id column; the id columns stay as they are."""
-    ids = {index for index, name in enumerate(header) if name in NAME_COLUMNS}
+    ids = [index for index, name in enumerate(header) if name in NAME_COLUMNS]
     named_header = [added for name in header for added in (name, NAME_COLUMNS.get(name)) if added is not None]
 
     def named(row: list[_Cell]) -> list[_Cell]:
-        cells: list[_Cell] = []
-        for index, cell in enumerate(row):
-            cells.append(cell)
-            if index in ids:
-                cells.append(names.get(cell, BLANK) if isinstance(cell, str) else BLANK)
-        return cells
+        for index in reversed(ids):  # from the last, so that the places of the others stay
+            cell = row[index]
+            row.insert(index + 1, names.get(cell, BLANK) if isinstance(cell, str) else BLANK)
+        return row
 
     return named_header, map(named, rows)
 
@@ -359,9 +354,6 @@ def _period(start: int, end: int, every: Every | None) -> int | None:
 
 class _Blank:
     """The group cells of a zero row: no group at all, as opposed to a group whose value is null."""
-
-    def __repr__(self) -> str:
-        return "BLANK"
 
 
 BLANK: Final = _Blank()
@@ -459,7 +451,7 @@ NULL_CELL: Final = "(none)"  # how the table shows a field that is null or absen
 def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell], every: Every | None) -> str:
     """Columns aligned for a terminal, text to the left and numbers to the right, headers shortened, then a
     total line."""
-    header = [_header(name) for name in header]
+    header = [SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_")) for name in header]
     if len(header) == len(total):  # without a grouping column the one row is the total itself
         header, rows = ["", *header], []
     numbers_from = len(header) - len(total)
@@ -497,10 +489,6 @@ def _bars(cells: Sequence[_Cell], width: int) -> list[str]:
         return []
     eighths = (divmod(round(max(value, 0) * width * 8 / highest), 8) for value in values)
     return ["█" * full + _EIGHTHS[part].strip() for full, part in eighths]
-
-
-def _header(name: str) -> str:
-    return SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_"))
 
 
 def _fit(widths: list[int], lines: list[list[str]], numbers_from: int, fixed: int) -> None:
