@@ -29,25 +29,9 @@ from openapiopenai.cli._common import (
 )
 from openapiopenai.cli._output import choice
 from openapiopenai.documents import DocumentError, Loaded, kind_of
-from openapiopenai.listing import (
-    Every,
-    ListingCheck,
-    ListingReport,
-    iter_periods,
-    next_period,
-    period_start,
-    utc_text,
-)
+from openapiopenai.listing import Every, ListingCheck, ListingReport, iter_periods, next_period, period_start, utc_text
 from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
-from openapiopenai.usage import (
-    ALL_GROUP_BY_FIELDS,
-    COUNTERS,
-    LEVELS,
-    Totals,
-    UsageTally,
-    bucket_time,
-    utc_datetime,
-)
+from openapiopenai.usage import ALL_GROUP_BY_FIELDS, COUNTERS, LEVELS, Totals, UsageTally, bucket_time, utc_datetime
 
 # Column names the table shortens (csv and json keep the field names).
 SHORT_HEADERS: Final = {
