@@ -282,9 +282,6 @@ def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
 
 
-NO_RESULTS: Final = "no results"  # the label of the listing when no result of any kind was read
-
-
 class Listings:
     """A reading command's listing check, with what it needs to say of the listings: the results read outside any
     bucket, and with `only` (--kind) the kinds of result read."""
@@ -383,7 +380,7 @@ def _judged(
             f" ({', '.join(kinds)} are read): give the kind with --kind"
         )
         return ("the buckets cannot be told apart by kind", problem)
-    reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
+    reports = [check.report(kind, include_unknown=True) for kind in kinds or ["no results"]]  # none read
     held = [name for name in KIND_NAMES if name in listings.present]
     if only is not None and not (reports[0].buckets or reports[0].results or listings.loose.get(only) or only in held):
         holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
