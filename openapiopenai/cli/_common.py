@@ -203,7 +203,7 @@ def use_each(
             if not held or (outcome.part is not None and not outcome.part.last):
                 continue
             outcome = Rejected(outcome.source, outcome.line, tuple(held))
-        held = []  # a page found invalid after some of its parts: its errors alone are reported
+        held = []  # said below; or, for a page found invalid after some of its parts, left for its own errors
         for error in outcome.errors:  # one line per problem: FILE[:LINE]: error: [PATH: ]MESSAGE
             say(f"error: {error}", stream, prefix=f"{place(outcome)}: ")
         rejected += 1
