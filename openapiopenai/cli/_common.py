@@ -218,43 +218,6 @@ COLLECT_EVERY: Final = 1000  # while the documents are read, collect garbage aft
 Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
 
 
-def _note(
-    check: ListingCheck,
-    buckets: Sequence[UsageTimeBucket[UsageResult]],
-    counts: list[dict[KindName | None, int]],
-    paths: list[str],
-    where: str,
-    default: KindName | None,
-    only: KindName | None,
-    page: int | None,
-) -> Iterator[Counted]:
-    """Note buckets in the listing of each kind they hold (an empty one: `default`), all of one kind in one
-    step; yield each that lies in the period."""
-    together: dict[KindName | None, list[int]] = {}
-    for index, found in enumerate(counts):
-        if not found:
-            found[default] = 0
-        if only is not None and None not in found:
-            found = counts[index] = {only: found[only]} if only in found else {}  # {}: a bucket of another kind
-        for kind in found:
-            together.setdefault(kind, []).append(index)
-    inside = [False] * len(buckets)
-    for kind, indices in together.items():
-        noted = check.add_buckets(
-            [buckets[index] for index in indices],
-            where,
-            kind,
-            [paths[index] for index in indices],
-            page=page,
-            results=[counts[index][kind] for index in indices],
-        )
-        for index, kept in zip(indices, noted, strict=True):
-            inside[index] = kept
-    for bucket, path, found, kept in zip(buckets, paths, counts, inside, strict=True):
-        if kept:
-            yield path, bucket, found
-
-
 @functools.cache
 def _data_path(prefix: str, number: int) -> str:
     """The path of a page's bucket: one string for every page, as the listing check holds one per bucket read."""
@@ -317,13 +280,48 @@ class Listings:
                     page = check.pages - 1  # started by the page's first part
                 first, prefix = 0 if part is None else part.first_bucket, f"{path}." if path else ""
                 paths = [_data_path(prefix, number) for number in range(first, first + len(counts))]
-                yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
+                yield from self._note(item.data, counts, paths, where, _only_kind(kinds_here), page)
             elif isinstance(item, UsageTimeBucket):
-                yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
-            elif only is None or kind_of(item) == only:
-                kind = kind_of(item)
+                yield from self._note([item], [_kind_counts(item)], [path], where, everywhere, None)
+            elif (kind := kind_of(item)) == only or only is None:
                 self.loose[kind] = self.loose.get(kind, 0) + 1
                 yield path, item, {kind: 1}
+
+    def _note(
+        self,
+        buckets: Sequence[UsageTimeBucket[UsageResult]],
+        counts: list[dict[KindName | None, int]],
+        paths: list[str],
+        where: str,
+        default: KindName | None,
+        page: int | None,
+    ) -> Iterator[Counted]:
+        """Note buckets in the listing of each kind they hold (an empty one: `default`), all of one kind in one
+        step; yield each that lies in the period."""
+        only = self.only
+        together: dict[KindName | None, list[int]] = {}
+        for index, found in enumerate(counts):
+            if not found:
+                found[default] = 0
+            if only is not None and None not in found:
+                found = counts[index] = {only: found[only]} if only in found else {}  # {}: a bucket of another kind
+            for kind in found:
+                together.setdefault(kind, []).append(index)
+        inside = [False] * len(buckets)
+        for kind, indices in together.items():
+            noted = self.check.add_buckets(
+                [buckets[index] for index in indices],
+                where,
+                kind,
+                [paths[index] for index in indices],
+                page=page,
+                results=[counts[index][kind] for index in indices],
+            )
+            for index, kept in zip(indices, noted, strict=True):
+                inside[index] = kept
+        for bucket, path, found, kept in zip(buckets, paths, counts, inside, strict=True):
+            if kept:
+                yield path, bucket, found
 
     def describe(self, listing: ListingReport) -> str:
         """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
