@@ -20,6 +20,7 @@ from openapiopenai import __version__
 
 PROG: Final = "openapiopenai"
 
+# The commands in the order `--help` lists them, with their one-line help: each is `openapiopenai.cli.<name>`.
 COMMANDS: Final = {
     "summarize": "total each kind of usage and costs, grouped, over one checked listing per kind",
     "validate": "say for each document whether it is valid, and what it holds; then check the listing",
@@ -27,8 +28,6 @@ COMMANDS: Final = {
     "report": "write usage and spend over time as one self-contained HTML file of charts and tables",
     "focus": "write costs as FOCUS 1.2 rows (CSV or Parquet), the format FinOps tools load",
 }
-"""The commands, in the order `--help` lists them, with their one-line help: each is the module
-`openapiopenai.cli.<name>`."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,12 +63,8 @@ def run() -> NoReturn:
         # Ctrl-C can land inside the standard library's HTTP and socket code and leave a half-made object
         # whose finalizer fails as the interpreter exits ("Exception ignored in: <socket.SocketIO ...>").
         # The command has said it was interrupted and what it kept: the process, which is ours, ends quietly.
-        sys.unraisablehook = _quiet
+        sys.unraisablehook = lambda unraisable: None
     sys.exit(status)
-
-
-def _quiet(unraisable: object) -> None:
-    """An unraisable exception, after an interrupt: not shown."""
 
 
 def _command_named(arguments: list[str]) -> str | None:
@@ -83,25 +78,21 @@ def _command_named(arguments: list[str]) -> str | None:
     return None
 
 
-class _Parser(argparse.ArgumentParser):
-    """A parser whose usage errors never repeat an admin key typed where it does not belong."""
-
-    def error(self, message: str) -> NoReturn:
-        super().error(_masked(message))
-
-
 _KEY_LIKE: Final = re.compile(r"sk-[A-Za-z0-9_-]+")
 
 
-def _masked(message: str) -> str:
-    """`message` with anything shaped like an OpenAI key, or holding the start of the one in the
-    environment, replaced: a key given as KIND or as the value of a mistyped option is not echoed."""
-    key = os.environ.get("OPENAI_ADMIN_KEY", "")
-    if key:
-        from openapiopenai.fetch import mask_key
+class _Parser(argparse.ArgumentParser):
+    """A parser whose usage errors never repeat an admin key typed where it does not belong (as KIND, or as the
+    value of a mistyped option): anything shaped like an OpenAI key, or holding the start of the one in the
+    environment, is replaced."""
 
-        message = mask_key(message, key)
-    return _KEY_LIKE.sub("[admin key]", message)
+    def error(self, message: str) -> NoReturn:
+        key = os.environ.get("OPENAI_ADMIN_KEY", "")
+        if key:
+            from openapiopenai.fetch import mask_key
+
+            message = mask_key(message, key)
+        super().error(_KEY_LIKE.sub("[admin key]", message))
 
 
 FETCH_NAMES: Final = "fetch_names"
@@ -124,10 +115,9 @@ def parser(*, load: bool | str | None = True) -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = top.add_subparsers(title="commands", metavar="COMMAND", required=True)
     for name, summary in COMMANDS.items():
-        if load is True or load == name:
-            importlib.import_module(f"{__name__}.{name}").add_parser(commands)
-        elif load == FETCH_NAMES and name == "fetch":
-            importlib.import_module(f"{__name__}.{FETCH_NAMES}").add_parser(commands)
+        module = FETCH_NAMES if load == FETCH_NAMES and name == "fetch" else name
+        if load is True or load == module:
+            importlib.import_module(f"{__name__}.{module}").add_parser(commands)
         else:
             commands.add_parser(name, help=summary, add_help=False)
     return top

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
 import gc
 import os
 import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import IO, Final, TypeAlias
 
 from openapiopenai.cli import PROG as PROG  # the command modules take it from here too
@@ -35,11 +37,12 @@ from openapiopenai.documents import (
 from openapiopenai.listing import ListingCheck, ListingReport, count_of
 from openapiopenai.models import KIND_NAMES, KINDS, ApiModel, KindName, UsageResponse, UsageResult, UsageTimeBucket
 from openapiopenai.names import SAMPLE_NAMES, NamesFileError, read_names, read_sample_names
+from openapiopenai.usage import bucket_time, utc_datetime
 
 SAMPLE: Final = "one organization's daily completions, images and costs, 2024-11-01 to 2024-11-14"
 
+# What `add_parser(commands)` of each command module receives: the top parser's subparsers.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"  # pyright: ignore[reportPrivateUsage]
-"""What `add_parser(commands)` of each command module receives: the top parser's subparsers."""
 
 
 def add_input(parser: argparse.ArgumentParser) -> None:
@@ -51,11 +54,7 @@ def add_input(parser: argparse.ArgumentParser) -> None:
         help="a JSON or JSON Lines file of usage documents, a directory of them, or '-' for standard input"
         " (the default when it is not a terminal)",
     )
-    parser.add_argument(
-        "--sample",
-        action="store_true",
-        help=f"read the built-in sample instead: {SAMPLE}",
-    )
+    parser.add_argument("--sample", action="store_true", help=f"read the built-in sample instead: {SAMPLE}")
     parser.add_argument(
         "--max-document-size",
         dest="max_bytes",
@@ -67,9 +66,6 @@ def add_input(parser: argparse.ArgumentParser) -> None:
         " document's size in memory)",
     )
     parser.set_defaults(usage=parser.error)
-
-
-_SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
 
 
 def add_period(parser: argparse.ArgumentParser) -> None:
@@ -110,10 +106,12 @@ def names_of(args: argparse.Namespace) -> dict[str, str]:
     try:
         return read_sample_names() if path == SAMPLE_NAMES else read_names(path)
     except NamesFileError as error:
-        clear_progress()
         where = error.path if error.line is None else f"{error.path}:{error.line}"
-        print(f"{where}: error: {error.problem}", file=sys.stderr)
+        say(f"error: {error.problem}", prefix=f"{where}: ")
         raise SystemExit(1) from None
+
+
+_SIZE: Final = re.compile(r"(\d+)\s*(?:([KMG])(?:I?B)?|B)?", re.IGNORECASE)
 
 
 def parse_size(text: str) -> int:
@@ -159,7 +157,11 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
     try:
         for file in files:
             if file != "-":
-                _note_unfinished(file)
+                for export in unfinished_fetches(file):  # none unless a directory
+                    note(
+                        f"{os.path.join(file, export)}: a fetch into it has not finished ({export}{FETCH_STATE_SUFFIX}"
+                        " is beside it, and is not read): the export is incomplete; fetch ... --resume completes it"
+                    )
                 reading = read_path(file, max_bytes=max_bytes, on_read=progress.read, split_pages=True)
             elif sys.stdin is None:
                 reading = read_path(os.devnull, "<stdin>", max_bytes=max_bytes)
@@ -176,28 +178,11 @@ def outcomes(files: Sequence[str] | None, max_bytes: int = MAX_DOCUMENT_BYTES) -
                 yield outcome
     finally:
         progress.clear()
-        progress = None
         if collecting:
             gc.enable()
 
 
-def _note_unfinished(file: str) -> None:
-    """Say which exports in a directory a fetch has not finished."""
-    for export in unfinished_fetches(file) if os.path.isdir(file) else []:
-        note(
-            f"{os.path.join(file, export)}: a fetch into it has not finished ({export}{FETCH_STATE_SUFFIX} is"
-            " beside it, and is not read): the export is incomplete; fetch ... --resume completes it"
-        )
-
-
-progress: Progress | None = None
-"""The progress of the input being read, if any: `clear()` it before writing to the terminal."""
-
-
-def clear_progress() -> None:
-    """Erase the progress line, if one is shown, before other output."""
-    if progress is not None:
-        progress.clear()
+progress = Progress(sys.stderr, None)  # of the input being read: `clear()` it before writing to the terminal
 
 
 def use_each(
@@ -214,82 +199,29 @@ def use_each(
     held: list[DocumentError] = []  # the problems of a page read in parts, reported with its last part
     for outcome in outcomes(files, max_bytes):
         if isinstance(outcome, Loaded):
-            errors = use(outcome)
-            if outcome.part is not None:
-                held += errors
-                if not outcome.part.last:
-                    continue
-                errors, held = held, []
-            if errors:
-                outcome = Rejected(outcome.source, outcome.line, tuple(errors))
-        if isinstance(outcome, Rejected):
-            held = []  # a page found invalid after some of its parts: its errors alone are reported
-            clear_progress()
-            for error in outcome.errors:  # one line per problem: FILE[:LINE]: error: [PATH: ]MESSAGE
-                print(f"{place(outcome)}: error: {error}", file=sys.stderr if stream is None else stream)
-            rejected += 1
+            held += use(outcome)
+            if not held or (outcome.part is not None and not outcome.part.last):
+                continue
+            outcome = Rejected(outcome.source, outcome.line, tuple(held))
+        held = []  # said below; or, for a page found invalid after some of its parts, left for its own errors
+        for error in outcome.errors:  # one line per problem: FILE[:LINE]: error: [PATH: ]MESSAGE
+            say(f"error: {error}", stream, prefix=f"{place(outcome)}: ")
+        rejected += 1
     return rejected
 
 
-COLLECT_EVERY: Final = 1000
-"""While the documents are read, collect garbage after this many rejected documents."""
+COLLECT_EVERY: Final = 1000  # while the documents are read, collect garbage after this many rejected documents
 
 
+# Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
+# under (a bucket of no known kind: `None`).
 Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
-"""Where in its document, the bucket or result to count, and how many of its results of each kind it was noted
-under (a bucket of no known kind: `None`)."""
 
 
-def _note(
-    check: ListingCheck,
-    buckets: Sequence[UsageTimeBucket[UsageResult]],
-    counts: list[dict[KindName | None, int]],
-    paths: list[str],
-    where: str,
-    default: KindName | None,
-    only: KindName | None,
-    page: int | None,
-) -> Iterator[Counted]:
-    """Note buckets in the listing of each kind they hold (an empty one: `default`), all of one kind in one
-    step; yield each that lies in the period."""
-    together: dict[KindName | None, list[int]] = {}
-    for index, found in enumerate(counts):
-        if not found:
-            found[default] = 0
-        if only is not None and only in found:
-            found = counts[index] = {only: found[only]}
-        elif only is not None and None not in found:
-            found = counts[index] = {}  # a bucket of another kind
-        for kind in found:
-            together.setdefault(kind, []).append(index)
-    inside = [False] * len(buckets)
-    for kind, indices in together.items():
-        noted = check.add_buckets(
-            [buckets[index] for index in indices],
-            where,
-            kind,
-            [paths[index] for index in indices],
-            page=page,
-            results=[counts[index][kind] for index in indices],
-        )
-        for index, kept in zip(indices, noted, strict=True):
-            inside[index] = kept
-    for bucket, path, found, kept in zip(buckets, paths, counts, inside, strict=True):
-        if kept:
-            yield path, bucket, found
-
-
-_DATA_PATHS: list[str] = []
-
-
-def _data_paths(prefix: str, first: int, count: int) -> list[str]:
-    """The paths of a page's buckets from the `first`: one string each for every page, as the listing check
-    holds one per bucket read."""
-    if prefix:
-        return [sys.intern(f"{prefix}data.{number}") for number in range(first, first + count)]
-    while len(_DATA_PATHS) < first + count:
-        _DATA_PATHS.append(f"data.{len(_DATA_PATHS)}")
-    return _DATA_PATHS[first : first + count]
+@functools.cache
+def _data_path(prefix: str, number: int) -> str:
+    """The path of a page's bucket: one string for every page, as the listing check holds one per bucket read."""
+    return f"{prefix}data.{number}"
 
 
 _KIND_OF_MODEL: Final[dict[type[ApiModel], KindName]] = {kind.model: name for name, kind in KINDS.items()}
@@ -311,10 +243,6 @@ def kinds_in(document: UsageDocument | list[UsageDocument]) -> set[KindName]:
 
 def _only_kind(kinds: set[KindName]) -> KindName | None:
     return next(iter(kinds)) if len(kinds) == 1 else None
-
-
-NO_RESULTS: Final = "no results"
-"""The label of the listing when no result of any kind was read."""
 
 
 class Listings:
@@ -350,15 +278,50 @@ class Listings:
                     page: int | None = check.start_page(item.has_more, item.next_page, where)
                 else:
                     page = check.pages - 1  # started by the page's first part
-                first = 0 if part is None else part.first_bucket
-                paths = _data_paths(f"{path}." if path else "", first, len(counts))
-                yield from _note(check, item.data, counts, paths, where, _only_kind(kinds_here), only, page)
+                first, prefix = 0 if part is None else part.first_bucket, f"{path}." if path else ""
+                paths = [_data_path(prefix, number) for number in range(first, first + len(counts))]
+                yield from self._note(item.data, counts, paths, where, _only_kind(kinds_here), page)
             elif isinstance(item, UsageTimeBucket):
-                yield from _note(check, [item], [_kind_counts(item)], [path], where, everywhere, only, None)
-            elif only is None or kind_of(item) == only:
-                kind = kind_of(item)
+                yield from self._note([item], [_kind_counts(item)], [path], where, everywhere, None)
+            elif (kind := kind_of(item)) == only or only is None:
                 self.loose[kind] = self.loose.get(kind, 0) + 1
                 yield path, item, {kind: 1}
+
+    def _note(
+        self,
+        buckets: Sequence[UsageTimeBucket[UsageResult]],
+        counts: list[dict[KindName | None, int]],
+        paths: list[str],
+        where: str,
+        default: KindName | None,
+        page: int | None,
+    ) -> Iterator[Counted]:
+        """Note buckets in the listing of each kind they hold (an empty one: `default`), all of one kind in one
+        step; yield each that lies in the period."""
+        only = self.only
+        together: dict[KindName | None, list[int]] = {}
+        for index, found in enumerate(counts):
+            if not found:
+                found[default] = 0
+            if only is not None and None not in found:
+                found = counts[index] = {only: found[only]} if only in found else {}  # {}: a bucket of another kind
+            for kind in found:
+                together.setdefault(kind, []).append(index)
+        inside = [False] * len(buckets)
+        for kind, indices in together.items():
+            noted = self.check.add_buckets(
+                [buckets[index] for index in indices],
+                where,
+                kind,
+                [paths[index] for index in indices],
+                page=page,
+                results=[counts[index][kind] for index in indices],
+            )
+            for index, kept in zip(indices, noted, strict=True):
+                inside[index] = kept
+        for bucket, path, found, kept in zip(buckets, paths, counts, inside, strict=True):
+            if kept:
+                yield path, bucket, found
 
     def describe(self, listing: ListingReport) -> str:
         """What was counted: `images: 2024-11-01 to 2024-11-15 UTC, 14 buckets of 1 day, 2 pages, 139 results`."""
@@ -392,18 +355,18 @@ def verdict(
     `refused` and why. An incomplete listing's gaps are said either way; with `states`, first what each listing
     holds and whether it is complete."""
 
-    def say(text: str) -> None:
-        clear_progress()
-        print(f"{prefix}{text}", file=sys.stderr if stream is None else stream)
-
-    def refuse_all(why: str, *errors: object) -> list[ListingReport] | None:
-        for error in errors:
-            say(f"error: {error}")
-        say(f"{refused}: {why}")
+    found = _judged(listings, rejected, partial, timed, lambda text: say(text, stream, prefix), states)
+    if isinstance(found, tuple):  # why, then each problem
+        refuse(refused, *found, stream=stream, prefix=prefix)
         return None
+    return found
 
+
+def _judged(
+    listings: Listings, rejected: int, partial: bool, timed: bool, say: Callable[[str], None], states: bool
+) -> list[ListingReport] | tuple[str, ...]:
     if rejected:
-        return refuse_all(f"{count_of(rejected, 'document')} could not be used")
+        return (f"{count_of(rejected, 'document')} could not be used",)
     check, only = listings.check, listings.only
     seen = {*check.kinds, *listings.loose}
     kinds: list[str] = [only] if only is not None else [name for name in KIND_NAMES if name in seen]
@@ -414,12 +377,12 @@ def verdict(
             f"{places}: no results, so which listing the buckets belong to cannot be told"
             f" ({', '.join(kinds)} are read): give the kind with --kind"
         )
-        return refuse_all("the buckets cannot be told apart by kind", problem)
-    reports = [check.report(kind, include_unknown=True) for kind in kinds or [NO_RESULTS]]
+        return ("the buckets cannot be told apart by kind", problem)
+    reports = [check.report(kind, include_unknown=True) for kind in kinds or ["no results"]]  # none read
     held = [name for name in KIND_NAMES if name in listings.present]
     if only is not None and not (reports[0].buckets or reports[0].results or listings.loose.get(only) or only in held):
         holds = f"it holds {', '.join(held)}" if held else "it holds no results at all"
-        return refuse_all(f"no {only} results", f"the input holds no {only} results: {holds}")
+        return (f"no {only} results", f"the input holds no {only} results: {holds}")
     for listing in reports if states else []:
         if listing.problems:
             state = ": not one listing"
@@ -431,19 +394,19 @@ def verdict(
     loose = sum(listings.loose.values())
     if loose and timed:
         why = f"{loose_results(loose)}: without a bucket's time, a result cannot be placed in a period"
-        return refuse_all("results have no time", why)
+        return ("results have no time", why)
 
     def of(listing: ListingReport) -> str:
         return f"{listing.kind}: " if len(reports) > 1 else ""
 
     problems = [f"{of(listing)}{problem}" for listing in reports for problem in listing.problems]
     if problems:
-        return refuse_all("these buckets cannot be counted as one listing", *problems)
+        return ("these buckets cannot be counted as one listing", *problems)
     for listing in reports:
         for gap in listing.gaps:
             say(f"{'note' if partial else 'error'}: the listing is incomplete: {of(listing)}{gap}")
     if not partial and not all(listing.complete for listing in reports):
-        return refuse_all("the listing is incomplete (--partial accepts that)")
+        return ("the listing is incomplete (--partial accepts that)",)
     return reports
 
 
@@ -463,17 +426,21 @@ def add_kind(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def refuse(refused: str, why: str, *errors: object) -> int:
-    """Say each error, then what was not done and why, on standard error; the exit status, 1."""
-    for error in errors:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-    print(f"{PROG}: {refused}: {why}", file=sys.stderr)
+def say(text: str, stream: IO[str] | None = None, prefix: str = f"{PROG}: ") -> None:
+    """One line on `stream` (default: standard error), after erasing any progress line."""
+    progress.clear()
+    print(f"{prefix}{text}", file=sys.stderr if stream is None else stream)
+
+
+def refuse(refused: str, why: str, *errors: object, stream: IO[str] | None = None, prefix: str = f"{PROG}: ") -> int:
+    """Say each error, then what was not done and why; the exit status, 1."""
+    for text in [*(f"error: {error}" for error in errors), f"{refused}: {why}"]:
+        say(text, stream, prefix)
     return 1
 
 
 def note(text: str) -> None:
-    clear_progress()
-    print(f"{PROG}: note: {text}", file=sys.stderr)
+    say(f"note: {text}")
 
 
 def loose_results(count: int) -> str:
@@ -486,17 +453,15 @@ _WHEN: Final = re.compile(
 )
 _SECONDS: Final = re.compile(r"-?\d+")
 _FRACTION: Final = re.compile(r"\.\d+")
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_FIRST: Final = (datetime(1, 1, 1, tzinfo=timezone.utc) - _EPOCH) // timedelta(seconds=1)
-_LAST: Final = (datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc) - _EPOCH) // timedelta(seconds=1)
 
 
 def parse_when(text: str) -> int:
     """A point in time given on the command line (the forms --since's help names), as Unix seconds."""
     text = text.strip()
     if _SECONDS.fullmatch(text):
-        if len(text) <= 20 and _FIRST <= int(text) <= _LAST:  # no need to parse a longer one
-            return int(text)
+        if len(text) <= 20:  # a longer one is out of range: not parsed
+            with contextlib.suppress(ValueError):
+                return bucket_time(utc_datetime(int(text)))
         raise argparse.ArgumentTypeError(f"{text} is out of range for a date (years 1 to 9999)")
     if _WHEN.fullmatch(text):
         # Whole seconds are what bucket times hold; and Python 3.10 reads fractions of 3 or 6 digits only.
@@ -505,9 +470,7 @@ def parse_when(text: str) -> int:
             when = datetime.fromisoformat(iso)
         except ValueError as error:
             raise argparse.ArgumentTypeError(f"{text!r} is not a valid date or time: {error}") from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        return (when - _EPOCH) // timedelta(seconds=1)
+        return bucket_time(when if when.tzinfo else when.replace(tzinfo=timezone.utc))
     raise argparse.ArgumentTypeError(
         f"{text!r} is not a time: give an ISO date (2024-11-01), an ISO date and time"
         " (2024-11-01T12:00:00Z, UTC unless it has an offset such as +02:00) or Unix seconds (1730419200)"

@@ -7,6 +7,7 @@ before anything else is written and when reading ends.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 import time
@@ -15,10 +16,8 @@ from typing import IO, Final
 
 from openapiopenai.cli import PROG
 
-AFTER: Final = 1.0
-"""Seconds of reading before progress is first shown."""
-EVERY: Final = 0.25
-"""Seconds between redraws."""
+AFTER: Final = 1.0  # seconds of reading before progress is first shown
+EVERY: Final = 0.25  # seconds between redraws
 
 
 class Progress:
@@ -26,11 +25,9 @@ class Progress:
 
     def __init__(self, stream: IO[str], total: int | None) -> None:
         self.stream = stream
-        self.total = total
-        """The bytes to read, when known (regular files only)."""
-        self.enabled = _is_terminal(stream)
+        self.total = total  # the bytes to read, when known (regular files only)
         self.started = time.monotonic()
-        self.due = self.started + AFTER
+        self.due = self.started + AFTER if _is_terminal(stream) else math.inf  # not shown at all elsewhere
         self.bytes = 0
         self.documents = 0
         self.shown = False
@@ -47,7 +44,7 @@ class Progress:
 
     def _tick(self) -> None:
         now = time.monotonic()
-        if not self.enabled or now < self.due:
+        if now < self.due:
             return
         self.due = now + EVERY
         elapsed = max(now - self.started, 1e-9)

@@ -29,26 +29,11 @@ from openapiopenai.cli._common import (
 )
 from openapiopenai.cli._output import choice
 from openapiopenai.documents import DocumentError, Loaded, kind_of
-from openapiopenai.listing import (
-    Every,
-    ListingCheck,
-    ListingReport,
-    iter_periods,
-    next_period,
-    period_start,
-    utc_text,
-)
+from openapiopenai.listing import Every, ListingCheck, ListingReport, iter_periods, next_period, period_start, utc_text
 from openapiopenai.models import KINDS, GroupBy, KindName, UsageResult, UsageTimeBucket
-from openapiopenai.usage import (
-    ALL_GROUP_BY_FIELDS,
-    COUNTERS,
-    LEVELS,
-    Totals,
-    UsageTally,
-    bucket_time,
-    utc_datetime,
-)
+from openapiopenai.usage import ALL_GROUP_BY_FIELDS, COUNTERS, LEVELS, Totals, UsageTally, bucket_time, utc_datetime
 
+# Column names the table shortens (csv and json keep the field names).
 SHORT_HEADERS: Final = {
     "num_model_requests": "requests",
     "num_requests": "calls",
@@ -57,7 +42,8 @@ SHORT_HEADERS: Final = {
     "input_audio_tokens": "audio_in",
     "output_audio_tokens": "audio_out",
 }
-"""Column names the table shortens (csv and json keep the field names)."""
+# The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
+# headline ones, without their breakdowns by modality and caching.
 TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
     "completions": (
         "input_tokens",
@@ -68,8 +54,6 @@ TABLE_COUNTERS: Final[dict[KindName, tuple[str, ...]]] = {
         "num_model_requests",
     ),
 }
-"""The counters a kind's table shows when it has too many to fit (csv and json have every counter): the
-headline ones, without their breakdowns by modality and caching."""
 _EVERY: Final[dict[str, Every]] = {every: every for every in get_args(Every)}
 TIME_COLUMNS: Final[dict[Every, str]] = {"bucket": "bucket_start", "day": "day", "week": "week_start", "month": "month"}
 
@@ -106,12 +90,9 @@ def add_parser(commands: Commands) -> None:
     )
     add_period(parser)
     add_partial(parser, "its totals are printed, labelled partial (exit status 0)")
+    formats = {name: name for name in ("table", "csv", "json")}
     parser.add_argument(
-        "--format",
-        type=choice("format", {name: name for name in ("table", "csv", "json")}),
-        default="table",
-        metavar="{table,csv,json}",
-        help="default: table",
+        "--format", type=choice("format", formats), default="table", metavar="{table,csv,json}", help="default: table"
     )
     add_names(parser)
     parser.set_defaults(run=run, refused="no totals printed")
@@ -220,18 +201,9 @@ class Reading:
         tables: list[str] = []
         for listing in reports:
             counted = self.listings.counted(listing)
-            kind = cast("KindName", listing.kind)
-            header: list[str] = []
-            rows: Iterable[list[_Cell]] = []
-            if kind in KINDS:  # else nothing to count: no results at all
-                tally = self.tally(kind)
-                overall = tally.total  # built anew on every read; the groups are built one at a time
-                self._notes(kind, tally, overall, listing.results + self.listings.loose.get(kind, 0))
-                header, rows, total = self._rows(kind, tally, overall, listing, table=table)
-                if table:
-                    counted += f"\n{_table(header, list(rows), total, self.every)}"
+            header, rows, total = self._rows(listing, table=table)
             if table:
-                tables.append(counted)
+                tables.append(f"{counted}\n{_table(header, list(rows), total, self.every)}" if header else counted)
             else:
                 print(f"{PROG}: counted {counted}", file=sys.stderr)
                 sys.stderr.flush()
@@ -259,10 +231,16 @@ class Reading:
             note(f"{kind}: some results lack {', '.join(somewhere)}: those totals count the others only")
 
     def _rows(
-        self, kind: KindName, tally: UsageTally, total: Totals, listing: ListingReport, *, table: bool
+        self, listing: ListingReport, *, table: bool
     ) -> tuple[list[str], Iterable[list[_Cell]], list[int | Decimal]]:
-        """The header, the data rows (each built as it is reached) and the total row of one kind's table."""
-        every = self.every
+        """The header, the data rows (each built as it is reached) and the total row of one kind's table, having
+        said what its totals cannot show."""
+        if listing.kind not in KINDS:
+            return [], [], []  # a listing of no kind holds no results at all: nothing to count
+        every, kind = self.every, cast("KindName", listing.kind)
+        tally = self.tally(kind)
+        total = tally.total  # built anew on every read; the groups are built one at a time
+        self._notes(kind, tally, total, listing.results + self.listings.loose.get(kind, 0))
         keys = None if self.chosen is not None else list(tally.group_keys())  # with --by, every field asked for
         shown = [index for index in range(len(tally.by)) if keys is None or any(row[index] is not None for row in keys)]
         fields = [tally.by[index] for index in shown]
@@ -278,51 +256,38 @@ class Reading:
             }
         values = list(columns.values())
         totals = [value(total) for value in values]
-        rows: Iterable[list[_Cell]]
-        if every is not None:
+        rows: Iterable[list[_Cell]] = [[*totals]]  # without a time axis or groups: one row, even for no results
+        if every is not None or fields:
             periods: Iterator[int] = iter(())
             if every == "bucket":
                 spans = self.listings.check.spans
                 periods = iter(sorted({start for named in (kind, None) for start, _ in spans(named)}))
-            elif listing.start is not None and listing.end is not None:
+            elif every is not None and listing.start is not None and listing.end is not None:
                 periods = iter_periods(listing.start, listing.end, every)
             zero = [*[BLANK] * len(shown), *(Decimal(0) if isinstance(number, Decimal) else 0 for number in totals)]
-            rows = _time_rows(tally, periods, shown, values, zero)
-        elif not fields:
-            rows = [[*totals]]  # one overall row, even for no results
-        else:
-            rows = (
-                [*(group.values[index] for index in shown), *(value(group.totals) for value in values)]
-                for group in tally.iter_groups()
-            )
+            rows = _group_rows(tally, every is not None, periods, shown, values, zero)
         header = [*([TIME_COLUMNS[every]] if every else []), *fields, *columns]
         if self.names:
             header, rows = _with_names(header, rows, self.names)
         return header, rows, totals
 
 
-NAME_COLUMNS: Final[dict[str, str]] = {
-    "project_id": "project_name",
-    "user_id": "user_name",
-    "api_key_id": "api_key_name",
-}
-"""With --names, the column added right after each id column: the id's name, blank when it has none."""
+# With --names, the column added right after each id column: the id's name, blank when it has none.
+NAME_COLUMNS: Final = {"project_id": "project_name", "user_id": "user_name", "api_key_id": "api_key_name"}
 
 
 def _with_names(
     header: list[str], rows: Iterable[list[_Cell]], names: dict[str, str]
 ) -> tuple[list[str], Iterator[list[_Cell]]]:
     """The header and rows with a name column after each id column; the id columns stay as they are."""
-    ids = {index for index, name in enumerate(header) if name in NAME_COLUMNS}
+    ids = [index for index, name in enumerate(header) if name in NAME_COLUMNS]
     named_header = [added for name in header for added in (name, NAME_COLUMNS.get(name)) if added is not None]
 
     def named(row: list[_Cell]) -> list[_Cell]:
-        cells: list[_Cell] = []
-        for index, cell in enumerate(row):
-            cells.append(cell)
-            if index in ids:
-                cells.append(names.get(cell, BLANK) if isinstance(cell, str) else BLANK)
-        return cells
+        for index in reversed(ids):  # from the last, so that the places of the others stay
+            cell = row[index]
+            row.insert(index + 1, names.get(cell, BLANK) if isinstance(cell, str) else BLANK)
+        return row
 
     return named_header, map(named, rows)
 
@@ -374,22 +339,24 @@ def _period(start: int, end: int, every: Every | None) -> int | None:
 class _Blank:
     """The group cells of a zero row: no group at all, as opposed to a group whose value is null."""
 
-    def __repr__(self) -> str:
-        return "BLANK"
-
 
 BLANK: Final = _Blank()
 _Cell = str | bool | int | Decimal | datetime | None | _Blank
 
 
-def _time_rows(
-    tally: UsageTally, periods: Iterator[int], shown: list[int], values: list[_Value], zero: Sequence[_Cell]
+def _group_rows(
+    tally: UsageTally,
+    timed: bool,
+    periods: Iterator[int],
+    shown: list[int],
+    values: list[_Value],
+    zero: Sequence[_Cell],
 ) -> Iterator[list[_Cell]]:
-    """Rows in time order (largest first within a period), with the `zero` row for each of the `periods` without
-    usage, each built as it is reached."""
+    """The rows of the groups, largest first, each built as it is reached; when `timed`, in time order, each
+    starting with its time, with the `zero` row for each of the `periods` without usage."""
     period = next(periods, None)
     last: datetime | None = None
-    for group in tally.iter_groups(by_time=True):
+    for group in tally.iter_groups(by_time=timed):
         moment = group.bucket_start
         if moment is not None and moment != last:
             at = bucket_time(moment)
@@ -398,7 +365,8 @@ def _time_rows(
                     yield [utc_datetime(period), *zero]
                 period = next(periods, None)
             last = moment
-        yield [moment, *(group.values[index] for index in shown), *(value(group.totals) for value in values)]
+        cells: list[_Cell] = [*(group.values[index] for index in shown), *(value(group.totals) for value in values)]
+        yield [moment, *cells] if timed else cells
     while period is not None:
         yield [utc_datetime(period), *zero]
         period = next(periods, None)
@@ -461,14 +429,13 @@ def _csv_field(text: str | None) -> str:
 
 _CENT: Final = Decimal("0.01")
 _WIDE: Final = Context(prec=MAX_PREC)  # however many digits a sum of money has
-NULL_CELL: Final = "(none)"
-"""How the table shows a field that is null or absent; an empty string shows as `""`."""
+NULL_CELL: Final = "(none)"  # how the table shows a field that is null or absent; an empty string shows as `""`
 
 
 def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell], every: Every | None) -> str:
     """Columns aligned for a terminal, text to the left and numbers to the right, headers shortened, then a
     total line."""
-    header = [_header(name) for name in header]
+    header = [SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_")) for name in header]
     if len(header) == len(total):  # without a grouping column the one row is the total itself
         header, rows = ["", *header], []
     numbers_from = len(header) - len(total)
@@ -493,8 +460,7 @@ def _table(header: list[str], rows: Sequence[list[_Cell]], total: Sequence[_Cell
     )
 
 
-BAR_WIDTH: Final = 16
-"""The most characters the bar of a row of a table with a time axis takes on a terminal."""
+BAR_WIDTH: Final = 16  # the most characters the bar of a row of a table with a time axis takes on a terminal
 _EIGHTHS: Final = " ▏▎▍▌▋▊▉"
 
 
@@ -507,10 +473,6 @@ def _bars(cells: Sequence[_Cell], width: int) -> list[str]:
         return []
     eighths = (divmod(round(max(value, 0) * width * 8 / highest), 8) for value in values)
     return ["█" * full + _EIGHTHS[part].strip() for full, part in eighths]
-
-
-def _header(name: str) -> str:
-    return SHORT_HEADERS.get(name, name.removesuffix("_tokens").removeprefix("amount_"))
 
 
 def _fit(widths: list[int], lines: list[list[str]], numbers_from: int, fixed: int) -> None:

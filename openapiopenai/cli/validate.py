@@ -12,8 +12,8 @@ from openapiopenai.cli._common import (
     add_input,
     add_kind,
     add_partial,
-    clear_progress,
     input_files,
+    say,
     use_each,
     verdict,
 )
@@ -46,10 +46,9 @@ def run(args: argparse.Namespace) -> int:
     def use(outcome: Loaded) -> list[DocumentError]:
         part = outcome.part
         if part is None or part.last:  # a page read in parts is said once, whole
-            clear_progress()
-            print(f"{place(outcome)}: ok: {describe(outcome.document) if part is None else part.describe()}")
-        for _ in listings.register(outcome):
-            pass
+            text = describe(outcome.document) if part is None else part.describe()
+            say(f"ok: {text}", sys.stdout, prefix=f"{place(outcome)}: ")
+        list(listings.register(outcome))  # noted in the listing; nothing to count
         return []
 
     rejected = use_each(input_files(args), args.max_bytes, use, sys.stdout)
