@@ -19,8 +19,8 @@ from decimal import Decimal
 from functools import reduce
 from itertools import chain, groupby
 from operator import attrgetter
-from types import MappingProxyType, UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias, Union, cast, get_args
 
 from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
@@ -158,15 +158,6 @@ def _kind_of(result: ApiModel) -> ResultKind:
     return kind
 
 
-def _is_integer(annotation: Any) -> bool:
-    """Whether a field holds an integer (or, when optional, an integer or nothing)."""
-    if get_origin(annotation) is Annotated:
-        return _is_integer(get_args(annotation)[0])
-    if get_origin(annotation) in (Union, UnionType):
-        return set(get_args(annotation)) - {type(None)} == {int}
-    return annotation is int
-
-
 LEVELS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType({"vector_stores": ("usage_bytes",)})
 """Fields that measure a level at each bucket (bytes stored) rather than count what happened in it.
 
@@ -178,7 +169,7 @@ COUNTERS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType(
         name: tuple(
             field
             for field, info in kind.model.model_fields.items()
-            if _is_integer(info.annotation) and field not in LEVELS.get(name, ())
+            if info.annotation in (int, int | None) and field not in LEVELS.get(name, ())
         )
         for name, kind in KINDS.items()
     }
@@ -222,9 +213,8 @@ class Level:
     @property
     def latest(self) -> int | None:
         """The level at the latest bucket counted, or `None` if none was."""
-        if not self.by_bucket:
-            return None
-        return self.by_bucket[max(self.by_bucket, key=lambda bucket: (bucket is not None, bucket or 0))]
+        buckets = self.by_bucket
+        return buckets[max(buckets, key=lambda bucket: (bucket is not None, bucket or 0))] if buckets else None
 
     @property
     def peak(self) -> int | None:
@@ -341,8 +331,7 @@ class Totals:
 
     def __repr__(self) -> str:
         parts = [] if self.kind == "images" else [f"kind={self.kind!r}"]
-        parts += [f"{name}={value}" for name, value in self.counts.items()]
-        parts += [f"{name}={level!r}" for name, level in self.levels.items()]
+        parts += [f"{name}={value!r}" for name, value in {**self.counts, **self.levels}.items()]
         if self.kind == "costs":
             parts.append(f"amounts={dict(self.amounts)!r}")
         if self.missing:
@@ -589,15 +578,16 @@ class UsageTally:
         for row, values in self._waiting.items():
             sums: list[int] = cast("list[int]", values)  # one result with every counter: as it is
             if len(values) > width or None in values:
-                sums = []
-                lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
-                for field in range(width):
-                    column = values[field::width]
-                    if None in column:
-                        lacked.append((column.index(None), field, column.count(None)))
-                    sums.append(sum(filter(None, column)))
+                columns = [values[field::width] for field in range(width)]
+                sums = [sum(filter(None, column)) for column in columns]
+                # Where first lacked, the field, how many times: fields are counted missing in the order first lacked.
+                lacked = sorted(
+                    (column.index(None), field, column.count(None))
+                    for field, column in enumerate(columns)
+                    if None in column
+                )
                 if lacked:
-                    self._lacks(row, [(field, times) for _, field, times in sorted(lacked)])
+                    self._lacks(row, [(field, times) for _, field, times in lacked])
             at = row * width
             for field, value in enumerate(sums, at):
                 try:
