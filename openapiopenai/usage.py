@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import operator
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -463,16 +464,15 @@ class UsageTally:
         self._model = kind.model
         counters = COUNTERS[kind.name]
         self._counters_of = _getter(counters)
-        self._width = width = len(counters)
+        self._width = len(counters)
         self._level_names: tuple[str, ...] = LEVELS.get(kind.name, ())
         # Every field a result may lack, in the order their absence is counted.
         self._fields: tuple[str, ...] = (*counters, *self._level_names, *(("amount",) if kind.name == "costs" else ()))
         self._index: dict[int, int] = {}
-        self._waiting_at_0: dict[GroupKey, list[int | None]] = {}
+        self._rows_at_0: dict[GroupKey, int] = {}
         self._counts: _Numbers = array("q") if self.per_bucket else []
-        self._waiting: dict[int, list[int | None]] = {}
+        self._waiting: defaultdict[int, list[int | None]] = defaultdict(list)
         self._waited = 0
-        self._batch = _WAITING // max(width, 1)
         self._missing: _Numbers | None = None
         # The fields a row lacks, by index in `_fields`, in the order first lacked: only where not field order.
         self._missing_order: dict[int, list[int]] = {}
@@ -512,35 +512,29 @@ class UsageTally:
                 return
             self._set_kind(_kind_of(first))
             pending = chain((first,), pending)
-        model, key_of, counters_of = self._model, self._key_of, self._counters_of
-        if not self._width:  # levels or money (no kind has counters too), added result by result
-            for result in pending:
-                if type(result) is not model:
-                    self._check(result)
-                row = self._row(key_of(result), slot)
-                if self._level_names:
-                    self._add_levels(row, result, measured)
-                else:
-                    self._add_money(row, result)
-            return
-        # Each key's waiting counters at this slot, found once (at slot 0, until they are added up).
-        rows = self._waiting_at_0 if slot == 0 else {}
+        model, key_of, counters_of, width = self._model, self._key_of, self._counters_of, self._width
+        rows = self._rows_at_0 if slot == 0 else {}  # each key's row at this slot, found once
         # Tally batching: a result's counters join its row's list, and each field of a row is added up with one
         # `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13% of `summarize`'s
         # own work, 3.6-4.5% of the command (docs/benchmarks.md).
-        waiting, waited, batch = self._waiting, self._waited, self._batch
+        waiting, waited, batch = self._waiting, self._waited, _WAITING // max(width, 1)
         for result in pending:
             if type(result) is not model:
                 self._check(result)
             key = key_of(result)
-            held = rows.get(key)
-            if held is None:
-                held = rows[key] = waiting.setdefault(self._row(key, slot), [])
-            held.extend(counters_of(result))
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = self._row(key, slot)
+            if not width:  # levels or money (no kind has counters too), added result by result
+                if self._level_names:
+                    self._add_levels(row, result, measured)
+                else:
+                    self._add_money(row, result)
+                continue
+            waiting[row].extend(counters_of(result))
             waited += 1
             if waited >= batch:
                 self._settle()
-                rows.clear()
                 waited = 0
         self._waited = waited
 
@@ -596,7 +590,6 @@ class UsageTally:
                     counts = self._counts = cast("array[int]", counts).tolist()
                     counts[field] += value
         self._waiting.clear()
-        self._waiting_at_0.clear()
         self._waited = 0
 
     def _lacks(self, row: int, lacked: Iterable[tuple[int, int]]) -> None:
@@ -653,10 +646,12 @@ class UsageTally:
         self._settle()
         buckets = {bucket for seen in self._buckets.values() for bucket in seen}
         width, names = self._width, self._level_names
-        levels: dict[str, Level] = {}
-        for index, name in enumerate(names):  # at every bucket seen, summed over the rows
-            merged = reduce(_add_into, self._levels[index :: len(names)], dict.fromkeys(buckets, 0))
-            levels[name] = Level(MappingProxyType(merged))
+        levels = {  # at every bucket seen, summed over the rows
+            name: Level(
+                MappingProxyType(reduce(_add_into, self._levels[index :: len(names)], dict.fromkeys(buckets, 0)))
+            )
+            for index, name in enumerate(names)
+        }
         return Totals(
             *(sum(self._counts[field::width]) for field in range(width)),
             kind=self.kind or "images",
@@ -712,7 +707,7 @@ class UsageTally:
             dict(zip(self._fields, self._counts[at : at + self._width], strict=False)),
             dict(sorted(_held(self._amounts, row).items())) if self._amounts else {},
             self._row_levels(place) if self._level_names else {},
-            self._row_missing(row) if self._missing else {},
+            self._row_missing(row),
         )
         moment = None if start is None else utc_datetime(start)
         quantities = MappingProxyType(_held(self._quantities, row) if self._quantities else {})
@@ -789,10 +784,7 @@ class UsageSummary:
         empty: list[int | None] = []
         given: dict[KindName, UsageTally] = {}
         for start, _, results in _walk(source):
-            by_kind: dict[KindName, list[ApiModel]] = {}
-            for result in results:
-                by_kind.setdefault(_kind_of(result).name, []).append(result)
-            for kind, some in by_kind.items():
+            for kind, some in groupby(results, lambda result: _kind_of(result).name):  # a run of one kind at a time
                 given[kind] = self._tally(kind)
                 given[kind].add_results(some, start)
             if not results:
