@@ -646,12 +646,10 @@ class UsageTally:
         self._settle()
         buckets = {bucket for seen in self._buckets.values() for bucket in seen}
         width, names = self._width, self._level_names
-        levels = {  # at every bucket seen, summed over the rows
-            name: Level(
-                MappingProxyType(reduce(_add_into, self._levels[index :: len(names)], dict.fromkeys(buckets, 0)))
-            )
-            for index, name in enumerate(names)
-        }
+        levels: dict[str, Level] = {}
+        for index, name in enumerate(names):  # at every bucket seen, summed over the rows
+            merged = reduce(_add_into, self._levels[index :: len(names)], dict.fromkeys(buckets, 0))
+            levels[name] = Level(MappingProxyType(merged))
         return Totals(
             *(sum(self._counts[field::width]) for field in range(width)),
             kind=self.kind or "images",
