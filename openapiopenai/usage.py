@@ -782,9 +782,9 @@ class UsageSummary:
         empty: list[int | None] = []
         given: dict[KindName, UsageTally] = {}
         for start, _, results in _walk(source):
-            for kind, some in groupby(results, lambda result: _kind_of(result).name):  # a run of one kind at a time
-                given[kind] = self._tally(kind)
-                given[kind].add_results(some, start)
+            for kind, some in groupby(results, _kind_of):  # a run of one kind at a time
+                given[kind.name] = self._tally(kind.name)
+                given[kind.name].add_results(some, start)
             if not results:
                 empty.append(start)
         for tally in given.values():
