@@ -469,7 +469,8 @@ class UsageTally:
         # Every field a result may lack, in the order their absence is counted.
         self._fields: tuple[str, ...] = (*counters, *self._level_names, *(("amount",) if kind.name == "costs" else ()))
         self._index: dict[int, int] = {}
-        self._rows_at_0: dict[GroupKey, int] = {}
+        self._rows_at_0: dict[GroupKey, int] = {}  # levels and money
+        self._waiting_at_0: dict[GroupKey, list[int | None]] = {}  # counters, until added up
         self._counts: _Numbers = array("q") if self.per_bucket else []
         self._waiting: defaultdict[int, list[int | None]] = defaultdict(list)
         self._waited = 0
@@ -512,26 +513,35 @@ class UsageTally:
                 return
             self._set_kind(_kind_of(first))
             pending = chain((first,), pending)
-        model, key_of, counters_of, width = self._model, self._key_of, self._counters_of, self._width
-        rows = self._rows_at_0 if slot == 0 else {}  # each key's row at this slot, found once
-        # Tally batching: a result's counters join its row's list, and each field of a row is added up with one
-        # `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13% of `summarize`'s
-        # own work, 3.6-4.5% of the command (docs/benchmarks.md).
-        waiting, waited, batch = self._waiting, self._waited, _WAITING // max(width, 1)
-        for result in pending:
-            if type(result) is not model:
-                self._check(result)
-            key = key_of(result)
-            row = rows.get(key)
-            if row is None:
-                row = rows[key] = self._row(key, slot)
-            if not width:  # levels or money (no kind has counters too), added result by result
+        model, key_of, counters_of = self._model, self._key_of, self._counters_of
+        if not self._width:  # levels or money (no kind has counters too), added result by result
+            rows = self._rows_at_0 if slot == 0 else {}  # each key's row at this slot, found once
+            for result in pending:
+                if type(result) is not model:
+                    self._check(result)
+                key = key_of(result)
+                row = rows.get(key)
+                if row is None:
+                    row = rows[key] = self._row(key, slot)
                 if self._level_names:
                     self._add_levels(row, result, measured)
                 else:
                     self._add_money(row, result)
-                continue
-            waiting[row].extend(counters_of(result))
+            return
+        # Tally batching: a result's counters join its row's list, and each field of a row is added up with one
+        # `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13% of `summarize`'s
+        # own work, 3.6-4.5% of the command (docs/benchmarks.md). Each key's list is found once per slot (at
+        # slot 0, until added up): finding it by row for every result added a tenth to the tally's work.
+        lists = self._waiting_at_0 if slot == 0 else {}
+        waiting, waited, batch = self._waiting, self._waited, _WAITING // self._width
+        for result in pending:
+            if type(result) is not model:
+                self._check(result)
+            key = key_of(result)
+            held = lists.get(key)
+            if held is None:
+                held = lists[key] = waiting[self._row(key, slot)]
+            held.extend(counters_of(result))
             waited += 1
             if waited >= batch:
                 self._settle()
@@ -590,6 +600,7 @@ class UsageTally:
                     counts = self._counts = cast("array[int]", counts).tolist()
                     counts[field] += value
         self._waiting.clear()
+        self._waiting_at_0.clear()
         self._waited = 0
 
     def _lacks(self, row: int, lacked: Iterable[tuple[int, int]]) -> None:
@@ -744,8 +755,7 @@ class UsageTally:
 
     def group_keys(self) -> Iterator[GroupKey]:
         """The values of the grouping fields of each group, in the order first counted."""
-        for place in self._index:
-            yield self._keys[place // _SPAN]
+        return (self._keys[place // _SPAN] for place in self._index)
 
 
 class UsageSummary:
