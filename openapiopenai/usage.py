@@ -771,13 +771,11 @@ class UsageSummary:
         self._tallies: dict[KindName, UsageTally] = {}
 
     def _tally(self, kind: KindName) -> UsageTally:
-        tally = self._tallies.get(kind)
-        if tally is None:
-            by: Sequence[GroupBy] = KINDS[kind].group_by
-            if self.by is not None:
-                by = [field for field in self.by if field in by]
-            tally = self._tallies[kind] = UsageTally(by, per_bucket=self.per_bucket, kind=kind)
-        return tally
+        if kind not in self._tallies:
+            accepted = KINDS[kind].group_by
+            by: Sequence[GroupBy] = accepted if self.by is None else [field for field in self.by if field in accepted]
+            self._tallies[kind] = UsageTally(by, per_bucket=self.per_bucket, kind=kind)
+        return self._tallies[kind]
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` as for `UsageTally.add_result`."""
