@@ -581,17 +581,16 @@ class UsageTally:
         width, counts = self._width, self._counts
         for row, values in self._waiting.items():
             sums: list[int] = cast("list[int]", values)  # one result with every counter: as it is
-            if len(values) > width or None in values:
-                columns = [values[field::width] for field in range(width)]
-                sums = [sum(filter(None, column)) for column in columns]
-                # Where first lacked, the field, how many times: fields are counted missing in the order first lacked.
-                lacked = sorted(
-                    (column.index(None), field, column.count(None))
-                    for field, column in enumerate(columns)
-                    if None in column
-                )
+            if len(values) > width or None in values:  # a loop: list comprehensions here cost 0.5% of `summarize`
+                sums = []
+                lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
+                for field in range(width):
+                    column = values[field::width]
+                    if None in column:
+                        lacked.append((column.index(None), field, column.count(None)))
+                    sums.append(sum(filter(None, column)))
                 if lacked:
-                    self._lacks(row, [(field, times) for _, field, times in lacked])
+                    self._lacks(row, [(field, times) for _, field, times in sorted(lacked)])
             at = row * width
             for field, value in enumerate(sums, at):
                 try:
