@@ -545,6 +545,7 @@ class UsageTally:
             waited += 1
             if waited >= batch:
                 self._settle()
+                lists.clear()  # they were added up
                 waited = 0
         self._waited = waited
 
