@@ -11,6 +11,7 @@ from __future__ import annotations
 import decimal
 import operator
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -19,8 +20,8 @@ from decimal import Decimal
 from functools import reduce
 from itertools import chain, groupby
 from operator import attrgetter
-from types import MappingProxyType, UnionType
-from typing import TYPE_CHECKING, Annotated, Any, Final, Generic, TypeAlias, Union, cast, get_args, get_origin
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias, Union, cast, get_args
 
 from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
@@ -158,15 +159,6 @@ def _kind_of(result: ApiModel) -> ResultKind:
     return kind
 
 
-def _is_integer(annotation: Any) -> bool:
-    """Whether a field holds an integer (or, when optional, an integer or nothing)."""
-    if get_origin(annotation) is Annotated:
-        return _is_integer(get_args(annotation)[0])
-    if get_origin(annotation) in (Union, UnionType):
-        return set(get_args(annotation)) - {type(None)} == {int}
-    return annotation is int
-
-
 LEVELS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType({"vector_stores": ("usage_bytes",)})
 """Fields that measure a level at each bucket (bytes stored) rather than count what happened in it.
 
@@ -178,7 +170,7 @@ COUNTERS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType(
         name: tuple(
             field
             for field, info in kind.model.model_fields.items()
-            if _is_integer(info.annotation) and field not in LEVELS.get(name, ())
+            if info.annotation in (int, int | None) and field not in LEVELS.get(name, ())
         )
         for name, kind in KINDS.items()
     }
@@ -222,9 +214,8 @@ class Level:
     @property
     def latest(self) -> int | None:
         """The level at the latest bucket counted, or `None` if none was."""
-        if not self.by_bucket:
-            return None
-        return self.by_bucket[max(self.by_bucket, key=lambda bucket: (bucket is not None, bucket or 0))]
+        buckets = self.by_bucket
+        return buckets[max(buckets, key=lambda bucket: (bucket is not None, bucket or 0))] if buckets else None
 
     @property
     def peak(self) -> int | None:
@@ -239,10 +230,14 @@ class Level:
     def __hash__(self) -> int:  # equal levels (the dataclass's `==`) hash alike; a mapping cannot be hashed
         return hash(frozenset(self.by_bucket.items()))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # a read-only view does not pickle
+        return (Level, (dict(self.by_bucket),))
+
     def __repr__(self) -> str:
         return f"Level(latest={self.latest}, peak={self.peak})"
 
 
+@dataclass(frozen=True, init=False, repr=False)  # frozen, and equal when every part is
 class Totals:
     """The totals of results of one kind: its counters summed, costs per currency, levels at latest and peak.
 
@@ -305,22 +300,8 @@ class Totals:
             except (KeyError, AttributeError):
                 raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"{type(self).__name__} is immutable")
-
-    def _parts(self) -> tuple[Any, ...]:
-        return (self.kind, dict(self.counts), dict(self.amounts), dict(self.levels), dict(self.missing))
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_fill, (None, *self._parts()))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Totals):
-            return NotImplemented
-        return self._parts() == other._parts()
+    def __reduce__(self) -> tuple[Any, ...]:  # the mappings are read-only views, which do not pickle
+        return (_fill, (None, self.kind, *map(dict, (self.counts, self.amounts, self.levels, self.missing))))
 
     def __hash__(self) -> int:
         return hash((self.kind, *self.counts.values(), frozenset(self.amounts.items())))
@@ -351,8 +332,7 @@ class Totals:
 
     def __repr__(self) -> str:
         parts = [] if self.kind == "images" else [f"kind={self.kind!r}"]
-        parts += [f"{name}={value}" for name, value in self.counts.items()]
-        parts += [f"{name}={level!r}" for name, level in self.levels.items()]
+        parts += [f"{name}={value!r}" for name, value in {**self.counts, **self.levels}.items()]
         if self.kind == "costs":
             parts.append(f"amounts={dict(self.amounts)!r}")
         if self.missing:
@@ -360,17 +340,14 @@ class Totals:
         return f"Totals({', '.join(parts)})"
 
 
-def _fill(totals: Totals | None, kind: KindName, counts: Any, amounts: Any, levels: Any, missing: Any) -> Totals:
+def _fill(totals: Totals | None, kind: KindName, *parts: Mapping[Any, Any]) -> Totals:
     """`totals` (a new one for `None`) holding its counts, amounts, levels and missing counts, already whole and
     checked: every counter and level of the kind, amounts in currency order, only missing counts that are not
     zero. A tally makes one per group this way, without checking again."""
     totals = object.__new__(Totals) if totals is None else totals
-    setter = object.__setattr__
-    setter(totals, "kind", kind)
-    setter(totals, "counts", MappingProxyType(counts))
-    setter(totals, "amounts", MappingProxyType(amounts))
-    setter(totals, "levels", MappingProxyType(levels))
-    setter(totals, "missing", MappingProxyType(missing))
+    object.__setattr__(totals, "kind", kind)
+    for name, part in zip(("counts", "amounts", "levels", "missing"), parts, strict=True):
+        object.__setattr__(totals, name, MappingProxyType(part))
     return totals
 
 
@@ -487,16 +464,16 @@ class UsageTally:
         self._model = kind.model
         counters = COUNTERS[kind.name]
         self._counters_of = _getter(counters)
-        self._width = width = len(counters)
+        self._width = len(counters)
         self._level_names: tuple[str, ...] = LEVELS.get(kind.name, ())
         # Every field a result may lack, in the order their absence is counted.
         self._fields: tuple[str, ...] = (*counters, *self._level_names, *(("amount",) if kind.name == "costs" else ()))
         self._index: dict[int, int] = {}
-        self._rows_at_0: dict[GroupKey, Any] = {}
+        self._rows_at_0: dict[GroupKey, int] = {}  # levels and money
+        self._waiting_at_0: dict[GroupKey, list[int | None]] = {}  # counters, until added up
         self._counts: _Numbers = array("q") if self.per_bucket else []
-        self._waiting: dict[int, list[int | None]] = {}
+        self._waiting: defaultdict[int, list[int | None]] = defaultdict(list)
         self._waited = 0
-        self._batch = _WAITING // max(width, 1)
         self._missing: _Numbers | None = None
         # The fields a row lacks, by index in `_fields`, in the order first lacked: only where not field order.
         self._missing_order: dict[int, list[int]] = {}
@@ -505,20 +482,14 @@ class UsageTally:
         self._levels: list[dict[int | None, int]] = []
 
     def add(self, source: UsageSource) -> None:
-        """Count every result of a page, a listing, a bucket, or an iterable of any of these or of results."""
+        """Count every result of a page, a listing, a bucket, or an iterable of any of these or of results.
+
+        Raises `ValueError` when tallying per bucket and a bucket's start is beyond the calendar.
+        """
         for start, _, results in _walk(source):
             self.add_results(results, start)
 
-    def add_page(self, page: UsageResponse[Any]) -> None:
-        """Count every result of one page."""
-        self.add(page)
-
-    def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
-        """Count every result of one bucket.
-
-        Raises `ValueError` when tallying per bucket and the bucket's start is beyond the calendar.
-        """
-        self.add_results(bucket.results, bucket.start_time)
+    add_page = add_bucket = add
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` tells buckets apart when tallying per bucket, and for levels."""
@@ -543,9 +514,8 @@ class UsageTally:
             self._set_kind(_kind_of(first))
             pending = chain((first,), pending)
         model, key_of, counters_of = self._model, self._key_of, self._counters_of
-        # Each key's row at this slot (counters: the row's waiting counters), found once.
-        rows = self._rows_at_0 if slot == 0 else {}
         if not self._width:  # levels or money (no kind has counters too), added result by result
+            rows = self._rows_at_0 if slot == 0 else {}  # each key's row at this slot, found once
             for result in pending:
                 if type(result) is not model:
                     self._check(result)
@@ -560,20 +530,22 @@ class UsageTally:
             return
         # Tally batching: a result's counters join its row's list, and each field of a row is added up with one
         # `sum` (in C) every `_WAITING` counters, not one Python addition per counter: 11-13% of `summarize`'s
-        # own work, 3.6-4.5% of the command (docs/benchmarks.md).
-        waiting, waited, batch = self._waiting, self._waited, self._batch
+        # own work, 3.6-4.5% of the command (docs/benchmarks.md). Each key's list is found once per slot (at
+        # slot 0, until added up): finding it by row for every result added a tenth to the tally's work.
+        lists = self._waiting_at_0 if slot == 0 else {}
+        waiting, waited, batch = self._waiting, self._waited, _WAITING // self._width
         for result in pending:
             if type(result) is not model:
                 self._check(result)
             key = key_of(result)
-            held = rows.get(key)
+            held = lists.get(key)
             if held is None:
-                held = rows[key] = waiting.setdefault(self._row(key, slot), [])
+                held = lists[key] = waiting[self._row(key, slot)]
             held.extend(counters_of(result))
             waited += 1
             if waited >= batch:
                 self._settle()
-                rows.clear()
+                lists.clear()  # they were added up
                 waited = 0
         self._waited = waited
 
@@ -610,7 +582,7 @@ class UsageTally:
         width, counts = self._width, self._counts
         for row, values in self._waiting.items():
             sums: list[int] = cast("list[int]", values)  # one result with every counter: as it is
-            if len(values) > width or None in values:
+            if len(values) > width or None in values:  # a loop: list comprehensions here cost 0.5% of `summarize`
                 sums = []
                 lacked: list[tuple[int, int, int]] = []  # where first lacked, the field, how many times
                 for field in range(width):
@@ -628,8 +600,7 @@ class UsageTally:
                     counts = self._counts = cast("array[int]", counts).tolist()
                     counts[field] += value
         self._waiting.clear()
-        if self._width:
-            self._rows_at_0.clear()  # they held the lists just added up
+        self._waiting_at_0.clear()
         self._waited = 0
 
     def _lacks(self, row: int, lacked: Iterable[tuple[int, int]]) -> None:
@@ -646,14 +617,13 @@ class UsageTally:
                     order.append(field)
                 elif any(missing[at + field + 1 : at + size]):
                     order = self._missing_order[row] = [*(index for index in range(size) if missing[at + index]), field]
-            while True:
-                try:
-                    missing[at + field] += results
-                    break
-                except OverflowError:  # counts of results start a byte each: the next size of integer
-                    assert isinstance(missing, array)  # a list holds any count
-                    wider = {"B": "I", "I": "Q"}.get(missing.typecode)
-                    missing = self._missing = missing.tolist() if wider is None else array(wider, missing)
+            try:
+                missing[at + field] += results
+            except OverflowError:  # a byte a count until one needs more: then 32 bits, then Python ints
+                held = missing[at + field] + results
+                wide = isinstance(missing, array) and missing.typecode == "B" and held < 1 << 32
+                missing = self._missing = array("I", missing) if wide else list(missing)
+                missing[at + field] = held
 
     def _add_levels(self, row: int, result: ApiModel, bucket: int | None) -> None:
         for index, name in enumerate(self._level_names):
@@ -715,26 +685,28 @@ class UsageTally:
             order.update(dict.fromkeys(self._row_missing(next(rows))))
         return {name: sums[name] for name in order}
 
-    def _row_levels(self, row: int, buckets: Iterable[int | None]) -> dict[str, Level]:
-        """A row's levels, 0 at each of `buckets` (its group's or period's, empty ones too) where it had none."""
-        levels: dict[str, Level] = {}
-        for index, name in enumerate(self._level_names):
-            held = self._levels[row * len(self._level_names) + index]
-            levels[name] = Level(MappingProxyType({bucket: held.get(bucket, 0) for bucket in {*buckets, *held}}))
-        return levels
+    def _row_levels(self, place: int) -> dict[str, Level]:
+        """A row's levels, 0 at each bucket of its slot (its group's or period's, empty ones too) where it had none."""
+        names, buckets = self._level_names, self._buckets.get(_slot_of(place), ())
+        held = self._levels[self._index[place] * len(names) :][: len(names)]
+        return {
+            name: Level(MappingProxyType({bucket: at.get(bucket, 0) for bucket in {*buckets, *at}}))
+            for name, at in zip(names, held, strict=True)
+        }
 
-    def _rank(self, row: int, buckets: Iterable[int | None]) -> tuple[Any, ...]:
+    def _rank(self, place: int) -> tuple[Any, ...]:
         """Largest first: each counter in field order, levels at their peak, then money in each currency in name
         order (0 where the row has none of it): one currency is never added to another."""
+        row = self._index[place]
         at = row * self._width
         rank = (*self._counts[at : at + self._width],)
         if self._level_names:
-            rank += tuple(level.peak or 0 for level in self._row_levels(row, buckets).values())
+            rank += tuple(level.peak or 0 for level in self._row_levels(place).values())
         if self._amounts:
             rank += tuple(column[row] or _ZERO for _, column in sorted(self._amounts.items()))
         return rank
 
-    def _group(self, place: int, buckets: Iterable[int | None]) -> GroupTotals:
+    def _group(self, place: int) -> GroupTotals:
         row = self._index[place]
         at = row * self._width
         start = _slot_start(_slot_of(place))
@@ -743,8 +715,8 @@ class UsageTally:
             self.kind or "images",
             dict(zip(self._fields, self._counts[at : at + self._width], strict=False)),
             dict(sorted(_held(self._amounts, row).items())) if self._amounts else {},
-            self._row_levels(row, buckets) if self._level_names else {},
-            self._row_missing(row) if self._missing else {},
+            self._row_levels(place) if self._level_names else {},
+            self._row_missing(row),
         )
         moment = None if start is None else utc_datetime(start)
         quantities = MappingProxyType(_held(self._quantities, row) if self._quantities else {})
@@ -773,22 +745,17 @@ class UsageTally:
         first within a bucket, sorting one bucket's groups at a time: a series per bucket in time order.
         """
         self._settle()
-        index, buckets = self._index, self._buckets
-        if by_time:
-            for slot, places in groupby(sorted(index, key=_slot_of), _slot_of):  # sorted stays in counted order
-                seen = buckets.get(slot, ())
-                for place in sorted(places, key=lambda place: self._rank(index[place], seen), reverse=True):
-                    yield self._group(place, seen)
-            return
-        ordered = sorted(index, key=lambda place: _slot_start(_slot_of(place)) or 0)  # no bucket sorts with the epoch
-        ordered.sort(key=lambda place: self._rank(index[place], buckets.get(_slot_of(place), ())), reverse=True)
-        for place in ordered:
-            yield self._group(place, buckets.get(_slot_of(place), ()))
+        runs: Iterable[tuple[object, Iterable[int]]] = (
+            groupby(sorted(self._index, key=_slot_of), _slot_of)  # sorted stays in counted order
+            if by_time
+            else [(None, sorted(self._index, key=lambda place: _slot_start(_slot_of(place)) or 0))]  # none: the epoch
+        )
+        for _, places in runs:  # each run sorted largest first on its own
+            yield from map(self._group, sorted(places, key=self._rank, reverse=True))
 
     def group_keys(self) -> Iterator[GroupKey]:
         """The values of the grouping fields of each group, in the order first counted."""
-        for place in self._index:
-            yield self._keys[place // _SPAN]
+        return (self._keys[place // _SPAN] for place in self._index)
 
 
 class UsageSummary:
@@ -804,25 +771,15 @@ class UsageSummary:
         self._tallies: dict[KindName, UsageTally] = {}
 
     def _tally(self, kind: KindName) -> UsageTally:
-        tally = self._tallies.get(kind)
-        if tally is None:
-            by: Sequence[GroupBy] = KINDS[kind].group_by
-            if self.by is not None:
-                by = [field for field in self.by if field in by]
-            tally = self._tallies[kind] = UsageTally(by, per_bucket=self.per_bucket, kind=kind)
-        return tally
+        if kind not in self._tallies:
+            accepted = KINDS[kind].group_by
+            by: Sequence[GroupBy] = accepted if self.by is None else [field for field in self.by if field in accepted]
+            self._tallies[kind] = UsageTally(by, per_bucket=self.per_bucket, kind=kind)
+        return self._tallies[kind]
 
     def add_result(self, result: ApiModel, bucket_start: datetime | None = None) -> None:
         """Count one result; `bucket_start` as for `UsageTally.add_result`."""
         self._tally(_kind_of(result).name).add_result(result, bucket_start)
-
-    def add_bucket(self, bucket: UsageTimeBucket[Any]) -> None:
-        """Count every result of one bucket."""
-        self.add(bucket)
-
-    def add_page(self, page: UsageResponse[Any]) -> None:
-        """Count every result of one page; its empty buckets belong to the kinds of its results."""
-        self.add(page)
 
     def add(self, source: UsageSource) -> None:
         """Count every result of a page, a listing, a bucket, or an iterable of any of these or of results.
@@ -833,17 +790,16 @@ class UsageSummary:
         empty: list[int | None] = []
         given: dict[KindName, UsageTally] = {}
         for start, _, results in _walk(source):
-            by_kind: dict[KindName, list[ApiModel]] = {}
-            for result in results:
-                by_kind.setdefault(_kind_of(result).name, []).append(result)
-            for kind, some in by_kind.items():
-                given[kind] = self._tally(kind)
-                given[kind].add_results(some, start)
+            for kind, some in groupby(results, _kind_of):  # a run of one kind at a time
+                given[kind.name] = self._tally(kind.name)
+                given[kind.name].add_results(some, start)
             if not results:
                 empty.append(start)
         for tally in given.values():
             for start in empty:
                 tally.add_results((), start)
+
+    add_page = add_bucket = add
 
     @property
     def kinds(self) -> list[KindName]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from decimal import Decimal
 from typing import Any
 
@@ -71,6 +72,14 @@ def test_every_way_to_total_a_page_agrees(kind: KindName) -> None:
     if LEVELS.get(kind):
         level = found[0].levels["usage_bytes"]
         assert (level.latest, level.peak) == (0, 2 * page.data[0].results[0].usage_bytes)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_the_totals_of_a_tally_and_of_its_groups_pickle(kind: KindName) -> None:
+    tally = UsageTally(KINDS[kind].group_by, per_bucket=True, kind=kind)
+    tally.add(page_of(kind))
+    made = [tally.total, *(group.totals for group in tally.groups())]
+    assert pickle.loads(pickle.dumps(made)) == made
 
 
 @pytest.mark.parametrize("every", [None, "bucket", "day", "month"])

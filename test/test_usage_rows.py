@@ -247,3 +247,16 @@ def test_results_from_an_iterator_are_let_go_as_they_are_counted() -> None:
     tally.add_results(results())
     assert len(counted) == count
     assert tally.total.counts == {"images": 2 * count, "num_model_requests": count}
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KIND_NAMES if COUNTERS[kind]])
+def test_a_bucket_of_more_than_a_batch_is_counted_whole_per_bucket(kind: KindName) -> None:
+    """Tallied per bucket, one call of more than two batches for one bucket adds every result up."""
+    rng = random.Random(f"one bucket:{kind}")
+    documents = [_result(kind, rng) for _ in range(2 * (usage._WAITING // len(COUNTERS[kind])) + 100)]
+    by = KINDS[kind].group_by[:1]
+    tally = UsageTally(by, per_bucket=True, kind=kind)
+    tally.add_results([KINDS[kind].model.from_dict(one) for one in documents], FIRST)
+    assert {
+        group.values: (dict(group.totals.counts), list(group.totals.missing.items())) for group in tally.groups()
+    } == _by_hand(kind, by, documents)
