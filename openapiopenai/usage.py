@@ -21,7 +21,7 @@ from functools import reduce
 from itertools import chain, groupby
 from operator import attrgetter
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias, Union, cast, get_args
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias, TypeVar, Union, cast, get_args
 
 from openapiopenai.listing import IncompleteListingError, UsageListing, combine_pages
 from openapiopenai.models import KIND_BY_OBJECT, KINDS, ApiModel, UsageResponse, UsageTimeBucket
@@ -64,6 +64,7 @@ ALL_GROUP_BY_FIELDS: Final[tuple[GroupBy, ...]] = get_args(GroupBy)
 GroupKey = tuple[str | bool | None, ...]
 """The values of the grouping fields for one group, in the order they were asked for."""
 
+_T = TypeVar("_T")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
 
@@ -230,8 +231,8 @@ class Level:
     def __hash__(self) -> int:  # equal levels (the dataclass's `==`) hash alike; a mapping cannot be hashed
         return hash(frozenset(self.by_bucket.items()))
 
-    def __reduce__(self) -> tuple[Any, ...]:  # a read-only view does not pickle
-        return (Level, (dict(self.by_bucket),))
+    def __reduce__(self) -> tuple[Any, ...]:  # a read-only view does not pickle: its mapping does, viewed again
+        return (_viewed, (Level, dict(self.by_bucket)))
 
     def __repr__(self) -> str:
         return f"Level(latest={self.latest}, peak={self.peak})"
@@ -363,6 +364,14 @@ class GroupTotals:
     quantities: Mapping[str | None, Decimal] = dataclass_field(default_factory=lambda: MappingProxyType({}), hash=False)
     """Costs, from a tally made with `quantities=True`: the exact sum of the results' `quantity` per
     `quantity_unit` (`None` for a quantity without a unit). Empty otherwise."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_viewed, (GroupTotals, dict(self.quantities), self.values, self.bucket_start, self.totals))
+
+
+def _viewed(cls: Callable[..., _T], mapping: dict[Any, Any], *parts: object) -> _T:
+    """`cls` made of `parts` and, last, a read-only view of `mapping`: how a level or group is unpickled."""
+    return cls(*parts, MappingProxyType(mapping))
 
 
 def _check_by(by: Sequence[GroupBy]) -> tuple[GroupBy, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -76,10 +77,19 @@ def test_every_way_to_total_a_page_agrees(kind: KindName) -> None:
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_the_totals_of_a_tally_and_of_its_groups_pickle(kind: KindName) -> None:
-    tally = UsageTally(KINDS[kind].group_by, per_bucket=True, kind=kind)
+    tally = UsageTally(KINDS[kind].group_by, per_bucket=True, kind=kind, quantities=True)
     tally.add(page_of(kind))
-    made = [tally.total, *(group.totals for group in tally.groups())]
-    assert pickle.loads(pickle.dumps(made)) == made
+    made = [tally.total, *tally.groups()]
+    again = pickle.loads(pickle.dumps(made))
+    assert again == made
+    # Read-only after the round trip too.
+    views = [group.quantities for group in again[1:]]
+    views += [
+        level.by_bucket
+        for totals in (again[0], *(group.totals for group in again[1:]))
+        for level in totals.levels.values()
+    ]
+    assert all(isinstance(view, MappingProxyType) for view in views)
 
 
 @pytest.mark.parametrize("every", [None, "bucket", "day", "month"])
