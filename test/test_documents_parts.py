@@ -153,6 +153,23 @@ INVALID: list[Any] = [
         lambda: _late(_page("images"), lambda bucket: bucket["results"].append({"object": "organization.usage.x"})),
         id="an unknown kind of result",
     ),
+    *(
+        pytest.param(
+            lambda name=name: _late(_page("images"), lambda bucket: bucket["results"].append({"object": name})),
+            id=f"a result whose object is {label}",
+        )
+        for name, label in [
+            (5, "a number"),
+            (None, "null"),
+            (["organization.usage.images.result"], "a list"),
+        ]
+    ),
+    pytest.param(
+        lambda: _text_late(
+            _page("images"), '"results": [', '"results": [{"object": "organization.usage.imag\u00e9s"}, '
+        ),
+        id="a result whose object is beyond ASCII, as UTF-8",
+    ),
     pytest.param(
         lambda: _late(
             _page("images"),
