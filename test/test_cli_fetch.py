@@ -298,6 +298,8 @@ def test_ctrl_c_stops_cleanly_and_resume_completes(tmp_path: Path) -> None:
             env=environment(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
+            # As a terminal starts it: run in the background, the tests inherit Ctrl-C ignored, and so would the fetch.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         while len(fake.requests) < 3 and process.poll() is None:
             time.sleep(0.01)
