@@ -166,14 +166,18 @@ LEVELS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType({"vector_st
 A level adds up across the groups of one bucket, never across buckets: totals report its latest and
 its peak value instead."""
 
-_INTEGER: Final[tuple[object, ...]] = (int, int | None)  # a field's annotation, as pydantic gives it
+
+def _counts(annotation: object) -> bool:
+    """Whether a field's annotation, as pydantic gives it, is an integer or an optional one."""
+    return annotation is int or annotation == int | None
+
 
 COUNTERS: Final[Mapping[KindName, tuple[str, ...]]] = MappingProxyType(
     {
         name: tuple(
             field
             for field, info in kind.model.model_fields.items()
-            if info.annotation in _INTEGER and field not in LEVELS.get(name, ())
+            if _counts(info.annotation) and field not in LEVELS.get(name, ())
         )
         for name, kind in KINDS.items()
     }
