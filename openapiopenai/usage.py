@@ -703,7 +703,8 @@ class UsageTally:
     def _row_levels(self, place: int) -> dict[str, Level]:
         """A row's levels, 0 at each bucket of its slot (its group's or period's, empty ones too) where it had none."""
         names, buckets = self._level_names, self._buckets.get(_slot_of(place), ())
-        held = self._levels[self._index[place] * len(names) :][: len(names)]
+        first = self._index[place] * len(names)
+        held = self._levels[first : first + len(names)]  # this row's, without copying the rows after it
         return {
             name: Level(MappingProxyType({bucket: at.get(bucket, 0) for bucket in {*buckets, *at}}))
             for name, at in zip(names, held, strict=True)
