@@ -218,7 +218,7 @@ COLLECT_EVERY: Final = 1000  # while the documents are read, collect garbage aft
 Counted: TypeAlias = "tuple[str, UsageTimeBucket[UsageResult] | ApiModel, dict[KindName | None, int]]"
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # every bucket of a page of pages (at most 1,440), not every one ever read
 def _data_path(prefix: str, number: int) -> str:
     """The path of a page's bucket: one string for every page, as the listing check holds one per bucket read."""
     return f"{prefix}data.{number}"
